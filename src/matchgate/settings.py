@@ -1,0 +1,61 @@
+"""Settings, declared once. Each can be set by an environment variable ``MATCHGATE_<NAME>``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from matchgate.domain.errors import ConfigurationError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime settings; defaults run everything embedded on one laptop."""
+
+    workspace: Path = field(
+        default=Path("workspace"),
+        metadata={"doc": "folder for the DuckDB file, the SQLite store and outputs"},
+    )
+    database_url: str = field(
+        default="",
+        metadata={"doc": "operational store URL; empty means SQLite in the workspace"},
+    )
+    duckdb_memory_limit: str = field(
+        default="4GB", metadata={"doc": "DuckDB memory_limit; beyond it DuckDB spills to disk"}
+    )
+    duckdb_threads: int = field(default=0, metadata={"doc": "DuckDB threads; 0 means all cores"})
+    timezone: str = field(
+        default="America/New_York", metadata={"doc": "the agency's time zone for calendar dates"}
+    )
+
+    @property
+    def sqlite_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.workspace / 'matchgate.sqlite'}"
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.workspace / "matchgate.duckdb"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f"MATCHGATE_{f.name.upper()}")
+            if raw is None:
+                continue
+            try:
+                values[f.name] = _convert(f.type, raw)
+            except ValueError as exc:
+                raise ConfigurationError(f"MATCHGATE_{f.name.upper()} is not valid: {exc}") from None
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _convert(kind: object, raw: str) -> object:
+    if kind in (int, "int"):
+        return int(raw)
+    if kind in (Path, "Path"):
+        return Path(raw)
+    return raw
