@@ -1,0 +1,197 @@
+"""``matchgate`` commands.
+
+Exit codes: 0 success; 2 usage error (bad option); 3 unusable input file; 4 unusable setting or
+workspace; 70 internal error. Errors print one line on stderr naming the file, row and field,
+never a personal value; set ``MATCHGATE_DEBUG=1`` to see the traceback of an internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from matchgate.cli.progress import RichProgress
+from matchgate.cli.render import evaluation_table
+from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError
+from matchgate.settings import Settings
+
+EXIT_INPUT = 3
+EXIT_CONFIG = 4
+EXIT_INTERNAL = 70
+
+app = typer.Typer(
+    name="matchgate",
+    help="Governed inter-agency identity matching and status verification.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console(stderr=True)
+# Tables are wide; when stdout is a file or pipe, do not squeeze them into 80 columns.
+out = Console() if sys.stdout.isatty() else Console(width=160)
+
+T = TypeVar("T")
+
+
+def _run(work: Callable[[], T]) -> T:
+    """Run a command body; turn errors into one line on stderr and a documented exit code."""
+    try:
+        return work()
+    except InputError as exc:
+        console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    except ConfigurationError as exc:
+        console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_CONFIG) from None
+    except MatchgateError as exc:
+        console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    except KeyboardInterrupt:
+        console.print("interrupted; no partial output was kept")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if os.environ.get("MATCHGATE_DEBUG"):
+            raise
+        # The message of an unexpected exception may quote data; print only its type.
+        console.print(
+            f"[red]internal error:[/red] {type(exc).__name__} "
+            "(set MATCHGATE_DEBUG=1 to see the traceback)"
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+_state: dict[str, Path | None] = {"workspace": None}
+
+
+def _settings() -> Settings:
+    return Settings.from_env(workspace=_state["workspace"])
+
+
+@app.callback()
+def main(
+    workspace: Annotated[
+        Path | None,
+        typer.Option(help="Workspace folder (default: ./workspace or $MATCHGATE_WORKSPACE)."),
+    ] = None,
+) -> None:
+    """Governed inter-agency identity matching and status verification."""
+    _state["workspace"] = workspace
+
+
+@app.command()
+def synth(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the files into.")],
+    people: Annotated[int, typer.Option(help="People in the master file.")] = 100_000,
+    requests: Annotated[int, typer.Option(help="Rows in the request file.")] = 5_000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 1,
+    absent_share: Annotated[
+        float, typer.Option(help="Share of requests for people absent from the master.")
+    ] = 0.15,
+    details: Annotated[
+        bool, typer.Option("--details/--no-details", help="Write the detail tables too.")
+    ] = True,
+) -> None:
+    """Generate a synthetic master file, request file and truth file (all data synthetic)."""
+    from matchgate.services.synth import synthesize
+
+    def work() -> None:
+        with RichProgress(console).shown() as progress:
+            summary = synthesize(
+                people,
+                requests,
+                seed,
+                out_dir,
+                details=details,
+                absent_share=absent_share,
+                progress=progress,
+            )
+        console.print(
+            f"wrote {summary.people:,} people and {summary.requests:,} requests "
+            f"to {summary.out} in {summary.seconds:.1f} s"
+        )
+
+    _run(work)
+
+
+@app.command()
+def match(
+    master: Annotated[Path, typer.Option(help="Master file (CSV or Parquet).")],
+    requests: Annotated[Path, typer.Option(help="Request file (CSV, Parquet or JSONL).")],
+    output: Annotated[Path, typer.Option(help="Where to write the match output.")],
+) -> None:
+    """Match a request file against a master file (one-shot, embedded DuckDB)."""
+    from matchgate.services.match import match_files
+
+    def work() -> None:
+        settings = _settings()
+        with RichProgress(console).shown() as progress:
+            summary = match_files(master, requests, output, settings=settings, progress=progress)
+        counts = ", ".join(f"{k} {v:,}" for k, v in summary.decisions.items())
+        console.print(
+            f"matched {summary.rows:,} requests in {summary.seconds:.1f} s ({counts}); "
+            f"wrote {summary.output}"
+        )
+
+    _run(work)
+
+
+@app.command(name="eval")
+def evaluate(
+    truth: Annotated[Path, typer.Option(help="Truth file written by `matchgate synth`.")],
+    results: Annotated[Path, typer.Option(help="Match output to grade.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Grade a match output: precision, recall, review and false-match rates, by kind and origin."""
+    from matchgate.services.evaluate import evaluate_files
+
+    def work() -> None:
+        evaluation = evaluate_files(truth, results)
+        if as_json:
+            sys.stdout.write(json.dumps(evaluation.to_dict(), indent=2) + "\n")
+        else:
+            out.print(evaluation_table(evaluation))
+
+    _run(work)
+
+
+@app.command()
+def demo(
+    people: Annotated[int, typer.Option(help="People in the synthetic master.")] = 1_000_000,
+    requests: Annotated[int, typer.Option(help="Rows in the monthly request file.")] = 50_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 2025,
+    fresh: Annotated[
+        bool, typer.Option(help="Regenerate the synthetic data even if the workspace has it.")
+    ] = False,
+) -> None:
+    """Generate a synthetic master and a month's request file, match them, print the accuracy."""
+    from matchgate.services.demo import run_demo
+
+    def work() -> None:
+        settings = _settings()
+        console.print(
+            f"matchgate demo: {people:,} synthetic people, {requests:,} requests, "
+            f"workspace {settings.workspace}"
+        )
+        with RichProgress(console).shown() as progress:
+            result = run_demo(
+                settings,
+                people=people,
+                requests=requests,
+                seed=seed,
+                fresh=fresh,
+                progress=progress,
+            )
+        out.print(evaluation_table(result.evaluation))
+        reused = " (reused from an earlier run)" if result.reused_data else ""
+        out.print(f"synthetic master, requests and truth: {result.data_dir}{reused}")
+        out.print(f"match output: {result.results}  ({result.match.seconds:.1f} s to match)")
+        out.print(f"job records: {settings.sqlite_url}")
+
+    _run(work)

@@ -1,0 +1,74 @@
+"""Job records: every long run leaves a row saying what went in, what came out, and how it ended."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from matchgate.domain.errors import MatchgateError
+from matchgate.settings import Settings
+from matchgate.storage.db import session
+from matchgate.storage.models import Job
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file (or of a folder's files in name order): identifies an input, reveals nothing."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for item in files:
+        digest.update(item.name.encode())
+        with item.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class JobRecord:
+    """What a running job reports back before it finishes."""
+
+    id: str
+    outputs: dict[str, Any] = field(default_factory=dict)
+    counts: dict[str, Any] = field(default_factory=dict)
+
+
+@contextmanager
+def tracked_job(settings: Settings, kind: str, inputs: Mapping[str, Any]) -> Iterator[JobRecord]:
+    """Record a job as running, then as finished or failed (with the error's code, not its text)."""
+    settings.workspace.mkdir(parents=True, exist_ok=True)
+    record = JobRecord(id=uuid.uuid4().hex)
+    with session(settings.sqlite_url) as s:
+        s.add(
+            Job(
+                id=record.id,
+                kind=kind,
+                status="running",
+                started_at=datetime.now(UTC),
+                inputs=dict(inputs),
+            )
+        )
+    status, code = "failed", None
+    try:
+        yield record
+        status = "finished"
+    except MatchgateError as exc:
+        code = getattr(exc, "code", None) or type(exc).__name__
+        raise
+    except BaseException as exc:
+        code = type(exc).__name__
+        raise
+    finally:
+        with session(settings.sqlite_url) as s:
+            job = s.get(Job, record.id)
+            if job is not None:
+                job.status = status
+                job.finished_at = datetime.now(UTC)
+                job.outputs = record.outputs
+                job.counts = record.counts
+                job.error_code = code
