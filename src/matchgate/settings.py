@@ -48,7 +48,8 @@ class Settings:
             try:
                 values[f.name] = _convert(f.type, raw)
             except ValueError as exc:
-                raise ConfigurationError(f"MATCHGATE_{f.name.upper()} is not valid: {exc}") from None
+                name = f"MATCHGATE_{f.name.upper()}"
+                raise ConfigurationError(f"{name} is not valid: {exc}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 

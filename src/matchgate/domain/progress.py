@@ -10,7 +10,7 @@ from typing import Protocol
 
 
 class Progress(Protocol):
-    """Report that ``done`` of ``total`` units of ``stage`` are complete (``total`` may be unknown)."""
+    """Report ``done`` of ``total`` units of ``stage`` complete (``total`` None if unknown)."""
 
     def __call__(self, stage: str, done: int, total: int | None) -> None: ...
 

@@ -44,9 +44,7 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             for i, rec in enumerate(csv.DictReader(handle), start=1):
                 yield i, {k: v or "" for k, v in rec.items() if k is not None}
     except UnicodeDecodeError:
-        raise InputError(
-            "not valid UTF-8 text", path=str(path), code="E_ENCODING"
-        ) from None
+        raise InputError("not valid UTF-8 text", path=str(path), code="E_ENCODING") from None
 
 
 def _read_keyed(path: Path, required: tuple[str, ...]) -> dict[str, tuple[int, dict[str, str]]]:

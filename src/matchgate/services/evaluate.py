@@ -9,5 +9,5 @@ from matchgate.eval.metrics import Evaluation, evaluate
 
 
 def evaluate_files(truth: Path, results: Path) -> Evaluation:
-    """Precision, recall, review and false-match rates overall, by discrepancy kind and by origin."""
+    """Precision, recall, review and false-match rates: overall, by kind and by origin."""
     return evaluate(read_graded(truth, results))

@@ -18,7 +18,7 @@ from matchgate.storage.models import Job
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file (or of a folder's files in name order): identifies an input, reveals nothing."""
+    """SHA-256 of a file (or a folder's files in name order): names an input, reveals nothing."""
     digest = hashlib.sha256()
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     for item in files:

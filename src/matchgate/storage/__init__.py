@@ -1,1 +1,1 @@
-"""The operational store: SQLAlchemy models and sessions (SQLite by default, PostgreSQL in production)."""
+"""The operational store: SQLAlchemy models and sessions (SQLite default, PostgreSQL prod)."""

@@ -1,4 +1,4 @@
-"""Tables of the operational store. Rows hold identifiers, hashes and counts, never personal values."""
+"""Operational store tables. Rows hold identifiers, hashes and counts, never personal values."""
 
 from __future__ import annotations
 
