@@ -59,5 +59,11 @@ def test_to_dict_is_json_ready_and_complete() -> None:
     d = evaluate(ROWS).to_dict()
     assert set(d) == {"overall", "by_kind", "by_origin"}
     assert d["overall"]["precision"] == pytest.approx(0.5)
-    assert set(d["by_kind"]) == {"clean", "typo", "name_only", "absent", "absent_borrowed_ssn",
-                                 "ssn_missing"}
+    assert set(d["by_kind"]) == {
+        "clean",
+        "typo",
+        "name_only",
+        "absent",
+        "absent_borrowed_ssn",
+        "ssn_missing",
+    }
