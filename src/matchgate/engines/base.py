@@ -7,10 +7,37 @@ database driver. Parameters are always bound, never formatted into SQL text.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Any, Protocol
 
 import pyarrow as pa
+
+from matchgate.domain.errors import MatchgateError
+
+
+class EngineFailure(Enum):
+    """What kind of failure an :class:`EngineError` reports, for callers that translate it."""
+
+    MISSING_FILE = "missing_file"
+    ENCODING = "encoding"
+    MALFORMED_FILE = "malformed_file"
+    RESOURCES = "resources"
+    OTHER = "other"
+
+
+class EngineError(MatchgateError):
+    """A statement failed inside the engine.
+
+    The message is the engine's first line with every quoted value blanked out and no source
+    lines: a database's own messages can quote the row it choked on, which may hold a name or SSN.
+    ``line`` is the 1-based line of a file being read, when the engine said which.
+    """
+
+    def __init__(self, message: str, *, failure: EngineFailure, line: int | None = None) -> None:
+        self.failure = failure
+        self.line = line
+        super().__init__(message)
 
 
 class Engine(Protocol):
@@ -27,8 +54,14 @@ class Engine(Protocol):
     def register(self, name: str, table: pa.Table) -> None:
         """Expose an Arrow table under ``name`` for later queries."""
 
+    def unregister(self, name: str) -> None:
+        """Forget a table exposed by :meth:`register`."""
+
     def file_relation(self, path: Path) -> str:
-        """SQL that reads a CSV, Parquet or JSONL file as a relation (all columns as text)."""
+        """SQL that reads a CSV (all columns as text), Parquet or JSONL file as a relation.
+
+        Parquet and JSON keep their own column types; callers cast what they need to text.
+        """
 
     def close(self) -> None:
         """Release the connection."""

@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import duckdb
 import pyarrow as pa
+
+from matchgate.engines.base import EngineError, EngineFailure
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+
+
+def _raise_sanitized(exc: duckdb.Error) -> NoReturn:
+    """Re-raise a DuckDB error as :class:`EngineError` without any value it may quote."""
+    text = str(exc)
+    found = _CSV_LINE.search(text)
+    line = int(found.group(1)) if found else None
+    if isinstance(exc, duckdb.IOException) and "No files found" in text:
+        failure = EngineFailure.MISSING_FILE
+    elif "Invalid unicode" in text or "not utf-8" in text:
+        failure = EngineFailure.ENCODING
+    elif isinstance(exc, duckdb.OutOfMemoryException) or "No space left" in text:
+        failure = EngineFailure.RESOURCES
+    elif found or "Parquet" in text or "JSON" in text or "CSV" in text:
+        failure = EngineFailure.MALFORMED_FILE
+    else:
+        failure = EngineFailure.OTHER
+    first = _QUOTED.sub("'…'", text.splitlines()[0] if text else type(exc).__name__)
+    raise EngineError(first, failure=failure, line=line) from None
 
 
 class DuckDBEngine:
@@ -26,24 +51,36 @@ class DuckDBEngine:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         self._con = duckdb.connect(str(path) if path is not None else ":memory:")
-        self._con.execute("SET memory_limit = ?", [memory_limit])
+        self.execute("SET memory_limit = ?", [memory_limit])
         if threads > 0:
-            self._con.execute(f"SET threads = {int(threads)}")
+            self.execute(f"SET threads = {int(threads)}")
         if temp_directory is not None:
             temp_directory.mkdir(parents=True, exist_ok=True)
-            self._con.execute("SET temp_directory = ?", [str(temp_directory)])
-        self._con.execute("SET preserve_insertion_order = true")
+            self.execute("SET temp_directory = ?", [str(temp_directory)])
+        self.execute("SET preserve_insertion_order = true")
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
-        self._con.execute(sql, list(params) if params is not None else None)
+        try:
+            # DuckDB 2 runs a statement lazily; complete() runs it to its end.
+            self._con.execute(sql, list(params) if params is not None else None).complete()
+        except duckdb.Error as exc:
+            _raise_sanitized(exc)
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
-        result = self._con.execute(sql, list(params) if params is not None else None)
-        table: pa.Table = result.fetch_arrow_table()
+        try:
+            relation = self._con.sql(sql, params=list(params) if params is not None else None)
+            if relation is None:
+                return pa.table({})
+            table: pa.Table = relation.to_arrow_table()
+        except duckdb.Error as exc:
+            _raise_sanitized(exc)
         return table
 
     def register(self, name: str, table: pa.Table) -> None:
         self._con.register(name, table)
+
+    def unregister(self, name: str) -> None:
+        self._con.unregister(name)
 
     def file_relation(self, path: Path) -> str:
         literal = "'" + str(path).replace("'", "''") + "'"
@@ -51,7 +88,7 @@ class DuckDBEngine:
         if suffix == ".parquet":
             return f"read_parquet({literal})"
         if suffix in {".jsonl", ".ndjson", ".json"}:
-            return f"read_json({literal}, format='newline_delimited', columns_as_text=true)"
+            return f"read_json({literal}, format='newline_delimited')"
         return f"read_csv({literal}, header=true, all_varchar=true, encoding='utf-8')"
 
     def close(self) -> None:

@@ -1,0 +1,100 @@
+"""The SQL half of standardization: macros that mirror the Python functions exactly.
+
+The master file (up to hundreds of millions of rows) is standardized inside the engine, requests
+in Python; matching compares the two, so both halves must agree character for character. They
+share their constants (letter map, patterns, suffixes, particles) with the Python half, and a test
+runs both over a corpus of difficult names and every code point.
+
+The macros use DuckDB's function names (``strip_accents``, ``regexp_replace``, ``list_filter``);
+an engine for another database provides its own spelling of :func:`macro_statements`.
+Call :func:`macro_statements` once per connection, then use the ``mg_*`` macros in queries.
+"""
+
+from __future__ import annotations
+
+from matchgate.standardize.charmap import common_map, generated_map
+from matchgate.standardize.dates import DATE_PATTERN
+from matchgate.standardize.identifiers import (
+    ANUMBER_MAX_DIGITS,
+    ANUMBER_MIN_DIGITS,
+    SEPARATORS_PATTERN,
+    SSN_DIGITS,
+    UNISSUABLE_SSN_PATTERN,
+    ZIP_DIGITS,
+)
+from matchgate.standardize.names import (
+    JOINING_PATTERN,
+    KEY_LENGTH,
+    MIN_TOKEN_KEY_LENGTH,
+    NON_LETTERS_PATTERN,
+    PARTICLES,
+    SUFFIX_PATTERN,
+)
+
+
+def literal(text: str) -> str:
+    """A SQL string literal (for constants built into macros, never for data)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _char_class(chars: str) -> str:
+    """An RE2 character class matching any of ``chars``."""
+    return "[" + "".join(f"\\x{{{ord(ch):x}}}" for ch in chars) + "]"
+
+
+def _apply_map(expr: str, mapping: dict[str, str]) -> str:
+    """SQL applying ``mapping`` to ``expr``: one ``translate`` for single characters and
+    deletions, a ``replace`` per multi-character replacement."""
+    single = {k: v for k, v in mapping.items() if len(v) == 1}
+    deleted = "".join(k for k, v in mapping.items() if not v)
+    sources = literal("".join(single) + deleted)
+    out = f"translate({expr}, {sources}, {literal(''.join(single.values()))})"
+    for key, value in mapping.items():
+        if len(value) > 1:
+            out = f"replace({out}, {literal(key)}, {literal(value)})"
+    return out
+
+
+def _map_macro(name: str, mapping: dict[str, str]) -> str:
+    # translate() costs time in proportion to its character list on every row, so the map is
+    # applied only to the rare strings holding one of its characters (RE2 checks that quickly).
+    keys = "".join(mapping)
+    return (
+        f"CREATE OR REPLACE TEMP MACRO {name}(s) AS CASE WHEN regexp_matches(s, "
+        f"{literal(_char_class(keys))}) THEN {_apply_map('s', mapping)} ELSE s END"
+    )
+
+
+def macro_statements() -> list[str]:
+    """``CREATE MACRO`` statements defining the ``mg_*`` standardization macros."""
+    particles = ", ".join(literal(p) for p in PARTICLES)
+    return [
+        _map_macro("mg_map_common", common_map()),
+        _map_macro("mg_map_generated", generated_map()),
+        # ASCII text (nearly every name) skips the maps and accent stripping: strlen counts bytes.
+        "CREATE OR REPLACE TEMP MACRO mg_fold(s) AS upper(CASE WHEN strlen(s) = length(s) THEN s "
+        "ELSE strip_accents(mg_map_generated(mg_map_common(s))) END)",
+        "CREATE OR REPLACE TEMP MACRO mg_name(s) AS nullif(regexp_replace(trim(regexp_replace("
+        f"regexp_replace(mg_fold(s), {literal(JOINING_PATTERN)}, '', 'g'), "
+        f"{literal(NON_LETTERS_PATTERN)}, ' ', 'g')), {literal(SUFFIX_PATTERN)}, ''), '')",
+        "CREATE OR REPLACE TEMP MACRO mg_compact(s) AS replace(s, ' ', '')",
+        f"CREATE OR REPLACE TEMP MACRO mg_key(s) AS left(replace(s, ' ', ''), {KEY_LENGTH})",
+        "CREATE OR REPLACE TEMP MACRO mg_surname_keys(s) AS CASE WHEN s IS NULL THEN []::VARCHAR[] "
+        "WHEN NOT contains(s, ' ') THEN [mg_key(s)] "
+        "ELSE list_distinct(list_concat([mg_key(s)], list_transform(list_filter("
+        f"string_split(s, ' '), lambda t: length(t) >= {MIN_TOKEN_KEY_LENGTH} "
+        f"AND NOT list_contains([{particles}], t)), lambda t: left(t, {KEY_LENGTH})))) END",
+        "CREATE OR REPLACE TEMP MACRO mg_digits(s) AS "
+        f"regexp_replace(s, {literal(SEPARATORS_PATTERN)}, '', 'g')",
+        "CREATE OR REPLACE TEMP MACRO mg_ssn(s) AS CASE WHEN regexp_full_match(mg_digits(s), "
+        f"'[0-9]{{{SSN_DIGITS}}}') AND NOT regexp_full_match(mg_digits(s), "
+        f"{literal(UNISSUABLE_SSN_PATTERN)}) THEN CAST(mg_digits(s) AS INTEGER) END",
+        "CREATE OR REPLACE TEMP MACRO mg_a_number(s) AS CASE WHEN regexp_full_match("
+        f"mg_digits(s), '[Aa]?[0-9]{{{ANUMBER_MIN_DIGITS},{ANUMBER_MAX_DIGITS}}}') "
+        "THEN nullif(CAST(ltrim(mg_digits(s), 'Aa') AS INTEGER), 0) END",
+        "CREATE OR REPLACE TEMP MACRO mg_zip(s) AS CASE WHEN length(regexp_replace(s, '[^0-9]', "
+        f"'', 'g')) >= {ZIP_DIGITS} THEN left(regexp_replace(s, '[^0-9]', '', 'g'), {ZIP_DIGITS}) "
+        "END",
+        f"CREATE OR REPLACE TEMP MACRO mg_date(s) AS CASE WHEN regexp_full_match(trim(s), "
+        f"{literal(DATE_PATTERN)}) THEN try_cast(trim(s) AS DATE) END",
+    ]
