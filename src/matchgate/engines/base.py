@@ -57,9 +57,10 @@ class Engine(Protocol):
     def unregister(self, name: str) -> None:
         """Forget a table exposed by :meth:`register`."""
 
-    def file_relation(self, path: Path) -> str:
+    def file_relation(self, path: Path, fmt: str | None = None) -> str:
         """SQL that reads a CSV (all columns as text), Parquet or JSONL file as a relation.
 
+        ``fmt`` (``csv``, ``parquet`` or ``jsonl``) overrides the guess from the extension.
         Parquet and JSON keep their own column types; callers cast what they need to text.
         """
 

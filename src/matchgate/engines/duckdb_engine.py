@@ -82,12 +82,12 @@ class DuckDBEngine:
     def unregister(self, name: str) -> None:
         self._con.unregister(name)
 
-    def file_relation(self, path: Path) -> str:
+    def file_relation(self, path: Path, fmt: str | None = None) -> str:
         literal = "'" + str(path).replace("'", "''") + "'"
         suffix = path.suffix.lower()
-        if suffix == ".parquet":
+        if fmt == "parquet" or (fmt is None and suffix in {".parquet", ".pq"}):
             return f"read_parquet({literal})"
-        if suffix in {".jsonl", ".ndjson", ".json"}:
+        if fmt == "jsonl" or (fmt is None and suffix in {".jsonl", ".ndjson", ".json"}):
             return f"read_json({literal}, format='newline_delimited')"
         return f"read_csv({literal}, header=true, all_varchar=true, encoding='utf-8')"
 
