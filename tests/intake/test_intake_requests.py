@@ -224,8 +224,9 @@ def test_row_without_usable_name_is_an_error_row(tmp_path: Path) -> None:
 
 def test_code_vocabulary_is_complete() -> None:
     assert set(MEANINGS) == set(Code)
-    assert FILE_ERRORS | ROW_ERRORS | ROW_WARNINGS == set(Code)
+    assert set(Code) == FILE_ERRORS | ROW_ERRORS | ROW_WARNINGS
     assert not FILE_ERRORS & ROW_ERRORS
     for code in Code:
         assert code.value.startswith("W_" if code in ROW_WARNINGS else "E_")
-        assert MEANINGS[code] and "\n" not in MEANINGS[code]
+        assert MEANINGS[code]
+        assert "\n" not in MEANINGS[code]
