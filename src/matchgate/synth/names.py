@@ -202,8 +202,8 @@ def suffixes(rng: np.random.Generator, eligible: BoolArray) -> pa.Array:
     """Generational suffixes (Jr, Sr, II, III) for a share of ``eligible`` people, else ''."""
     n = eligible.size
     has = eligible & chance(rng, SUFFIX_SHARE, n)
-    values, weights = zip(*SUFFIXES, strict=True)
-    picks = weighted(rng, cumulative(weights), n)
+    values = [v for v, _ in SUFFIXES]
+    picks = weighted(rng, cumulative([w for _, w in SUFFIXES]), n)
     return masked_take(pa.array(values), picks, has).fill_null("")
 
 

@@ -53,8 +53,8 @@ def street_lines(tables: RefTables, rng: np.random.Generator, n: int) -> pa.Arra
     line = concat([pa.array(numbers).cast(pa.string()), " ", street])
     unit = chance(rng, UNIT_SHARE, n)
     if unit.any():
-        labels, lw = zip(*UNIT_KINDS, strict=True)
-        label = pc.take(pa.array(labels), weighted(rng, cumulative(lw), n))
+        labels = [v for v, _ in UNIT_KINDS]
+        label = pc.take(pa.array(labels), weighted(rng, cumulative([w for _, w in UNIT_KINDS]), n))
         unit_no = pa.array(rng.integers(1, 40, n)).cast(pa.string())
         letter = pc.take(pa.array(["", "", "", "A", "B", "C"]), rng.integers(0, 6, n))
         unit_text = concat(

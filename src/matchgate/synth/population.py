@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from matchgate.synth import life, names, places
-from matchgate.synth.dates import NO_DATE, TODAY, add_years, date_strings, years_between
+from matchgate.synth.dates import NO_DATE, TODAY, add_years, date_strings, day, years_between
 from matchgate.synth.ids import a_number_values, person_ids, ssn_strings
 from matchgate.synth.sampling import IntArray, chance, cumulative, weighted
 from matchgate.synth.tables import ORIGIN_MIX, ORIGINS, RefTables
@@ -261,7 +261,7 @@ def generate_people(
         np.clip(add_years(dob, 20 + rng.random(n) * 15), issued, end),
         NO_DATE,
     )
-    upper = chance(rng, np.where(issued < life.day("1980-01-01"), 0.35, 0.12), n)
+    upper = chance(rng, np.where(issued < day("1980-01-01"), 0.35, 0.12), n)
     name_cols = {
         "first_name": first,
         "middle_name": middle,
@@ -284,7 +284,9 @@ def generate_people(
     # Addresses: relatives share the anchor's; movers have a previous one.
     current = places.addresses(tables, rng, origin)
     current = {k: _copy(v, source) for k, v in current.items()}
-    n_addresses = (weighted(rng, cumulative(ADDRESS_COUNT_WEIGHTS), n) + 1).astype(np.int8)
+    n_addresses = weighted(rng, cumulative(ADDRESS_COUNT_WEIGHTS), n) + 1
+    room = 1 + np.floor(years_between(issued, end) / 2).astype(np.int64)  # a move per 2 years
+    n_addresses = np.minimum(n_addresses, np.maximum(room, 1)).astype(np.int8)
     fresh = places.addresses(tables, rng, origin)
     same_city = chance(rng, 0.3, n)
     fresh_line = fresh["address_line"]
@@ -293,9 +295,10 @@ def generate_people(
         n_addresses > 1, prev, {k: pa.nulls(n, pa.string()).fill_null("") for k in prev}
     )
     adult_day = np.maximum(add_years(dob, 18), issued)
+    first_move = np.where(adult_day < end, adult_day, np.minimum(issued, end))
     moved = np.where(
         n_addresses > 1,
-        adult_day + (rng.random(n) * np.maximum(end - adult_day, 0)).astype(np.int64),
+        first_move + (rng.random(n) * np.maximum(end - first_move, 0)).astype(np.int64),
         NO_DATE,
     )
     address_cols = {k: upper_where(upper, v) for k, v in current.items()}

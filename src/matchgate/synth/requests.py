@@ -169,7 +169,8 @@ class Capture:
     def people(self) -> list[Person]:
         if not self.parts:
             return []
-        return pa.concat_tables(self.parts).to_pylist()
+        people: list[Person] = pa.concat_tables(self.parts).to_pylist()
+        return people
 
 
 # Choosing rows and kinds -----------------------------------------------------------------------

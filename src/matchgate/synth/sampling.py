@@ -7,6 +7,7 @@ from the run seed and fixed stream keys, so output does not depend on what else 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +22,7 @@ def rng_for(seed: int, *keys: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, *keys])))
 
 
-def cumulative(weights: Sequence[float] | npt.NDArray[np.float64]) -> FloatArray:
+def cumulative(weights: Sequence[float] | npt.NDArray[np.floating[Any]]) -> FloatArray:
     """Cumulative weights for :func:`weighted`; rejects negative or all-zero weights."""
     w = np.asarray(weights, dtype=np.float64)
     if w.size == 0 or (w < 0).any() or not np.isfinite(w).all() or w.sum() <= 0:
@@ -33,7 +34,7 @@ def weighted(rng: np.random.Generator, cum: FloatArray, n: int) -> IntArray:
     """Draw ``n`` indices with probability proportional to the weights behind ``cum``."""
     u = rng.random(n) * cum[-1]
     idx = np.searchsorted(cum, u, side="right")
-    return np.minimum(idx, cum.size - 1).astype(np.int64)
+    return np.asarray(np.minimum(idx, cum.size - 1), dtype=np.int64)
 
 
 def chance(rng: np.random.Generator, p: float | FloatArray, n: int) -> BoolArray:
