@@ -9,11 +9,11 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from tests.synth.fixture_tables import write_tables
 
 from matchgate.synth.chunk import DETAIL_COLUMNS
 from matchgate.synth.pipeline import generate
 from matchgate.synth.tables import RefTables, load_tables
-from tests.synth.fixture_tables import write_tables
 
 WORLD_PEOPLE = 20_000
 WORLD_REQUESTS = 5_000

@@ -51,7 +51,8 @@ SYLLABLES = {
     "hispanic": (["Bel", "Car", "Mon", "Val", "Ver"], ["ada", "ales", "era", "ero", "illo"]),
     "arabic": (["Al-", "Abu ", "Bin", "Haj", "Nas"], ["Amin", "rawi", "dari", "Hakim", "fiq"]),
     "south_asian": (["Agar", "Bhat", "Chand", "Kapoor", "Mal"], ["wal", "ia", "ra", "ani", "kar"]),
-    "slavic": (["Kowal", "Nowa", "Wojc", "Zielin", "Dabrow"], ["czyk", "ski", "owicz", "ek", "iak"]),
+    "slavic": (["Kowal", "Nowa", "Wojc", "Zielin", "Dabrow"],
+               ["czyk", "ski", "owicz", "ek", "iak"]),
     "portuguese": (["Alme", "Bar", "Fig", "Mour", "Tei"], ["ida", "ros", "ueira", "ão", "xeira"]),
 }  # fmt: skip
 
@@ -70,7 +71,8 @@ TRANSLITERATIONS = [
     ("korean", "park", "Park"), ("korean", "park", "Pak"), ("korean", "choi", "Choi"),
     ("korean", "choi", "Choe"), ("arabic", "mohammed", "Mohammed"),
     ("arabic", "mohammed", "Muhammad"), ("arabic", "mohammed", "Mohamed"),
-    ("arabic", "youssef", "Youssef"), ("arabic", "youssef", "Yusuf"), ("arabic", "hassan", "Hassan"),
+    ("arabic", "youssef", "Youssef"), ("arabic", "youssef", "Yusuf"),
+    ("arabic", "hassan", "Hassan"),
     ("arabic", "hassan", "Hasan"), ("slavic", "ivan", "Ivanov"), ("slavic", "ivan", "Ivanoff"),
     ("slavic", "aleksandr", "Aleksandr"), ("slavic", "aleksandr", "Alexander"),
     ("slavic", "dmitri", "Dmitri"), ("slavic", "dmitri", "Dmitriy"),
@@ -89,10 +91,12 @@ BIRTHPLACES = [
     ("portuguese", "São Paulo", "", "BR", 4), ("portuguese", "Lisboa", "", "PT", 2),
 ]  # fmt: skip
 
-PLACES = [("New York", "NY", "100", 8), ("Los Angeles", "CA", "900", 4), ("Chicago", "IL", "606", 3),
-          ("Houston", "TX", "770", 2), ("Phoenix", "AZ", "850", 2), ("Boston", "MA", "021", 1),
-          ("Fall River", "MA", "027", 1), ("Dearborn", "MI", "481", 1), ("Edison", "NJ", "088", 1),
-          ("Seattle", "WA", "981", 1), ("Miami", "FL", "331", 2), ("Denver", "CO", "802", 1)]  # fmt: skip
+PLACES = [
+    ("New York", "NY", "100", 8), ("Los Angeles", "CA", "900", 4), ("Chicago", "IL", "606", 3),
+    ("Houston", "TX", "770", 2), ("Phoenix", "AZ", "850", 2), ("Boston", "MA", "021", 1),
+    ("Fall River", "MA", "027", 1), ("Dearborn", "MI", "481", 1), ("Edison", "NJ", "088", 1),
+    ("Seattle", "WA", "981", 1), ("Miami", "FL", "331", 2), ("Denver", "CO", "802", 1),
+]  # fmt: skip
 
 STREETS = [("Main St", 5), ("Oak", 3), ("Maple Ave", 3), ("Washington", 2), ("Park", 2),
            ("Elm Street", 1), ("Sunset Blvd", 1), ("Martin Luther King Jr", 1)]  # fmt: skip

@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from tests.synth.conftest import WORLD_CHUNK, WORLD_PEOPLE, World, read_csv
 
 from matchgate.synth import MASTER_COLUMNS
 from matchgate.synth import pipeline as pipeline_module
@@ -14,7 +15,6 @@ from matchgate.synth.chunk import DETAIL_COLUMNS, detail_columns
 from matchgate.synth.pipeline import generate
 from matchgate.synth.requests import REQUEST_COLUMNS, TRUTH_COLUMNS
 from matchgate.synth.tables import RefTables
-from tests.synth.conftest import WORLD_CHUNK, WORLD_PEOPLE, World, read_csv
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from tests.synth.conftest import World
+from tests.synth.fixture_tables import SURNAMES
 
 from matchgate.synth.dates import REFERENCE_DATE
 from matchgate.synth.finance import aba_check_digit
@@ -17,8 +19,6 @@ from matchgate.synth.ids import valid_ssn
 from matchgate.synth.population import generate_people
 from matchgate.synth.sampling import rng_for
 from matchgate.synth.tables import ORIGIN_MIX, ORIGINS, RefTables
-from tests.synth.conftest import World
-from tests.synth.fixture_tables import SURNAMES
 
 CITIZENSHIP = {
     "US_CITIZEN",
@@ -59,7 +59,9 @@ def test_fields_are_well_formed(world: World) -> None:
         if p["a_number"]:
             assert re.fullmatch(r"A?\d{8,9}", p["a_number"]), p["a_number"]
         assert re.fullmatch(r"\d{5}", p["zip"])
-        assert p["first_name"] and p["last_name"] and p["address_line"]
+        assert p["first_name"]
+        assert p["last_name"]
+        assert p["address_line"]
 
 
 def test_population_shape(world: World) -> None:
@@ -69,7 +71,8 @@ def test_population_shape(world: World) -> None:
     citizens = sum(1 for p in world.master if p["citizenship"] == "US_CITIZEN") / n
     assert 0.8 < citizens < 0.97
     aliens = [p for p in world.master if p["citizenship"].startswith("LAWFUL_ALIEN")]
-    assert aliens and all(p["birth_country"] != "US" for p in aliens)
+    assert aliens
+    assert all(p["birth_country"] != "US" for p in aliens)
     assert sum(1 for p in aliens if p["a_number"]) / len(aliens) > 0.9
     naturalized = [
         p for p in world.master if p["citizenship"] == "US_CITIZEN" and p["birth_country"] != "US"
@@ -227,7 +230,8 @@ def test_detail_values_are_well_formed(world: World) -> None:
         assert re.fullmatch(r"\d{8,12}", row["account_number"])
     for row in world.details["earnings"]:
         assert re.fullmatch(r"\d{2}-\d{7}", row["employer_ein"])
-        assert float(row["wages"]) > 0 and row["employer_name"]
+        assert float(row["wages"]) > 0
+        assert row["employer_name"]
     for row in world.details["phones"]:
         assert re.fullmatch(r"[2-9]\d{2}-[2-9]\d{2}-\d{4}", row["phone"])
     for row in world.details["emails"]:

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from matchgate.synth.dates import REFERENCE_DATE
 from matchgate.synth.tables import RefTables
 
 Row = dict[str, str]
@@ -191,14 +192,19 @@ def nickname(rnd: random.Random, row: Row, person: Person, ctx: Context) -> None
     row["first_name"] = _same_case(person["first_name"], rnd.choice(options))
 
 
+def _with_suffix(surname: str, person: Person) -> str:
+    return f"{surname} {person['_suffix']}" if person["_suffix"] else surname
+
+
 def compound_surname_dropped(rnd: random.Random, row: Row, person: Person, ctx: Context) -> None:
-    row["last_name"] = person["_surname1"] if rnd.random() < 0.8 else person["_surname2"]
+    kept = person["_surname1"] if rnd.random() < 0.8 else person["_surname2"]
+    row["last_name"] = _with_suffix(kept, person)
 
 
 def compound_surname_reordered(rnd: random.Random, row: Row, person: Person, ctx: Context) -> None:
     first, second = person["_surname1"], person["_surname2"]
     sep = person["_surname"][len(first) : len(person["_surname"]) - len(second)] or " "
-    row["last_name"] = second + sep + first
+    row["last_name"] = _with_suffix(second + sep + first, person)
 
 
 def name_order_swap(rnd: random.Random, row: Row, person: Person, ctx: Context) -> None:
@@ -249,14 +255,17 @@ def dob_year_error(rnd: random.Random, row: Row, person: Person, ctx: Context) -
     year, month, dd = int(dob[:4]), int(dob[5:7]), int(dob[8:10])
     r = rnd.random()
     swapped = int(dob[:2] + dob[3] + dob[2])
-    if r < 0.2 and swapped != year and swapped <= 2025:
+    if r < 0.2 and swapped != year:
         new = swapped
     elif r < 0.35:
         new = year + rnd.choice((-10, 10))
     else:
         new = year + rnd.choice((-1, 1))
-    new = min(new, 2025) if new != year else year - 1
-    row["dob"] = _valid_date(new, month, dd)
+    # A year-of-birth error never puts the birth in the future.
+    text = _valid_date(new, month, dd)
+    if new == year or text > REFERENCE_DATE:
+        text = _valid_date(year - 1, month, dd)
+    row["dob"] = text
 
 
 def dob_jan1_placeholder(rnd: random.Random, row: Row, person: Person, ctx: Context) -> None:

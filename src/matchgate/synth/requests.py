@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 
 from matchgate.synth import discrepancies as dk
+from matchgate.synth.dates import REFERENCE_DATE
 from matchgate.synth.ids import A_NUMBER_SPACE, SSN_SPACE
 from matchgate.synth.population import generate_people
 from matchgate.synth.sampling import IntArray, rng_for
@@ -116,6 +117,7 @@ _POOL_COLUMNS = (
     "_surname",
     "_surname1",
     "_surname2",
+    "_suffix",
     "_maiden",
     "_a_number9",
     "_n_addresses",
@@ -362,11 +364,15 @@ def _other_given(rnd: random.Random, tables: RefTables, key: str, avoid: str) ->
 
 
 def _shift_years(dob: str, years: int) -> str:
-    year = min(int(dob[:4]) + years, 2025)
+    """The date ``years`` away (the other way if that would be in the future)."""
     month, dd = int(dob[5:7]), int(dob[8:10])
     if month == 2 and dd == 29:
         dd = 28
-    return f"{year:04d}-{month:02d}-{dd:02d}"
+    for shift in (years, -abs(years)):
+        text = f"{int(dob[:4]) + shift:04d}-{month:02d}-{dd:02d}"
+        if text <= REFERENCE_DATE:
+            break
+    return text
 
 
 def _absent_rows(
