@@ -60,8 +60,8 @@ def inspect_master(engine: Engine, path: Path) -> MasterSource:
 
 def master_input_error(path: Path, exc: EngineError) -> InputError | EngineError:
     """The :class:`InputError` for an engine failure while reading the master file (a lack of
-    memory or disk is not the file's fault and stays an :class:`EngineError`)."""
-    if exc.failure is EngineFailure.RESOURCES:
+    memory or disk, or any failure not about reading the file, stays an :class:`EngineError`)."""
+    if exc.failure in (EngineFailure.RESOURCES, EngineFailure.OTHER):
         return exc
     code = {
         EngineFailure.MISSING_FILE: Code.FILE_MISSING,

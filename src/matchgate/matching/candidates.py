@@ -1,0 +1,179 @@
+"""Candidate pairs: which master people are worth scoring against each request.
+
+Every block is an equality join from the (small) request side onto the master tables, so the
+cost grows with the request file, not the master. Name blocks are capped: a key shared by more
+than :data:`BLOCK_CAP` master names (a very common surname and a common birthday, say) is
+skipped for that block rather than flooding scoring; other blocks still reach the person. Each
+request keeps every SSN and A-number candidate and at most :data:`MAX_NAME_CANDIDATES` others.
+
+Blocks (bit in the ``via`` mask: how a pair was found):
+
+====  ======================  ===========================================================
+bit   name                    join
+====  ======================  ===========================================================
+1     ssn                     SSN equal
+2     ssn_one_edit            SSN one substitution or adjacent transposition away
+4     a_number                A-number equal
+8     surname_dob             a surname key and date of birth (current or earlier names)
+16    first_dob               first-name key and date of birth
+32    surname_first_year      a surname key, first-name key and year of birth
+64    surname_dob_swapped     a surname key and the date of birth with day and month swapped
+128   surname_first           a surname key and first-name key, for requests without a DOB
+====  ======================  ===========================================================
+
+The tables read: ``req`` (the standardized requests, registered by the caller), ``ssn_var``
+(request SSN variants), ``m`` and ``mkeys`` (:mod:`matchgate.matching.master_index`). The result is
+the table ``cand(rid, pid, via)``.
+"""
+
+# ruff: noqa: S608  (SQL here is assembled from this module's constants; values are bound)
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from matchgate.domain.progress import NO_PROGRESS, Progress
+from matchgate.engines.base import Engine
+from matchgate.matching.ssn_variants import ssn_variants
+
+BLOCK_CAP = 200
+"""Largest block (master names sharing one key) still joined; larger ones are skipped."""
+
+MAX_NAME_CANDIDATES = 300
+"""Most name-block candidates kept per request (those found by more blocks first)."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One way of finding candidates."""
+
+    name: str
+    bit: int
+    sql: str
+
+
+def _capped(source: str, keys: str) -> str:
+    """Pairs from request keys (``source`` yields ``rid`` and the ``keys`` columns, named as in
+    ``mkeys``) onto ``mkeys``, skipping keys shared by more than the cap (parameter ``$1``)."""
+    return f"""
+        WITH q AS (SELECT DISTINCT rid, {keys} FROM ({source})),
+        sizes AS (
+            SELECT {keys}, count(*) AS n
+            FROM mkeys SEMI JOIN (SELECT DISTINCT {keys} FROM q) USING ({keys})
+            GROUP BY ALL
+        )
+        SELECT q.rid, k.pid FROM q JOIN sizes s USING ({keys}) JOIN mkeys k USING ({keys})
+        WHERE s.n <= $1
+    """
+
+
+_USABLE = "error_code IS NULL"
+_REQUEST_KEYS = f"""
+    SELECT row AS rid, unnest(last_keys) AS lkey, first_key AS fkey, dob, dob_swapped,
+           year(dob) AS byear
+    FROM req WHERE {_USABLE}
+"""
+
+SSN_BITS = 1 | 2
+IDENTIFIER_BITS = 1 | 2 | 4
+
+BLOCKS: tuple[Block, ...] = (
+    Block(
+        "ssn",
+        1,
+        f"SELECT r.row AS rid, m.rowid AS pid FROM req r JOIN m ON m.ssn = r.ssn WHERE r.{_USABLE}",
+    ),
+    Block("ssn_one_edit", 2, "SELECT v.rid, m.rowid AS pid FROM ssn_var v JOIN m ON m.ssn = v.ssn"),
+    Block(
+        "a_number",
+        4,
+        "SELECT r.row AS rid, m.rowid AS pid FROM req r JOIN m ON m.a_number = r.a_number "
+        f"WHERE r.{_USABLE}",
+    ),
+    Block(
+        "surname_dob",
+        8,
+        _capped(f"SELECT rid, lkey, dob FROM ({_REQUEST_KEYS}) WHERE dob IS NOT NULL", "lkey, dob"),
+    ),
+    Block(
+        "first_dob",
+        16,
+        _capped(
+            "SELECT row AS rid, first_key AS fkey, dob FROM req "
+            f"WHERE {_USABLE} AND first_key IS NOT NULL AND dob IS NOT NULL",
+            "fkey, dob",
+        ),
+    ),
+    Block(
+        "surname_first_year",
+        32,
+        _capped(
+            f"SELECT rid, lkey, fkey, byear FROM ({_REQUEST_KEYS}) "
+            "WHERE fkey IS NOT NULL AND byear IS NOT NULL",
+            "lkey, fkey, byear",
+        ),
+    ),
+    Block(
+        "surname_dob_swapped",
+        64,
+        _capped(
+            f"SELECT rid, lkey, dob_swapped AS dob FROM ({_REQUEST_KEYS}) "
+            "WHERE dob_swapped IS NOT NULL",
+            "lkey, dob",
+        ),
+    ),
+    Block(
+        "surname_first",
+        128,
+        _capped(
+            f"SELECT rid, lkey, fkey FROM ({_REQUEST_KEYS}) WHERE fkey IS NOT NULL AND dob IS NULL",
+            "lkey, fkey",
+        ),
+    ),
+)
+
+BLOCK_NAMES = {block.bit: block.name for block in BLOCKS}
+
+
+def register_ssn_variants(engine: Engine, requests: pa.Table) -> int:
+    """Register ``ssn_var(rid, ssn)``: the one-edit variants of every usable request SSN."""
+    usable = requests.filter(
+        pa.compute.and_(
+            pa.compute.is_valid(requests["ssn"]), pa.compute.is_null(requests["error_code"])
+        )
+    )
+    rows = usable["row"].to_numpy().astype(np.int32)
+    ssns = usable["ssn"].to_numpy().astype(np.int64)
+    variant_rows, variants = ssn_variants(rows, ssns)
+    engine.register("ssn_var", pa.table({"rid": variant_rows, "ssn": variants}))
+    return len(variants)
+
+
+def find_candidates(engine: Engine, requests: pa.Table, progress: Progress = NO_PROGRESS) -> int:
+    """Create ``cand(rid, pid, via)`` for the registered ``req`` table; return its size."""
+    register_ssn_variants(engine, requests)
+    engine.execute("CREATE OR REPLACE TEMP TABLE cand_raw (rid INTEGER, pid BIGINT, via INTEGER)")
+    for done, block in enumerate(BLOCKS, start=1):
+        params = [BLOCK_CAP] if "$1" in block.sql else None
+        engine.execute(
+            f"INSERT INTO cand_raw SELECT rid, pid, {block.bit} FROM ({block.sql})",
+            params,
+        )
+        progress("find candidates", done, len(BLOCKS))
+    engine.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE cand AS
+        SELECT rid, pid, bit_or(via) AS via FROM cand_raw GROUP BY rid, pid
+        QUALIFY bit_or(via) & {IDENTIFIER_BITS} <> 0
+             OR row_number() OVER (PARTITION BY rid ORDER BY bit_count(bit_or(via)) DESC, pid)
+                <= $1
+        """,
+        [MAX_NAME_CANDIDATES],
+    )
+    engine.execute("DROP TABLE cand_raw")
+    engine.unregister("ssn_var")
+    count = engine.query("SELECT count(*) AS n FROM cand")["n"][0].as_py()
+    return int(count)

@@ -1,0 +1,142 @@
+"""Use case: match a request file against a master file and write the match output.
+
+The master is read and standardized by DuckDB into a per-run database file under the workspace
+(memory-capped, spilling to a per-run temp folder), both removed afterwards; requests are read
+into Python. The output is written all-or-nothing, in the format its extension names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import shutil
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from matchgate.atomic import atomic_path
+from matchgate.domain.decision import Decision
+from matchgate.domain.errors import ConfigurationError, InputError
+from matchgate.domain.progress import NO_PROGRESS, Progress
+from matchgate.engines.base import EngineError
+from matchgate.engines.duckdb_engine import DuckDBEngine
+from matchgate.intake import Code, inspect_master, master_input_error, read_requests
+from matchgate.matching import index_master, match_requests
+from matchgate.settings import Settings
+
+OUTPUT_FORMATS = {"": "csv", ".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}
+"""Output extension -> format; no extension means CSV."""
+
+
+@dataclass(frozen=True)
+class MatchSummary:
+    """What a match run produced."""
+
+    output: Path
+    rows: int
+    decisions: dict[str, int]
+    error_rows: int
+    warning_rows: int
+    seconds: float
+    candidates: int = 0
+    master_people: int = 0
+
+
+def match_files(
+    master: Path,
+    requests: Path,
+    output: Path,
+    *,
+    settings: Settings,
+    progress: Progress = NO_PROGRESS,
+) -> MatchSummary:
+    """Match ``requests`` against ``master`` and write ``output`` (one row per request row)."""
+    started = time.perf_counter()
+    fmt = _output_format(output, inputs=(master, requests))
+    today = _today(settings)
+    progress("read requests", 0, None)
+    batch = read_requests(requests, today=today)
+    progress("read requests", batch.rows, batch.rows)
+    with _engine(settings) as engine:
+        source = inspect_master(engine, master)
+        try:
+            stats = index_master(engine, source.relation, source.columns, progress)
+        except EngineError as exc:
+            raise master_input_error(master, exc) from None
+        result = match_requests(engine, stats, batch.table, progress=progress)
+    progress("write output", 0, result.table.num_rows)
+    with atomic_path(output) as tmp:
+        _write(result.table, tmp, fmt)
+    progress("write output", result.table.num_rows, result.table.num_rows)
+    counts = Counter(result.table["decision"].to_pylist())
+    return MatchSummary(
+        output=output,
+        rows=result.table.num_rows,
+        decisions={d.value: counts.get(d.value, 0) for d in Decision},
+        error_rows=sum(1 for code in result.table["error_code"].to_pylist() if code),
+        warning_rows=sum(1 for codes in result.table["warning_codes"].to_pylist() if codes),
+        seconds=time.perf_counter() - started,
+        candidates=result.candidates,
+        master_people=result.master_people,
+    )
+
+
+def _output_format(output: Path, *, inputs: tuple[Path, ...]) -> str:
+    fmt = OUTPUT_FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"cannot write {output.suffix!r}: name the output .csv, .parquet or .jsonl",
+            path=str(output),
+            code=Code.OUTPUT_FORMAT,
+        )
+    resolved = output.resolve()
+    if any(resolved == path.resolve() for path in inputs):
+        raise InputError(
+            "the output would overwrite an input file", path=str(output), code=Code.OUTPUT_IS_INPUT
+        )
+    return fmt
+
+
+def _today(settings: Settings) -> dt.date:
+    try:
+        zone = ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError(f"unknown time zone {settings.timezone!r}") from None
+    return dt.datetime.now(zone).date()
+
+
+@contextlib.contextmanager
+def _engine(settings: Settings) -> Iterator[DuckDBEngine]:
+    """A DuckDB engine on a per-run file under the workspace, removed with its spill folder."""
+    run_dir = settings.workspace / "tmp" / f"match-{uuid.uuid4().hex[:12]}"
+    engine = DuckDBEngine(
+        run_dir / "match.duckdb",
+        memory_limit=settings.duckdb_memory_limit,
+        threads=settings.duckdb_threads,
+        temp_directory=run_dir / "spill",
+    )
+    try:
+        yield engine
+    finally:
+        engine.close()
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _write(table: pa.Table, path: Path, fmt: str) -> None:
+    if fmt == "parquet":
+        pq.write_table(table, path)
+    elif fmt == "jsonl":
+        with path.open("w", encoding="utf-8") as handle:
+            for record in table.to_pylist():
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        pacsv.write_csv(table, path)
