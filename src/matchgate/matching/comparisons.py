@@ -83,7 +83,9 @@ def _somewhat(a: str, b: str) -> str:
 
 RF, RL, RM = "mg_compact(r.first)", "mg_compact(r.last)", "mg_compact(r.middle)"
 NF, NL, NM = "mg_compact(n.first)", "mg_compact(n.last)", "mg_compact(n.middle)"
-SWAPPED = f"({RL} = {NF} AND {RF} = {NL})"
+SWAPPED = f"({_close(RL, NF)} AND {_close(RF, NL)})"
+NICKNAME_TABLE = "nick"
+"""Table ``(a, b)`` of given names that are short forms of each other, registered by the model."""
 
 SSN = Comparison(
     "ssn",
@@ -148,7 +150,7 @@ FIRST_NAME = Comparison(
     "first_name",
     "r.first IS NULL OR n.first IS NULL",
     (
-        Level("exact", f"{RF} = {NF}", 0.86, 0.005, "first name agrees", term_frequency=True),
+        Level("exact", f"{RF} = {NF}", 0.83, 0.005, "first name agrees", term_frequency=True),
         Level("swapped", SWAPPED, 0.005, 1e-5, "first and last names are swapped"),
         Level("close", _close(RF, NF), 0.05, 0.003, "first name is a close spelling"),
         Level(
@@ -158,6 +160,13 @@ FIRST_NAME = Comparison(
             0.03,
             0.003,
             "first name is an initial or short form",
+        ),
+        Level(
+            "nickname",
+            f"EXISTS (SELECT 1 FROM {NICKNAME_TABLE} k WHERE k.a = {RF} AND k.b = {NF})",
+            0.03,
+            0.002,
+            "first name is a nickname of the other",
         ),
         Level(
             "middle",

@@ -5,13 +5,19 @@
 * a probability of at least :attr:`Policy.match_probability`;
 * a lead of at least :attr:`Policy.margin_bits` over the runner-up (the best is that many times
   more likely than the next person), so near-ties go to review;
-* the first name agreeing in some form (exactly, closely, as an initial or short form, swapped
-  with the surname, or as the middle name): an SSN or a date of birth shared with a person of
-  another first name is a borrowed SSN or a twin, not a match;
-* the surname agreeing in some form, unless SSN, first name and date of birth all agree exactly
-  (a marriage not yet recorded);
-* something beyond names: SSN or A-number equal or one keystroke off, or the date of birth equal
-  or with day and month swapped.
+* no conflicting SSN: a request SSN that differs from the person's by more than one keystroke
+  sends the row to review, however well the rest agrees;
+* names that agree, how strictly depending on whether an identifier (SSN or A-number, equal or
+  one keystroke off) agrees:
+
+  - with an identifier: the first name agrees exactly, closely, as an initial, short form or
+    nickname, swapped with the surname or as the middle name (or is only somewhat similar while
+    the date of birth agrees); the surname agrees exactly, closely or as part of a compound
+    surname, or differs while SSN, first name and date of birth agree exactly (a marriage not
+    yet recorded). A first name that differs is a borrowed SSN or a twin, not a match;
+  - without one: first name and surname agree exactly (or swapped, or as part of a compound
+    surname) and the date of birth agrees exactly. A close spelling with the same surname and
+    birthday is how a relative or a look-alike appears, so it goes to review.
 
 Whatever falls short but has a probability of at least :attr:`Policy.possible_probability` is
 ``possible``; the rest ``no_match``. Finally, one master person is matched at most once per
@@ -32,10 +38,13 @@ from matchgate.matching.model import Floats, Ints, ScoredPairs, probability
 
 NO_PERSON = -1
 
-FIRST_NAME_AGREES = ("exact", "swapped", "close", "initial", "middle")
-SURNAME_AGREES = ("exact", "swapped", "compound_part", "close")
-BEYOND_NAMES = {"ssn": ("exact", "one_edit"), "a_number": ("exact", "one_edit")}
-DOB_CONFIRMS = ("exact", "swapped")
+IDENTIFIER_AGREES = ("exact", "one_edit")
+SSN_CONFLICTS = ("two_edits", "different")
+FIRST_NAME_STRICT = ("exact", "swapped")
+FIRST_NAME_LOOSE = (*FIRST_NAME_STRICT, "close", "initial", "nickname", "middle")
+SURNAME_STRICT = ("exact", "swapped", "compound_part")
+SURNAME_LOOSE = (*SURNAME_STRICT, "close")
+DOB_AGREES = ("exact", "swapped")
 
 
 @dataclass(frozen=True)
@@ -60,9 +69,10 @@ class Decisions:
 
 
 NOTE_RUNNER_UP = "another person scores nearly as well"
-NOTE_FIRST_NAME = "first name does not agree"
-NOTE_SURNAME = "surname does not agree"
-NOTE_NAMES_ONLY = "nothing beyond names agrees (no SSN, A-number or date of birth to confirm)"
+NOTE_SSN_CONFLICT = "the SSN given does not agree"
+NOTE_FIRST_NAME = "first name does not agree closely enough"
+NOTE_SURNAME = "surname does not agree closely enough"
+NOTE_UNCONFIRMED = "no SSN or A-number agrees and the date of birth does not agree exactly"
 NOTE_WEAK = "evidence too weak to act on"
 NOTE_EARLIER_NAME = "names compared with an earlier name"
 NOTE_TAKEN = "another request in this file matches this person more strongly"
@@ -138,20 +148,22 @@ def _checks(pairs: ScoredPairs) -> list[tuple[str, npt.NDArray[np.bool_]]]:
     """The non-probability conditions for ``match``, each with the note shown when it fails."""
     if not len(pairs):
         return []
-    first = pairs.has_level("first_name", FIRST_NAME_AGREES)
-    surname = pairs.has_level("surname", SURNAME_AGREES)
-    exact_rest = (
-        pairs.has_level("ssn", ("exact",))
-        & pairs.has_level("first_name", ("exact",))
-        & pairs.has_level("dob", ("exact",))
+    level = pairs.has_level
+    identified = level("ssn", IDENTIFIER_AGREES) | level("a_number", IDENTIFIER_AGREES)
+    dob_exact = level("dob", ("exact",))
+    first_loose = level("first_name", FIRST_NAME_LOOSE) | (
+        level("first_name", ("somewhat",)) & level("dob", DOB_AGREES)
     )
-    beyond = pairs.has_level("dob", DOB_CONFIRMS)
-    for name, labels in BEYOND_NAMES.items():
-        beyond |= pairs.has_level(name, labels)
+    unrecorded_marriage = level("ssn", ("exact",)) & level("first_name", ("exact",)) & dob_exact
+    surname_loose = level("surname", SURNAME_LOOSE) | unrecorded_marriage
     return [
-        (NOTE_FIRST_NAME, first),
-        (NOTE_SURNAME, surname | exact_rest),
-        (NOTE_NAMES_ONLY, beyond),
+        (NOTE_SSN_CONFLICT, ~level("ssn", SSN_CONFLICTS)),
+        (
+            NOTE_FIRST_NAME,
+            np.where(identified, first_loose, level("first_name", FIRST_NAME_STRICT)),
+        ),
+        (NOTE_SURNAME, np.where(identified, surname_loose, level("surname", SURNAME_STRICT))),
+        (NOTE_UNCONFIRMED, identified | dob_exact),
     ]
 
 

@@ -16,15 +16,18 @@ from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 
 from matchgate.engines.base import Engine
 from matchgate.matching.comparisons import (
     COMPARISONS,
+    NICKNAME_TABLE,
     PRESENT_SHARE,
     TERM_FREQUENCY_PSEUDO_COUNT,
     Comparison,
 )
 from matchgate.matching.master_index import MasterStats
+from matchgate.standardize.nicknames import nickname_pairs
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -104,6 +107,8 @@ class HandSetModel:
         """  # noqa: S608
 
     def score(self, engine: Engine, master: MasterStats) -> ScoredPairs:
+        a, b = zip(*nickname_pairs(), strict=True)
+        engine.register(NICKNAME_TABLE, pa.table({"a": a, "b": b}))
         for column, table in (("last", "tf_last"), ("first", "tf_first")):
             engine.execute(
                 f"""
@@ -144,13 +149,13 @@ class HandSetModel:
         )
 
     @staticmethod
-    def _bits(spec: Comparison, gamma: Ints, rows: object, master: MasterStats) -> Floats:
+    def _bits(spec: Comparison, gamma: Ints, rows: pa.Table, master: MasterStats) -> Floats:
         table = np.array([math.log2(lvl.m / lvl.u) for lvl in spec.levels] + [0.0])
         contribution: Floats = table[gamma]  # gamma -1 (missing) picks the trailing 0.0
         for i, lvl in enumerate(spec.levels):
             if not lvl.term_frequency:
                 continue
-            counts = rows[f"tf_{spec.name}"].to_numpy().astype(np.float64)  # type: ignore[index]
+            counts = rows[f"tf_{spec.name}"].to_numpy().astype(np.float64)
             k = TERM_FREQUENCY_PSEUDO_COUNT
             u = (counts + k * lvl.u) / (master.people + k)
             hit = gamma == i
