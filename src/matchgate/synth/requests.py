@@ -69,17 +69,18 @@ KIND_SHARE: Mapping[str, float] = {
 """Target share of all request rows carrying each kind (at the default absent share)."""
 
 LIMITED: tuple[str, ...] = (
-    "compound_surname_dropped",
     "compound_surname_reordered",
-    "maiden_name",
+    "compound_surname_dropped",
     "transliteration",
-    "nickname",
     "a_number_only",
+    "maiden_name",
+    "nickname",
     "old_address",
     "dob_day_month_swap",
     "diacritics_punct",
 )
-"""Kinds only some people can carry; their rows are drawn from the eligible people first."""
+"""Kinds only some people can carry; their rows are drawn from the eligible people first, the
+scarcest kinds first (so a person eligible for several goes where eligible people are few)."""
 
 UNLIMITED = tuple(k for k in dk.KINDS if k not in LIMITED)
 CLEAN_SHARE = 0.30
@@ -212,10 +213,7 @@ class _Chooser:
 
     def choose(self) -> list[_Slot]:
         slots: list[_Slot] = []
-        by_scarcity = sorted(
-            LIMITED, key=lambda k: sum(1 for i in self.order if self.eligible(k, i))
-        )
-        for kind in by_scarcity:
+        for kind in LIMITED:
             taken = 0
             for i in self.order:
                 if taken >= self.quota[kind]:
