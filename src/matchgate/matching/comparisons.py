@@ -19,6 +19,8 @@ SQL aliases: ``r`` is the request (``req``), ``m`` the master person, ``n`` the 
 variant (``mnames``) being compared.
 """
 
+# ruff: noqa: S608  (SQL here is assembled from this module's constants; values are bound)
+
 from __future__ import annotations
 
 from dataclasses import dataclass

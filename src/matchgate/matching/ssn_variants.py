@@ -27,7 +27,7 @@ def ssn_variants(
     new_digits = (digits[:, :, None] + shifts[None, None, :]) % 10  # (n, 9, 9)
     substituted = (
         ssns[:, None, None] + (new_digits - digits[:, :, None]) * _PLACES[None, :, None]
-    ).reshape(len(ssns), -1)
+    ).reshape(len(ssns), DIGITS * 9)
     # Transpositions of positions p and p + 1.
     left, right = digits[:, :-1], digits[:, 1:]
     transposed = (
