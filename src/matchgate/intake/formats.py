@@ -44,6 +44,15 @@ def _looks_like_ssnvs(head: bytes) -> bool:
     return len(first) == _SSNVS_RECORD_LENGTH and first[9:15] == _SSNVS_MARK
 
 
+def _is_text_header(line: bytes) -> bool:
+    """Whether ``line`` reads as a CSV header: printable UTF-8 text with a comma."""
+    try:
+        text = line.decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return False
+    return "," in text and text.isprintable()
+
+
 def detect_format(path: Path) -> FileFormat:
     """The file's format: its extension when known, else what its first bytes look like."""
     require_file(path)
@@ -63,7 +72,7 @@ def detect_format(path: Path) -> FileFormat:
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"{"):
         return FileFormat.JSONL
-    if b"," in stripped.split(b"\n", 1)[0]:
+    if _is_text_header(stripped.split(b"\n", 1)[0]):
         return FileFormat.CSV
     raise InputError(
         f"unknown file type {path.suffix or '(no extension)'!r}: expected .csv, .parquet or "
