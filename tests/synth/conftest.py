@@ -13,7 +13,7 @@ from tests.synth.fixture_tables import write_tables
 
 from matchgate.synth.chunk import DETAIL_COLUMNS
 from matchgate.synth.pipeline import generate
-from matchgate.synth.tables import RefTables, load_tables
+from matchgate.synth.tables import RefTables, default_folder, load_tables
 
 WORLD_PEOPLE = 20_000
 WORLD_REQUESTS = 5_000
@@ -57,9 +57,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-@pytest.fixture(scope="session")
-def world(tmp_path_factory: pytest.TempPathFactory, tables: RefTables) -> World:
-    out = tmp_path_factory.mktemp("world")
+def _world(out: Path, tables: RefTables) -> World:
     generate(WORLD_PEOPLE, WORLD_REQUESTS, WORLD_SEED, out, tables=tables, chunk_rows=WORLD_CHUNK)
     return World(
         out=out,
@@ -68,3 +66,17 @@ def world(tmp_path_factory: pytest.TempPathFactory, tables: RefTables) -> World:
         requests=read_csv(out / "requests.csv"),
         truth=read_csv(out / "truth.csv"),
     )
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory, tables: RefTables) -> World:
+    """A world drawn from the small test tables (known names, fast)."""
+    return _world(tmp_path_factory.mktemp("world"), tables)
+
+
+@pytest.fixture(scope="session")
+def package_world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """A world drawn from the reference tables shipped with the package."""
+    if not (default_folder() / "surnames.csv").is_file():
+        pytest.skip("the packaged reference tables are not installed")
+    return _world(tmp_path_factory.mktemp("package-world"), load_tables())

@@ -78,10 +78,8 @@ GROUPS: Mapping[str, str] = {
 """Kinds in the same group are never applied together (they would overwrite each other)."""
 
 _KEYBOARD = "qwertyuiop asdfghjkl zxcvbnm"
-_ASCII_NAME = re.compile(r"^[A-Za-z]+$")
-_PREFIX = re.compile(
-    r"^(Mc|Mac|O'|D'|De|Di|Da|Van|Von|Le|La|Al|El|St\.?) ?(?=[A-Z])", re.IGNORECASE
-)
+_PREFIX = re.compile(r"^(Mc|Mac|De|Di|Da|Du|Van|Von|Le|La)(?=[A-Z][a-z])")
+"""A prefix written joined to the rest of a mixed-case surname (McDonald, DeLuca, LeBlanc)."""
 
 
 def compatible(kind: str, kinds: list[str]) -> bool:
@@ -116,9 +114,9 @@ def diacritics_options(name: str) -> list[str]:
     if "." in name:
         out.append(name.replace(".", ""))
     m = _PREFIX.match(name)
-    if m and " " not in name and "'" not in name and len(name) > len(m.group(0)) + 1:
-        out.append(name[: len(m.group(0))] + " " + name[len(m.group(0)) :])
-    return [o for o in dict.fromkeys(out) if o and o != name]
+    if m:
+        out.append(name[: m.end()] + " " + name[m.end() :])
+    return [o for o in dict.fromkeys(out) if o and o != name and ".-" not in o]
 
 
 def transliteration_options(tables: RefTables, origin: str, name: str) -> list[str]:

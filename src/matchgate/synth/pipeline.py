@@ -8,11 +8,13 @@ rows the request file needs are kept (:class:`~matchgate.synth.requests.Capture`
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.synth.chunk import DETAIL_COLUMNS, Chunk, detail_columns
@@ -49,6 +51,11 @@ class GeneratedFiles:
     absent: int
 
 
+def _write_all(writes: list[tuple[ParquetSink, pa.Table]]) -> None:
+    for sink, table in writes:
+        sink.write(table)
+
+
 def generate(
     people: int,
     requests: int,
@@ -78,6 +85,10 @@ def generate(
             name: ParquetSink(stack, path, string_schema(detail_columns(name)))
             for name, path in detail_paths.items()
         }
+        # One writer thread encodes and compresses chunk k while chunk k+1 is generated; waiting
+        # for it before handing over the next chunk keeps at most two chunks in memory.
+        writer = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+        pending: Future[None] | None = None
         done = 0
         for number, start in enumerate(range(0, people, chunk_rows)):
             index = np.arange(start, min(start + chunk_rows, people), dtype=np.int64)
@@ -89,14 +100,19 @@ def generate(
                 ssn_slots=index,
                 a_number_slots=index,
             )
-            master.write(master_view(chunk))
             capture.add(chunk, start)
+            writes = [(master, master_view(chunk))]
             if details:
                 rng = rng_for(seed, _STREAM_DETAILS, number)
                 for name, rows in detail_tables(Chunk(chunk, tables, seed), rng):
-                    sinks[name].write(rows)
+                    writes.append((sinks[name], rows))
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(_write_all, writes)
             done += index.size
             progress("people", done, people)
+        if pending is not None:
+            pending.result()
         progress("requests", 0, requests)
         request_rows, truth_rows = build_requests(plan, capture.people(), tables, seed)
         write_csv(stack, out / "requests.csv", REQUEST_COLUMNS, request_rows)

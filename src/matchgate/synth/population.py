@@ -251,6 +251,7 @@ def generate_people(
     married[anchor[spouse]] |= woman[anchor[spouse]]
     maiden1 = names.surnames(tables, rng, origin)
     maiden, _, _ = names.compound_surnames(tables, rng, origin, maiden1)
+    married &= pc.not_equal(maiden, surname).to_numpy(zero_copy_only=False)
     maiden = pc.if_else(pa.array(married), maiden, "")
     remarried = married & chance(rng, REMARRIED_SHARE, n)
     earlier_husband = pc.if_else(
