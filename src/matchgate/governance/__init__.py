@@ -1,0 +1,80 @@
+"""Governance: agreements, routine uses in force, request-field allow-lists and volume caps.
+
+Everything here is pure (reading an agreement file aside): no database, no shell. Services store
+agreements and pass them to these functions on behalf of intake and disclosure.
+"""
+
+from matchgate.governance.agreement import (
+    Agreement,
+    Fee,
+    Parties,
+    Party,
+    Purpose,
+    Retention,
+    RoutineUse,
+    SystemOfRecords,
+)
+from matchgate.governance.cmppa import ComputerMatching, Exemption, MatchingProgram, Renewal
+from matchgate.governance.codes import (
+    AGREEMENT_MEANINGS,
+    REFUSAL_MEANINGS,
+    AgreementCode,
+    RefusalCode,
+)
+from matchgate.governance.loading import (
+    AgreementSource,
+    parse_agreement,
+    read_agreement_file,
+    sha256_text,
+)
+from matchgate.governance.policy import (
+    Refusal,
+    disallowed_request_fields,
+    disclosable_categories,
+    governing_version,
+    in_force,
+    refusal_reasons,
+    volume_exceeded,
+)
+from matchgate.governance.review import coverage_gaps, coverage_warnings
+from matchgate.governance.schema import agreement_json_schema, schema_text
+from matchgate.governance.vocabulary import REQUEST_ID, Category, Channel, Purged, RequestField
+
+__all__ = [
+    "AGREEMENT_MEANINGS",
+    "REFUSAL_MEANINGS",
+    "REQUEST_ID",
+    "Agreement",
+    "AgreementCode",
+    "AgreementSource",
+    "Category",
+    "Channel",
+    "ComputerMatching",
+    "Exemption",
+    "Fee",
+    "MatchingProgram",
+    "Parties",
+    "Party",
+    "Purged",
+    "Purpose",
+    "Refusal",
+    "RefusalCode",
+    "Renewal",
+    "RequestField",
+    "Retention",
+    "RoutineUse",
+    "SystemOfRecords",
+    "agreement_json_schema",
+    "coverage_gaps",
+    "coverage_warnings",
+    "disallowed_request_fields",
+    "disclosable_categories",
+    "governing_version",
+    "in_force",
+    "parse_agreement",
+    "read_agreement_file",
+    "refusal_reasons",
+    "schema_text",
+    "sha256_text",
+    "volume_exceeded",
+]
