@@ -50,3 +50,15 @@ def test_compact_and_keys() -> None:
     assert surname_keys("VAN DER BERG") == ["VAND", "BERG"]
     assert surname_keys("SMITH") == ["SMIT"]
     assert surname_keys("") == []
+
+
+def test_nicknames_are_standardized_and_symmetric() -> None:
+    from matchgate.standardize.nicknames import are_nicknames, nickname_pairs
+
+    pairs = set(nickname_pairs())
+    assert all((b, a) in pairs for a, b in pairs)
+    assert all(standardize_name(a) == a and standardize_name(b) == b for a, b in pairs)
+    assert are_nicknames("BOB", "ROBERT")
+    assert are_nicknames("TONA", "ANTONIA")  # from TOÑA
+    assert not are_nicknames("BOB", "BOB")
+    assert not are_nicknames("BOB", "WILLIAM")

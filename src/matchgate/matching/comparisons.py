@@ -85,7 +85,9 @@ def _somewhat(a: str, b: str) -> str:
 
 RF, RL, RM = "mg_compact(r.first)", "mg_compact(r.last)", "mg_compact(r.middle)"
 NF, NL, NM = "mg_compact(n.first)", "mg_compact(n.last)", "mg_compact(n.middle)"
-SWAPPED = f"({_close(RL, NF)} AND {_close(RF, NL)})"
+_DIRECT_CLOSE = f"({_close(RF, NF)} AND {_close(RL, NL)})"
+SWAPPED = f"({RL} = {NF} AND {RF} = {NL})"
+SWAPPED_CLOSE = f"({_close(RL, NF)} AND {_close(RF, NL)} AND NOT {_DIRECT_CLOSE})"
 NICKNAME_TABLE = "nick"
 """Table ``(a, b)`` of given names that are short forms of each other, registered by the model."""
 
@@ -132,8 +134,15 @@ SURNAME = Comparison(
     "surname",
     "r.last IS NULL OR n.last IS NULL",
     (
-        Level("exact", f"{RL} = {NL}", 0.85, 0.002, "surname agrees", term_frequency=True),
+        Level("exact", f"{RL} = {NL}", 0.848, 0.002, "surname agrees", term_frequency=True),
         Level("swapped", SWAPPED, 0.005, 1e-5, "first and last names are swapped"),
+        Level(
+            "swapped_close",
+            SWAPPED_CLOSE,
+            0.002,
+            2e-5,
+            "first and last names are swapped, with spelling differences",
+        ),
         Level(
             "compound_part",
             "(list_has_all(string_split(r.last, ' '), string_split(n.last, ' ')) "
@@ -152,8 +161,15 @@ FIRST_NAME = Comparison(
     "first_name",
     "r.first IS NULL OR n.first IS NULL",
     (
-        Level("exact", f"{RF} = {NF}", 0.83, 0.005, "first name agrees", term_frequency=True),
+        Level("exact", f"{RF} = {NF}", 0.828, 0.005, "first name agrees", term_frequency=True),
         Level("swapped", SWAPPED, 0.005, 1e-5, "first and last names are swapped"),
+        Level(
+            "swapped_close",
+            SWAPPED_CLOSE,
+            0.002,
+            2e-5,
+            "first and last names are swapped, with spelling differences",
+        ),
         Level("close", _close(RF, NF), 0.05, 0.003, "first name is a close spelling"),
         Level(
             "initial",
@@ -204,13 +220,21 @@ DOB = Comparison(
     "dob",
     "r.dob IS NULL OR m.dob IS NULL",
     (
-        Level("exact", "r.dob = m.dob", 0.92, 3.2e-5, "date of birth agrees"),
+        Level("exact", "r.dob = m.dob", 0.90, 3.2e-5, "date of birth agrees"),
         Level(
             "swapped",
             "year(r.dob) = year(m.dob) AND month(r.dob) = day(m.dob) AND day(r.dob) = month(m.dob)",
             0.01,
             3.2e-5,
             "date of birth has day and month swapped",
+        ),
+        Level(
+            "january_first",
+            "year(r.dob) = year(m.dob) AND (strftime(r.dob, '%m-%d') = '01-01' "
+            "OR strftime(m.dob, '%m-%d') = '01-01')",
+            0.02,
+            1e-4,
+            "date of birth is January 1 of the same year (a common placeholder)",
         ),
         Level(
             "one_part",

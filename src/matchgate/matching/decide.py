@@ -5,8 +5,10 @@
 * a probability of at least :attr:`Policy.match_probability`;
 * a lead of at least :attr:`Policy.margin_bits` over the runner-up (the best is that many times
   more likely than the next person), so near-ties go to review;
-* no conflicting SSN: a request SSN that differs from the person's by more than one keystroke
-  sends the row to review, however well the rest agrees;
+* no conflicting SSN or date of birth: a request SSN that differs from the person's by more
+  than one keystroke, or a date of birth that differs in more than one part (and is not a
+  January 1 placeholder or a day-month swap), sends the row to review however well the rest
+  agrees: a parent's SSN used by a child of the same name looks exactly like that;
 * names that agree, how strictly depending on whether an identifier (SSN or A-number, equal or
   one keystroke off) agrees:
 
@@ -41,9 +43,17 @@ NO_PERSON = -1
 IDENTIFIER_AGREES = ("exact", "one_edit")
 SSN_CONFLICTS = ("two_edits", "different")
 FIRST_NAME_STRICT = ("exact", "swapped")
-FIRST_NAME_LOOSE = (*FIRST_NAME_STRICT, "close", "initial", "nickname", "middle")
+FIRST_NAME_LOOSE = (
+    *FIRST_NAME_STRICT,
+    "swapped_close",
+    "close",
+    "initial",
+    "nickname",
+    "middle",
+)
 SURNAME_STRICT = ("exact", "swapped", "compound_part")
-SURNAME_LOOSE = (*SURNAME_STRICT, "close")
+SURNAME_LOOSE = (*SURNAME_STRICT, "swapped_close", "close")
+DOB_CONFLICTS = ("different",)
 DOB_AGREES = ("exact", "swapped")
 
 
@@ -70,6 +80,7 @@ class Decisions:
 
 NOTE_RUNNER_UP = "another person scores nearly as well"
 NOTE_SSN_CONFLICT = "the SSN given does not agree"
+NOTE_DOB_CONFLICT = "the date of birth given does not agree"
 NOTE_FIRST_NAME = "first name does not agree closely enough"
 NOTE_SURNAME = "surname does not agree closely enough"
 NOTE_UNCONFIRMED = "no SSN or A-number agrees and the date of birth does not agree exactly"
@@ -158,6 +169,7 @@ def _checks(pairs: ScoredPairs) -> list[tuple[str, npt.NDArray[np.bool_]]]:
     surname_loose = level("surname", SURNAME_LOOSE) | unrecorded_marriage
     return [
         (NOTE_SSN_CONFLICT, ~level("ssn", SSN_CONFLICTS)),
+        (NOTE_DOB_CONFLICT, ~level("dob", DOB_CONFLICTS)),
         (
             NOTE_FIRST_NAME,
             np.where(identified, first_loose, level("first_name", FIRST_NAME_STRICT)),

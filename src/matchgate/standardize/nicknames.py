@@ -11,17 +11,22 @@ from __future__ import annotations
 import functools
 import itertools
 
+from matchgate.standardize.names import standardize_name
+
 GROUPS: dict[str, tuple[str, ...]] = {
     "ABIGAIL": ("ABBY", "ABBIE", "GAIL"),
     "ALBERT": ("AL", "BERT", "BERTIE"),
+    "ALBERTO": ("BETO", "TITO"),
     "ALEXANDER": ("ALEX", "SANDY", "XANDER", "SASHA", "ALEC"),
     "ALEXANDRA": ("ALEX", "SANDRA", "SANDY", "LEXI", "SASHA"),
     "ALFRED": ("AL", "ALFIE", "FRED", "FREDDIE"),
+    "AMANDA": ("MANDY", "MANDI"),
     "ANDREW": ("ANDY", "DREW"),
     "ANGELA": ("ANGIE", "ANGEL"),
     "ANNE": ("ANNIE", "NANCY", "NAN", "ANN"),
     "ANTHONY": ("TONY",),
-    "ANTONIO": ("TONY", "TONIO", "TONO"),
+    "ANTONIA": ("TONI", "TOÑA"),
+    "ANTONIO": ("TONY", "TONIO", "TOÑO"),
     "ARTHUR": ("ART", "ARTIE"),
     "BARBARA": ("BABS", "BARB", "BARBIE", "BABBIE"),
     "BENJAMIN": ("BEN", "BENNY", "BENJI"),
@@ -33,7 +38,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "CYNTHIA": ("CINDY", "CINDI"),
     "DANIEL": ("DAN", "DANNY"),
     "DAVID": ("DAVE", "DAVY"),
-    "DEBORAH": ("DEBBIE", "DEB", "DEBBY"),
+    "DEBORAH": ("DEBBIE", "DEB", "DEBBY", "DEBRA"),
     "DONALD": ("DON", "DONNIE"),
     "DOROTHY": ("DOT", "DOTTIE", "DOLLY", "DORY"),
     "EDWARD": ("ED", "EDDIE", "NED", "TED", "TEDDY"),
@@ -49,6 +54,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "GERALD": ("GERRY", "JERRY"),
     "GREGORY": ("GREG",),
     "GUADALUPE": ("LUPE", "LUPITA"),
+    "GUILLERMO": ("MEMO", "GUILLE"),
     "HAROLD": ("HAL", "HARRY"),
     "HENRY": ("HANK", "HARRY", "HAL"),
     "IGNACIO": ("NACHO",),
@@ -60,7 +66,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "JESUS": ("CHUY", "CHUCHO"),
     "JOHN": ("JACK", "JOHNNY", "JON"),
     "JONATHAN": ("JON", "JONNY", "NATE"),
-    "JOSE": ("PEPE", "CHEPE", "JOSIE"),
+    "JOSE": ("PEPE", "CHEPE", "ZE", "CHEO"),
+    "JOSEFINA": ("FINA", "PEPA", "JOSIE"),
     "JOSEPH": ("JOE", "JOEY", "JOS"),
     "KATHERINE": ("KATE", "KATHY", "KATIE", "KAT", "KAY", "KITTY"),
     "KATHLEEN": ("KATHY", "KATE", "KATIE"),
@@ -70,6 +77,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "MARGARET": ("MAGGIE", "PEGGY", "MEG", "MARGE", "MADGE", "GRETA", "PEG", "DAISY", "MOLLY"),
     "MARIA": ("MARI", "MARY"),
     "MARY": ("MOLLY", "POLLY", "MAMIE", "MAE", "MAY"),
+    "MERCEDES": ("MECHE", "MERCHE"),
     "MATTHEW": ("MATT", "MATTY"),
     "MICHAEL": ("MIKE", "MICKEY", "MICK", "MIKEY"),
     "NATHANIEL": ("NATE", "NAT", "NATHAN"),
@@ -79,9 +87,11 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "PETER": ("PETE",),
     "PHILIP": ("PHIL",),
     "RAYMOND": ("RAY",),
+    "ROSARIO": ("CHARO", "CHAYO"),
     "REBECCA": ("BECKY", "BECCA", "BECKIE"),
     "RICHARD": ("RICK", "RICKY", "DICK", "RICH", "RICHIE"),
     "ROBERT": ("BOB", "BOBBY", "ROB", "ROBBIE", "BERT"),
+    "ROBERTO": ("BETO", "TITO"),
     "RONALD": ("RON", "RONNIE"),
     "SAMUEL": ("SAM", "SAMMY"),
     "SARAH": ("SALLY", "SADIE", "SARA"),
@@ -102,10 +112,10 @@ GROUPS: dict[str, tuple[str, ...]] = {
 
 @functools.cache
 def nickname_pairs() -> tuple[tuple[str, str], ...]:
-    """Every ordered pair of distinct names that share a group."""
+    """Every ordered pair of distinct standardized names that share a group."""
     pairs: set[tuple[str, str]] = set()
     for formal, short in GROUPS.items():
-        group = {formal, *short}
+        group = {standardize_name(name) for name in (formal, *short)}
         pairs.update(itertools.permutations(sorted(group), 2))
     return tuple(sorted(pairs))
 
