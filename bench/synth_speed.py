@@ -80,18 +80,23 @@ def main() -> None:
     for spec in args.runs:
         people_text, _, mode = spec.partition(":")
         results.append(_spawn(int(people_text), args.requests, mode != "i"))
-    print(
-        f"{'people':>12} {'details':>8} {'seconds':>9} {'people/s':>11} {'peak MiB':>9} {'MB out':>8}"
-    )
+    row = "{:>12} {:>8} {:>9} {:>11} {:>9} {:>8}"
+    print(row.format("people", "details", "seconds", "people/s", "peak MiB", "MB out"))
     for r in results:
         print(
-            f"{r['people']:>12,} {'yes' if r['details'] else 'no':>8} {r['seconds']:>9.1f} "
-            f"{r['people_per_second']:>11,} {r['peak_rss_mib']:>9,} {int(r['bytes_written']) / 1e6:>8.0f}"  # type: ignore[call-overload]
+            row.format(
+                f"{r['people']:,}",
+                "yes" if r["details"] else "no",
+                f"{r['seconds']:.1f}",
+                f"{r['people_per_second']:,}",
+                f"{r['peak_rss_mib']:,}",
+                f"{int(str(r['bytes_written'])) / 1e6:.0f}",
+            )
         )
     report: dict[str, object] = {"runs": results, "targets": TARGETS}
     lean = [r for r in results if not r["details"]]
     if lean:
-        rate = max(int(r["people_per_second"]) for r in lean)  # type: ignore[call-overload]
+        rate = max(int(str(r["people_per_second"])) for r in lean)
         report["identity_100m_seconds_estimate"] = round(100_000_000 / rate)
         print(f"identity-only 100M estimate: {100_000_000 / rate / 60:.1f} min (target 30 min)")
     print(json.dumps(report, indent=2))
