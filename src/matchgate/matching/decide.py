@@ -18,8 +18,10 @@
     surname, or differs while SSN, first name and date of birth agree exactly (a marriage not
     yet recorded). A first name that differs is a borrowed SSN or a twin, not a match;
   - without one: first name and surname agree exactly (or swapped, or as part of a compound
-    surname) and the date of birth agrees exactly. A close spelling with the same surname and
-    birthday is how a relative or a look-alike appears, so it goes to review.
+    surname), the date of birth agrees exactly and the ZIP code, when both sides have one, agrees
+    too. A close spelling with the same surname and birthday is how a relative or a look-alike
+    appears, and with names and a birthday as the only evidence any disagreement is a reason for
+    a person to look, so these go to review.
 
 Whatever falls short but has a probability of at least :attr:`Policy.possible_probability` is
 ``possible``; the rest ``no_match``. Finally, one master person is matched at most once per
@@ -84,6 +86,7 @@ NOTE_DOB_CONFLICT = "the date of birth given does not agree"
 NOTE_FIRST_NAME = "first name does not agree closely enough"
 NOTE_SURNAME = "surname does not agree closely enough"
 NOTE_UNCONFIRMED = "no SSN or A-number agrees and the date of birth does not agree exactly"
+NOTE_ADDRESS_CONFLICT = "no SSN or A-number agrees and the ZIP code differs"
 NOTE_WEAK = "evidence too weak to act on"
 NOTE_EARLIER_NAME = "names compared with an earlier name"
 NOTE_TAKEN = "another request in this file matches this person more strongly"
@@ -176,6 +179,7 @@ def _checks(pairs: ScoredPairs) -> list[tuple[str, npt.NDArray[np.bool_]]]:
         ),
         (NOTE_SURNAME, np.where(identified, surname_loose, level("surname", SURNAME_STRICT))),
         (NOTE_UNCONFIRMED, identified | dob_exact),
+        (NOTE_ADDRESS_CONFLICT, identified | ~level("zip", ("different",))),
     ]
 
 
