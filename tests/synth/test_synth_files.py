@@ -108,9 +108,9 @@ def test_progress_reports_people_and_requests(tmp_path: Path, tables: RefTables)
         chunk_rows=1_000,
         progress=lambda stage, done, total: seen.append((stage, done, total)),
     )
-    people = [s for s in seen if s[0] == "people"]
+    people = [s for s in seen if s[0] == "synth master"]
     assert [d for _, d, _ in people] == [1_000, 2_000, 2_500]
-    assert ("requests", 100, 100) in seen
+    assert ("synth requests", 100, 100) in seen
 
 
 def test_truth_file_is_readable_by_the_evaluator(world: World) -> None:

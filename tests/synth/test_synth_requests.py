@@ -264,3 +264,9 @@ def test_request_fields_are_well_formed(world: World) -> None:
         for r in world.requests
     )
     assert min(cases.values()) > 0.02 * len(world.requests)
+
+
+def test_missing_ssn_and_dob_also_occur_alone(world: World) -> None:
+    for kind in ("ssn_missing", "dob_missing"):
+        alone = [t for t in world.truth if kind in t["case"] and "name_only" not in t["case"]]
+        assert len(alone) / len(world.truth) >= 0.02, kind

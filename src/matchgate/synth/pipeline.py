@@ -110,14 +110,14 @@ def generate(
                 pending.result()
             pending = writer.submit(_write_all, writes)
             done += index.size
-            progress("people", done, people)
+            progress("synth master", done, people)
         if pending is not None:
             pending.result()
-        progress("requests", 0, requests)
+        progress("synth requests", 0, requests)
         request_rows, truth_rows = build_requests(plan, capture.people(), tables, seed)
         write_csv(stack, out / "requests.csv", REQUEST_COLUMNS, request_rows)
         write_csv(stack, out / "truth.csv", TRUTH_COLUMNS, truth_rows)
-        progress("requests", requests, requests)
+        progress("synth requests", requests, requests)
     if not details:
         for name in DETAIL_COLUMNS:
             (out / f"{name}.parquet").unlink(missing_ok=True)

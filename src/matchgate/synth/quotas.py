@@ -147,9 +147,13 @@ class Chooser:
         rnd = self.rnd
         empty = [s for s in rows if not s.kinds]
         name_only = math.ceil(NAME_ONLY_SHARE * self.requests * self.scale)
-        for s in empty[:name_only]:
+        bare = empty[:name_only]
+        for s in bare:
             s.kinds += ["ssn_missing", "dob_missing"]
-        count = {k: sum(k in s.kinds for s in rows) for k in UNLIMITED}
+        # Name-only rows come on top of the quotas, so each kind also occurs on its own.
+        bare_ids = {id(s) for s in bare}
+        others = [s for s in rows if id(s) not in bare_ids]
+        count = {k: sum(k in s.kinds for s in others) for k in UNLIMITED}
         pending = [k for k in UNLIMITED for _ in range(max(self.quota[k] - count[k], 0))]
         rnd.shuffle(pending)
         swaps = sum(1 for k in pending if k == "name_order_swap")
