@@ -289,3 +289,19 @@ def test_failed_run_keeps_an_existing_output(
     with pytest.raises(InputError):
         match_files(master, bad, out, settings=settings)
     assert out.read_text(encoding="utf-8") == "previous results\n"
+
+
+def test_malformed_master_row(requests: Path, tmp_path: Path, settings: Settings) -> None:
+    bad = tmp_path / "master.csv"
+    bad.write_text(MASTER + "P9,456789123,Olive,,Tremont,,1961-04-12,,,extra,fields\n", "utf-8")
+    fails(bad, requests, tmp_path / "out.csv", settings, Code.FILE_MALFORMED, bad)
+
+
+def test_master_with_unknown_extension_is_sniffed(
+    requests: Path, tmp_path: Path, settings: Settings
+) -> None:
+    master = tmp_path / "master.extract"
+    master.write_text(MASTER, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    match_files(master, requests, out, settings=settings)
+    assert read_csv(out)[0]["person_id"] == "P1"

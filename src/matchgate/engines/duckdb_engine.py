@@ -89,7 +89,12 @@ class DuckDBEngine:
             return f"read_parquet({literal})"
         if fmt == "jsonl" or (fmt is None and suffix in {".jsonl", ".ndjson", ".json"}):
             return f"read_json({literal}, format='newline_delimited')"
-        return f"read_csv({literal}, header=true, all_varchar=true, encoding='utf-8')"
+        # The dialect is fixed (RFC 4180, UTF-8, header on the first line): left to guess, the
+        # sniffer may take a later line for the header and silently skip the rows above it.
+        return (
+            f"read_csv({literal}, header=true, all_varchar=true, encoding='utf-8', delim=',', "
+            "quote='\"', escape='\"', skip=0, strict_mode=true, null_padding=false)"
+        )
 
     def close(self) -> None:
         self._con.close()
