@@ -372,9 +372,16 @@ def extract_package(
     Refuses (E_PACKAGE_OUTPUT) if any of those names already exists there; on any error no
     file is left behind. Written files are readable by their owner only.
     """
-    with contextlib.ExitStack() as stack:
-        sink = _FolderSink(out_dir, stack)
-        header, manifest = _open(path, recipient_key, trusted_sender_keys, sink)
+    existed = out_dir.exists()
+    try:
+        with contextlib.ExitStack() as stack:
+            sink = _FolderSink(out_dir, stack)
+            header, manifest = _open(path, recipient_key, trusted_sender_keys, sink)
+    except BaseException:
+        if not existed:  # leave no trace, not even an empty folder
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()
+        raise
     return ExtractedPackage(
         header=header,
         manifest=manifest,
