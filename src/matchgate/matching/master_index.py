@@ -83,6 +83,18 @@ def build_master(
         FROM {relation}
         """  # noqa: S608
     )
+    # Earlier names are split and standardized once, then read two ways.
+    engine.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE m_other AS
+        SELECT pid, dob, string_split(name, ' ') AS toks
+        FROM (
+            SELECT rowid AS pid, dob,
+                   mg_name(unnest(string_split(other_names, '{OTHER_NAMES_SEPARATOR}'))) AS name
+            FROM m WHERE other_names IS NOT NULL
+        ) WHERE name IS NOT NULL
+        """  # noqa: S608
+    )
     engine.execute(
         f"""
         CREATE OR REPLACE TABLE mnames AS
@@ -91,24 +103,13 @@ def build_master(
         UNION ALL
         SELECT pid, {OTHER_NAME}, toks[1], nullif(array_to_string(toks[2:-2], ' '), ''),
                toks[-1], dob
-        FROM (
-            SELECT pid, dob, string_split(name, ' ') AS toks
-            FROM (
-                SELECT rowid AS pid, dob,
-                       mg_name(unnest(string_split(other_names, '{OTHER_NAMES_SEPARATOR}')))
-                           AS name
-                FROM m WHERE other_names IS NOT NULL
-            ) WHERE name IS NOT NULL
-        )
+        FROM m_other
         UNION ALL
         SELECT pid, {OTHER_NAME_COMPOUND}, toks[1], NULL, array_to_string(toks[2:], ' '), dob
-        FROM (
-            SELECT rowid AS pid, dob,
-                   string_split(mg_name(unnest(string_split(other_names, '|'))), ' ') AS toks
-            FROM m WHERE other_names IS NOT NULL
-        ) WHERE len(toks) > 2
+        FROM m_other WHERE len(toks) > 2
         """  # noqa: S608
     )
+    engine.execute("DROP TABLE m_other")
     engine.execute(
         """
         CREATE OR REPLACE TABLE mkeys AS
