@@ -165,7 +165,7 @@ def generate_people(
     )
 
     # Dates of birth, with relatives placed around their anchor.
-    dob = life.birth_days(rng, n)
+    dob = np.minimum(life.birth_days(rng, n), TODAY - 30)
     adult_anchor = years_between(dob[anchor], np.full(n, TODAY)) >= 20
     relation = np.where(spouse & ~adult_anchor, SIBLING, relation).astype(np.int8)
     spouse = relation == SPOUSE
