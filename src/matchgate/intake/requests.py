@@ -1,4 +1,8 @@
-"""Read, validate and standardize a request file (data contract, section 2)."""
+"""Read, validate and standardize a request file (data contract, section 2).
+
+Only the contract's columns are read (request_id, first_name, middle_name, last_name, ssn,
+a_number, dob, zip); any others are ignored. The address lines, city and state are not compared yet.
+"""
 
 from __future__ import annotations
 
@@ -15,21 +19,6 @@ from matchgate.standardize.dates import DobProblem, parse_dob, swap_day_month
 from matchgate.standardize.identifiers import parse_a_number, parse_ssn, standardize_zip
 from matchgate.standardize.names import name_key, standardize_name, surname_keys
 from matchgate.standardize.records import REQUEST_SCHEMA
-
-REQUEST_COLUMNS = (
-    "request_id",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "ssn",
-    "a_number",
-    "dob",
-    "address_line",
-    "city",
-    "state",
-    "zip",
-)
-"""Columns the contract defines for a request file; any others are ignored."""
 
 NAME_COLUMNS = ("first_name", "last_name")
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.engines.base import Engine
@@ -141,9 +142,7 @@ BLOCK_NAMES = {block.bit: block.name for block in BLOCKS}
 def register_ssn_variants(engine: Engine, requests: pa.Table) -> int:
     """Register ``ssn_var(rid, ssn)``: the one-edit variants of every usable request SSN."""
     usable = requests.filter(
-        pa.compute.and_(
-            pa.compute.is_valid(requests["ssn"]), pa.compute.is_null(requests["error_code"])
-        )
+        pc.and_(pc.is_valid(requests["ssn"]), pc.is_null(requests["error_code"]))
     )
     rows = usable["row"].to_numpy().astype(np.int32)
     ssns = usable["ssn"].to_numpy().astype(np.int64)

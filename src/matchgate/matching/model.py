@@ -11,7 +11,7 @@ numpy. A person with earlier names is scored against each name; the best-scoring
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -43,7 +43,6 @@ class ScoredPairs:
     variant: Ints
     levels: dict[str, Ints]
     comparisons: tuple[Comparison, ...]
-    bits: dict[str, Floats] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.rid)
@@ -122,13 +121,10 @@ class HandSetModel:
         rows = engine.query(self._query())
         weight = np.full(rows.num_rows, self.prior_bits(master))
         levels: dict[str, Ints] = {}
-        bits: dict[str, Floats] = {}
         for spec in self.comparisons:
             gamma = rows[f"g_{spec.name}"].to_numpy().astype(np.int64)
-            contribution = self._bits(spec, gamma, rows, master)
-            weight += contribution
+            weight += self._bits(spec, gamma, rows, master)
             levels[spec.name] = gamma
-            bits[spec.name] = contribution
         rid = rows["rid"].to_numpy().astype(np.int64)
         pid = rows["pid"].to_numpy().astype(np.int64)
         variant = rows["vno"].to_numpy().astype(np.int64)
@@ -145,7 +141,6 @@ class HandSetModel:
             variant=variant[keep],
             levels={k: v[keep] for k, v in levels.items()},
             comparisons=self.comparisons,
-            bits={k: v[keep] for k, v in bits.items()},
         )
 
     @staticmethod
