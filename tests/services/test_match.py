@@ -305,3 +305,15 @@ def test_master_with_unknown_extension_is_sniffed(
     out = tmp_path / "out.csv"
     match_files(master, requests, out, settings=settings)
     assert read_csv(out)[0]["person_id"] == "P1"
+
+
+def test_header_only_request_file_gives_an_empty_output(
+    master: Path, tmp_path: Path, settings: Settings
+) -> None:
+    empty = tmp_path / "r.csv"
+    empty.write_text("request_id,first_name,last_name\n", encoding="utf-8")
+    out = tmp_path / "out.parquet"
+    summary = match_files(master, empty, out, settings=settings)
+    table = pq.read_table(out)
+    assert summary.rows == table.num_rows == 0
+    assert table.column_names[:4] == ["request_id", "decision", "person_id", "score"]
