@@ -64,14 +64,14 @@ def build_master(
     def t(column: str) -> str:
         return text_expr(columns, column)
 
-    person_id = f"nullif(trim({t('person_id')}), '')"
-    if "person_id" not in columns:
-        person_id = f"nullif(mg_digits({t('ssn')}), '')"
+    # Where person_id is absent or empty the SSN serves; a row with neither cannot be named in
+    # an answer, so it is left out.
+    person_id = f"coalesce(nullif(trim({t('person_id')}), ''), nullif(mg_digits({t('ssn')}), ''))"
     # The relation is SQL built by the engine from a quoted path; column names are quoted.
     engine.execute(
         f"""
         CREATE OR REPLACE TABLE m AS
-        SELECT {person_id} AS person_id,
+        SELECT * FROM (SELECT {person_id} AS person_id,
                mg_ssn({t("ssn")}) AS ssn,
                mg_a_number({t("a_number")}) AS a_number,
                mg_date({t("dob")}) AS dob,
@@ -80,7 +80,7 @@ def build_master(
                mg_name({t("last_name")}) AS last,
                mg_zip({t("zip")}) AS zip,
                nullif(trim({t("other_names")}), '') AS other_names
-        FROM {relation}
+        FROM {relation}) WHERE person_id IS NOT NULL
         """  # noqa: S608
     )
     # Earlier names are split and standardized once, then read two ways.
