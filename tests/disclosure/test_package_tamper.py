@@ -133,16 +133,24 @@ def test_flipping_any_byte_anywhere_is_refused(
     assert_quiet(error, package, recipient, sender)
 
 
-def test_every_single_byte_position_is_covered(
+def test_every_clear_byte_and_a_grid_of_the_ciphertext_is_covered(
     make_package: MakePackage, recipient: PrivateKey, sender: PrivateKey
 ) -> None:
-    """Exhaustive over a small two-chunk package: each position flipped, each refused."""
+    """A small two-chunk package: every prologue and signature byte, the edges of each
+    ciphertext and every 13th byte inside them, each flipped, each refused."""
     path = make_package({"a.bin": os.urandom(4097)}, chunk_size=4096)
     original = path.read_bytes()
+    layout = package_layout(path)
+    positions = set(range(layout.prologue.end)) | set(
+        range(layout.signature.start, layout.signature.end)
+    )
+    for span in (layout.manifest, *layout.chunks):
+        positions |= set(range(span.start, span.start + 16)) | set(range(span.end - 16, span.end))
+        positions |= set(range(span.start, span.end, 13))
     keys = [sender.public_key()]
     work = path.with_name("flip.mgp")
     codes = set()
-    for at in range(len(original)):
+    for at in sorted(positions):
         tampered = bytearray(original)
         tampered[at] ^= 0x01 if at % 2 else 0x80
         work.write_bytes(tampered)

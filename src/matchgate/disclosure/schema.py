@@ -11,6 +11,14 @@ from matchgate.disclosure.manifest import Manifest
 def json_schemas() -> dict[str, dict[str, Any]]:
     """Schema of the version 1 header and manifest, by name."""
     return {
-        "header": PackageHeader.model_json_schema(),
-        "manifest": Manifest.model_json_schema(),
+        "header": _published("header", PackageHeader.model_json_schema()),
+        "manifest": _published("manifest", Manifest.model_json_schema()),
+    }
+
+
+def _published(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"urn:matchgate:package-format:1:{name}",
+        **schema,
     }
