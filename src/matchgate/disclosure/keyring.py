@@ -43,9 +43,9 @@ class KeyRing(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    format: Literal["matchgate-keyring"] = "matchgate-keyring"
-    version: Literal[1] = 1
-    keys: list[KeyRingEntry] = Field(default_factory=list)
+    format: Literal["matchgate-keyring"]
+    version: Literal[1]
+    keys: list[KeyRingEntry]
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,10 @@ def load_trusted_keys(paths: Iterable[Path]) -> list[TrustedKey]:
 
 def add_to_keyring(path: Path, key: PublicKey, label: str) -> str:
     """Pin ``key`` in the key ring at ``path`` (created if missing); its key id."""
-    ring = _parse_ring(_read(path), path) if path.exists() else KeyRing()
+    if path.exists():
+        ring = _parse_ring(_read(path), path)
+    else:
+        ring = KeyRing(format="matchgate-keyring", version=1, keys=[])
     kid = key_id(key)
     if any(entry.key_id == kid for entry in ring.keys):
         raise PackageError(f"already holds key {kid}", code=E_KEY_FILE, path=path)
@@ -115,7 +118,7 @@ def add_to_keyring(path: Path, key: PublicKey, label: str) -> str:
         raise PackageError(
             "a label is 1 to 200 printable ASCII characters", code=E_KEY_FILE, path=path
         ) from None
-    updated = KeyRing(keys=[*ring.keys, entry])
+    updated = ring.model_copy(update={"keys": [*ring.keys, entry]})
     text = json.dumps(updated.model_dump(mode="json"), indent=2) + "\n"
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
