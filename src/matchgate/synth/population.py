@@ -288,13 +288,15 @@ def generate_people(
     n_addresses = weighted(rng, cumulative(ADDRESS_COUNT_WEIGHTS), n) + 1
     room = 1 + np.floor(years_between(issued, end) / 2).astype(np.int64)  # a move per 2 years
     n_addresses = np.minimum(n_addresses, np.maximum(room, 1)).astype(np.int8)
-    fresh = places.addresses(tables, rng, origin)
-    same_city = chance(rng, 0.3, n)
-    fresh_line = fresh["address_line"]
-    prev = places.select(same_city, {**current, "address_line": fresh_line}, fresh)
-    prev = places.select(
-        n_addresses > 1, prev, {k: pa.nulls(n, pa.string()).fill_null("") for k in prev}
-    )
+    # The previous address of movers: in the same city for some, anywhere for the rest.
+    movers = np.flatnonzero(n_addresses > 1)
+    fresh = places.addresses(tables, rng, origin[movers])
+    here = places.take(current, movers)
+    same_city = chance(rng, 0.3, movers.size)
+    moved_from = places.select(same_city, {**here, "address_line": fresh["address_line"]}, fresh)
+    slot = np.full(n, -1, dtype=np.int64)
+    slot[movers] = np.arange(movers.size)
+    prev = {k: names.masked_take(v, slot, slot >= 0).fill_null("") for k, v in moved_from.items()}
     adult_day = np.maximum(add_years(dob, 18), issued)
     first_move = np.where(adult_day < end, adult_day, np.minimum(issued, end))
     moved = np.where(
