@@ -65,13 +65,16 @@ Label = Annotated[
 """A short identifier printed in a notice: a routine use's number, e.g. ``RU-31``."""
 
 _CATEGORY = r"(?:SP-)?[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*"
-_DISSEMINATION = r"[A-Z][A-Z0-9 ,-]*[A-Z0-9]"
+_DISSEMINATION = (
+    r"(?:NOFORN|FED ONLY|FEDCON|NOCON|DL ONLY|ATTORNEY-CLIENT|ATTORNEY-WP"
+    r"|(?:REL TO|DISPLAY ONLY) [A-Z]{3}(?:, [A-Z]{3})*)"
+)
 CUI_BANNER = (
     rf"^CUI(?://{_CATEGORY}(?:/{_CATEGORY})*)?(?://{_DISSEMINATION}(?:/{_DISSEMINATION})*)?$"
 )
 """A CUI banner: ``CUI``, then ``//`` categories joined by ``/`` (specified ones prefixed
-``SP-``), then optionally ``//`` dissemination controls: ``CUI//SP-PRVCY``,
-``CUI//SP-PRVCY/SP-TAX//NOFORN``."""
+``SP-``), then optionally ``//`` limited dissemination controls from the CUI Registry, joined by
+``/``: ``CUI//SP-PRVCY``, ``CUI//SP-PRVCY/SP-TAX//NOFORN``, ``CUI//SP-PRVCY//REL TO USA, CAN``."""
 
 Marking = Annotated[str, StringConstraints(max_length=200, pattern=CUI_BANNER)]
 

@@ -22,9 +22,10 @@ purpose with a notice pending stays refused with its own code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol, TypeVar
 
 from matchgate.governance.agreement import Agreement, RoutineUse
 from matchgate.governance.codes import RefusalCode
@@ -188,17 +189,29 @@ def volume_exceeded(agreement: Agreement, records: int, files_this_month: int) -
     )
 
 
-def governing_version(versions: Sequence[Agreement], on: date) -> Agreement | None:
-    """The version of one agreement that governs ``on``, or None if none is in force.
+class Versioned(Protocol):
+    """What :func:`governing_version` needs of a version (an agreement, or a stored summary)."""
+
+    @property
+    def version(self) -> int: ...
+    @property
+    def effective(self) -> date: ...
+    @property
+    def expires(self) -> date: ...
+
+
+V = TypeVar("V", bound=Versioned)
+
+
+def governing_version(versions: Iterable[V], on: date) -> V | None:
+    """Of the versions of one agreement, the one that governs ``on``, or None if none is in force.
 
     A later version supersedes earlier ones from its own effective date: the governing version is
-    the highest-numbered one that has taken effect by ``on``, and only if it is in force that day
-    (an expired amendment does not revive the version it replaced).
+    the highest-numbered one that has taken effect by ``on``, and only if it is still in force
+    that day (an expired amendment does not revive the version it replaced).
     """
-    if len({v.id for v in versions}) > 1:
-        raise ValueError("versions of more than one agreement")
     started = [v for v in versions if v.effective <= on]
     if not started:
         return None
     latest = max(started, key=lambda v: v.version)
-    return latest if in_force(latest, on) else None
+    return latest if on < latest.expires else None

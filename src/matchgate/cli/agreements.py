@@ -1,0 +1,200 @@
+"""``matchgate agreements add|list|show``: a thin shell over :mod:`matchgate.services.agreements`.
+
+Registered in :mod:`matchgate.cli.main` with ``app.add_typer(agreements_app)``. The error wrapper
+and settings come from there, imported when a command runs (main imports this module).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from matchgate.services.agreements import AgreementListing, StoredAgreement
+
+agreements_app = typer.Typer(
+    name="agreements",
+    help="Add, list and show the agreements disclosures are made under.",
+    no_args_is_help=True,
+)
+
+
+@agreements_app.command("add")
+def add(
+    file: Annotated[Path, typer.Argument(help="Agreement YAML file.")],
+) -> None:
+    """Validate an agreement file and store it as a new version (identical text is kept once)."""
+    from matchgate.cli.main import _run, _settings, console
+    from matchgate.services.agreements import add_agreement
+
+    def work() -> None:
+        added = add_agreement(_settings(), file)
+        for warning in added.warnings:
+            console.print(f"warning: {warning}", markup=False, highlight=False)
+        verb = "stored" if added.stored else "already stored (identical text)"
+        console.print(
+            f"{verb}: {added.id} version {added.version} (sha256 {added.sha256[:16]})",
+            markup=False,
+            highlight=False,
+        )
+
+    _run(work)
+
+
+@agreements_app.command("list")
+def list_(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List stored agreements: latest version, parties, and whether one is in force today."""
+    from matchgate.cli.main import _run, _settings, out
+    from matchgate.services.agreements import list_agreements
+
+    def work() -> None:
+        listings = list_agreements(_settings())
+        if as_json:
+            sys.stdout.write(json.dumps([_listing_dict(x) for x in listings], indent=2) + "\n")
+        else:
+            out.print(_listing_table(listings))
+
+    _run(work)
+
+
+@agreements_app.command("show")
+def show(
+    agreement_id: Annotated[str, typer.Argument(metavar="ID", help="Agreement id.")],
+    version: Annotated[
+        int | None, typer.Option(help="Version to show (default: the latest).", min=1)
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one stored agreement version and what it allows today."""
+    from matchgate.cli.main import _run, _settings, out
+    from matchgate.services.agreements import describe_agreement
+
+    def work() -> None:
+        stored = describe_agreement(_settings(), agreement_id, version)
+        if as_json:
+            sys.stdout.write(json.dumps(_stored_dict(stored), indent=2) + "\n")
+        else:
+            out.print(_stored_table(stored))
+
+    _run(work)
+
+
+def _listing_dict(listing: AgreementListing) -> dict[str, Any]:
+    return {
+        "id": listing.id,
+        "latest_version": listing.latest_version,
+        "title": listing.title,
+        "disclosing": listing.disclosing,
+        "recipient": listing.recipient,
+        "effective": listing.effective.isoformat(),
+        "expires": listing.expires.isoformat(),
+        "in_force_today": listing.in_force,
+        "governing_version": listing.governing_version,
+    }
+
+
+def _listing_table(listings: list[AgreementListing]) -> Table:
+    table = Table(title="Agreements")
+    for label in ("id", "latest", "title", "parties", "term (latest)", "in force today"):
+        table.add_column(label)
+    for x in listings:
+        today = f"yes (v{x.governing_version})" if x.in_force else "no"
+        cells = (
+            x.id,
+            str(x.latest_version),
+            x.title,
+            f"{x.disclosing} -> {x.recipient}",
+            f"{x.effective.isoformat()} to {x.expires.isoformat()}",
+            today,
+        )
+        table.add_row(*(Text(cell) for cell in cells))
+    return table
+
+
+def _stored_dict(stored: StoredAgreement) -> dict[str, Any]:
+    return {
+        "agreement": stored.agreement.model_dump(mode="json"),
+        "sha256": stored.sha256,
+        "source_name": stored.source_name,
+        "added_at": stored.added_at.isoformat(),
+        "versions": list(stored.versions),
+        "warnings": list(stored.warnings),
+        "on": stored.on.isoformat(),
+        "in_force": stored.in_force,
+        "disclosable": sorted(stored.disclosable),
+        "refused": {
+            category: [{"code": r.code.value, "reason": r.reason} for r in reasons]
+            for category, reasons in sorted(stored.refusals.items())
+        },
+    }
+
+
+def _stored_table(stored: StoredAgreement) -> Table:
+    a = stored.agreement
+    table = Table(title=Text(f"{a.id} version {a.version}: {a.title}"), show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    program = a.computer_matching.matching_program
+    exemption = a.computer_matching.exemption
+    if program is not None:
+        cmppa = (
+            f"matching program: DIB approved {program.dib_approved}, sent to Congress "
+            f"{program.sent_to_congress} and OMB {program.sent_to_omb}, term {program.start} "
+            f"to {program.end}" + (" (renewed)" if program.renewal else "")
+        )
+    else:
+        assert exemption is not None
+        cmppa = f"exemption: {exemption.basis}"
+    rows = [
+        (
+            "parties",
+            f"{a.parties.disclosing.name} ({a.parties.disclosing.code}) -> "
+            f"{a.parties.recipient.name} ({a.parties.recipient.code})",
+        ),
+        ("legal authorities", "; ".join(a.legal_authorities)),
+        ("system of records", f"{a.system_of_records.name} ({a.system_of_records.sorn_citation})"),
+        ("purpose", f"{a.purpose.code}: {a.purpose.statement}"),
+        ("term", f"{a.effective} to {a.expires} (expires is the first day not in force)"),
+        ("request fields", ", ".join(["request_id", *a.allowed_request_fields])),
+        ("response categories", ", ".join(a.allowed_response_categories)),
+        (
+            "caps",
+            f"{a.max_records_per_file:,} records per file, "
+            f"{a.max_files_per_month:,} file(s) per month",
+        ),
+        ("fee", f"{a.fee.amount} {a.fee.currency}"),
+        ("retention", f"{a.retention.days} days; purges {', '.join(a.retention.purge)}"),
+        ("marking", a.protective_marking),
+        ("computer matching", cmppa),
+    ]
+    for use in a.routine_uses:
+        until = f" until {use.rescinded}" if use.rescinded else ""
+        rows.append(
+            (
+                f"routine use {use.id}",
+                f"from {use.effective}{until}: "
+                f"{', '.join(use.categories)} to {', '.join(use.recipients)} ({use.citation})",
+            )
+        )
+    rows += [
+        (
+            "stored",
+            f"{stored.source_name}, sha256 {stored.sha256}, added {stored.added_at:%Y-%m-%d}",
+        ),
+        ("versions", ", ".join(str(v) for v in stored.versions)),
+        (f"on {stored.on}", "in force" if stored.in_force else "NOT in force"),
+        ("disclosable", ", ".join(sorted(stored.disclosable)) or "nothing"),
+    ]
+    for category, reasons in sorted(stored.refusals.items()):
+        rows.append((f"refused: {category}", "; ".join(r.reason for r in reasons)))
+    rows += [("warning", w) for w in stored.warnings]
+    for field, value in rows:
+        table.add_row(Text(field), Text(value))
+    return table

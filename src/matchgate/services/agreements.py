@@ -1,0 +1,296 @@
+"""Use cases for agreements: add a version, list them, show one, find the one governing a day.
+
+Stored text is the record: an agreement is always re-read from the exact YAML that was added,
+through the same validation, so what is shown is what was approved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError
+from matchgate.governance import (
+    Agreement,
+    AgreementCode,
+    Category,
+    Refusal,
+    coverage_warnings,
+    disclosable_categories,
+    governing_version,
+    in_force,
+    parse_agreement,
+    read_agreement_file,
+    refusal_reasons,
+)
+from matchgate.settings import Settings
+from matchgate.storage import agreements as store
+from matchgate.storage.db import session
+
+
+class AgreementNotFound(MatchgateError):
+    """No agreement, or no such version of it, is stored."""
+
+    code = AgreementCode.NOT_FOUND
+
+    def __init__(self, agreement_id: str, version: int | None = None) -> None:
+        what = agreement_id if version is None else f"{agreement_id} version {version}"
+        super().__init__(f"no stored agreement {what} [{self.code}]")
+
+
+@dataclass(frozen=True)
+class AddedAgreement:
+    """What ``add`` did: ``stored`` is False when the identical text was already stored."""
+
+    id: str
+    version: int
+    title: str
+    sha256: str
+    stored: bool
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AgreementListing:
+    """One line of ``list``: an agreement's latest version, and which version governs today."""
+
+    id: str
+    latest_version: int
+    title: str
+    disclosing: str
+    recipient: str
+    effective: dt.date
+    expires: dt.date
+    governing_version: int | None
+
+    @property
+    def in_force(self) -> bool:
+        """Whether some version is in force on the day the listing was made for."""
+        return self.governing_version is not None
+
+
+@dataclass(frozen=True)
+class StoredAgreement:
+    """A stored version with its provenance, and what it allows on one day (``on``)."""
+
+    agreement: Agreement
+    sha256: str
+    source_name: str
+    added_at: dt.datetime
+    versions: tuple[int, ...]
+    warnings: tuple[str, ...]
+    on: dt.date
+    in_force: bool
+    disclosable: frozenset[Category]
+    refusals: dict[Category, tuple[Refusal, ...]]
+    """Every category not disclosable on ``on``, with each reason."""
+
+
+@dataclass(frozen=True)
+class _Span:
+    version: int
+    effective: dt.date
+    expires: dt.date
+
+
+def _spans(rows: Sequence[store.AgreementVersion]) -> list[_Span]:
+    return [_Span(row.version, row.effective, row.expires) for row in rows]
+
+
+def agency_today(settings: Settings) -> dt.date:
+    """Today's calendar date in the agency's time zone."""
+    try:
+        zone = ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError(f"unknown time zone {settings.timezone!r}") from None
+    return dt.datetime.now(zone).date()
+
+
+def _store_url(settings: Settings) -> str:
+    if not settings.database_url:
+        settings.workspace.mkdir(parents=True, exist_ok=True)
+    return settings.sqlite_url
+
+
+def add_agreement(settings: Settings, path: Path) -> AddedAgreement:
+    """Validate an agreement file and store it as a new version of its id.
+
+    The same text added again is recognized and not stored twice. Otherwise its version must be
+    higher than every stored version of the id, and it must name the same two agencies.
+    """
+    source = read_agreement_file(path)
+    agreement = source.agreement
+    where = str(path)
+    added = AddedAgreement(
+        id=agreement.id,
+        version=agreement.version,
+        title=agreement.title,
+        sha256=source.sha256,
+        stored=True,
+        warnings=coverage_warnings(agreement),
+    )
+    with session(_store_url(settings)) as s:
+        versions = store.versions_of(s, agreement.id)
+        for row in versions:
+            if row.sha256 == source.sha256:
+                return replace(added, stored=False)
+        if versions:
+            _check_succession(versions, agreement, where)
+        try:
+            store.add_version(
+                s,
+                store.AgreementVersion(
+                    agreement_id=agreement.id,
+                    version=agreement.version,
+                    title=agreement.title,
+                    disclosing=agreement.parties.disclosing.code,
+                    recipient=agreement.parties.recipient.code,
+                    effective=agreement.effective,
+                    expires=agreement.expires,
+                    source_name=path.name[:255],
+                    sha256=source.sha256,
+                    text=source.text,
+                    added_at=dt.datetime.now(dt.UTC),
+                ),
+            )
+        except store.VersionTaken:
+            raise InputError(
+                f"version {agreement.version} of {agreement.id} was stored by another writer "
+                "meanwhile",
+                path=where,
+                field="version",
+                code=AgreementCode.VERSION_CONFLICT,
+            ) from None
+    return added
+
+
+def _check_succession(
+    versions: Sequence[store.AgreementVersion],
+    agreement: Agreement,
+    where: str,
+) -> None:
+    latest = versions[-1]
+    if any(row.version == agreement.version for row in versions):
+        raise InputError(
+            f"version {agreement.version} of {agreement.id} is already stored with different "
+            "content; give the changed agreement a higher version",
+            path=where,
+            field="version",
+            code=AgreementCode.VERSION_CONFLICT,
+        )
+    if agreement.version < latest.version:
+        raise InputError(
+            f"version {agreement.version} is lower than the stored version {latest.version} of "
+            f"{agreement.id}",
+            path=where,
+            field="version",
+            code=AgreementCode.VERSION_NOT_INCREASING,
+        )
+    parties = (agreement.parties.disclosing.code, agreement.parties.recipient.code)
+    if parties != (latest.disclosing, latest.recipient):
+        raise InputError(
+            f"the stored versions of {agreement.id} are between {latest.disclosing} and "
+            f"{latest.recipient}; an agreement between other agencies needs its own id",
+            path=where,
+            field="parties",
+            code=AgreementCode.PARTIES_CHANGED,
+        )
+
+
+def list_agreements(settings: Settings, *, on: dt.date | None = None) -> list[AgreementListing]:
+    """Every stored agreement's latest version, and the version governing ``on`` (default today)."""
+    day = agency_today(settings) if on is None else on
+    listings: list[AgreementListing] = []
+    with session(_store_url(settings)) as s:
+        for row in store.latest_versions(s):
+            governing = governing_version(_spans(store.versions_of(s, row.agreement_id)), day)
+            listings.append(
+                AgreementListing(
+                    id=row.agreement_id,
+                    latest_version=row.version,
+                    title=row.title,
+                    disclosing=row.disclosing,
+                    recipient=row.recipient,
+                    effective=row.effective,
+                    expires=row.expires,
+                    governing_version=None if governing is None else governing.version,
+                )
+            )
+    return listings
+
+
+def _stored_row(settings: Settings, agreement_id: str, version: int | None) -> _Row:
+    with session(_store_url(settings)) as s:
+        row = store.version_of(s, agreement_id, version)
+        if row is None:
+            raise AgreementNotFound(agreement_id, version)
+        versions = tuple(v.version for v in store.versions_of(s, agreement_id))
+        return _Row(row.version, row.text, row.sha256, row.source_name, row.added_at, versions)
+
+
+@dataclass(frozen=True)
+class _Row:
+    version: int
+    text: str
+    sha256: str
+    source_name: str
+    added_at: dt.datetime
+    versions: tuple[int, ...]
+
+    def parse(self, agreement_id: str) -> Agreement:
+        return parse_agreement(self.text, source=f"stored agreement {agreement_id} v{self.version}")
+
+
+def get_agreement(settings: Settings, agreement_id: str, version: int | None = None) -> Agreement:
+    """A stored version of an agreement (the latest by default), re-read from its text."""
+    return _stored_row(settings, agreement_id, version).parse(agreement_id)
+
+
+def describe_agreement(
+    settings: Settings,
+    agreement_id: str,
+    version: int | None = None,
+    *,
+    on: dt.date | None = None,
+) -> StoredAgreement:
+    """A stored version (the latest by default) with its provenance and what it allows ``on``
+    (default: today in the agency's time zone)."""
+    day = agency_today(settings) if on is None else on
+    row = _stored_row(settings, agreement_id, version)
+    agreement = row.parse(agreement_id)
+    disclosable = disclosable_categories(agreement, day)
+    return StoredAgreement(
+        agreement=agreement,
+        sha256=row.sha256,
+        source_name=row.source_name,
+        added_at=row.added_at,
+        versions=row.versions,
+        warnings=coverage_warnings(agreement),
+        on=day,
+        in_force=in_force(agreement, day),
+        disclosable=disclosable,
+        refusals={
+            category: refusal_reasons(agreement, category, day)
+            for category in Category
+            if category not in disclosable
+        },
+    )
+
+
+def governing_agreement(settings: Settings, agreement_id: str, on: dt.date) -> Agreement | None:
+    """The version of an agreement that governs disclosures on ``on``, or None if none is in force.
+
+    See :func:`matchgate.governance.governing_version` for the rule. Raises
+    :class:`AgreementNotFound` when the id is not stored at all.
+    """
+    with session(_store_url(settings)) as s:
+        spans = _spans(store.versions_of(s, agreement_id))
+    if not spans:
+        raise AgreementNotFound(agreement_id)
+    governing = governing_version(spans, on)
+    if governing is None:
+        return None
+    return get_agreement(settings, agreement_id, governing.version)
