@@ -390,6 +390,18 @@ def test_bad_headers_are_refused_even_when_signed(
     )
 
 
+@pytest.mark.parametrize("chunk_size", [4096, 1 << 24])
+def test_a_header_claiming_an_enormous_payload_is_refused_by_arithmetic(
+    chunk_size: int, package: Path, recipient: PrivateKey, sender: PrivateKey
+) -> None:
+    """Billions of chunks claimed in an unverified header must not be materialized."""
+    chunks = (1 << 32) - 2 if chunk_size == 4096 else (1 << 29) - 1
+    huge = with_header(package, sender, chunk_size=chunk_size, payload_size=chunks * chunk_size)
+    error = refuse(huge, recipient, sender)
+    assert error.code == E_PACKAGE_CORRUPT
+    assert "truncated" in str(error)
+
+
 def test_non_canonical_header_is_refused(
     package: Path, recipient: PrivateKey, sender: PrivateKey
 ) -> None:

@@ -153,6 +153,13 @@ def _field_span(prologue: bytes, header_start: int, name: str, value: str) -> Sp
     return Span(at, at + len(value))
 
 
+def package_length(prologue_size: int, header: PackageHeader) -> int:
+    """The exact file length a package with this header must have (arithmetic only: the
+    header is not yet verified, so nothing may be sized by it before this check)."""
+    tags = TAG_SIZE * header.chunks
+    return prologue_size + header.manifest_size + header.payload_size + tags + SIGNATURE_SIZE
+
+
 def layout_of(prologue: bytes, header: PackageHeader) -> Layout:
     """The layout a package with this prologue and header must have."""
     at = len(prologue)

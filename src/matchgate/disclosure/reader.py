@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from matchgate.atomic import atomic_path
 from matchgate.disclosure.canonical import NotCanonical, describe_validation_error, parse_canonical
-from matchgate.disclosure.container import layout_of, read_prologue
+from matchgate.disclosure.container import package_length, read_prologue
 from matchgate.disclosure.crypto import (
     KIND_CHUNK,
     KIND_MANIFEST,
@@ -181,14 +181,12 @@ def _verify(
 ) -> tuple[bytes, PackageHeader, bytes]:
     """Steps 1-4: ``(prologue, header, digest of all bytes before the signature)``."""
     prologue, header = read_prologue(handle, path)
-    layout = layout_of(prologue, header)
+    total = package_length(len(prologue), header)
     size = os.fstat(handle.fileno()).st_size
-    if size < layout.total:
-        raise _corrupt(
-            path, f"is truncated: {layout.total - size} bytes shorter than its header says"
-        )
-    if size > layout.total:
-        raise _corrupt(path, f"has {size - layout.total} unexpected bytes after its signature")
+    if size < total:
+        raise _corrupt(path, f"is truncated: {total - size} bytes shorter than its header says")
+    if size > total:
+        raise _corrupt(path, f"has {size - total} unexpected bytes after its signature")
     sender = ring.get(header.sender_key_id)
     if sender is None:
         known = ", ".join(sorted(ring)) or "none given"
@@ -199,7 +197,7 @@ def _verify(
             path=path,
         )
     digest = hashlib.sha256(prologue)
-    left = layout.signature.start - len(prologue)
+    left = total - SIGNATURE_SIZE - len(prologue)
     while left:
         piece = _exactly(handle, min(left, _READ_SIZE), path)
         digest.update(piece)
