@@ -168,7 +168,14 @@ def test_password_protected_keys(tmp_path: Path) -> None:
         input="pw\n",
     )  # fmt: skip
     assert sealed.exit_code == 0, sealed.output
-    base = ["open", tmp_path / "p.mgp", "--key", keys / "dhs.key", "--trust", keys / "ssa.pub"]
+    base: list[str | Path] = [
+        "open",
+        tmp_path / "p.mgp",
+        "--key",
+        keys / "dhs.key",
+        "--trust",
+        keys / "ssa.pub",
+    ]
     opened = invoke(*base, "--password-env", "MG_PW", env=env)
     assert opened.exit_code == 0, opened.output
     missing = invoke(*base)

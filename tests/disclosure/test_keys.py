@@ -101,7 +101,11 @@ def other_curve_and_kind_keys(tmp_path: Path) -> list[Path]:
     p384 = ec.generate_private_key(ec.SECP384R1())
     edwards = ed25519.Ed25519PrivateKey.generate()
     paths = []
-    for name, key in [("p384", p384), ("ed", edwards)]:
+    keys: list[tuple[str, ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey]] = [
+        ("p384", p384),
+        ("ed", edwards),
+    ]
+    for name, key in keys:
         pem = key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,

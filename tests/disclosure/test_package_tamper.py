@@ -88,9 +88,9 @@ def data_key(path: Path, recipient: PrivateKey) -> bytes:
 
 def secrets_of(path: Path, recipient: PrivateKey, sender: PrivateKey) -> Iterator[bytes]:
     """Byte strings no error message may contain: plaintext, keys, the data key."""
-    key = data_key(path, recipient)
-    yield key
-    yield key.hex().encode()
+    secret_key = data_key(path, recipient)
+    yield secret_key
+    yield secret_key.hex().encode()
     yield from (b"MARIA", b"GARCIA-LOPEZ", b"123456789", b"P100")  # personal values in RESPONSE
     for key in (recipient, sender):
         yield key.private_numbers().private_value.to_bytes(32, "big").hex().encode()

@@ -12,6 +12,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from matchgate.disclosure import (
@@ -43,7 +44,7 @@ def main(megabytes: int) -> None:
         size = source.stat().st_size / 1e6
         package = Path(work) / "p.mgp"
         trusted = [sender.public_key()]
-        steps = [
+        steps: list[tuple[str, Callable[[], object]]] = [
             (
                 "seal",
                 lambda: seal(
