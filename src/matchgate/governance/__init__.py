@@ -37,7 +37,6 @@ from matchgate.governance.policy import (
     volume_exceeded,
 )
 from matchgate.governance.review import coverage_gaps, coverage_warnings
-from matchgate.governance.schema import agreement_json_schema, schema_text
 from matchgate.governance.vocabulary import REQUEST_ID, Category, Channel, Purged, RequestField
 
 __all__ = [
@@ -64,7 +63,6 @@ __all__ = [
     "Retention",
     "RoutineUse",
     "SystemOfRecords",
-    "agreement_json_schema",
     "coverage_gaps",
     "coverage_warnings",
     "disallowed_request_fields",
@@ -74,7 +72,6 @@ __all__ = [
     "parse_agreement",
     "read_agreement_file",
     "refusal_reasons",
-    "schema_text",
     "sha256_text",
     "volume_exceeded",
 ]
