@@ -17,6 +17,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
+from matchgate.cli.packages import register as register_package_commands
 from matchgate.cli.progress import RichProgress
 from matchgate.cli.render import evaluation_table
 from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError
@@ -66,6 +67,8 @@ def _run(work: Callable[[], T]) -> T:
         )
         raise typer.Exit(EXIT_INTERNAL) from None
 
+
+register_package_commands(app, _run)
 
 _state: dict[str, Path | None] = {"workspace": None}
 

@@ -31,6 +31,7 @@ from matchgate.engines.base import EngineError
 from matchgate.engines.duckdb_engine import DuckDBEngine
 from matchgate.intake import Code, inspect_master, master_input_error, read_requests
 from matchgate.matching import index_master, match_requests
+from matchgate.services.jobs import file_digest, tracked_job
 from matchgate.settings import Settings
 
 OUTPUT_FORMATS = {"": "csv", ".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}
@@ -59,9 +60,34 @@ def match_files(
     settings: Settings,
     progress: Progress = NO_PROGRESS,
 ) -> MatchSummary:
-    """Match ``requests`` against ``master`` and write ``output`` (one row per request row)."""
-    started = time.perf_counter()
+    """Match ``requests`` against ``master`` and write ``output`` (one row per request row).
+
+    The run is recorded as a job in the operational store: the request file's digest, the master
+    file's name and size, the decision counts, and how it ended.
+    """
     fmt = _output_format(output, inputs=(master, requests))
+    inputs = {
+        "master": master.name,
+        "master_bytes": master.stat().st_size if master.is_file() else None,
+        "requests": requests.name,
+        "requests_sha256": file_digest(requests) if requests.is_file() else None,
+    }
+    with tracked_job(settings, "match", inputs) as job:
+        summary = _match(master, requests, output, fmt, settings, progress)
+        job.outputs["output"] = str(output)
+        job.counts.update(summary.decisions, rows=summary.rows, errors=summary.error_rows)
+    return summary
+
+
+def _match(
+    master: Path,
+    requests: Path,
+    output: Path,
+    fmt: str,
+    settings: Settings,
+    progress: Progress,
+) -> MatchSummary:
+    started = time.perf_counter()
     today = _today(settings)
     progress("read requests", 0, None)
     batch = read_requests(requests, today=today)
