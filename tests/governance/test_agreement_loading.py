@@ -210,6 +210,9 @@ def test_quoted_and_unquoted_dates_read_alike() -> None:
         ("1: one\n", AgreementCode.YAML_TYPE),
         ("data: !!binary aGVsbG8=\n", AgreementCode.YAML_TYPE),
         ("\t- bad\n", AgreementCode.YAML_SYNTAX),
+        ("a: 1\n---\nb: 2\n", AgreementCode.YAML_SYNTAX),
+        ("a: " + "[" * 100_000 + "]" * 100_000 + "\n", AgreementCode.YAML_SYNTAX),
+        ("<<: {id: x}\n", AgreementCode.YAML_ALIAS),
     ],
 )
 def test_documents_that_are_not_agreements(text: str, code: AgreementCode) -> None:

@@ -50,7 +50,7 @@ AGREEMENT_MEANINGS: dict[AgreementCode, str] = {
     AgreementCode.FILE_ENCODING: "the agreement file is not valid UTF-8 text",
     AgreementCode.YAML_SYNTAX: "the file is not well-formed YAML; the message gives line, column",
     AgreementCode.YAML_DUPLICATE_KEY: "a mapping names the same key twice",
-    AgreementCode.YAML_ALIAS: "the file uses a YAML anchor or alias; write each value out",
+    AgreementCode.YAML_ALIAS: "the file uses a YAML anchor, alias or merge key; write values out",
     AgreementCode.YAML_TYPE: "a YAML value has a type an agreement cannot hold (binary, set, ...)",
     AgreementCode.NOT_A_MAPPING: "the document is not a YAML mapping of field names to values",
     AgreementCode.FIELD_MISSING: "a required field is absent",

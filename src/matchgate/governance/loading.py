@@ -4,7 +4,7 @@ The YAML dialect is deliberately narrow, because an agreement is a legal text an
 differently than it was written is a silent change of terms:
 
 * a key given twice is an error (PyYAML would keep the last one);
-* anchors and aliases are errors (each value is written where it applies);
+* anchors, aliases and merge keys are errors (each value is written where it applies);
 * only ``true``/``false`` are booleans (``yes``, ``no``, ``on``, ``off`` stay text);
 * dates stay text until the schema reads them, so a bad date is reported with its field path.
 
@@ -34,6 +34,7 @@ MAX_BYTES = 1 << 20
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _BOOL = "tag:yaml.org,2002:bool"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 class _AgreementLoader(yaml.SafeLoader):
@@ -48,6 +49,10 @@ class _AgreementLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[object] = set()
         for key_node, _ in node.value:
+            if key_node.tag == _MERGE:
+                raise _Refused(
+                    AgreementCode.YAML_ALIAS, "merge keys (<<) are not allowed", key_node
+                )
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 raise _Refused(AgreementCode.YAML_TYPE, "mapping keys must be text", key_node)
@@ -115,6 +120,15 @@ def sha256_text(text: str) -> str:
 
 def parse_agreement(text: str, *, source: str) -> Agreement:
     """Validate agreement YAML; ``source`` names it in errors (a path, or an id and version)."""
+    try:
+        return _parse(text, source)
+    except RecursionError:
+        raise InputError(
+            "the document is nested too deeply", path=source, code=AgreementCode.YAML_SYNTAX
+        ) from None
+
+
+def _parse(text: str, source: str) -> Agreement:
     document = _load_yaml(text, source)
     if not isinstance(document, dict):
         raise InputError(
