@@ -68,7 +68,7 @@ def test_save_style_agreement_is_a_matching_program() -> None:
 def test_agreement_is_frozen() -> None:
     a = parse(document())
     with pytest.raises(ValueError, match="frozen"):
-        a.version = 2  # type: ignore[misc]
+        a.version = 2
 
 
 @pytest.mark.parametrize(

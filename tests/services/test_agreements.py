@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from tests.governance.documents import REFERENCE, SAVE
 
 from matchgate.domain.errors import InputError
-from matchgate.governance import AgreementCode, read_agreement_file
+from matchgate.governance import AgreementCode, Category, read_agreement_file
 from matchgate.services.agreements import (
     AgreementNotFound,
     add_agreement,
@@ -55,7 +55,7 @@ def test_add_then_show_gives_back_the_same_agreement(settings: Settings) -> None
     assert stored.versions == (1,)
     assert stored.in_force
     assert "banking" in stored.disclosable
-    assert [r.code for r in stored.refusals["earnings"]] == [
+    assert [r.code for r in stored.refusals[Category.EARNINGS]] == [
         "R_CATEGORY_NOT_AGREED",
         "R_NO_ROUTINE_USE_IN_FORCE",
     ]
