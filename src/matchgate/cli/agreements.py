@@ -1,7 +1,7 @@
 """``matchgate agreements add|list|show``: a thin shell over :mod:`matchgate.services.agreements`.
 
-Registered in :mod:`matchgate.cli.main` with ``app.add_typer(agreements_app)``. The error wrapper
-and settings come from there, imported when a command runs (main imports this module).
+Registered in :mod:`matchgate.cli.main` with ``app.add_typer(agreements_app)``; the error wrapper
+and settings come from :mod:`matchgate.cli.shell`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from matchgate.cli.shell import console, out
+from matchgate.cli.shell import run as _run
+from matchgate.cli.shell import settings as _settings
 from matchgate.services.agreements import AgreementListing, StoredAgreement
 
 agreements_app = typer.Typer(
@@ -29,7 +32,6 @@ def add(
     file: Annotated[Path, typer.Argument(help="Agreement YAML file.")],
 ) -> None:
     """Validate an agreement file and store it as a new version (identical text is kept once)."""
-    from matchgate.cli.main import _run, _settings, console
     from matchgate.services.agreements import add_agreement
 
     def work() -> None:
@@ -51,7 +53,6 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """List stored agreements: latest version, parties, and whether one is in force today."""
-    from matchgate.cli.main import _run, _settings, out
     from matchgate.services.agreements import list_agreements
 
     def work() -> None:
@@ -73,7 +74,6 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one stored agreement version and what it allows today."""
-    from matchgate.cli.main import _run, _settings, out
     from matchgate.services.agreements import describe_agreement
 
     def work() -> None:

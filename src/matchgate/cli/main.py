@@ -1,31 +1,26 @@
-"""``matchgate`` commands.
+"""``matchgate`` commands: parse options, call a service, print what it returned.
 
-Exit codes: 0 success; 2 usage error (bad option); 3 unusable input file; 4 unusable setting or
-workspace; 70 internal error. Errors print one line on stderr naming the file, row and field,
-never a personal value; set ``MATCHGATE_DEBUG=1`` to see the traceback of an internal error.
+Exit codes and error handling are in :mod:`matchgate.cli.shell`.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from matchgate.cli.agreements import agreements_app
 from matchgate.cli.packages import register as register_package_commands
 from matchgate.cli.progress import RichProgress
 from matchgate.cli.render import evaluation_table
-from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError
-from matchgate.settings import Settings
+from matchgate.cli.shell import EXIT_CONFIG, EXIT_INPUT, EXIT_INTERNAL, console, out, set_workspace
+from matchgate.cli.shell import run as _run
+from matchgate.cli.shell import settings as _settings
 
-EXIT_INPUT = 3
-EXIT_CONFIG = 4
-EXIT_INTERNAL = 70
+__all__ = ["EXIT_CONFIG", "EXIT_INPUT", "EXIT_INTERNAL", "app"]
 
 app = typer.Typer(
     name="matchgate",
@@ -34,47 +29,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console(stderr=True)
-# Tables are wide; when stdout is a file or pipe, do not squeeze them into 80 columns.
-out = Console() if sys.stdout.isatty() else Console(width=160)
-
-T = TypeVar("T")
-
-
-def _run(work: Callable[[], T]) -> T:
-    """Run a command body; turn errors into one line on stderr and a documented exit code."""
-    try:
-        return work()
-    except InputError as exc:
-        console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_INPUT) from None
-    except ConfigurationError as exc:
-        console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_CONFIG) from None
-    except MatchgateError as exc:
-        console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_INPUT) from None
-    except KeyboardInterrupt:
-        console.print("interrupted; no partial output was kept")
-        raise typer.Exit(130) from None
-    except Exception as exc:
-        if os.environ.get("MATCHGATE_DEBUG"):
-            raise
-        # The message of an unexpected exception may quote data; print only its type.
-        console.print(
-            f"[red]internal error:[/red] {type(exc).__name__} "
-            "(set MATCHGATE_DEBUG=1 to see the traceback)"
-        )
-        raise typer.Exit(EXIT_INTERNAL) from None
-
-
 register_package_commands(app, _run)
-
-_state: dict[str, Path | None] = {"workspace": None}
-
-
-def _settings() -> Settings:
-    return Settings.from_env(workspace=_state["workspace"])
+app.add_typer(agreements_app)
 
 
 @app.callback()
@@ -85,7 +41,7 @@ def main(
     ] = None,
 ) -> None:
     """Governed inter-agency identity matching and status verification."""
-    _state["workspace"] = workspace
+    set_workspace(workspace)
 
 
 @app.command()

@@ -43,5 +43,10 @@ class RichProgress:
 
     @contextmanager
     def shown(self) -> Iterator[RichProgress]:
+        """Draw the bars while the block runs; on failure clear them so the error stands alone."""
         with self._bars:
-            yield self
+            try:
+                yield self
+            except BaseException:
+                self._bars.live.transient = True
+                raise

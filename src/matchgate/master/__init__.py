@@ -1,1 +1,1 @@
-"""The master file: loading, updating and snapshotting the SSN holders (grows with the scale issue)."""
+"""The master file: loading, updating and snapshotting the SSN holders (the scale issue)."""

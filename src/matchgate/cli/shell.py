@@ -1,0 +1,71 @@
+"""What every command shares: the consoles, the settings, and the error-to-exit-code wrapper.
+
+Exit codes: 0 success; 2 usage error (bad option); 3 unusable input file; 4 unusable setting or
+workspace; 70 internal error. Errors print one line on stderr naming the file, row and field,
+never a personal value; set ``MATCHGATE_DEBUG=1`` to see the traceback of an internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError
+from matchgate.settings import Settings
+
+EXIT_INPUT = 3
+EXIT_CONFIG = 4
+EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 70
+
+console = Console(stderr=True)
+# Tables are wide; when stdout is a file or pipe, do not squeeze them into 80 columns.
+out = Console() if sys.stdout.isatty() else Console(width=160)
+
+_workspace: list[Path | None] = [None]
+
+T = TypeVar("T")
+
+
+def set_workspace(workspace: Path | None) -> None:
+    """Remember the global ``--workspace`` option for the command that runs next."""
+    _workspace[0] = workspace
+
+
+def settings() -> Settings:
+    """Settings from the environment, with the ``--workspace`` option on top."""
+    return Settings.from_env(workspace=_workspace[0])
+
+
+def _error(exc: Exception, code: int) -> typer.Exit:
+    console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def run(work: Callable[[], T]) -> T:
+    """Run a command body; turn errors into one line on stderr and a documented exit code."""
+    try:
+        return work()
+    except ConfigurationError as exc:
+        raise _error(exc, EXIT_CONFIG) from None
+    except (InputError, MatchgateError) as exc:
+        raise _error(exc, EXIT_INPUT) from None
+    except KeyboardInterrupt:
+        console.print("interrupted; no partial output was kept")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Exception as exc:
+        if os.environ.get("MATCHGATE_DEBUG"):
+            raise
+        # The message of an unexpected exception may quote data; print only its type.
+        console.print(
+            f"[red]internal error:[/red] {type(exc).__name__} "
+            "(set MATCHGATE_DEBUG=1 to see the traceback)"
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None
