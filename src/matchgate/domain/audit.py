@@ -1,0 +1,58 @@
+"""What every disclosure and verification path tells the audit log, and what it gets back.
+
+The rule (DESIGN principle 2): nothing is released until its audit entry is durably written. A
+caller builds an :class:`AuditEvent`, hands it to an :class:`AuditSink`, and releases data only
+after ``append`` has returned an :class:`AuditReceipt`. A sink that cannot write durably raises
+:class:`AuditUnavailable`, and the caller releases nothing.
+
+Events hold identifiers, hashes, counts and keyed HMACs, never personal values: an audit entry
+committed to a Merkle tree can never be redacted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from matchgate.domain.errors import MatchgateError
+
+AuditValue = str | int | float | bool | None
+
+
+class AuditUnavailable(MatchgateError):
+    """The audit store could not durably record an event; nothing may be released."""
+
+    code = "E_AUDIT_UNAVAILABLE"
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One thing that happened, described without personal values.
+
+    ``kind`` is a dotted name such as ``submission.received`` or ``disclosure.made``; ``subjects``
+    are keyed HMACs of the people concerned (for the accounting of disclosures), never SSNs.
+    """
+
+    kind: str
+    actor: str
+    agency: str | None = None
+    agreement: str | None = None
+    subjects: tuple[str, ...] = ()
+    details: Mapping[str, AuditValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuditReceipt:
+    """Proof that an event is durably recorded: its position and its entry hash."""
+
+    sequence: int
+    entry_hash: str
+
+
+class AuditSink(Protocol):
+    """Somewhere events are recorded durably before anything is released."""
+
+    def append(self, event: AuditEvent) -> AuditReceipt:
+        """Record ``event``; return only once it is durable, else raise AuditUnavailable."""
+        ...
