@@ -1,0 +1,1 @@
+"""Tamper-evident audit log and the accounting of disclosures."""
