@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from matchgate.domain.errors import InputError
 from matchgate.intake.codes import Code
 from matchgate.intake.formats import FileFormat, detect_format
+from matchgate.intake.ssnvs import is_ssnvs_file, read_ssnvs
 from matchgate.standardize.identifiers import SSN_DIGITS
 
 _BOM = "\ufeff"
@@ -36,7 +37,10 @@ class TextTable:
 
 
 def read_text_table(path: Path) -> TextTable:
-    """Read ``path`` in whatever supported format it is."""
+    """Read ``path`` in whatever supported format it is (fixed width: see ``intake.ssnvs``)."""
+    if is_ssnvs_file(path):
+        fixed = read_ssnvs(path)
+        return TextTable(path, fixed.columns(), fixed.rows)
     fmt = detect_format(path)
     if fmt is FileFormat.PARQUET:
         return _read_parquet(path)
