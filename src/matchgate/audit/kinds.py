@@ -1,0 +1,57 @@
+"""Event kinds: dotted names, stable once written (an entry is never rewritten).
+
+A kind is a string so that a new path can record a new kind without a release of this stage;
+the ones below are those the issue names and those the accounting reads. ``DISCLOSING`` kinds
+are disclosures under 5 U.S.C. 552a(b) and go in the accounting of disclosures; they must carry
+the details listed in :mod:`matchgate.audit.accounting`.
+"""
+
+from __future__ import annotations
+
+SUBMISSION_RECEIVED = "submission.received"
+SUBMISSION_REJECTED = "submission.rejected"
+MATCH_RUN = "match.run"
+DISCLOSURE_MADE = "disclosure.made"
+"""Records left for a recipient agency in a package (details: package_id, categories, ...)."""
+DISCLOSURE_WITHDRAWN = "disclosure.withdrawn"
+"""A disclosed record proved wrong; its recipients are to be notified (552a(c)(4))."""
+PACKAGE_DELIVERED = "package.delivered"
+PACKAGE_OPENED = "package.opened"
+VERIFICATION_ANSWERED = "verification.answered"
+"""A status answer about a person given to an agency: a disclosure like any other."""
+REVIEW_DECIDED = "review.decided"
+CASE_CHANGED = "case.changed"
+AGREEMENT_CHANGED = "agreement.changed"
+USER_CHANGED = "user.changed"
+ROLE_CHANGED = "role.changed"
+PURGE_DONE = "purge.done"
+BREACH_OPENED = "breach.opened"
+RELEASE_FAILED = "release.failed"
+"""The release after an audited disclosure failed; the disclosure may not have been received."""
+ACCOUNTING_PURGED = "accounting.purged"
+"""Old entries of the accounting index were dropped after their retention period."""
+
+DISCLOSING = frozenset({DISCLOSURE_MADE, VERIFICATION_ANSWERED})
+"""Kinds that are disclosures of a person's record and so go in the accounting."""
+
+KNOWN = frozenset(
+    {
+        SUBMISSION_RECEIVED,
+        SUBMISSION_REJECTED,
+        MATCH_RUN,
+        DISCLOSURE_MADE,
+        DISCLOSURE_WITHDRAWN,
+        PACKAGE_DELIVERED,
+        PACKAGE_OPENED,
+        VERIFICATION_ANSWERED,
+        REVIEW_DECIDED,
+        CASE_CHANGED,
+        AGREEMENT_CHANGED,
+        USER_CHANGED,
+        ROLE_CHANGED,
+        PURGE_DONE,
+        BREACH_OPENED,
+        RELEASE_FAILED,
+        ACCOUNTING_PURGED,
+    }
+)

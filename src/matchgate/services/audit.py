@@ -1,0 +1,711 @@
+"""Use cases of the audit log: set it up, open it (refusing to start without it), append,
+checkpoint, verify, prove, and the accounting of disclosures.
+
+The audit stage (``matchgate.audit``) holds the formats and the arithmetic; the store
+(``matchgate.storage.audit``) holds the rows; this module joins them, owns the transactions,
+and reuses the package key code (``matchgate.disclosure.keys``) for the checkpoint signing key.
+See docs/audit.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from matchgate.audit import (
+    Accounting,
+    AuditKeyError,
+    ChainHead,
+    Checkpoint,
+    ConsistencyProof,
+    Entry,
+    EventRecord,
+    Frontier,
+    InclusionProof,
+    LogVerifier,
+    SubjectKey,
+    VerifyReport,
+    WithdrawalRefused,
+    append_checkpoint,
+    build_accounting,
+    check_consistency,
+    check_event,
+    check_inclusion,
+    check_purge,
+    consistency_proof,
+    entry_bytes,
+    format_time,
+    generate_subject_key,
+    inclusion_proof,
+    kinds,
+    load_subject_key,
+    plan_withdrawal,
+    read_checkpoints,
+    release_after_audit,
+    sign_checkpoint,
+    signature_valid,
+    subject_key,
+    withdrawal_event,
+    write_subject_key,
+)
+from matchgate.disclosure import keys as signing_keys
+from matchgate.disclosure.errors import PackageError
+from matchgate.domain.audit import AuditEvent, AuditReceipt, AuditUnavailable
+from matchgate.domain.errors import ConfigurationError, InputError
+from matchgate.settings import Settings
+from matchgate.storage import audit as store
+
+T = TypeVar("T")
+
+DEFAULT_CHECKPOINT_EVERY = 256
+CHECKPOINT_FILE_NAME = "checkpoints.jsonl"
+_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    """Where the audit log lives. Defaults sit in the workspace; production moves the checkpoint
+    folder to storage the audit store's owners cannot rewrite, and the keys out of both."""
+
+    url: str
+    checkpoint_dir: Path
+    subject_key_file: Path
+    signing_key_file: Path
+    checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY
+
+    @property
+    def checkpoint_file(self) -> Path:
+        return self.checkpoint_dir / CHECKPOINT_FILE_NAME
+
+    @property
+    def signing_public_key_file(self) -> Path:
+        return self.signing_key_file.with_suffix(".pub")
+
+
+def audit_config(
+    settings: Settings,
+    *,
+    url: str | None = None,
+    checkpoint_dir: Path | None = None,
+    subject_key_file: Path | None = None,
+    signing_key_file: Path | None = None,
+    checkpoint_every: int | None = None,
+) -> AuditConfig:
+    """The audit configuration: arguments, else ``Settings.audit_*`` fields once they exist, else
+    defaults under the workspace (the audit tables in the operational store)."""
+
+    def setting(name: str) -> Any:
+        return getattr(settings, name, None) or None
+
+    workspace = settings.workspace
+    every = checkpoint_every or setting("audit_checkpoint_every") or DEFAULT_CHECKPOINT_EVERY
+    if int(every) < 1:
+        raise ConfigurationError("the audit checkpoint interval must be at least 1 entry")
+    return AuditConfig(
+        url=url or setting("audit_url") or settings.sqlite_url,
+        checkpoint_dir=Path(
+            checkpoint_dir or setting("audit_checkpoint_dir") or workspace / "audit-checkpoints"
+        ),
+        subject_key_file=Path(
+            subject_key_file
+            or setting("audit_subject_key_file")
+            or workspace / "keys" / "audit-subject.hmac"
+        ),
+        signing_key_file=Path(
+            signing_key_file
+            or setting("audit_signing_key_file")
+            or workspace / "keys" / "audit-checkpoint.key"
+        ),
+        checkpoint_every=int(every),
+    )
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --- conversions between rows and the audit stage's types -------------------------------------
+
+
+def _head(row: store.AuditHeadRow) -> ChainHead:
+    hashes = [bytes.fromhex(h) for h in json.loads(row.frontier)]
+    return ChainHead(
+        log_id=row.log_id,
+        last_hash=row.last_hash,
+        frontier=Frontier(int(row.size), hashes),
+        checkpointed=int(row.checkpointed),
+    )
+
+
+def _save_head(row: store.AuditHeadRow, head: ChainHead) -> None:
+    assert head.frontier.hashes is not None
+    row.size = head.size
+    row.last_hash = head.last_hash
+    row.frontier = json.dumps([h.hex() for h in head.frontier.hashes])
+    row.checkpointed = head.checkpointed
+
+
+def _entry(row: store.AuditEntryRow) -> Entry:
+    return Entry(
+        sequence=int(row.sequence),
+        recorded_at=row.recorded_at,
+        kind=row.kind,
+        actor=row.actor,
+        agency=row.agency,
+        agreement=row.agreement,
+        subjects=row.subjects,
+        details=row.details,
+        prev_hash=row.prev_hash,
+        entry_hash=row.entry_hash,
+        leaf_hash=row.leaf_hash,
+    )
+
+
+def _row(entry: Entry) -> store.AuditEntryRow:
+    return store.AuditEntryRow(
+        sequence=entry.sequence,
+        recorded_at=entry.recorded_at,
+        kind=entry.kind,
+        actor=entry.actor,
+        agency=entry.agency,
+        agreement=entry.agreement,
+        subjects=entry.subjects,
+        details=entry.details,
+        prev_hash=entry.prev_hash,
+        entry_hash=entry.entry_hash,
+        leaf_hash=entry.leaf_hash,
+    )
+
+
+# --- keys --------------------------------------------------------------------------------------
+
+
+def _load_signing_key(path: Path) -> signing_keys.PrivateKey:
+    if not path.exists():
+        raise AuditKeyError(f"{path}: no checkpoint signing key (run `matchgate audit init`)")
+    try:
+        return signing_keys.load_private_key(path)
+    except PackageError as exc:
+        raise AuditKeyError(f"checkpoint signing key: {exc}") from None
+
+
+def trusted_keys(paths: Sequence[Path]) -> dict[str, signing_keys.PublicKey]:
+    """Public keys (``.pub`` files) trusted to sign checkpoints, by key id."""
+    trusted: dict[str, signing_keys.PublicKey] = {}
+    for path in paths:
+        try:
+            public = signing_keys.load_public_key(path)
+        except PackageError as exc:
+            raise AuditKeyError(f"trusted checkpoint key: {exc}") from None
+        trusted[signing_keys.key_id(public)] = public
+    return trusted
+
+
+# --- set up and open ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditInit:
+    """What ``init_audit`` found or made."""
+
+    log_id: str
+    created_log: bool
+    subject_key_id: str
+    created_subject_key: bool
+    signing_key_id: str
+    created_signing_key: bool
+    config: AuditConfig
+
+
+def _prepare_sqlite(url: str) -> None:
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url != "sqlite:///:memory:":
+        Path(url[len(prefix) :].split("?", maxsplit=1)[0]).parent.mkdir(parents=True, exist_ok=True)
+
+
+def init_audit(config: AuditConfig, *, clock: Callable[[], dt.datetime] = _utcnow) -> AuditInit:
+    """Make what the log needs and is missing: keys, tables, the log and its first checkpoint.
+
+    Safe to run again: existing keys and logs are kept. Refuses to start a new log beside a
+    checkpoint file that already vouches for entries (the store was wiped or is the wrong one).
+    """
+    made_subject = not config.subject_key_file.exists()
+    if made_subject:
+        write_subject_key(generate_subject_key(), config.subject_key_file)
+    subject = load_subject_key(config.subject_key_file)
+
+    made_signing = not config.signing_key_file.exists()
+    if made_signing:
+        config.signing_key_file.parent.mkdir(parents=True, exist_ok=True)
+        signing_keys.write_private_key(signing_keys.generate_keypair(), config.signing_key_file)
+    signer = _load_signing_key(config.signing_key_file)
+    if not config.signing_public_key_file.exists():
+        signing_keys.write_public_key(signer, config.signing_public_key_file)
+    config.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+
+    _prepare_sqlite(config.url)
+    try:
+        store.create_tables(config.url)
+    except Exception as exc:
+        raise _unreachable(config, exc) from exc
+    log = AuditLog(config, subject, signer, clock=clock)
+    with store.transaction(config.url, write=True) as s:
+        row = store.head(s, lock=True)
+        created = row is None
+        if row is None:
+            _refuse_foreign_checkpoints(config)
+            row = store.AuditHeadRow(
+                id=store.HEAD_ID,
+                log_id=uuid.uuid4().hex,
+                size=0,
+                last_hash="0" * 64,
+                frontier="[]",
+                checkpointed=0,
+            )
+            store.add_head(s, row)
+            head = _head(row)
+            log._checkpoint_locked(s, head)  # the empty tree: anchors the log id
+            _save_head(row, head)
+        log_id = row.log_id
+    return AuditInit(
+        log_id=log_id,
+        created_log=created,
+        subject_key_id=subject.key_id,
+        created_subject_key=made_subject,
+        signing_key_id=signing_keys.key_id(signer),
+        created_signing_key=made_signing,
+        config=config,
+    )
+
+
+def _refuse_foreign_checkpoints(config: AuditConfig) -> None:
+    if not config.checkpoint_file.exists():
+        return
+    found = read_checkpoints(config.checkpoint_file)
+    if any(cp.size > 0 for cp in found.checkpoints):
+        raise ConfigurationError(
+            f"{config.checkpoint_file} vouches for entries of a log the audit store does not "
+            "hold: restore the store, or give a new log its own checkpoint folder"
+        )
+
+
+def _unreachable(config: AuditConfig, exc: BaseException) -> ConfigurationError:
+    return ConfigurationError(
+        f"the audit store {store.describe_url(config.url)} cannot be used "
+        f"({type(exc).__name__}); nothing can be released without it"
+    )
+
+
+def open_audit(config: AuditConfig, *, clock: Callable[[], dt.datetime] = _utcnow) -> AuditLog:
+    """The audit log of a starting service; refuses to start (``ConfigurationError``) without
+    an initialized store, both keys, and a writable checkpoint folder."""
+    subject = load_subject_key(config.subject_key_file)
+    signer = _load_signing_key(config.signing_key_file)
+    if not config.checkpoint_dir.is_dir() or not os.access(config.checkpoint_dir, os.W_OK):
+        raise ConfigurationError(
+            f"{config.checkpoint_dir}: the checkpoint folder is missing or not writable"
+        )
+    try:
+        with store.transaction(config.url, write=False) as s:
+            ready = store.tables_present(s) and store.head(s, lock=False) is not None
+    except Exception as exc:
+        raise _unreachable(config, exc) from exc
+    if not ready:
+        raise ConfigurationError(
+            f"the audit store {store.describe_url(config.url)} holds no audit log "
+            "(run `matchgate audit init`); nothing can be released without it"
+        )
+    return AuditLog(config, subject, signer, clock=clock)
+
+
+# --- the sink ----------------------------------------------------------------------------------
+
+
+class AuditLog:
+    """The audit sink of a running service (implements ``domain.audit.AuditSink``).
+
+    ``append`` returns only after the entry's transaction has committed (SQLite WAL with
+    ``synchronous=FULL``, or a PostgreSQL commit); any failure is ``AuditUnavailable`` and
+    leaves nothing behind. A checkpoint falls due every ``checkpoint_every`` entries; it is made
+    (and written to the checkpoint file, fsynced) before the next append, inside the same
+    transaction, so a checkpoint never covers an entry that is not committed, and an append that
+    cannot checkpoint records nothing.
+    """
+
+    def __init__(
+        self,
+        config: AuditConfig,
+        subject: SubjectKey,
+        signer: signing_keys.PrivateKey,
+        *,
+        clock: Callable[[], dt.datetime] = _utcnow,
+    ) -> None:
+        self.config = config
+        self._subject = subject
+        self._signer = signer
+        self._signer_id = signing_keys.key_id(signer)
+        self._clock = clock
+
+    def subject_key(self, ssn: str) -> str:
+        """The keyed HMAC naming the person with this SSN in audit events."""
+        return subject_key(self._subject, ssn)
+
+    def append(self, event: AuditEvent) -> AuditReceipt:
+        record = check_event(event)  # AuditEventRejected (an AuditUnavailable) names the field
+        try:
+            with store.transaction(self.config.url, write=True) as s:
+                row, head = self._locked_head(s)
+                entry = self._append_locked(s, head, record)
+                _save_head(row, head)
+        except AuditUnavailable:
+            raise
+        except Exception as exc:
+            raise AuditUnavailable(
+                f"the audit log could not record the event ({type(exc).__name__}); "
+                "nothing may be released [E_AUDIT_UNAVAILABLE]"
+            ) from exc
+        return AuditReceipt(entry.sequence, entry.entry_hash)
+
+    def release_after_audit(
+        self, event: AuditEvent | Sequence[AuditEvent], release: Callable[[], T]
+    ) -> T:
+        """``matchgate.audit.release_after_audit`` with this log as the sink."""
+        return release_after_audit(self, event, release)
+
+    def checkpoint(self) -> Checkpoint:
+        """Sign the current tree head now, append it to the checkpoint file, return it."""
+        try:
+            with store.transaction(self.config.url, write=True) as s:
+                row, head = self._locked_head(s)
+                checkpoint = self._checkpoint_locked(s, head)
+                _save_head(row, head)
+        except AuditUnavailable:
+            raise
+        except Exception as exc:
+            raise AuditUnavailable(
+                f"the checkpoint could not be made ({type(exc).__name__}) [E_AUDIT_UNAVAILABLE]"
+            ) from exc
+        return checkpoint
+
+    def _locked_head(self, s: Any) -> tuple[store.AuditHeadRow, ChainHead]:
+        row = store.head(s, lock=True)
+        if row is None:
+            raise AuditUnavailable("the audit store holds no audit log [E_AUDIT_UNAVAILABLE]")
+        return row, _head(row)
+
+    def _append_locked(self, s: Any, head: ChainHead, record: EventRecord) -> Entry:
+        if head.checkpoint_due(self.config.checkpoint_every):
+            self._checkpoint_locked(s, head)
+        entry = head.append(record, self._clock())
+        store.add_entry(s, _row(entry), record.subjects)
+        return entry
+
+    def _checkpoint_locked(self, s: Any, head: ChainHead) -> Checkpoint:
+        checkpoint = sign_checkpoint(
+            log_id=head.log_id,
+            size=head.size,
+            root=head.root(),
+            time=format_time(self._clock()),
+            key=self._signer,
+            key_id=self._signer_id,
+        )
+        append_checkpoint(self.config.checkpoint_file, checkpoint)
+        store.add_checkpoint(s, checkpoint.size, checkpoint.to_line())
+        head.checkpointed = head.size
+        return checkpoint
+
+    # -- accounting ---------------------------------------------------------------------------
+
+    def accounting(self, ssn: str) -> Accounting:
+        """Every disclosure of the record of the person with this SSN (agency view)."""
+        return accounting_for_subject(self.config, self.subject_key(ssn))
+
+    def withdraw(
+        self, ssn: str, reason: str, *, actor: str, package_id: str | None = None
+    ) -> Withdrawal:
+        """Record that a disclosed record proved wrong; return whom to notify (552a(c)(4))."""
+        subject = self.subject_key(ssn)
+        accounting = accounting_for_subject(self.config, subject)
+        withdraws, notify = plan_withdrawal(accounting, package_id)
+        if not accounting.lines or (package_id is not None and not withdraws):
+            what = "this person" if package_id is None else f"this person in package {package_id}"
+            raise WithdrawalRefused(f"no disclosure of {what} is recorded [E_AUDIT_WITHDRAW]")
+        event = withdrawal_event(
+            actor=actor,
+            subject=subject,
+            reason=reason,
+            withdraws=withdraws,
+            notify=notify,
+            package_id=package_id,
+        )
+        receipt = self.append(event)
+        return Withdrawal(receipt.sequence, withdraws, notify)
+
+    def purge_accounting(
+        self,
+        *,
+        before: dt.date,
+        today: dt.date,
+        still_held: Callable[[str], bool],
+        actor: str,
+    ) -> PurgeSummary:
+        """Drop accounting index rows of entries recorded before ``before`` for people whose
+        record is no longer held (``still_held(subject)`` False), and record the purge.
+
+        Refused (``RetentionRefused``) when ``before`` is less than five years before ``today``.
+        The entries themselves stay: a Merkle leaf is never removed.
+        """
+        check_purge(before, today)
+        cutoff = format_time(dt.datetime.combine(before, dt.time(), dt.UTC))
+        with store.transaction(self.config.url, write=True) as s:
+            row, head = self._locked_head(s)
+            stop = store.first_sequence_since(s, cutoff)
+            stop = head.size if stop is None else stop
+            gone = [x for x in store.index_subjects_before(s, stop) if not still_held(x)]
+            rows = store.drop_index_rows(s, stop, gone)
+            record = check_event(
+                AuditEvent(
+                    kind=kinds.ACCOUNTING_PURGED,
+                    actor=actor,
+                    details={
+                        "before": before.isoformat(),
+                        "before_sequence": stop,
+                        "subjects": len(gone),
+                        "rows": rows,
+                    },
+                )
+            )
+            entry = self._append_locked(s, head, record)
+            _save_head(row, head)
+        return PurgeSummary(entry.sequence, stop, len(gone), rows)
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """The correction entry, the entries it withdraws, and the agencies to notify."""
+
+    sequence: int
+    withdraws: tuple[int, ...]
+    notify: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PurgeSummary:
+    sequence: int
+    before_sequence: int
+    subjects: int
+    rows: int
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def accounting_for_subject(config: AuditConfig, subject: str) -> Accounting:
+    """The accounting of the person with subject HMAC ``subject`` (agency view)."""
+    with store.transaction(config.url, write=False) as s:
+        rows = store.entries_at(s, store.sequences_for(s, [subject]))
+        return build_accounting([_entry(r) for r in rows], [subject])
+
+
+def accounting_for(config: AuditConfig, ssn: str) -> Accounting:
+    """The accounting of the person with this SSN (agency view); needs the subject key."""
+    key = load_subject_key(config.subject_key_file)
+    return accounting_for_subject(config, subject_key(key, ssn))
+
+
+def _index_floor(s: Any) -> int:
+    """Entries below this may have lost index rows to a retention purge (still in the log)."""
+    floor = 0
+    for row in store.entries_of_kind(s, kinds.ACCOUNTING_PURGED):
+        try:
+            value = _entry(row).detail_map().get("before_sequence")
+        except ValueError:
+            continue  # a malformed entry: the verifier reports it
+        if isinstance(value, int) and not isinstance(value, bool):
+            floor = max(floor, value)
+    return floor
+
+
+def verify_audit(
+    config: AuditConfig,
+    *,
+    checkpoint_files: Sequence[Path] = (),
+    trust: Sequence[Path] = (),
+) -> VerifyReport:
+    """Recompute the whole log against the trusted checkpoints (the checkpoint folder's file, or
+    the files given, e.g. a partner's copy), with checkpoints signed by ``trust`` keys (default:
+    the log's own public key)."""
+    files = list(checkpoint_files) or [config.checkpoint_file]
+    checkpoints: list[Checkpoint] = []
+    bad: list[tuple[int, str]] = []
+    for path in files:
+        if not path.exists():
+            if checkpoint_files:
+                raise InputError("no such checkpoint file", path=str(path))
+            continue
+        found = read_checkpoints(path)
+        checkpoints.extend(found.checkpoints)
+        bad.extend(found.bad_lines)
+    keys = trusted_keys(list(trust) or [config.signing_public_key_file])
+    with store.transaction(config.url, write=False) as s:
+        if not store.tables_present(s):
+            verifier = LogVerifier(checkpoints, keys, bad_lines=bad)
+            return verifier.finish(None)
+        stored: list[Checkpoint] = []
+        for line in store.checkpoint_lines(s):
+            try:
+                stored.append(Checkpoint.from_line(line))
+            except ValueError:
+                bad.append((0, "a checkpoint kept in the store cannot be read"))
+        verifier = LogVerifier(checkpoints, keys, stored=stored, bad_lines=bad)
+        floor = _index_floor(s)
+        for batch in _batches(store.entries(s)):
+            listed = store.index_rows(s, batch[0].sequence, batch[-1].sequence + 1)
+            for entry in batch:
+                verifier.add(
+                    entry,
+                    listed.get(entry.sequence, set()),
+                    index_complete=entry.sequence >= floor,
+                )
+        verifier.add_orphan_index_rows(store.index_rows_from(s, verifier.next_sequence))
+        row = store.head(s, lock=False)
+        return verifier.finish(None if row is None else _head(row))
+
+
+def _batches(rows: Iterator[store.AuditEntryRow]) -> Iterator[list[Entry]]:
+    batch: list[Entry] = []
+    for row in rows:
+        batch.append(_entry(row))
+        if len(batch) >= _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _trusted_checkpoints(config: AuditConfig) -> list[Checkpoint]:
+    keys = trusted_keys([config.signing_public_key_file])
+    if not config.checkpoint_file.exists():
+        return []
+    found = read_checkpoints(config.checkpoint_file).checkpoints
+    return [cp for cp in found if signature_valid(cp, keys) is True]
+
+
+def _leaves(config: AuditConfig, size: int) -> list[bytes]:
+    with store.transaction(config.url, write=False) as s:
+        leaves = [bytes.fromhex(h) for h in store.leaf_hashes(s, size)]
+    if len(leaves) != size:
+        raise AuditUnavailable(
+            f"the log holds {len(leaves)} of the {size} entries a checkpoint covers; "
+            "run `matchgate audit verify`"
+        )
+    return leaves
+
+
+def prove_inclusion(
+    config: AuditConfig, sequence: int, *, size: int | None = None
+) -> InclusionProof:
+    """An inclusion proof of entry ``sequence`` in the newest checkpoint covering it (or the one
+    of ``size``), checked before it is returned."""
+    candidates = [
+        cp
+        for cp in _trusted_checkpoints(config)
+        if cp.size > sequence and (size is None or cp.size == size)
+    ]
+    if not candidates:
+        raise InputError(
+            f"no checkpoint covers entry {sequence}"
+            + (f" at size {size}" if size is not None else "")
+            + " (run `matchgate audit checkpoint` to make one)",
+            code="E_AUDIT_NOT_COVERED",
+        )
+    checkpoint = max(candidates, key=lambda cp: (cp.size, cp.time))
+    with store.transaction(config.url, write=False) as s:
+        rows = store.entries_at(s, [sequence])
+    if not rows:
+        raise InputError(f"no entry {sequence} in the log", code="E_AUDIT_NO_ENTRY")
+    entry = entry_bytes(_entry(rows[0])).decode("ascii")
+    leaves = _leaves(config, checkpoint.size)
+    path = tuple(h.hex() for h in inclusion_proof(leaves, sequence))
+    proof = InclusionProof(entry, sequence, path, checkpoint)
+    problems = check_inclusion(proof, trusted_keys([config.signing_public_key_file]))
+    if problems:
+        raise AuditUnavailable(
+            f"entry {sequence} does not prove against its checkpoint ({problems[0]}); "
+            "run `matchgate audit verify`"
+        )
+    return proof
+
+
+def prove_consistency(config: AuditConfig, old_size: int, new_size: int) -> ConsistencyProof:
+    """A consistency proof between the checkpoints of ``old_size`` and ``new_size``."""
+    by_size = {cp.size: cp for cp in _trusted_checkpoints(config)}
+    missing = [n for n in (old_size, new_size) if n not in by_size]
+    if missing or old_size > new_size:
+        raise InputError(
+            "give two checkpointed sizes, the older first "
+            f"(checkpointed sizes: {', '.join(str(n) for n in sorted(by_size)) or 'none'})",
+            code="E_AUDIT_NOT_COVERED",
+        )
+    leaves = _leaves(config, new_size)
+    path = tuple(h.hex() for h in consistency_proof(leaves, old_size))
+    proof = ConsistencyProof(by_size[old_size], by_size[new_size], path)
+    if check_consistency(proof, trusted_keys([config.signing_public_key_file])):
+        raise AuditUnavailable(
+            "the log does not prove consistent with its checkpoints; run `matchgate audit verify`"
+        )
+    return proof
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """An entry for display: identifiers, counts and hashes only."""
+
+    sequence: int
+    recorded_at: str
+    kind: str
+    actor: str
+    agency: str | None
+    agreement: str | None
+    subjects: int
+    details: dict[str, Any]
+    entry_hash: str
+
+
+def _view(row: store.AuditEntryRow) -> EntryView:
+    entry = _entry(row)
+    try:
+        details: dict[str, Any] = dict(entry.detail_map())
+        subjects = len(entry.subject_list())
+    except ValueError:
+        details, subjects = {"(unreadable)": True}, -1
+    return EntryView(
+        sequence=entry.sequence,
+        recorded_at=entry.recorded_at,
+        kind=entry.kind,
+        actor=entry.actor,
+        agency=entry.agency,
+        agreement=entry.agreement,
+        subjects=subjects,
+        details=details,
+        entry_hash=entry.entry_hash,
+    )
+
+
+def show_entries(config: AuditConfig, start: int, limit: int) -> list[EntryView]:
+    """Entries from ``start`` on, at most ``limit``."""
+    with store.transaction(config.url, write=False) as s:
+        rows = list(store.entries(s, start, start + max(limit, 0)))
+        return [_view(r) for r in rows]
+
+
+def tail_entries(config: AuditConfig, count: int) -> list[EntryView]:
+    """The last ``count`` entries, oldest first."""
+    with store.transaction(config.url, write=False) as s:
+        return [_view(r) for r in store.last_entries(s, max(count, 0))]

@@ -1,0 +1,314 @@
+"""The audit store: append-only entries, the subject index, the chain head, stored checkpoints.
+
+Tables (rows hold identifiers, hashes, counts and keyed HMACs, never personal values):
+
+* ``audit_entries``: one row per entry, never updated or deleted; triggers refuse UPDATE,
+  DELETE (and, on PostgreSQL, TRUNCATE), so only someone who drops them can rewrite history,
+  and the hashes catch that.
+* ``audit_subjects``: (subject HMAC, sequence) for each person an entry names, written in the
+  same transaction as the entry: the accounting of disclosures reads the log through it.
+* ``audit_head``: one row (id 1): log id, size, last entry hash, Merkle frontier, size of the
+  last checkpoint. Appends lock it, which serializes writers.
+* ``audit_checkpoints``: copies of the signed checkpoints (the trusted ones live outside).
+
+Durability: on SQLite every connection runs in WAL mode with ``synchronous=FULL`` (a commit is
+on disk when it returns) and write transactions start with ``BEGIN IMMEDIATE``; on PostgreSQL
+a commit is durable when it returns (``synchronous_commit`` on, the default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    DDL,
+    BigInteger,
+    Engine,
+    Index,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from matchgate.storage.models import Base
+
+
+class AuditEntryRow(Base):
+    """One audit entry, exactly as hashed (see ``matchgate.audit.entry``)."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_kind", "kind", "sequence"),)
+
+    sequence: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    recorded_at: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    agreement: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    subjects: Mapped[str] = mapped_column(Text)
+    details: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    leaf_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditSubjectRow(Base):
+    """The accounting index: entry ``sequence`` names the person with HMAC ``subject``."""
+
+    __tablename__ = "audit_subjects"
+    __table_args__ = (Index("ix_audit_subjects_sequence", "sequence"),)
+
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sequence: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+
+class AuditHeadRow(Base):
+    """The chain head: the single row appends lock and advance."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    log_id: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(BigInteger)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    frontier: Mapped[str] = mapped_column(Text)
+    checkpointed: Mapped[int] = mapped_column(BigInteger)
+
+
+class AuditCheckpointRow(Base):
+    """A copy of a signed checkpoint line, in the order made."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    size: Mapped[int] = mapped_column(BigInteger, index=True)
+    line: Mapped[str] = mapped_column(Text)
+
+
+TABLES = [
+    AuditEntryRow.__table__,
+    AuditSubjectRow.__table__,
+    AuditHeadRow.__table__,
+    AuditCheckpointRow.__table__,
+]
+TABLE_NAMES = ("audit_entries", "audit_subjects", "audit_head", "audit_checkpoints")
+HEAD_ID = 1
+
+_SQLITE_TRIGGERS = [
+    "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
+    "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END",
+    "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
+    "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END",
+]
+_POSTGRES_TRIGGERS = [
+    "CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'audit_entries is append-only'; END; $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER audit_entries_no_change BEFORE UPDATE OR DELETE ON audit_entries "
+    "FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()",
+    "CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only()",
+]
+for _statement in _SQLITE_TRIGGERS:
+    event.listen(
+        AuditEntryRow.__table__,
+        "after_create",
+        DDL(_statement).execute_if(dialect="sqlite"),  # type: ignore[no-untyped-call]
+    )
+for _statement in _POSTGRES_TRIGGERS:
+    event.listen(
+        AuditEntryRow.__table__,
+        "after_create",
+        DDL(_statement).execute_if(dialect="postgresql"),  # type: ignore[no-untyped-call]
+    )
+
+
+def _sqlite_durable(engine: Engine, *, immediate: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@lru_cache(maxsize=16)
+def audit_engine(url: str, *, write: bool) -> Engine:
+    """The engine for writing (serialized, durable) or reading (a consistent snapshot)."""
+    if url.startswith("sqlite"):
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        extra: dict[str, Any] = {"poolclass": StaticPool} if memory else {}
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **extra)
+        _sqlite_durable(engine, immediate=write)
+        return engine
+    options: dict[str, Any] = {} if write else {"isolation_level": "REPEATABLE READ"}
+    return create_engine(url, pool_pre_ping=True, **options)
+
+
+@contextmanager
+def transaction(url: str, *, write: bool) -> Iterator[Session]:
+    """A session that commits when the block succeeds and rolls back when it raises."""
+    factory = sessionmaker(audit_engine(url, write=write), expire_on_commit=False)
+    with factory() as s, s.begin():
+        yield s
+
+
+def create_tables(url: str) -> None:
+    """Create the audit tables (and their append-only triggers) where missing."""
+    Base.metadata.create_all(audit_engine(url, write=True), tables=TABLES)  # type: ignore[arg-type]
+
+
+def tables_present(s: Session) -> bool:
+    names = set(inspect(s.connection()).get_table_names())
+    return set(TABLE_NAMES) <= names
+
+
+def head(s: Session, *, lock: bool) -> AuditHeadRow | None:
+    """The head row; ``lock`` holds it until the transaction ends (one writer at a time)."""
+    query = select(AuditHeadRow).where(AuditHeadRow.id == HEAD_ID)
+    if lock:
+        query = query.with_for_update()
+    return s.scalars(query).first()
+
+
+def add_head(s: Session, row: AuditHeadRow) -> None:
+    s.add(row)
+    s.flush()
+
+
+def add_entry(s: Session, row: AuditEntryRow, subjects: Sequence[str]) -> None:
+    """Insert an entry and its index rows (the caller's transaction commits both or neither)."""
+    s.add(row)
+    s.flush()
+    if subjects:
+        s.execute(
+            insert(AuditSubjectRow),
+            [{"subject": subject, "sequence": row.sequence} for subject in subjects],
+        )
+
+
+def add_checkpoint(s: Session, size: int, line: str) -> None:
+    s.add(AuditCheckpointRow(size=size, line=line))
+    s.flush()
+
+
+def checkpoint_lines(s: Session) -> list[str]:
+    return list(s.scalars(select(AuditCheckpointRow.line).order_by(AuditCheckpointRow.id)))
+
+
+def entries(s: Session, start: int = 0, stop: int | None = None) -> Iterator[AuditEntryRow]:
+    """Entries with ``start <= sequence < stop`` in sequence order, fetched in batches."""
+    query = select(AuditEntryRow).where(AuditEntryRow.sequence >= start)
+    if stop is not None:
+        query = query.where(AuditEntryRow.sequence < stop)
+    query = query.order_by(AuditEntryRow.sequence).execution_options(yield_per=500)
+    yield from s.scalars(query)
+
+
+def entries_at(s: Session, sequences: Collection[int]) -> list[AuditEntryRow]:
+    if not sequences:
+        return []
+    rows: list[AuditEntryRow] = []
+    ordered = sorted(set(sequences))
+    for i in range(0, len(ordered), 500):
+        chunk = ordered[i : i + 500]
+        rows.extend(s.scalars(select(AuditEntryRow).where(AuditEntryRow.sequence.in_(chunk))))
+    return sorted(rows, key=lambda r: r.sequence)
+
+
+def last_entries(s: Session, count: int) -> list[AuditEntryRow]:
+    query = select(AuditEntryRow).order_by(AuditEntryRow.sequence.desc()).limit(count)
+    return list(reversed(s.scalars(query).all()))
+
+
+def entries_of_kind(s: Session, kind: str) -> list[AuditEntryRow]:
+    query = select(AuditEntryRow).where(AuditEntryRow.kind == kind)
+    return list(s.scalars(query.order_by(AuditEntryRow.sequence)))
+
+
+def index_rows(s: Session, start: int, stop: int) -> dict[int, set[str]]:
+    """Subjects the index lists for each sequence in ``[start, stop)``."""
+    query = select(AuditSubjectRow.sequence, AuditSubjectRow.subject).where(
+        AuditSubjectRow.sequence >= start, AuditSubjectRow.sequence < stop
+    )
+    listed: dict[int, set[str]] = {}
+    for sequence, subject in s.execute(query):
+        listed.setdefault(sequence, set()).add(subject)
+    return listed
+
+
+def index_rows_from(s: Session, start: int) -> int:
+    """How many index rows name a sequence at or after ``start``."""
+    query = select(func.count()).select_from(AuditSubjectRow)
+    return int(s.scalar(query.where(AuditSubjectRow.sequence >= start)) or 0)
+
+
+def sequences_for(s: Session, subjects: Collection[str]) -> list[int]:
+    """Every entry the index lists for any of ``subjects``."""
+    query = select(AuditSubjectRow.sequence).where(AuditSubjectRow.subject.in_(list(subjects)))
+    return sorted(set(s.scalars(query)))
+
+
+def leaf_hashes(s: Session, size: int) -> list[str]:
+    """The stored leaf hashes of entries ``0 .. size-1``, in order."""
+    query = (
+        select(AuditEntryRow.leaf_hash)
+        .where(AuditEntryRow.sequence < size)
+        .order_by(AuditEntryRow.sequence)
+        .execution_options(yield_per=10_000)
+    )
+    return list(s.scalars(query))
+
+
+def first_sequence_since(s: Session, recorded_at: str) -> int | None:
+    """The first entry recorded at or after ``recorded_at`` (same text form), if any."""
+    query = select(func.min(AuditEntryRow.sequence)).where(AuditEntryRow.recorded_at >= recorded_at)
+    value = s.scalar(query)
+    return None if value is None else int(value)
+
+
+def index_subjects_before(s: Session, stop: int) -> list[str]:
+    query = select(AuditSubjectRow.subject).where(AuditSubjectRow.sequence < stop).distinct()
+    return list(s.scalars(query))
+
+
+def drop_index_rows(s: Session, stop: int, subjects: Collection[str]) -> int:
+    """Delete the index rows of ``subjects`` for entries before ``stop``; return how many."""
+    dropped = 0
+    ordered = sorted(subjects)
+    for i in range(0, len(ordered), 500):
+        chunk = ordered[i : i + 500]
+        result = s.execute(
+            delete(AuditSubjectRow).where(
+                AuditSubjectRow.sequence < stop, AuditSubjectRow.subject.in_(chunk)
+            )
+        )
+        dropped += int(getattr(result, "rowcount", 0) or 0)
+    return dropped
+
+
+def describe_url(url: str) -> str:
+    """The store's URL for messages, with any password hidden."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(unparsable URL)"
