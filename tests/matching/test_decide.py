@@ -1,4 +1,4 @@
-"""The decision policy on hand-built scored pairs."""
+"""The decision policy on hand-built scored pairs: each rule on its own."""
 
 from __future__ import annotations
 
@@ -6,17 +6,17 @@ import numpy as np
 
 from matchgate.domain.decision import Decision
 from matchgate.matching.comparisons import COMPARISONS
-from matchgate.matching.decide import NO_PERSON, decide
+from matchgate.matching.decide import NO_PERSON, Policy, decide
 from matchgate.matching.model import ScoredPairs
 
-AGREE = {
+AGREE: dict[str, str | None] = {
     "ssn": "exact",
     "a_number": None,
     "surname": "exact",
     "first_name": "exact",
     "middle_name": None,
     "dob": "exact",
-    "zip": None,
+    "address": None,
 }
 
 
@@ -31,9 +31,11 @@ def pairs(rows: list[tuple[int, int, float, dict[str, str | None]]]) -> ScoredPa
     return ScoredPairs(
         rid=np.array([r[0] for r in rows], dtype=np.int64),
         pid=np.array([r[1] for r in rows], dtype=np.int64),
+        via=np.ones(len(rows), dtype=np.int64),
+        prior=-18.0,
         weight=np.array([r[2] for r in rows]),
-        variant=np.zeros(len(rows), dtype=np.int64),
         levels=levels,
+        bits={spec.name: np.zeros(len(rows)) for spec in COMPARISONS},
         comparisons=COMPARISONS,
     )
 
@@ -45,22 +47,92 @@ def test_clear_winner_matches_and_runner_up_is_reported() -> None:
     assert out.score[0] > 0.999
 
 
-def test_near_tie_goes_to_review() -> None:
+def test_margin_near_tie_goes_to_review() -> None:
     out = decide(1, pairs([(0, 10, 20.0, {}), (0, 11, 18.0, {})]))
     assert out.decision == [Decision.POSSIBLE]
     assert "nearly as well" in out.reasons[0]
 
 
-def test_borrowed_ssn_with_another_first_name_is_not_a_match() -> None:
+def test_margin_is_the_policy_setting() -> None:
+    two = pairs([(0, 10, 20.0, {}), (0, 11, 18.0, {})])
+    assert decide(1, two, Policy(margin_bits=1.0)).decision == [Decision.MATCH]
+    assert decide(1, two, Policy(margin_bits=2.5)).decision == [Decision.POSSIBLE]
+
+
+def test_probability_below_threshold_is_not_a_match() -> None:
+    out = decide(1, pairs([(0, 10, 3.0, {})]))  # p = 0.89
+    assert out.decision == [Decision.POSSIBLE]
+    assert "too weak" in out.reasons[0]
+
+
+def test_borrowed_ssn_first_name_and_dob_disagree_is_no_match() -> None:
+    borrowed = {"first_name": "different", "dob": "different"}
+    out = decide(1, pairs([(0, 10, 25.0, borrowed)]))
+    assert out.decision == [Decision.NO_MATCH]
+    assert out.pid[0] == NO_PERSON
+    assert "SSN belongs to a person whose first name" in out.reasons[0]
+
+
+def test_borrowed_ssn_without_dob_is_no_match() -> None:
+    out = decide(1, pairs([(0, 10, 25.0, {"first_name": "somewhat", "dob": None})]))
+    assert out.decision == [Decision.NO_MATCH]
+
+
+def test_ssn_with_another_first_name_but_same_dob_is_reviewed() -> None:
     out = decide(1, pairs([(0, 10, 25.0, {"first_name": "different"})]))
     assert out.decision == [Decision.POSSIBLE]
     assert "first name does not agree" in out.reasons[0]
 
 
-def test_without_identifier_close_names_are_reviewed() -> None:
-    no_ssn = {"ssn": None, "first_name": "close"}
-    out = decide(1, pairs([(0, 10, 25.0, no_ssn)]))
+def test_without_identifier_close_first_name_is_reviewed() -> None:
+    out = decide(1, pairs([(0, 10, 25.0, {"ssn": None, "first_name": "close"})]))
     assert out.decision == [Decision.POSSIBLE]
+
+
+def test_without_identifier_phonetic_first_name_is_no_match() -> None:
+    """The look-alike pattern: same surname and birthday, a first name that only sounds alike."""
+    out = decide(1, pairs([(0, 10, 25.0, {"ssn": None, "first_name": "phonetic"})]))
+    assert out.decision == [Decision.NO_MATCH]
+    assert "agrees only loosely" in out.reasons[0]
+
+
+def test_without_identifier_nickname_is_reviewed_not_matched() -> None:
+    out = decide(1, pairs([(0, 10, 25.0, {"ssn": None, "first_name": "nickname"})]))
+    assert out.decision == [Decision.POSSIBLE]
+
+
+def test_with_identifier_nickname_matches() -> None:
+    out = decide(1, pairs([(0, 10, 25.0, {"first_name": "nickname"})]))
+    assert out.decision == [Decision.MATCH]
+
+
+def test_conflicting_ssn_is_no_match() -> None:
+    out = decide(1, pairs([(0, 10, 25.0, {"ssn": "different"})]))
+    assert out.decision == [Decision.NO_MATCH]
+    assert "SSN given does not agree" in out.reasons[0]
+
+
+def test_one_keystroke_ssn_needs_the_date_of_birth() -> None:
+    ok = decide(1, pairs([(0, 10, 25.0, {"ssn": "one_edit"})]))
+    assert ok.decision == [Decision.MATCH]
+    off = decide(1, pairs([(0, 10, 25.0, {"ssn": "one_edit", "dob": "one_part"})]))
+    assert off.decision == [Decision.POSSIBLE]
+
+
+def test_unexplained_dob_difference_blocks_a_match() -> None:
+    assert decide(1, pairs([(0, 10, 25.0, {"dob": "year_off"})])).decision == [Decision.MATCH]
+    out = decide(1, pairs([(0, 10, 25.0, {"dob": "one_part"})]))
+    assert out.decision == [Decision.POSSIBLE]
+    assert "date of birth given does not agree" in out.reasons[0]
+
+
+def test_name_only_needs_exact_names_and_address() -> None:
+    name_only = {"ssn": None, "dob": None}
+    strong = decide(1, pairs([(0, 10, 25.0, {**name_only, "address": "line_and_zip"})]))
+    assert strong.decision == [Decision.MATCH]
+    weak = decide(1, pairs([(0, 10, 25.0, {**name_only, "address": "zip"})]))
+    assert weak.decision == [Decision.NO_MATCH]
+    assert "only a name was given" in weak.reasons[0]
 
 
 def test_weak_best_is_no_match_and_names_no_one() -> None:

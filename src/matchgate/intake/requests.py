@@ -1,7 +1,8 @@
 """Read, validate and standardize a request file (data contract, section 2).
 
 Only the contract's columns are read (request_id, first_name, middle_name, last_name, ssn,
-a_number, dob, zip); any others are ignored. The address lines, city and state are not compared yet.
+a_number, dob, address_line, zip); any others are ignored. City and state are not compared: the
+ZIP code and the address line say more.
 """
 
 from __future__ import annotations
@@ -16,9 +17,15 @@ from matchgate.domain.errors import InputError
 from matchgate.intake.codes import WARNING_SEPARATOR, Code
 from matchgate.intake.readers import TextTable, read_text_table
 from matchgate.standardize.dates import DobProblem, parse_dob, swap_day_month
-from matchgate.standardize.identifiers import parse_a_number, parse_ssn, standardize_zip
-from matchgate.standardize.names import name_key, standardize_name, surname_keys
+from matchgate.standardize.identifiers import (
+    parse_a_number,
+    parse_ssn,
+    standardize_address,
+    standardize_zip,
+)
+from matchgate.standardize.names import compact, fold, name_key, standardize_name, surname_keys
 from matchgate.standardize.records import REQUEST_SCHEMA
+from matchgate.standardize.variants import dictionary_keys, variant_keys
 
 NAME_COLUMNS = ("first_name", "last_name")
 
@@ -127,6 +134,8 @@ def _standardize(text: TextTable, ids: list[str], today: dt.date) -> pa.Table:
         swapped.append(swap_day_month(dob.value) if dob.value else None)
         errors.append(None if (first or last) else Code.NAME_MISSING.value)
         warnings.append(WARNING_SEPARATOR.join(codes))
+    first_vk = [list(variant_keys(v)) if v else None for v in firsts]
+    last_vk = [list(variant_keys(v)) if v else None for v in lasts]
     return pa.table(
         {
             "row": pa.array(range(text.rows), pa.int32()),
@@ -141,6 +150,19 @@ def _standardize(text: TextTable, ids: list[str], today: dt.date) -> pa.Table:
             "dob": dobs,
             "dob_swapped": swapped,
             "zip": [standardize_zip(v) or None for v in _column(text, "zip")],
+            "addr": [standardize_address(fold(v)) or None for v in _column(text, "address_line")],
+            "first_c": [compact(v) if v else None for v in firsts],
+            "middle_c": [compact(v) if v else None for v in middles],
+            "last_c": [compact(v) if v else None for v in lasts],
+            "last_tokens": [v.split(" ") if v else None for v in lasts],
+            "first_vk": first_vk,
+            "first_dk": [
+                list(dictionary_keys(tuple(k))) if k is not None else None for k in first_vk
+            ],
+            "last_vk": last_vk,
+            "last_dk": [
+                list(dictionary_keys(tuple(k))) if k is not None else None for k in last_vk
+            ],
             "error_code": errors,
             "warning_codes": warnings,
         },

@@ -1,20 +1,22 @@
 """Candidates, scoring, decisions and explanations, engine-agnostic (SQL run by an engine).
 
 :func:`index_master` standardizes the master inside the engine; :func:`match_requests` answers a
-standardized request table against it. Scoring sits behind :class:`PairScorer`.
+standardized request table against it. Scoring sits behind :class:`PairScorer`; the shipped
+scorer is :class:`FellegiSunterModel` with the Splink-trained model file.
 """
 
 from matchgate.matching.decide import Policy
-from matchgate.matching.model import HandSetModel, PairScorer, ScoredPairs
+from matchgate.matching.model import FellegiSunterModel, PairScorer, ScoredPairs, load_model
 from matchgate.matching.pipeline import OUTPUT_COLUMNS, MatchResult, index_master, match_requests
 
 __all__ = [
     "OUTPUT_COLUMNS",
-    "HandSetModel",
+    "FellegiSunterModel",
     "MatchResult",
     "PairScorer",
     "Policy",
     "ScoredPairs",
     "index_master",
+    "load_model",
     "match_requests",
 ]

@@ -14,16 +14,24 @@ bit   name                    join
 1     ssn                     SSN equal
 2     ssn_one_edit            SSN one substitution or adjacent transposition away
 4     a_number                A-number equal
-8     surname_dob             a surname key and date of birth (current or earlier names)
-16    first_dob               first-name key and date of birth
-32    surname_first_year      a surname key, first-name key and year of birth
+8     surname_dob             a key of the surname (or of the first name, for swapped names)
+                              and the date of birth, onto any surname the person had
+16    first_dob               a key of the first name (or of the surname) and the date of birth
+32    surname_first_year      surname and first-name prefix keys and year of birth
 64    surname_dob_swapped     a surname key and the date of birth with day and month swapped
-128   surname_first           a surname key and first-name key, for requests without a DOB
+128   surname_first           surname and first-name prefix keys (either order), for requests
+                              without a date of birth
+256   surname_first_day       surname and first-name prefix keys and month and day of birth
+                              (a wrong year)
 ====  ======================  ===========================================================
 
+Keys of a name are its first letters (and those of each part of a compound surname) and its
+spelling-variant keys (:mod:`matchgate.standardize.variants`): a transliterated or nicknamed
+name meets the master spelling by equality.
+
 The tables read: ``req`` (the standardized requests, registered by the caller), ``ssn_var``
-(request SSN variants), ``m`` and ``mkeys`` (:mod:`matchgate.matching.master_index`). The result is
-the table ``cand(rid, pid, via)``.
+(request SSN variants), ``m``, ``mkeys_l``, ``mkeys_f`` and ``mkeys_lf``
+(:mod:`matchgate.matching.master_index`). The result is the table ``cand(rid, pid, via)``.
 """
 
 # ruff: noqa: S608  (SQL here is assembled from this module's constants; values are bound)
@@ -56,26 +64,33 @@ class Block:
     sql: str
 
 
-def _capped(source: str, keys: str) -> str:
+def _capped(source: str, keys: str, table: str) -> str:
     """Pairs from request keys (``source`` yields ``rid`` and the ``keys`` columns, named as in
-    ``mkeys``) onto ``mkeys``, skipping keys shared by more than the cap (parameter ``$1``)."""
+    ``table``) onto ``table``, skipping keys shared by more than the cap (parameter ``$1``)."""
     return f"""
         WITH q AS (SELECT DISTINCT rid, {keys} FROM ({source})),
         sizes AS (
             SELECT {keys}, count(*) AS n
-            FROM mkeys SEMI JOIN (SELECT DISTINCT {keys} FROM q) USING ({keys})
+            FROM {table} SEMI JOIN (SELECT DISTINCT {keys} FROM q) USING ({keys})
             GROUP BY ALL
         )
-        SELECT q.rid, k.pid FROM q JOIN sizes s USING ({keys}) JOIN mkeys k USING ({keys})
+        SELECT q.rid, k.pid FROM q JOIN sizes s USING ({keys}) JOIN {table} k USING ({keys})
         WHERE s.n <= $1
     """
 
 
 _USABLE = "error_code IS NULL"
-_REQUEST_KEYS = f"""
-    SELECT row AS rid, unnest(last_keys) AS lkey, first_key AS fkey, dob, dob_swapped,
-           year(dob) AS byear
-    FROM req WHERE {_USABLE}
+_SURNAME_KEYS = "list_concat(coalesce(last_keys, []), coalesce(last_vk, []))"
+_FIRST_KEYS = (
+    "list_concat(CASE WHEN first_key IS NULL THEN [] ELSE [first_key] END, coalesce(first_vk, []))"
+)
+_ANY_NAME_KEYS = f"list_distinct(list_concat({_SURNAME_KEYS}, {_FIRST_KEYS}))"
+_PREFIX_PAIRS = """
+    SELECT row AS rid, unnest(coalesce(last_keys, [])) AS lkey, first_key AS fkey, dob
+    FROM req WHERE error_code IS NULL AND first_key IS NOT NULL
+    UNION ALL
+    SELECT row AS rid, left(first_c, 4) AS lkey, left(last_c, 4) AS fkey, dob
+    FROM req WHERE error_code IS NULL AND first_c IS NOT NULL AND last_c IS NOT NULL
 """
 
 SSN_BITS = 1 | 2
@@ -97,41 +112,60 @@ BLOCKS: tuple[Block, ...] = (
     Block(
         "surname_dob",
         8,
-        _capped(f"SELECT rid, lkey, dob FROM ({_REQUEST_KEYS}) WHERE dob IS NOT NULL", "lkey, dob"),
+        _capped(
+            f"SELECT row AS rid, unnest({_ANY_NAME_KEYS}) AS key, dob FROM req "
+            f"WHERE {_USABLE} AND dob IS NOT NULL",
+            "key, dob",
+            "mkeys_l",
+        ),
     ),
     Block(
         "first_dob",
         16,
         _capped(
-            "SELECT row AS rid, first_key AS fkey, dob FROM req "
-            f"WHERE {_USABLE} AND first_key IS NOT NULL AND dob IS NOT NULL",
-            "fkey, dob",
+            f"SELECT row AS rid, unnest({_ANY_NAME_KEYS}) AS key, dob FROM req "
+            f"WHERE {_USABLE} AND dob IS NOT NULL",
+            "key, dob",
+            "mkeys_f",
         ),
     ),
     Block(
         "surname_first_year",
         32,
         _capped(
-            f"SELECT rid, lkey, fkey, byear FROM ({_REQUEST_KEYS}) "
-            "WHERE fkey IS NOT NULL AND byear IS NOT NULL",
+            f"SELECT rid, lkey, fkey, year(dob) AS byear FROM ({_PREFIX_PAIRS}) "
+            "WHERE dob IS NOT NULL",
             "lkey, fkey, byear",
+            "mkeys_lf",
         ),
     ),
     Block(
         "surname_dob_swapped",
         64,
         _capped(
-            f"SELECT rid, lkey, dob_swapped AS dob FROM ({_REQUEST_KEYS}) "
-            "WHERE dob_swapped IS NOT NULL",
-            "lkey, dob",
+            f"SELECT row AS rid, unnest({_SURNAME_KEYS}) AS key, dob_swapped AS dob FROM req "
+            f"WHERE {_USABLE} AND dob_swapped IS NOT NULL",
+            "key, dob",
+            "mkeys_l",
         ),
     ),
     Block(
         "surname_first",
         128,
         _capped(
-            f"SELECT rid, lkey, fkey FROM ({_REQUEST_KEYS}) WHERE fkey IS NOT NULL AND dob IS NULL",
+            f"SELECT rid, lkey, fkey FROM ({_PREFIX_PAIRS}) WHERE dob IS NULL",
             "lkey, fkey",
+            "mkeys_lf",
+        ),
+    ),
+    Block(
+        "surname_first_day",
+        256,
+        _capped(
+            f"SELECT rid, lkey, fkey, strftime(dob, '%m-%d') AS md FROM ({_PREFIX_PAIRS}) "
+            "WHERE dob IS NOT NULL",
+            "lkey, fkey, md",
+            "mkeys_lf",
         ),
     ),
 )

@@ -1,29 +1,35 @@
-"""Field comparisons and their hand-set Fellegi-Sunter parameters.
+"""Field comparisons of the Fellegi-Sunter model: levels as SQL over standardized columns.
 
-Each :class:`Comparison` sorts a candidate pair into one of its levels (first SQL condition that
-holds; ``-1`` when either side lacks the field). Each level has
+A :class:`Comparison` sorts a candidate pair into the first of its levels whose SQL condition
+holds (``-1`` when its ``missing`` condition holds: a field unknown on either side). The SQL reads
+the request's columns with the suffix ``_l`` and the master person's with ``_r``, as Splink writes
+them, so the very same text is a Splink comparison level (:func:`splink_settings`), runs in
+DuckDB at match time, and can run on Spark (functions used: ``jaro_winkler_similarity``,
+``damerau_levenshtein``, ``list_has_any``, ``list_contains``, ``list_has_all``, ``list_sort``,
+``starts_with``, date parts; Splink's dialects translate them).
+
+Each level has
 
 * ``m``: the share of *true* pairs at this level (how often the same person looks like this);
 * ``u``: the share of *random* pairs at this level (how often two different people do);
 
-and contributes ``log2(m / u)`` bits of evidence. Exact name levels replace ``u`` by the name's
-frequency in the master (term frequency), so SMITH counts for less than ZBIGNIEWSKA.
+and contributes ``log2(m / u)`` bits of evidence. The values written here are *priors*: the
+starting point of Splink's EM training and the fallback :data:`PRIOR_MODEL`. The shipped model
+(:mod:`matchgate.matching.model`) holds the trained values. Exact name levels are term-frequency
+adjusted: their ``u`` is replaced by the name's frequency in the master, so SMITH counts for less
+than ZBIGNIEWSKA.
 
-The numbers are priors, set by hand from how identity data goes wrong (typos, transposed digits,
-swapped day and month, maiden names, borrowed SSNs) and from the arithmetic of random agreement
-(1 in ~31,000 for a date of birth over an 85-year span; about 1 in 10^9 for a 9-digit number,
-raised to 10^-6 for family SSNs, clerical reuse and non-uniform issuance). The m values of each
-comparison sum to 1. The Splink issue replaces them with trained estimates.
-
-SQL aliases: ``r`` is the request (``req``), ``m`` the master person, ``n`` the master name
-variant (``mnames``) being compared.
+Column meanings (both sides): ``first``/``middle``/``last`` standardized names, ``*_c`` compact
+forms, ``last_tokens`` the parts of a compound surname, ``*_vk`` every spelling-variant key and
+``*_dk`` the dictionary ones (nicknames, romanization families), ``other_lasts`` and
+``other_firsts`` earlier names (master only; empty on the request side), ``ssn``, ``a_number``
+(integers), ``dob`` (date), ``zip``, ``addr`` (standardized address line).
 """
-
-# ruff: noqa: S608  (SQL here is assembled from this module's constants; values are bound)
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 CLOSE = 0.92
 """Jaro-Winkler similarity from which two names are a close spelling."""
@@ -35,14 +41,16 @@ MIN_EDIT_LENGTH = 4
 
 @dataclass(frozen=True)
 class Level:
-    """One level of a comparison."""
+    """One level of a comparison (see the module docstring)."""
 
     label: str
     sql: str
     m: float
     u: float
     reason: str
-    term_frequency: bool = False
+    tf_column: str | None = None
+    fixed: bool = False
+    """m and u stay as written here (training does not move them)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,7 @@ class Comparison:
     name: str
     missing: str
     levels: tuple[Level, ...]
+    description: str = ""
 
     def gamma_sql(self) -> str:
         """SQL giving the level index (``-1`` when the field is missing on either side)."""
@@ -65,6 +74,10 @@ class Comparison:
             if lvl.label == label:
                 return i
         raise KeyError(label)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(lvl.label for lvl in self.levels)
 
 
 def _digits(col: str) -> str:
@@ -83,187 +96,354 @@ def _somewhat(a: str, b: str) -> str:
     return f"jaro_winkler_similarity({a}, {b}) >= {SOMEWHAT}"
 
 
-RF, RL, RM = "mg_compact(r.first)", "mg_compact(r.last)", "mg_compact(r.middle)"
-NF, NL, NM = "mg_compact(n.first)", "mg_compact(n.last)", "mg_compact(n.middle)"
-_DIRECT_CLOSE = f"({_close(RF, NF)} AND {_close(RL, NL)})"
-SWAPPED = f"({RL} = {NF} AND {RF} = {NL})"
-SWAPPED_CLOSE = f"({_close(RL, NF)} AND {_close(RF, NL)} AND NOT {_DIRECT_CLOSE})"
-NICKNAME_TABLE = "nick"
-"""Table ``(a, b)`` of given names that are short forms of each other, registered by the model."""
+def _has_any(a: str, b: str) -> str:
+    return f"list_has_any(coalesce({a}, []), coalesce({b}, []))"
+
+
+def _loosely(name_l: str, vk_l: str, name_r: str, vk_r: str, tokens_r: str | None) -> str:
+    """``name_l`` agrees with ``name_r`` exactly, as a variant, closely or (when ``tokens_r`` is
+    given) as one part of a compound name: used for names written in the other field."""
+    parts = [f"{name_l} = {name_r}", _has_any(vk_l, vk_r), _close(name_l, name_r)]
+    if tokens_r is not None:
+        parts.append(f"list_contains({tokens_r}, {name_l})")
+    return "(" + " OR ".join(parts) + ")"
+
+
+SWAPPED = (
+    "(last_c_l <> last_c_r AND first_c_l <> first_c_r AND "
+    + _loosely("first_c_l", "first_vk_l", "last_c_r", "last_vk_r", "last_tokens_r")
+    + " AND "
+    + _loosely("last_c_l", "last_vk_l", "first_c_r", "first_vk_r", None)
+    + ")"
+)
+"""Given and family names written the other way round (each agreeing loosely). The same
+condition is a level of both name comparisons; the surname level carries its weight and the
+first-name level is fixed at zero bits (m = u) so the swap is not counted twice."""
 
 SSN = Comparison(
     "ssn",
-    "r.ssn IS NULL OR m.ssn IS NULL",
+    "ssn_l IS NULL OR ssn_r IS NULL",
     (
-        Level("exact", "r.ssn = m.ssn", 0.95, 1e-6, "SSN agrees"),
+        Level("exact", "ssn_l = ssn_r", 0.95, 1e-6, "SSN agrees"),
         Level(
             "one_edit",
-            f"damerau_levenshtein({_digits('r.ssn')}, {_digits('m.ssn')}) = 1",
+            f"damerau_levenshtein({_digits('ssn_l')}, {_digits('ssn_r')}) = 1",
             0.03,
             1e-5,
             "SSN differs by one digit or two swapped digits",
         ),
         Level(
             "two_edits",
-            f"damerau_levenshtein({_digits('r.ssn')}, {_digits('m.ssn')}) = 2",
+            f"damerau_levenshtein({_digits('ssn_l')}, {_digits('ssn_r')}) = 2",
             0.005,
             1e-4,
             "SSN differs in two digits",
         ),
         Level("different", "TRUE", 0.015, 0.9999, "SSN differs"),
     ),
+    "Social Security number",
 )
 
 A_NUMBER = Comparison(
     "a_number",
-    "r.a_number IS NULL OR m.a_number IS NULL",
+    "a_number_l IS NULL OR a_number_r IS NULL",
     (
-        Level("exact", "r.a_number = m.a_number", 0.95, 1e-6, "A-number agrees"),
+        Level("exact", "a_number_l = a_number_r", 0.95, 1e-6, "A-number agrees"),
         Level(
             "one_edit",
-            f"damerau_levenshtein({_digits('r.a_number')}, {_digits('m.a_number')}) = 1",
+            f"damerau_levenshtein({_digits('a_number_l')}, {_digits('a_number_r')}) = 1",
             0.03,
             1e-5,
             "A-number differs by one digit or two swapped digits",
         ),
         Level("different", "TRUE", 0.02, 0.99999, "A-number differs"),
     ),
+    "alien registration number",
 )
 
 SURNAME = Comparison(
     "surname",
-    "r.last IS NULL OR n.last IS NULL",
+    "last_l IS NULL OR last_r IS NULL",
     (
-        Level("exact", f"{RL} = {NL}", 0.848, 0.002, "surname agrees", term_frequency=True),
-        Level("swapped", SWAPPED, 0.005, 1e-5, "first and last names are swapped"),
+        Level("exact", "last_c_l = last_c_r", 0.80, 0.002, "surname agrees", "last_c"),
         Level(
-            "swapped_close",
-            SWAPPED_CLOSE,
-            0.002,
-            2e-5,
-            "first and last names are swapped, with spelling differences",
+            "reordered",
+            "len(last_tokens_l) > 1 AND list_sort(last_tokens_l) = list_sort(last_tokens_r)",
+            0.02,
+            1e-6,
+            "surname agrees with the parts of a compound surname in another order",
+        ),
+        Level(
+            "variant",
+            _has_any("last_dk_l", "last_dk_r"),
+            0.02,
+            2e-4,
+            "surname is another romanization of the same name",
         ),
         Level(
             "compound_part",
-            "(list_has_all(string_split(r.last, ' '), string_split(n.last, ' ')) "
-            "OR list_has_all(string_split(n.last, ' '), string_split(r.last, ' ')))",
-            0.04,
+            "(list_has_all(last_tokens_l, last_tokens_r) OR list_has_all(last_tokens_r, "
+            "last_tokens_l))",
+            0.03,
             2e-4,
-            "surname agrees with part of a compound surname",
+            "surname agrees after dropping part of a compound surname",
         ),
-        Level("close", _close(RL, NL), 0.05, 0.002, "surname is a close spelling"),
-        Level("somewhat", _somewhat(RL, NL), 0.02, 0.03, "surname is only somewhat similar"),
-        Level("different", "TRUE", 0.035, 0.965, "surname differs"),
+        Level(
+            "earlier",
+            "list_contains(other_lasts_r, last_c_l)",
+            0.03,
+            2e-4,
+            "surname agrees with an earlier surname (maiden name or alias)",
+        ),
+        Level("close", _close("last_c_l", "last_c_r"), 0.04, 0.002, "surname is a close spelling"),
+        Level(
+            "phonetic",
+            _has_any("last_vk_l", "last_vk_r"),
+            0.01,
+            0.003,
+            "surname sounds alike (transliteration)",
+        ),
+        Level(
+            "swapped",
+            SWAPPED,
+            0.02,
+            1e-5,
+            "given and family names are swapped",
+        ),
+        Level(
+            "somewhat",
+            _somewhat("last_c_l", "last_c_r"),
+            0.01,
+            0.03,
+            "surname is only somewhat similar",
+        ),
+        Level("different", "TRUE", 0.02, 0.96, "surname differs"),
     ),
+    "surname (family name)",
 )
 
 FIRST_NAME = Comparison(
     "first_name",
-    "r.first IS NULL OR n.first IS NULL",
+    "first_l IS NULL OR first_r IS NULL",
     (
-        Level("exact", f"{RF} = {NF}", 0.828, 0.005, "first name agrees", term_frequency=True),
-        Level("swapped", SWAPPED, 0.005, 1e-5, "first and last names are swapped"),
+        Level("exact", "first_c_l = first_c_r", 0.80, 0.005, "first name agrees", "first_c"),
         Level(
-            "swapped_close",
-            SWAPPED_CLOSE,
-            0.002,
-            2e-5,
-            "first and last names are swapped, with spelling differences",
+            "nickname",
+            _has_any("first_dk_l", "first_dk_r"),
+            0.03,
+            0.001,
+            "first name is a nickname or another spelling of the other",
         ),
-        Level("close", _close(RF, NF), 0.05, 0.003, "first name is a close spelling"),
+        Level(
+            "close", _close("first_c_l", "first_c_r"), 0.04, 0.003, "first name is a close spelling"
+        ),
+        Level(
+            "phonetic",
+            _has_any("first_vk_l", "first_vk_r"),
+            0.01,
+            0.004,
+            "first name sounds alike (transliteration)",
+        ),
         Level(
             "initial",
-            f"(starts_with({RF}, {NF}) OR starts_with({NF}, {RF})) "
-            f"AND least(length({RF}), length({NF})) <> 2",  # "JO" is too short to tell
-            0.03,
+            "(starts_with(first_c_l, first_c_r) OR starts_with(first_c_r, first_c_l)) "
+            "AND least(length(first_c_l), length(first_c_r)) <> 2",  # "JO" is too short to tell
+            0.02,
             0.003,
             "first name is an initial or short form",
         ),
         Level(
-            "nickname",
-            f"EXISTS (SELECT 1 FROM {NICKNAME_TABLE} k WHERE k.a = {RF} AND k.b = {NF})",
-            0.03,
-            0.002,
-            "first name is a nickname of the other",
+            "earlier",
+            "list_contains(other_firsts_r, first_c_l)",
+            0.01,
+            0.001,
+            "first name agrees with an earlier first name (alias)",
         ),
         Level(
             "middle",
-            f"({RF} = {NM} OR {RM} = {NF})",
+            "(first_c_l = middle_c_r OR middle_c_l = first_c_r)",
             0.01,
             0.001,
             "first name agrees with the middle name",
         ),
-        Level("somewhat", _somewhat(RF, NF), 0.015, 0.03, "first name is only somewhat similar"),
-        Level("different", "TRUE", 0.03, 0.958, "first name differs"),
+        Level(
+            "swapped",
+            SWAPPED,
+            0.02,
+            0.02,
+            "given and family names are swapped",
+            fixed=True,
+        ),
+        Level(
+            "somewhat",
+            _somewhat("first_c_l", "first_c_r"),
+            0.015,
+            0.03,
+            "first name is only somewhat similar",
+        ),
+        Level("different", "TRUE", 0.035, 0.95, "first name differs"),
     ),
+    "first (given) name",
 )
 
 MIDDLE_NAME = Comparison(
     "middle_name",
-    "r.middle IS NULL OR n.middle IS NULL",
+    "middle_l IS NULL OR middle_r IS NULL",
     (
         Level(
             "exact",
-            f"{RM} = {NM} AND length({RM}) > 1",
+            "middle_c_l = middle_c_r AND length(middle_c_l) > 1",
             0.6,
             0.02,
             "middle name agrees",
         ),
         Level(
-            "initial", "left(r.middle, 1) = left(n.middle, 1)", 0.3, 0.07, "middle initial agrees"
+            "initial", "left(middle_l, 1) = left(middle_r, 1)", 0.3, 0.07, "middle initial agrees"
         ),
         Level("different", "TRUE", 0.1, 0.91, "middle name differs"),
     ),
+    "middle name or initial",
 )
 
 DOB = Comparison(
     "dob",
-    "r.dob IS NULL OR m.dob IS NULL",
+    "dob_l IS NULL OR dob_r IS NULL",
     (
-        Level("exact", "r.dob = m.dob", 0.90, 3.2e-5, "date of birth agrees"),
+        Level("exact", "dob_l = dob_r", 0.90, 3.2e-5, "date of birth agrees"),
         Level(
             "swapped",
-            "year(r.dob) = year(m.dob) AND month(r.dob) = day(m.dob) AND day(r.dob) = month(m.dob)",
+            "year(dob_l) = year(dob_r) AND month(dob_l) = day(dob_r) AND day(dob_l) = month(dob_r)",
             0.01,
             3.2e-5,
             "date of birth has day and month swapped",
         ),
         Level(
             "january_first",
-            "year(r.dob) = year(m.dob) AND (strftime(r.dob, '%m-%d') = '01-01' "
-            "OR strftime(m.dob, '%m-%d') = '01-01')",
+            "year(dob_l) = year(dob_r) AND month(dob_l) = 1 AND day(dob_l) = 1",
             0.02,
             1e-4,
-            "date of birth is January 1 of the same year (a common placeholder)",
+            "date of birth given as January 1 of the right year (a common placeholder)",
+        ),
+        Level(
+            "year_off",
+            "month(dob_l) = month(dob_r) AND day(dob_l) = day(dob_r) "
+            "AND abs(year(dob_l) - year(dob_r)) IN (1, 10, 100)",
+            0.02,
+            5e-4,
+            "date of birth has the year off by one or ten (or two year digits swapped)",
+        ),
+        Level(
+            "year_digits_swapped",
+            "month(dob_l) = month(dob_r) AND day(dob_l) = day(dob_r) "
+            "AND year(dob_l) % 100 = (year(dob_r) % 10) * 10 + (year(dob_r) % 100) // 10",
+            0.005,
+            1e-4,
+            "date of birth has the last two digits of the year swapped",
         ),
         Level(
             "one_part",
-            "(CAST(year(r.dob) = year(m.dob) AS INTEGER) + CAST(month(r.dob) = month(m.dob) "
-            "AS INTEGER) + CAST(day(r.dob) = day(m.dob) AS INTEGER)) = 2",
-            0.05,
+            "(CAST(year(dob_l) = year(dob_r) AS INTEGER) + CAST(month(dob_l) = month(dob_r) "
+            "AS INTEGER) + CAST(day(dob_l) = day(dob_r) AS INTEGER)) = 2",
+            0.02,
             0.005,
             "date of birth differs in one of day, month or year",
         ),
-        Level("different", "TRUE", 0.02, 0.995, "date of birth differs"),
+        Level("different", "TRUE", 0.025, 0.995, "date of birth differs"),
     ),
+    "date of birth",
 )
 
-ZIP = Comparison(
-    "zip",
-    "r.zip IS NULL OR m.zip IS NULL",
+ADDRESS = Comparison(
+    "address",
+    "(zip_l IS NULL OR zip_r IS NULL) AND (addr_l IS NULL OR addr_r IS NULL)",
     (
-        Level("exact", "r.zip = m.zip", 0.4, 0.002, "ZIP code agrees"),
-        Level("different", "TRUE", 0.6, 0.998, "ZIP code differs"),
+        Level(
+            "line_and_zip",
+            "addr_l = addr_r AND zip_l = zip_r",
+            0.35,
+            1e-5,
+            "address line and ZIP code agree",
+        ),
+        Level("zip", "zip_l = zip_r", 0.15, 0.002, "ZIP code agrees"),
+        Level("different", "TRUE", 0.5, 0.998, "address differs"),
     ),
+    "address line and ZIP code",
 )
 
-COMPARISONS: tuple[Comparison, ...] = (SSN, A_NUMBER, SURNAME, FIRST_NAME, MIDDLE_NAME, DOB, ZIP)
+COMPARISONS: tuple[Comparison, ...] = (
+    SSN,
+    A_NUMBER,
+    SURNAME,
+    FIRST_NAME,
+    MIDDLE_NAME,
+    DOB,
+    ADDRESS,
+)
 """In the order reasons are written."""
 
-TERM_FREQUENCY_PSEUDO_COUNT = 10_000
-"""Names' term frequencies are shrunk toward each level's ``u`` as if this many extra master
-rows had that ``u``: stable on a 10-row test master, nearly the raw frequency on millions."""
+RECORD_COLUMNS: tuple[str, ...] = (
+    "first",
+    "middle",
+    "last",
+    "first_c",
+    "middle_c",
+    "last_c",
+    "last_tokens",
+    "other_lasts",
+    "other_firsts",
+    "first_vk",
+    "first_dk",
+    "last_vk",
+    "last_dk",
+    "ssn",
+    "a_number",
+    "dob",
+    "zip",
+    "addr",
+)
+"""The columns the comparisons read, on both sides."""
 
-PRESENT_SHARE = 0.9
-"""Prior share of requested people who are in the master; the prior that one candidate is the
-person is this over the master's size."""
+MASTER_ONLY_COLUMNS: tuple[str, ...] = ("other_lasts", "other_firsts")
+"""Columns only a master record has; a request's are empty lists."""
+
+
+def splink_settings(
+    comparisons: tuple[Comparison, ...] = COMPARISONS, *, prior: float = 1e-5
+) -> dict[str, Any]:
+    """The comparisons as a Splink 5 settings dictionary (``link_only``, requests left)."""
+    return {
+        "link_type": "link_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": prior,
+        "retain_intermediate_calculation_columns": False,
+        "retain_matching_columns": False,
+        "comparisons": [
+            {
+                "output_column_name": c.name,
+                "comparison_description": c.description,
+                "comparison_levels": [
+                    {"sql_condition": c.missing, "label_for_charts": "null", "is_null_level": True},
+                    *(
+                        {
+                            "sql_condition": lvl.sql,
+                            "label_for_charts": lvl.label,
+                            "m_probability": lvl.m,
+                            "u_probability": lvl.u,
+                            **(
+                                {"fix_m_probability": True, "fix_u_probability": True}
+                                if lvl.fixed
+                                else {}
+                            ),
+                            **(
+                                {"tf_adjustment_column": lvl.tf_column, "tf_adjustment_weight": 1.0}
+                                if lvl.tf_column
+                                else {}
+                            ),
+                        }
+                        for lvl in c.levels
+                    ),
+                ],
+            }
+            for c in comparisons
+        ],
+    }

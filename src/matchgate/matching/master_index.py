@@ -1,11 +1,19 @@
-"""Build the standardized master inside the engine: three tables, never rows in Python.
+"""Build the standardized master inside the engine: tables, never rows in Python.
 
 * ``m``: one row per master person (its ``rowid`` is the person's internal ``pid``): person_id,
-  SSN and A-number as integers, date of birth, standardized current name, ZIP.
-* ``mnames``: every name a person is known by: the current name (``vno`` 0) and each of
-  ``other_names`` read two ways, "FIRST [MIDDLE...] LAST" (``vno`` 1) and "FIRST COMPOUND
-  SURNAME" (``vno`` 2), so a maiden name or an alias can be compared like the current name.
-* ``mkeys``: blocking keys per name: surname key(s), first-name key, date and year of birth.
+  SSN and A-number as integers, date of birth, standardized current name (with compact forms,
+  surname tokens and spelling-variant keys), earlier surnames (``other_lasts``, from
+  ``other_names``), earlier first names (``other_firsts``), ZIP code and address line. These
+  are the columns the comparisons (:mod:`matchgate.matching.comparisons`) read, the same as the
+  request side's.
+* ``mkeys_l`` / ``mkeys_f``: blocking keys of every surname / first name a person is known by,
+  with the date of birth: the first letters of the name (and of each part of a compound
+  surname) and the name's variant keys (:mod:`matchgate.standardize.variants`).
+* ``mkeys_lf``: surname and first-name prefix keys together, with year and month-day of birth.
+
+Spelling-variant keys are computed in Python once per *distinct* name (a few hundred thousand
+even for a very large master), registered as a table and joined: one implementation of the
+rules, no SQL copy to keep equal.
 
 Column names and types come from the caller (intake checked that the required ones exist); Parquet
 and JSON columns keep their types, so each is cast to text before the ``mg_*`` macros
@@ -17,14 +25,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import pyarrow as pa
+
 from matchgate.engines.base import Engine
 from matchgate.standardize.identifiers import SSN_DIGITS
 from matchgate.standardize.sql import macro_statements
+from matchgate.standardize.variants import dictionary_keys, variant_keys
 
 OTHER_NAMES_SEPARATOR = "|"
-CURRENT_NAME = 0
-OTHER_NAME = 1
-OTHER_NAME_COMPOUND = 2
+VARIANT_TABLE = "name_variants"
 
 
 @dataclass(frozen=True)
@@ -54,10 +63,22 @@ def text_expr(columns: Mapping[str, tuple[str, str]], column: str) -> str:
     return f"CAST({ref} AS VARCHAR)"
 
 
+def variant_table(names: list[str]) -> pa.Table:
+    """``(name, vk, dk)``: every variant key and the dictionary keys of each standardized name."""
+    vks = [list(variant_keys(name)) for name in names]
+    return pa.table(
+        {
+            "name": pa.array(names, pa.string()),
+            "vk": pa.array(vks, pa.list_(pa.string())),
+            "dk": pa.array([list(dictionary_keys(tuple(k))) for k in vks], pa.list_(pa.string())),
+        }
+    )
+
+
 def build_master(
     engine: Engine, relation: str, columns: Mapping[str, tuple[str, str]]
 ) -> MasterStats:
-    """Create ``m``, ``mnames`` and ``mkeys`` from the master file read by ``relation``."""
+    """Create ``m`` and the blocking-key tables from the master file read by ``relation``."""
     for statement in macro_statements():
         engine.execute(statement)
 
@@ -70,7 +91,7 @@ def build_master(
     # The relation is SQL built by the engine from a quoted path; column names are quoted.
     engine.execute(
         f"""
-        CREATE OR REPLACE TABLE m AS
+        CREATE OR REPLACE TEMP TABLE m_raw AS
         SELECT * FROM (SELECT {person_id} AS person_id,
                mg_ssn({t("ssn")}) AS ssn,
                mg_a_number({t("a_number")}) AS a_number,
@@ -79,46 +100,91 @@ def build_master(
                mg_name({t("middle_name")}) AS middle,
                mg_name({t("last_name")}) AS last,
                mg_zip({t("zip")}) AS zip,
-               nullif(trim({t("other_names")}), '') AS other_names
+               mg_address({t("address_line")}) AS addr,
+               list_filter(list_transform(string_split(nullif(trim({t("other_names")}), ''),
+                   '{OTHER_NAMES_SEPARATOR}'), lambda x: mg_name(x)), lambda x: x IS NOT NULL)
+                   AS other_names
         FROM {relation}) WHERE person_id IS NOT NULL
         """  # noqa: S608
     )
-    # Earlier names are split and standardized once, then read two ways.
-    engine.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE m_other AS
-        SELECT pid, dob, string_split(name, ' ') AS toks
-        FROM (
-            SELECT rowid AS pid, dob,
-                   mg_name(unnest(string_split(other_names, '{OTHER_NAMES_SEPARATOR}'))) AS name
-            FROM m WHERE other_names IS NOT NULL
-        ) WHERE name IS NOT NULL
-        """  # noqa: S608
-    )
-    engine.execute(
-        f"""
-        CREATE OR REPLACE TABLE mnames AS
-        SELECT rowid AS pid, {CURRENT_NAME} AS vno, first, middle, last, dob FROM m
-        WHERE first IS NOT NULL OR last IS NOT NULL
-        UNION ALL
-        SELECT pid, {OTHER_NAME}, toks[1], nullif(array_to_string(toks[2:-2], ' '), ''),
-               toks[-1], dob
-        FROM m_other
-        UNION ALL
-        SELECT pid, {OTHER_NAME_COMPOUND}, toks[1], NULL, array_to_string(toks[2:], ' '), dob
-        FROM m_other WHERE len(toks) > 2
-        """  # noqa: S608
-    )
-    engine.execute("DROP TABLE m_other")
+    # Earlier names "FIRST [MIDDLE...] LAST": the last word is the surname; a three-word name
+    # may also be FIRST + a two-word compound surname, so both readings are kept.
     engine.execute(
         """
-        CREATE OR REPLACE TABLE mkeys AS
-        SELECT DISTINCT pid, lkey, fkey, dob, year(dob) AS byear
+        CREATE OR REPLACE TEMP TABLE m_names AS
+        SELECT rowid AS pid, person_id, ssn, a_number, dob, first, middle, last, zip, addr,
+               list_distinct(list_concat(
+                   list_transform(other_names, lambda x: string_split(x, ' ')[-1]),
+                   list_transform(list_filter(other_names, lambda x: len(string_split(x, ' ')) > 2),
+                       lambda x: replace(array_to_string(string_split(x, ' ')[2:], ' '), ' ', ''))
+               )) AS other_lasts,
+               list_distinct(list_transform(list_filter(other_names,
+                   lambda x: len(string_split(x, ' ')) > 1), lambda x: string_split(x, ' ')[1]))
+                   AS other_firsts
+        FROM m_raw
+        """
+    )
+    engine.execute("DROP TABLE m_raw")
+    names = engine.query(
+        """
+        SELECT DISTINCT name FROM (
+            SELECT first AS name FROM m_names UNION ALL SELECT last FROM m_names
+            UNION ALL SELECT unnest(other_lasts) FROM m_names
+        ) WHERE name IS NOT NULL
+        """
+    )["name"].to_pylist()
+    engine.register(VARIANT_TABLE, variant_table(names))
+    engine.execute(
+        f"""
+        CREATE OR REPLACE TABLE m AS
+        SELECT n.person_id, n.ssn, n.a_number, n.dob, n.first, n.middle, n.last, n.zip, n.addr,
+               replace(n.first, ' ', '') AS first_c,
+               replace(n.middle, ' ', '') AS middle_c,
+               replace(n.last, ' ', '') AS last_c,
+               string_split(n.last, ' ') AS last_tokens,
+               n.other_lasts, n.other_firsts,
+               vf.vk AS first_vk, vf.dk AS first_dk, vl.vk AS last_vk, vl.dk AS last_dk
+        FROM m_names n
+        LEFT JOIN {VARIANT_TABLE} vf ON vf.name = n.first
+        LEFT JOIN {VARIANT_TABLE} vl ON vl.name = n.last
+        ORDER BY n.pid
+        """  # noqa: S608
+    )
+    engine.execute(
+        f"""
+        CREATE OR REPLACE TABLE mkeys_l AS
+        SELECT DISTINCT pid, key, dob FROM (
+            SELECT n.pid, unnest(list_concat(mg_surname_keys(n.last), v.vk)) AS key, n.dob
+            FROM (SELECT pid, dob, unnest(list_concat([last], other_lasts)) AS last
+                  FROM m_names) n
+            LEFT JOIN {VARIANT_TABLE} v ON v.name = n.last
+            WHERE n.last IS NOT NULL
+        ) WHERE key IS NOT NULL
+        """  # noqa: S608
+    )
+    engine.execute(
+        f"""
+        CREATE OR REPLACE TABLE mkeys_f AS
+        SELECT DISTINCT pid, key, dob FROM (
+            SELECT n.pid, unnest(list_concat([mg_key(n.first)], v.vk)) AS key, n.dob
+            FROM m_names n LEFT JOIN {VARIANT_TABLE} v ON v.name = n.first
+            WHERE n.first IS NOT NULL
+        ) WHERE key IS NOT NULL
+        """  # noqa: S608
+    )
+    engine.execute(
+        """
+        CREATE OR REPLACE TABLE mkeys_lf AS
+        SELECT DISTINCT pid, lkey, fkey, year(dob) AS byear, strftime(dob, '%m-%d') AS md
         FROM (
             SELECT pid, unnest(mg_surname_keys(last)) AS lkey, mg_key(first) AS fkey, dob
-            FROM mnames
+            FROM (SELECT pid, first, dob, unnest(list_concat([last], other_lasts)) AS last
+                  FROM m_names)
+            WHERE first IS NOT NULL
         )
         """
     )
+    engine.execute("DROP TABLE m_names")
+    engine.unregister(VARIANT_TABLE)
     people = engine.query("SELECT count(*) AS n FROM m")["n"][0].as_py()
     return MasterStats(people=int(people))

@@ -1,36 +1,140 @@
-"""Scoring candidate pairs: the seam a trained model (Splink) replaces.
+"""Scoring candidate pairs with a Fellegi-Sunter model trained by Splink.
 
-A :class:`PairScorer` turns the candidate table ``cand`` into :class:`ScoredPairs`: one row per
-(request, master person) with a match weight in bits (log2 odds, prior included) and the level of
-each comparison, which the decision policy and the reasons read. :class:`HandSetModel` is the
-first implementation: Fellegi-Sunter with the hand-set parameters of
-:mod:`matchgate.matching.comparisons`, levels computed in SQL by the engine, weights summed in
-numpy. A person with earlier names is scored against each name; the best-scoring name counts.
+The model is a Splink 5 model file (JSON, as ``linker.misc.save_model_to_json`` writes it) with
+one extra top-level key, ``matchgate``, holding its version and how it was trained. The shipped
+model is :data:`DEFAULT_MODEL` (``models/person-v1.json`` in this package), trained by
+``python -m matchgate.services.train_model`` (see ``docs/matching.md``).
+
+:class:`FellegiSunterModel` scores the candidate table ``cand`` in the engine: each comparison's
+level is computed in SQL (the model's own ``sql_condition`` text, which must equal the code's
+comparisons, else :class:`ModelMismatch`), and the match weight in numpy:
+
+    weight = prior + sum over comparisons of log2(m / u) at the pair's level
+
+where exact name levels use the name's frequency in *this* master instead of ``u`` (term
+frequencies are refreshed from the master on every run, shrunk toward ``u`` by a pseudo-count so
+a tiny master does not swing them), and the prior is the chance that one given master person is
+the one sought: :data:`PRESENT_SHARE` over the master's size (also refreshed per run).
+
+Each pair keeps its per-comparison weights, which the decision explains and the waterfall draws.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
-from typing import Protocol
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from matchgate.domain.errors import MatchgateError
 from matchgate.engines.base import Engine
 from matchgate.matching.comparisons import (
     COMPARISONS,
-    NICKNAME_TABLE,
-    PRESENT_SHARE,
-    TERM_FREQUENCY_PSEUDO_COUNT,
+    MASTER_ONLY_COLUMNS,
+    RECORD_COLUMNS,
     Comparison,
 )
 from matchgate.matching.master_index import MasterStats
-from matchgate.standardize.nicknames import nickname_pairs
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
+
+DEFAULT_MODEL = "person-v1.json"
+"""The model file shipped in ``matchgate/matching/models``."""
+
+TERM_FREQUENCY_PSEUDO_COUNT = 10_000
+"""Names' term frequencies are shrunk toward each level's ``u`` as if this many extra master
+rows had that ``u``: stable on a 10-row test master, nearly the raw frequency on millions."""
+
+PRESENT_SHARE = 0.85
+"""Prior share of requested people who are in the master; the prior that one candidate is the
+person is this over the master's size."""
+
+
+class ModelMismatch(MatchgateError):
+    """The model file does not fit the code's comparisons (retrain it)."""
+
+
+@dataclass(frozen=True)
+class LevelParameters:
+    m: float
+    u: float
+    tf_column: str | None
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """A loaded model: per comparison, per level (code order), m, u and TF column."""
+
+    version: str
+    parameters: dict[str, tuple[LevelParameters, ...]]
+    metadata: dict[str, Any]
+
+
+def load_model(
+    path: Path | None = None, comparisons: tuple[Comparison, ...] = COMPARISONS
+) -> ModelFile:
+    """Read a Splink model file and check it against ``comparisons``."""
+    if path is None:
+        text = resources.files("matchgate.matching").joinpath("models", DEFAULT_MODEL).read_text()
+    else:
+        text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    return model_from_settings(data, comparisons)
+
+
+def model_from_settings(data: dict[str, Any], comparisons: tuple[Comparison, ...]) -> ModelFile:
+    """The parameters of a Splink settings dictionary, checked against ``comparisons``."""
+    by_name = {c["output_column_name"]: c for c in data.get("comparisons", [])}
+    params: dict[str, tuple[LevelParameters, ...]] = {}
+    for spec in comparisons:
+        found = by_name.get(spec.name)
+        if found is None:
+            raise ModelMismatch(f"the model has no comparison {spec.name!r}")
+        levels = [lvl for lvl in found["comparison_levels"] if not lvl.get("is_null_level")]
+        if [lvl["sql_condition"] for lvl in levels] != [lvl.sql for lvl in spec.levels]:
+            raise ModelMismatch(
+                f"the model's {spec.name!r} levels differ from the code's: retrain the model"
+            )
+        out = []
+        for code_level, lvl in zip(spec.levels, levels, strict=True):
+            m = lvl.get("m_probability", code_level.m)
+            u = lvl.get("u_probability", code_level.u)
+            out.append(
+                LevelParameters(
+                    m=_probability(m, code_level.m),
+                    u=_probability(u, code_level.u),
+                    tf_column=lvl.get("tf_adjustment_column"),
+                )
+            )
+        params[spec.name] = tuple(out)
+    meta = dict(data.get("matchgate", {}))
+    return ModelFile(str(meta.get("model_version", "unversioned")), params, meta)
+
+
+def _probability(value: object, fallback: float) -> float:
+    """A probability from the file; a level Splink never observed keeps the prior."""
+    if isinstance(value, int | float) and 0 < float(value) <= 1:
+        return float(value)
+    return fallback
+
+
+def prior_model(comparisons: tuple[Comparison, ...] = COMPARISONS) -> ModelFile:
+    """The comparisons' own prior m and u values as a model (used before training)."""
+    return ModelFile(
+        "priors",
+        {
+            c.name: tuple(LevelParameters(lvl.m, lvl.u, lvl.tf_column) for lvl in c.levels)
+            for c in comparisons
+        },
+        {},
+    )
 
 
 @dataclass(frozen=True)
@@ -39,9 +143,11 @@ class ScoredPairs:
 
     rid: Ints
     pid: Ints
+    via: Ints
+    prior: float
     weight: Floats
-    variant: Ints
     levels: dict[str, Ints]
+    bits: dict[str, Floats]
     comparisons: tuple[Comparison, ...]
 
     def __len__(self) -> int:
@@ -57,6 +163,11 @@ class ScoredPairs:
         wanted = [spec.level(label) for label in labels]
         return np.isin(self.levels[comparison], wanted)
 
+    def missing(self, comparison: str) -> npt.NDArray[np.bool_]:
+        """Whether the field could not be compared (unknown on either side)."""
+        result: npt.NDArray[np.bool_] = self.levels[comparison] < 0
+        return result
+
     def reasons(self, index: int) -> list[str]:
         """Plain-language evidence for pair ``index``, one phrase per compared field."""
         phrases: list[str] = []
@@ -68,6 +179,23 @@ class ScoredPairs:
                     phrases.append(phrase)
         return phrases
 
+    def field_weights(self, index: int) -> dict[str, float]:
+        """The prior and each compared field's match weight (bits) for pair ``index``."""
+        out = {"prior": round(self.prior, 3)}
+        for spec in self.comparisons:
+            if int(self.levels[spec.name][index]) >= 0:
+                out[spec.name] = round(float(self.bits[spec.name][index]), 3)
+        return out
+
+    def level_labels(self, index: int) -> dict[str, str]:
+        """Each compared field's level label for pair ``index``."""
+        out = {}
+        for spec in self.comparisons:
+            level = int(self.levels[spec.name][index])
+            if level >= 0:
+                out[spec.name] = spec.levels[level].label
+        return out
+
 
 def probability(weight: Floats) -> Floats:
     """Match probability from a match weight in bits."""
@@ -76,83 +204,107 @@ def probability(weight: Floats) -> Floats:
 
 
 class PairScorer(Protocol):
-    """Anything that scores the candidate table ``cand`` against ``req``, ``m`` and ``mnames``."""
+    """Anything that scores the candidate table ``cand`` against ``req`` and ``m``."""
 
     def score(self, engine: Engine, master: MasterStats) -> ScoredPairs: ...
 
 
-class HandSetModel:
-    """Fellegi-Sunter with hand-set m and u (:mod:`matchgate.matching.comparisons`)."""
+def pair_columns_sql() -> str:
+    """Both sides' comparison columns, suffixed ``_l`` (request) and ``_r`` (master)."""
+    return ", ".join(
+        f"{'CAST([] AS VARCHAR[])' if c in MASTER_ONLY_COLUMNS else 'l.' + c} AS {c}_l, "
+        f"r.{c} AS {c}_r"
+        for c in RECORD_COLUMNS
+    )
 
-    def __init__(self, comparisons: tuple[Comparison, ...] = COMPARISONS) -> None:
+
+class FellegiSunterModel:
+    """Fellegi-Sunter scoring with a model file's m and u (see the module docstring)."""
+
+    def __init__(
+        self, model: ModelFile | None = None, comparisons: tuple[Comparison, ...] = COMPARISONS
+    ) -> None:
         self.comparisons = comparisons
+        self.model = model if model is not None else load_model(None, comparisons)
+
+    @property
+    def version(self) -> str:
+        return self.model.version
 
     def prior_bits(self, master: MasterStats) -> float:
         """log2 prior odds that a given candidate is the person sought."""
         share = PRESENT_SHARE / max(master.people, 1)
         return math.log2(share / (1.0 - share)) if share < 1 else 0.0
 
+    def _tf_columns(self) -> list[str]:
+        return sorted(
+            {
+                p.tf_column
+                for levels in self.model.parameters.values()
+                for p in levels
+                if p.tf_column
+            }
+        )
+
     def _query(self) -> str:
         gammas = ",\n".join(f"{c.gamma_sql()} AS g_{c.name}" for c in self.comparisons)
+        tf_joins = " ".join(
+            f"LEFT JOIN tf_{col} ON tf_{col}.v = p.{col}_l" for col in self._tf_columns()
+        )
+        tf_cols = "".join(f", coalesce(tf_{col}.n, 0) AS tf_{col}" for col in self._tf_columns())
         return f"""
-            SELECT c.rid, c.pid, n.vno, {gammas},
-                   coalesce(tl.n, 0) AS tf_surname, coalesce(tf.n, 0) AS tf_first_name
-            FROM cand c
-            JOIN req r ON r.row = c.rid
-            JOIN m ON m.rowid = c.pid
-            JOIN mnames n ON n.pid = c.pid
-            LEFT JOIN tf_last tl ON tl.last = r.last
-            LEFT JOIN tf_first tf ON tf.first = r.first
+            WITH p AS (
+                SELECT c.rid, c.pid, c.via, {pair_columns_sql()}
+                FROM cand c JOIN req l ON l.row = c.rid JOIN m r ON r.rowid = c.pid
+            )
+            SELECT p.rid, p.pid, p.via, {gammas} {tf_cols}
+            FROM p {tf_joins}
+            ORDER BY p.rid, p.pid
         """  # noqa: S608
 
     def score(self, engine: Engine, master: MasterStats) -> ScoredPairs:
-        a, b = zip(*nickname_pairs(), strict=True)
-        engine.register(NICKNAME_TABLE, pa.table({"a": a, "b": b}))
-        for column, table in (("last", "tf_last"), ("first", "tf_first")):
+        for col in self._tf_columns():
             engine.execute(
                 f"""
-                CREATE OR REPLACE TEMP TABLE {table} AS
-                SELECT {column}, count(*) AS n FROM m
-                SEMI JOIN (SELECT DISTINCT {column} FROM req WHERE {column} IS NOT NULL)
-                    USING ({column})
-                GROUP BY {column}
+                CREATE OR REPLACE TEMP TABLE tf_{col} AS
+                SELECT {col} AS v, count(*) AS n FROM m
+                SEMI JOIN (SELECT DISTINCT {col} FROM req WHERE {col} IS NOT NULL) USING ({col})
+                GROUP BY {col}
                 """  # noqa: S608
             )
         rows = engine.query(self._query())
-        weight = np.full(rows.num_rows, self.prior_bits(master))
+        prior = self.prior_bits(master)
+        weight = np.full(rows.num_rows, prior)
         levels: dict[str, Ints] = {}
+        bits: dict[str, Floats] = {}
         for spec in self.comparisons:
             gamma = rows[f"g_{spec.name}"].to_numpy().astype(np.int64)
-            weight += self._bits(spec, gamma, rows, master)
+            contribution = self._bits(self.model.parameters[spec.name], gamma, rows, master)
+            weight += contribution
             levels[spec.name] = gamma
-        rid = rows["rid"].to_numpy().astype(np.int64)
-        pid = rows["pid"].to_numpy().astype(np.int64)
-        variant = rows["vno"].to_numpy().astype(np.int64)
-        # Keep each person's best-scoring name variant.
-        order = np.lexsort((-weight, pid, rid))
-        rid, pid = rid[order], pid[order]
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = (rid[1:] != rid[:-1]) | (pid[1:] != pid[:-1])
-        keep = order[first]
+            bits[spec.name] = contribution
         return ScoredPairs(
-            rid=rid[first],
-            pid=pid[first],
-            weight=weight[keep],
-            variant=variant[keep],
-            levels={k: v[keep] for k, v in levels.items()},
+            rid=rows["rid"].to_numpy().astype(np.int64),
+            pid=rows["pid"].to_numpy().astype(np.int64),
+            via=rows["via"].to_numpy().astype(np.int64),
+            prior=prior,
+            weight=weight,
+            levels=levels,
+            bits=bits,
             comparisons=self.comparisons,
         )
 
     @staticmethod
-    def _bits(spec: Comparison, gamma: Ints, rows: pa.Table, master: MasterStats) -> Floats:
-        table = np.array([math.log2(lvl.m / lvl.u) for lvl in spec.levels] + [0.0])
+    def _bits(
+        params: tuple[LevelParameters, ...], gamma: Ints, rows: pa.Table, master: MasterStats
+    ) -> Floats:
+        table = np.array([math.log2(p.m / p.u) for p in params] + [0.0])
         contribution: Floats = table[gamma]  # gamma -1 (missing) picks the trailing 0.0
-        for i, lvl in enumerate(spec.levels):
-            if not lvl.term_frequency:
+        for i, p in enumerate(params):
+            if not p.tf_column:
                 continue
-            counts = rows[f"tf_{spec.name}"].to_numpy().astype(np.float64)
+            counts = rows[f"tf_{p.tf_column}"].to_numpy().astype(np.float64)
             k = TERM_FREQUENCY_PSEUDO_COUNT
-            u = (counts + k * lvl.u) / (master.people + k)
-            hit = gamma == i
-            contribution = np.where(hit, np.log2(lvl.m / u), contribution)
+            u = (counts + k * p.u) / (master.people + k)
+            contribution = np.where(gamma == i, np.log2(p.m / u), contribution)
         return contribution

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -14,7 +15,8 @@ from matchgate.engines.base import Engine
 from matchgate.matching.candidates import find_candidates
 from matchgate.matching.decide import NO_PERSON, Decisions, Policy, decide
 from matchgate.matching.master_index import MasterStats, build_master
-from matchgate.matching.model import HandSetModel, PairScorer
+from matchgate.matching.model import FellegiSunterModel, PairScorer, ScoredPairs
+from matchgate.matching.ssa import ssa_codes
 
 OUTPUT_COLUMNS = (
     "request_id",
@@ -26,8 +28,15 @@ OUTPUT_COLUMNS = (
     "reasons",
     "error_code",
     "warning_codes",
+    "ssa_code",
+    "located_ssn",
+    "weights",
+    "levels",
 )
-"""Columns of the match output, in order (data contract, section 3)."""
+"""Columns of the match output, in order (data contract, section 3). ``weights`` is a JSON
+object of the best candidate's match weight per compared field, in bits, with the ``prior``
+(their sum is the candidate's total weight; :mod:`matchgate.matching.explain` draws it as a
+waterfall); ``levels`` a JSON object of each compared field's level label."""
 
 UNUSABLE_REASON = "request not usable (see error_code)"
 SCORE_DECIMALS = 6
@@ -40,6 +49,7 @@ class MatchResult:
     table: pa.Table
     candidates: int
     master_people: int
+    model_version: str = ""
 
 
 def index_master(
@@ -67,29 +77,59 @@ def match_requests(
     try:
         candidates = find_candidates(engine, requests, progress)
         progress("score", 0, candidates)
-        pairs = (scorer or HandSetModel()).score(engine, master)
+        model = scorer or FellegiSunterModel()
+        pairs = model.score(engine, master)
         progress("score", candidates, candidates)
         decisions = decide(requests.num_rows, pairs, policy or Policy())
-        table = _output(engine, requests, decisions)
+        table = _output(engine, requests, pairs, decisions)
     finally:
         engine.unregister("req")
-    return MatchResult(table, candidates, master.people)
+    version = getattr(model, "version", "")
+    return MatchResult(table, candidates, master.people, str(version))
 
 
-def _person_ids(engine: Engine, pids: np.ndarray) -> dict[int, str]:
+def _people(engine: Engine, pids: np.ndarray) -> tuple[dict[int, str], dict[int, int]]:
+    """person_id and SSN (-1 when none) of each wanted internal pid."""
     wanted = np.unique(pids[pids != NO_PERSON])
     engine.register("wanted_pids", pa.table({"pid": wanted.astype(np.int64)}))
     try:
         found = engine.query(
-            "SELECT w.pid, m.person_id FROM wanted_pids w JOIN m ON m.rowid = w.pid"
+            "SELECT w.pid, m.person_id, coalesce(m.ssn, -1) AS ssn "
+            "FROM wanted_pids w JOIN m ON m.rowid = w.pid"
         )
     finally:
         engine.unregister("wanted_pids")
-    return dict(zip(found["pid"].to_pylist(), found["person_id"].to_pylist(), strict=True))
+    pid_list = found["pid"].to_pylist()
+    return (
+        dict(zip(pid_list, found["person_id"].to_pylist(), strict=True)),
+        dict(zip(pid_list, found["ssn"].to_pylist(), strict=True)),
+    )
 
 
-def _output(engine: Engine, requests: pa.Table, decisions: Decisions) -> pa.Table:
-    names = _person_ids(engine, np.concatenate([decisions.pid, decisions.second_pid]))
+def _explanations(pairs: ScoredPairs, decisions: Decisions) -> tuple[list[str], list[str]]:
+    weights: list[str] = []
+    levels: list[str] = []
+    for i in decisions.best.tolist():
+        if i < 0:
+            weights.append("")
+            levels.append("")
+        else:
+            weights.append(json.dumps(pairs.field_weights(i), separators=(",", ":")))
+            levels.append(json.dumps(pairs.level_labels(i), separators=(",", ":")))
+    return weights, levels
+
+
+def _output(
+    engine: Engine, requests: pa.Table, pairs: ScoredPairs, decisions: Decisions
+) -> pa.Table:
+    best_pids = pairs.pid[np.maximum(decisions.best, 0)] if len(pairs) else decisions.pid
+    names, ssns = _people(engine, np.concatenate([decisions.pid, decisions.second_pid, best_pids]))
+    master_ssn = np.full(len(pairs), -1, dtype=np.int64)
+    for i in decisions.best.tolist():
+        if i >= 0:
+            master_ssn[i] = ssns.get(int(pairs.pid[i]), -1)
+    codes = ssa_codes(requests, pairs, decisions, master_ssn)
+    weights, levels = _explanations(pairs, decisions)
     unusable = pc.is_valid(requests["error_code"]).to_numpy(zero_copy_only=False)
     reasons = [
         UNUSABLE_REASON if bad else text
@@ -110,5 +150,9 @@ def _output(engine: Engine, requests: pa.Table, decisions: Decisions) -> pa.Tabl
             "reasons": pa.array(reasons, pa.string()),
             "error_code": pc.fill_null(requests["error_code"], ""),
             "warning_codes": requests["warning_codes"],
+            "ssa_code": pa.array(codes.code, pa.string()),
+            "located_ssn": pa.array(codes.located_ssn, pa.string()),
+            "weights": pa.array(weights, pa.string()),
+            "levels": pa.array(levels, pa.string()),
         }
     )

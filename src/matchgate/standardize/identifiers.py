@@ -87,3 +87,43 @@ def standardize_zip(raw: str | None) -> str:
         return ""
     digits = re.sub(r"[^0-9]", "", raw)
     return digits[:ZIP_DIGITS] if len(digits) >= ZIP_DIGITS else ""
+
+
+ADDRESS_WORDS: dict[str, str] = {
+    "STREET": "ST",
+    "AVENUE": "AVE",
+    "AV": "AVE",
+    "ROAD": "RD",
+    "DRIVE": "DR",
+    "LANE": "LN",
+    "BOULEVARD": "BLVD",
+    "COURT": "CT",
+    "PLACE": "PL",
+    "TERRACE": "TER",
+    "CIRCLE": "CIR",
+    "HIGHWAY": "HWY",
+    "PARKWAY": "PKWY",
+    "APARTMENT": "APT",
+    "SUITE": "STE",
+    "UNIT": "APT",
+    "NORTH": "N",
+    "SOUTH": "S",
+    "EAST": "E",
+    "WEST": "W",
+    "FIRST": "1ST",
+    "SECOND": "2ND",
+    "THIRD": "3RD",
+    "FOURTH": "4TH",
+    "FIFTH": "5TH",
+}
+"""USPS-style abbreviations applied word by word to an address line."""
+
+ADDRESS_NON_ALNUM_PATTERN = "[^A-Z0-9]+"
+_ADDRESS_NON_ALNUM = re.compile(ADDRESS_NON_ALNUM_PATTERN)
+
+
+def standardize_address(folded: str) -> str:
+    """An address line already folded to upper-case ASCII (:func:`~.names.fold`): words of
+    letters and digits, one space apart, common street words abbreviated; ``""`` when empty."""
+    words = _ADDRESS_NON_ALNUM.sub(" ", folded).split()
+    return " ".join(ADDRESS_WORDS.get(word, word) for word in words)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from matchgate.standardize.charmap import common_map, generated_map
 from matchgate.standardize.dates import DATE_PATTERN
 from matchgate.standardize.identifiers import (
+    ADDRESS_NON_ALNUM_PATTERN,
+    ADDRESS_WORDS,
     ANUMBER_MAX_DIGITS,
     ANUMBER_MIN_DIGITS,
     SEPARATORS_PATTERN,
@@ -68,6 +70,9 @@ def _map_macro(name: str, mapping: dict[str, str]) -> str:
 def macro_statements() -> list[str]:
     """``CREATE MACRO`` statements defining the ``mg_*`` standardization macros."""
     particles = ", ".join(literal(p) for p in PARTICLES)
+    address_words = " ".join(
+        f"WHEN w = {literal(k)} THEN {literal(v)}" for k, v in ADDRESS_WORDS.items()
+    )
     return [
         _map_macro("mg_map_common", common_map()),
         _map_macro("mg_map_generated", generated_map()),
@@ -95,6 +100,9 @@ def macro_statements() -> list[str]:
         "CREATE OR REPLACE TEMP MACRO mg_zip(s) AS CASE WHEN length(regexp_replace(s, '[^0-9]', "
         f"'', 'g')) >= {ZIP_DIGITS} THEN left(regexp_replace(s, '[^0-9]', '', 'g'), {ZIP_DIGITS}) "
         "END",
+        "CREATE OR REPLACE TEMP MACRO mg_address(s) AS nullif(array_to_string(list_transform("
+        f"string_split(trim(regexp_replace(mg_fold(s), {literal(ADDRESS_NON_ALNUM_PATTERN)}, ' ', "
+        f"'g')), ' '), lambda w: CASE {address_words} ELSE w END), ' '), '')",
         f"CREATE OR REPLACE TEMP MACRO mg_date(s) AS CASE WHEN regexp_full_match(trim(s), "
         f"{literal(DATE_PATTERN)}) THEN try_cast(trim(s) AS DATE) END",
     ]

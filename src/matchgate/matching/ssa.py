@@ -1,0 +1,119 @@
+"""SSA verification codes (data contract, section 4) for request rows that carry an SSN.
+
+SSNVS/EVS answer a different question from matching: *does this SSN belong to this name (and
+date of birth)?* The code is worked out from the request's SSN and the master person holding it
+(the *owner*, a candidate found by the exact-SSN block), with the matcher's name comparison:
+
+====  =============================================================================
+code  when
+====  =============================================================================
+(blank)  the SSN is on file and the owner's name agrees; the date of birth agrees or was
+         not given
+``1``    the SSN is not on file (never issued: an unissuable number, or no holder)
+``3``    the owner's name agrees but the date of birth does not
+``5``    the owner's name does not agree (date of birth not checked)
+``6``    the SSN could not be verified for another reason: the row is unusable (no name),
+         or more than one master record holds the SSN
+``*``    the SSN did not verify (codes 1 or 5), but the matcher found this person, with
+         another SSN, by a ``match`` decision; that SSN is the ``located_ssn``
+====  =============================================================================
+
+"Name agrees" is deliberately the same tolerance the matcher uses with an identifier: exact,
+nickname or other romanization, close spelling, compound parts dropped or reordered, an earlier
+surname, given and family names swapped (which is also what the fixed-width layout's truncation
+at 13/10 characters and removed spaces, hyphens and apostrophes need: names are compared after
+standardization, and a truncated name is a prefix of the full one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from matchgate.domain.decision import Decision
+from matchgate.matching.decide import FIRST_NAME_LOOSE, SURNAME_LOOSE, Decisions
+from matchgate.matching.model import Ints, ScoredPairs
+
+SSN_INVALID_WARNING = "W_SSN_INVALID"
+NAME_FIRST_OK = (*FIRST_NAME_LOOSE, "somewhat")
+DOB_OK = ("exact",)
+
+
+@dataclass(frozen=True)
+class SsaCodes:
+    """One code per request row (``""`` when the row carries no SSN; the blank code is
+    :data:`BLANK`) and the located SSN for ``*`` (else ``""``)."""
+
+    code: list[str]
+    located_ssn: list[str]
+
+
+BLANK = "blank"
+"""The blank verification code (SSN, name and DOB agree), spelled out in CSV output so that it is
+not confused with "no code" (a row without an SSN); the fixed-width writer prints a space."""
+
+
+def ssa_codes(
+    requests: pa.Table, pairs: ScoredPairs, decisions: Decisions, master_ssn: Ints
+) -> SsaCodes:
+    """The code of every request row; ``master_ssn[i]`` is the SSN of pair ``i``'s person (or
+    -1), used for the located SSN."""
+    rows = requests.num_rows
+    given = requests["ssn"].to_numpy(zero_copy_only=False)
+    warnings = requests["warning_codes"].to_pylist()
+    errors = pc.is_valid(requests["error_code"]).to_numpy(zero_copy_only=False)
+    owners: dict[int, list[int]] = {}
+    if len(pairs):
+        exact = pairs.has_level("ssn", ("exact",))
+        for index in np.flatnonzero(exact).tolist():
+            owners.setdefault(int(pairs.rid[index]), []).append(int(index))
+    codes: list[str] = []
+    located: list[str] = []
+    for row in range(rows):
+        has_ssn = given[row] is not None and not (
+            isinstance(given[row], float) and np.isnan(given[row])
+        )
+        invalid = SSN_INVALID_WARNING in (warnings[row] or "")
+        if not has_ssn and not invalid:
+            codes.append("")
+            located.append("")
+            continue
+        if errors[row]:
+            codes.append("6")
+            located.append("")
+            continue
+        mine = owners.get(row, [])
+        if len(mine) > 1:
+            codes.append("6")
+            located.append("")
+            continue
+        code = "1"
+        if mine:
+            i = mine[0]
+            name_ok = (
+                pairs.has_level("first_name", NAME_FIRST_OK)[i]
+                and pairs.has_level("surname", SURNAME_LOOSE)[i]
+            )
+            if name_ok:
+                code = (
+                    BLANK if pairs.missing("dob")[i] or pairs.has_level("dob", DOB_OK)[i] else "3"
+                )
+            else:
+                code = "5"
+        best = int(decisions.best[row])
+        if (
+            code in ("1", "5")
+            and decisions.decision[row] is Decision.MATCH
+            and best >= 0
+            and master_ssn[best] >= 0
+            and (not mine or best != mine[0])
+        ):
+            codes.append("*")
+            located.append(f"{int(master_ssn[best]):09d}")
+            continue
+        codes.append(code)
+        located.append("")
+    return SsaCodes(codes, located)
