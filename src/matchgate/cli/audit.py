@@ -1,0 +1,366 @@
+"""``matchgate audit ...``: thin shells over ``services.audit``.
+
+``register(app, run)`` adds the ``audit`` sub-app; ``run`` is the app's error mapper. An SSN is
+never taken on the command line (it would sit in shell history and process lists): the
+accounting and withdraw commands read it from an environment variable (``--ssn-env NAME``), a
+prompt without echo (``--ask-ssn``) or standard input (``--ssn-stdin``).
+
+Exit codes beyond the shell's: 5 when ``verify`` or ``check-proof`` finds the log or a proof
+does not hold.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from matchgate.domain.errors import ConfigurationError, InputError
+
+Runner = Callable[[Callable[[], Any]], Any]
+
+EXIT_VERIFY_FAILED = 5
+
+SsnEnv = Annotated[
+    str | None,
+    typer.Option("--ssn-env", metavar="NAME", help="Read the SSN from environment variable NAME."),
+]
+AskSsn = Annotated[bool, typer.Option("--ask-ssn", help="Prompt for the SSN (not echoed).")]
+Out = Annotated[Path | None, typer.Option("--out", help="Write the proof to this new file.")]
+SsnStdin = Annotated[bool, typer.Option("--ssn-stdin", help="Read the SSN from standard input.")]
+
+
+def _ssn(env: str | None, ask: bool, stdin: bool) -> str:
+    if sum([env is not None, ask, stdin]) != 1:
+        raise ConfigurationError("give exactly one of --ssn-env NAME, --ask-ssn, --ssn-stdin")
+    if env is not None:
+        value = os.environ.get(env)
+        if not value:
+            raise ConfigurationError(f"environment variable {env} is not set or is empty")
+        return value
+    if ask:
+        text: str = typer.prompt("SSN", hide_input=True, err=True)
+        return text
+    return sys.stdin.readline().strip()
+
+
+def _echo(line: str = "") -> None:
+    typer.echo(line)
+
+
+def _json(value: Any) -> None:
+    typer.echo(json.dumps(value, indent=2, sort_keys=True))
+
+
+def _write_or_print(value: dict[str, Any], out: Path | None) -> None:
+    text = json.dumps(value, indent=2, sort_keys=True) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        with out.open("x", encoding="ascii") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise InputError("already exists; not replacing it", path=str(out)) from None
+    _echo(f"wrote {out}")
+
+
+def _config() -> Any:
+    from matchgate.cli.shell import settings
+    from matchgate.services.audit import audit_config
+
+    return audit_config(settings())
+
+
+def _register_setup(audit: typer.Typer, run: Runner) -> None:
+    @audit.command("init")
+    def init() -> None:
+        """Make the audit log's keys, tables, log and first checkpoint where missing."""
+        from matchgate.services.audit import init_audit
+
+        def work() -> None:
+            made = init_audit(_config())
+            config = made.config
+
+            def state(created: bool) -> str:
+                return "created" if created else "kept"
+
+            _echo(f"audit log:       {made.log_id} ({state(made.created_log)})")
+            _echo(
+                f"subject key:     {config.subject_key_file} id {made.subject_key_id} "
+                f"({state(made.created_subject_key)}; keep it secret, outside the audit store)"
+            )
+            _echo(
+                f"signing key:     {config.signing_key_file} id {made.signing_key_id} "
+                f"({state(made.created_signing_key)})"
+            )
+            _echo(f"public key:      {config.signing_public_key_file} (give it to partners)")
+            _echo(f"checkpoints:     {config.checkpoint_file}")
+
+        run(work)
+
+    @audit.command("checkpoint")
+    def checkpoint() -> None:
+        """Sign the log's current size and root now; print the checkpoint (one JSON line)."""
+        from matchgate.services.audit import open_audit
+
+        def work() -> None:
+            config = _config()
+            made = open_audit(config).checkpoint()
+            _echo(made.to_line())
+            typer.echo(
+                f"checkpoint of {made.size} entries appended to {config.checkpoint_file}",
+                err=True,
+            )
+
+        run(work)
+
+
+def _register_verify(audit: typer.Typer, run: Runner) -> None:
+    @audit.command("verify")
+    def verify(
+        checkpoint: Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--checkpoint",
+                help="Trusted checkpoint file (JSONL), e.g. a partner's copy; repeat for more. "
+                "Default: the log's checkpoint file.",
+            ),
+        ] = None,
+        trust: Annotated[
+            list[Path] | None,
+            typer.Option("--trust", help="Public key (.pub) trusted to sign checkpoints."),
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Recompute every entry, the chain and the Merkle tree against trusted checkpoints.
+
+        Exit 0 when everything holds; exit 5 with the first bad entry when anything does not.
+        """
+        from matchgate.services.audit import verify_audit
+
+        def work() -> bool:
+            report = verify_audit(_config(), checkpoint_files=checkpoint or [], trust=trust or [])
+            if as_json:
+                _json(
+                    {
+                        "ok": report.ok,
+                        "log": report.log_id,
+                        "size": report.size,
+                        "checkpoints": report.checkpoints,
+                        "covered": report.covered,
+                        "uncovered": report.uncovered,
+                        "first_bad": report.first_bad,
+                        "findings": [
+                            {
+                                "code": f.code,
+                                "sequence": f.sequence,
+                                "last": f.last,
+                                "message": f.message,
+                            }
+                            for f in report.findings
+                        ],
+                    }
+                )
+            elif report.ok:
+                _echo(
+                    f"verified: log {report.log_id}, {report.size} entries, "
+                    f"{report.checkpoints} signed checkpoints; {report.covered} entries covered, "
+                    f"{report.uncovered} after the newest checkpoint"
+                )
+            else:
+                first = report.first_bad
+                where = "" if first is None else f"; first bad entry: {first}"
+                _echo(f"FAILED: log {report.log_id}, {report.size} entries{where}")
+                for f in report.findings:
+                    _echo(f"  [{f.code}] {f.message}")
+                if report.truncated_findings:
+                    _echo("  (more findings not shown)")
+            return report.ok
+
+        if not run(work):
+            raise typer.Exit(EXIT_VERIFY_FAILED)
+
+
+def _register_read(audit: typer.Typer, run: Runner) -> None:
+    def print_entries(views: list[Any], as_json: bool) -> None:
+        if as_json:
+            _json([view.__dict__ for view in views])
+            return
+        for v in views:
+            where = " ".join(
+                part
+                for part in (
+                    f"agency={v.agency}" if v.agency else "",
+                    f"agreement={v.agreement}" if v.agreement else "",
+                    f"subjects={v.subjects}" if v.subjects else "",
+                )
+                if part
+            )
+            details = json.dumps(v.details, sort_keys=True)
+            _echo(f"{v.sequence:>8}  {v.recorded_at}  {v.kind:<22} {v.actor}  {where}  {details}")
+
+    @audit.command("show")
+    def show(
+        sequence: Annotated[int, typer.Argument(help="First entry to show.")],
+        count: Annotated[int, typer.Option(help="How many entries.")] = 1,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Show entries (identifiers, counts and hashes; people only as a count)."""
+        from matchgate.services.audit import show_entries
+
+        run(lambda: print_entries(show_entries(_config(), sequence, count), as_json))
+
+    @audit.command("tail")
+    def tail(
+        count: Annotated[int, typer.Option("-n", "--count", help="How many entries.")] = 20,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Show the last entries."""
+        from matchgate.services.audit import tail_entries
+
+        run(lambda: print_entries(tail_entries(_config(), count), as_json))
+
+
+def _register_proofs(audit: typer.Typer, run: Runner) -> None:
+    @audit.command("prove")
+    def prove(
+        sequence: Annotated[int, typer.Argument(help="Entry to prove.")],
+        size: Annotated[
+            int | None, typer.Option(help="Checkpointed tree size to prove against.")
+        ] = None,
+        out: Out = None,
+    ) -> None:
+        """An inclusion proof of one entry in a signed checkpoint (JSON, for a partner)."""
+        from matchgate.services.audit import prove_inclusion
+
+        run(lambda: _write_or_print(prove_inclusion(_config(), sequence, size=size).to_json(), out))
+
+    @audit.command("consistency")
+    def consistency(
+        old: Annotated[int, typer.Argument(help="Older checkpointed size.")],
+        new: Annotated[int, typer.Argument(help="Newer checkpointed size.")],
+        out: Out = None,
+    ) -> None:
+        """A consistency proof: the log at NEW extends the log at OLD (JSON, for a partner)."""
+        from matchgate.services.audit import prove_consistency
+
+        run(lambda: _write_or_print(prove_consistency(_config(), old, new).to_json(), out))
+
+    @audit.command("check-proof")
+    def check_proof(
+        proof: Annotated[Path, typer.Argument(help="Proof file (from prove or consistency).")],
+        trust: Annotated[
+            list[Path], typer.Option("--trust", help="Public key (.pub) of the log's signer.")
+        ],
+        log: Annotated[str | None, typer.Option(help="Log id the proof must be of.")] = None,
+    ) -> None:
+        """Check a proof with only the signer's public key: what a partner agency runs."""
+        from matchgate.audit import InclusionProof, check_consistency, check_inclusion, parse_proof
+        from matchgate.services.audit import trusted_keys
+
+        def work() -> bool:
+            try:
+                document = parse_proof(json.loads(proof.read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                raise InputError(
+                    f"not a readable proof ({type(exc).__name__})", path=str(proof)
+                ) from None
+            keys = trusted_keys(trust)
+            if isinstance(document, InclusionProof):
+                problems = check_inclusion(document, keys, log)
+                what = f"entry {document.sequence} is in the log at size {document.checkpoint.size}"
+            else:
+                problems = check_consistency(document, keys)
+                if log is not None and document.new.log_id != log:
+                    problems.append("the checkpoints are of another log")
+                what = f"the log at size {document.new.size} extends it at {document.old.size}"
+            if problems:
+                _echo("FAILED: " + "; ".join(problems))
+                return False
+            _echo(f"verified: {what}")
+            return True
+
+        if not run(work):
+            raise typer.Exit(EXIT_VERIFY_FAILED)
+
+
+def _register_accounting(audit: typer.Typer, run: Runner) -> None:
+    @audit.command("accounting")
+    def accounting(
+        ssn_env: SsnEnv = None,
+        ask_ssn: AskSsn = False,
+        ssn_stdin: SsnStdin = False,
+        for_person: Annotated[
+            bool,
+            typer.Option(
+                "--for-person", help="The person's copy: disclosures exempt from it left out."
+            ),
+        ] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """The accounting of disclosures of one person's record (5 U.S.C. 552a(c))."""
+        from matchgate.audit import format_time, render_text
+        from matchgate.services.audit import accounting_for, utcnow
+
+        def work() -> None:
+            result = accounting_for(_config(), _ssn(ssn_env, ask_ssn, ssn_stdin))
+            if for_person:
+                result = result.for_person()
+            generated = format_time(utcnow())
+            if as_json:
+                _json(result.to_json(generated_at=generated))
+                return
+            title = "Accounting of disclosures of your record (5 U.S.C. 552a(c))"
+            if not for_person:
+                title = "Accounting of disclosures (agency copy, exempt lines included)"
+            typer.echo(render_text(result, generated_at=generated, title=title), nl=False)
+
+        run(work)
+
+    @audit.command("withdraw")
+    def withdraw(
+        reason: Annotated[
+            str, typer.Option(help="wrong_match, record_corrected or dispute_noted.")
+        ],
+        actor: Annotated[str, typer.Option(help="Who records the correction, e.g. po:jsmith.")],
+        package: Annotated[
+            str | None, typer.Option(help="Package whose disclosure was a wrong match.")
+        ] = None,
+        ssn_env: SsnEnv = None,
+        ask_ssn: AskSsn = False,
+        ssn_stdin: SsnStdin = False,
+    ) -> None:
+        """Record that a disclosed record proved wrong; list the agencies to notify."""
+        from matchgate.services.audit import open_audit
+
+        def work() -> None:
+            log = open_audit(_config())
+            done = log.withdraw(
+                _ssn(ssn_env, ask_ssn, ssn_stdin), reason, actor=actor, package_id=package
+            )
+            withdrawn = ", ".join(str(s) for s in done.withdraws) or "none"
+            _echo(f"correction recorded as entry {done.sequence}; withdraws entries {withdrawn}")
+            _echo("notify (5 U.S.C. 552a(c)(4)): " + (", ".join(done.notify) or "nobody"))
+
+        run(work)
+
+
+def register(app: typer.Typer, run: Runner) -> None:
+    """Add ``audit init|checkpoint|verify|show|tail|prove|consistency|check-proof|accounting|
+    withdraw`` to ``app``."""
+    audit = typer.Typer(
+        help="The tamper-evident audit log and the accounting of disclosures.",
+        no_args_is_help=True,
+    )
+    _register_setup(audit, run)
+    _register_verify(audit, run)
+    _register_read(audit, run)
+    _register_proofs(audit, run)
+    _register_accounting(audit, run)
+    app.add_typer(audit, name="audit")
