@@ -27,6 +27,12 @@ from matchgate.governance.loading import (
     read_agreement_file,
     sha256_text,
 )
+from matchgate.governance.onward import (
+    NoticeStatus,
+    agreed_purposes,
+    onward_disclosable,
+    onward_refusals,
+)
 from matchgate.governance.policy import (
     Refusal,
     disallowed_request_fields,
@@ -34,6 +40,7 @@ from matchgate.governance.policy import (
     governing_version,
     in_force,
     refusal_reasons,
+    routine_uses_relied_on,
     volume_exceeded,
 )
 from matchgate.governance.review import coverage_gaps, coverage_warnings
@@ -52,6 +59,7 @@ __all__ = [
     "Exemption",
     "Fee",
     "MatchingProgram",
+    "NoticeStatus",
     "Parties",
     "Party",
     "Purged",
@@ -63,15 +71,19 @@ __all__ = [
     "Retention",
     "RoutineUse",
     "SystemOfRecords",
+    "agreed_purposes",
     "coverage_gaps",
     "coverage_warnings",
     "disallowed_request_fields",
     "disclosable_categories",
     "governing_version",
     "in_force",
+    "onward_disclosable",
+    "onward_refusals",
     "parse_agreement",
     "read_agreement_file",
     "refusal_reasons",
+    "routine_uses_relied_on",
     "sha256_text",
     "volume_exceeded",
 ]

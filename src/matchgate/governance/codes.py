@@ -104,6 +104,8 @@ class RefusalCode(StrEnum):
     CATEGORY_NOT_AGREED = "R_CATEGORY_NOT_AGREED"
     NO_ROUTINE_USE = "R_NO_ROUTINE_USE_IN_FORCE"
     VOLUME_EXCEEDED = "R_VOLUME_EXCEEDED"
+    ONWARD_USE_PENDING = "R_ONWARD_USE_PENDING"
+    ONWARD_USE_DENIED = "R_ONWARD_USE_DENIED"
 
 
 REFUSAL_MEANINGS: dict[RefusalCode, str] = {
@@ -117,5 +119,11 @@ REFUSAL_MEANINGS: dict[RefusalCode, str] = {
     ),
     RefusalCode.VOLUME_EXCEEDED: (
         "the file exceeds the records-per-file or files-per-month cap; held for consultation"
+    ),
+    RefusalCode.ONWARD_USE_PENDING: (
+        "a notice of this new use or disclosure is filed; the disclosing agency has not decided"
+    ),
+    RefusalCode.ONWARD_USE_DENIED: (
+        "the disclosing agency denied the onward-use notice for this purpose"
     ),
 }

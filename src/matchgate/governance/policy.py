@@ -13,16 +13,17 @@ A record category ``c`` is disclosable on ``day`` exactly when all of these hold
 4. some routine use is in force on ``day`` (``effective <= day < rescinded``) and names the
    agreement's recipient, its purpose and ``c``.
 
-Extension point for onward use (issue 5, part 6): every function that decides a disclosure takes
-``purpose``; ``None`` means the agreement's purpose. Today any other purpose is refused
-(``R_PURPOSE_NOT_AGREED``). When onward-use notices land, a purpose whose notice the disclosing
-agency has approved becomes agreed here (and still needs a routine use covering it, rule 4), and a
-purpose with a notice pending stays refused with its own code.
+Onward use (issue 5, part 6): every function that decides a disclosure takes ``purpose``
+(``None`` means the agreement's purpose) and ``agreed_purposes``: the purposes of onward-use
+notices the disclosing agency has approved. Rule 2 then reads "for the agreement's purpose or an
+agreed one"; rule 4 still needs a routine use naming that purpose. Any other purpose is refused
+(``R_PURPOSE_NOT_AGREED``); :mod:`matchgate.governance.onward` gives pending and denied notices
+their own codes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol, TypeVar
@@ -59,12 +60,20 @@ def _covering(agreement: Agreement, category: str, purpose: str) -> list[Routine
     return [u for u in agreement.routine_uses if u.covers(agreement.recipient, purpose, category)]
 
 
+def _agreed(agreement: Agreement, purpose: str, agreed_purposes: Collection[str]) -> bool:
+    return purpose == agreement.purpose.code or purpose in agreed_purposes
+
+
 def disclosable_categories(
-    agreement: Agreement, on: date, *, purpose: str | None = None
+    agreement: Agreement,
+    on: date,
+    *,
+    purpose: str | None = None,
+    agreed_purposes: Collection[str] = (),
 ) -> frozenset[Category]:
     """The categories that may be disclosed per match on ``on`` (the module's rules 1-4)."""
     wanted = _purpose(agreement, purpose)
-    if not in_force(agreement, on) or wanted != agreement.purpose.code:
+    if not in_force(agreement, on) or not _agreed(agreement, wanted, agreed_purposes):
         return frozenset()
     return frozenset(
         category
@@ -74,7 +83,12 @@ def disclosable_categories(
 
 
 def refusal_reasons(
-    agreement: Agreement, category: str, on: date, *, purpose: str | None = None
+    agreement: Agreement,
+    category: str,
+    on: date,
+    *,
+    purpose: str | None = None,
+    agreed_purposes: Collection[str] = (),
 ) -> tuple[Refusal, ...]:
     """Every reason ``category`` may not be disclosed on ``on``; empty when it may be.
 
@@ -98,7 +112,7 @@ def refusal_reasons(
             )
         )
     wanted = _purpose(agreement, purpose)
-    if wanted != agreement.purpose.code:
+    if not _agreed(agreement, wanted, agreed_purposes):
         reasons.append(
             Refusal(
                 RefusalCode.PURPOSE_NOT_AGREED,
@@ -125,6 +139,24 @@ def refusal_reasons(
             Refusal(RefusalCode.NO_ROUTINE_USE, _no_routine_use(agreement, category, wanted, on))
         )
     return tuple(reasons)
+
+
+def routine_uses_relied_on(
+    agreement: Agreement,
+    category: str,
+    on: date,
+    *,
+    purpose: str | None = None,
+    agreed_purposes: Collection[str] = (),
+) -> tuple[str, ...]:
+    """Ids of the routine uses in force on ``on`` that cover disclosing ``category`` (empty
+    when the category may not be disclosed that day)."""
+    wanted = _purpose(agreement, purpose)
+    if category not in disclosable_categories(
+        agreement, on, purpose=wanted, agreed_purposes=agreed_purposes
+    ):
+        return ()
+    return tuple(u.id for u in _covering(agreement, category, wanted) if u.in_force_on(on))
 
 
 def _no_routine_use(agreement: Agreement, category: str, purpose: str, on: date) -> str:

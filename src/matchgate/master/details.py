@@ -1,0 +1,86 @@
+"""Fetch detail-table rows (data contract, section 1) for a set of people, through an engine.
+
+Detail tables sit beside the master file as ``<table>.parquet`` or ``<table>.csv``, keyed by
+``person_id``, each row with ``as_of`` and ``source``. Only the tables asked for are read, and
+only the rows of the people asked for: the caller asks for the tables whose category may be
+disclosed, so nothing else is ever read into memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow as pa
+
+from matchgate.domain.errors import InputError
+from matchgate.engines.base import Engine, EngineError
+from matchgate.master.lookup import text_column
+
+DETAIL_TABLES: dict[str, tuple[str, ...]] = {
+    "addresses": ("address_line", "city", "state", "zip"),
+    "phones": ("phone",),
+    "emails": ("email",),
+    "bank_accounts": ("routing_number", "account_number", "account_type"),
+    "relatives": ("relative_person_id", "relationship", "first_name", "last_name"),
+    "ip_addresses": ("ip", "seen_at"),
+    "earnings": ("tax_year", "employer_ein", "employer_name", "wages"),
+    "appointments": ("office_code", "office_city", "office_state", "starts_at", "service"),
+}
+"""Each detail table and its value columns (besides person_id, as_of and source)."""
+
+E_DETAIL_TABLE = "E_DETAIL_TABLE"
+"""A detail table exists but cannot be read, or lacks its person_id column."""
+_SUFFIXES = (".parquet", ".csv")
+_WANTED = "mg_detail_ids"
+
+
+def detail_file(folder: Path, table: str) -> Path | None:
+    """The file holding ``table`` in ``folder`` (Parquet preferred), or None when there is none."""
+    if table not in DETAIL_TABLES:
+        raise ValueError(f"unknown detail table {table!r}")
+    for suffix in _SUFFIXES:
+        path = folder / f"{table}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+def detail_rows(engine: Engine, path: Path, table: str, person_ids: Iterable[str]) -> pa.Table:
+    """Rows of detail ``table`` (in ``path``) for ``person_ids``: person_id, the table's value
+    columns, as_of and source, all text; newest ``as_of`` first within a person."""
+    relation = engine.file_relation(path)
+    try:
+        # The relation is built by the engine from a quoted path.
+        described = engine.query(f"DESCRIBE SELECT * FROM {relation}")  # noqa: S608
+    except EngineError as exc:
+        raise InputError(
+            f"the detail table cannot be read ({exc})", path=str(path), code=E_DETAIL_TABLE
+        ) from None
+    columns = {
+        str(name).strip().lower(): (str(name), str(kind))
+        for name, kind in zip(
+            described["column_name"].to_pylist(), described["column_type"].to_pylist(), strict=True
+        )
+    }
+    if "person_id" not in columns:
+        raise InputError(
+            "the detail table has no person_id column", path=str(path), code=E_DETAIL_TABLE
+        )
+    names = ("person_id", *DETAIL_TABLES[table], "as_of", "source")
+    selected = ", ".join(f"{text_column(columns, name)} AS {name}" for name in names)
+    engine.register(_WANTED, pa.table({"id": pa.array(sorted(set(person_ids)), pa.string())}))
+    try:
+        return engine.query(
+            f"""
+            SELECT * FROM (SELECT {selected} FROM {relation}) AS detail
+            WHERE person_id IN (SELECT id FROM {_WANTED})
+            ORDER BY person_id, as_of DESC
+            """  # noqa: S608
+        )
+    except EngineError as exc:
+        raise InputError(
+            f"the detail table cannot be read ({exc})", path=str(path), code=E_DETAIL_TABLE
+        ) from None
+    finally:
+        engine.unregister(_WANTED)

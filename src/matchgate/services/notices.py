@@ -1,0 +1,226 @@
+"""Use cases for onward-use notices: file one, decide one, list them, read their statuses.
+
+The recipient files a notice of a proposed new use or disclosure (a purpose code and a
+description) under an agreement; the disclosing agency approves or denies it. Both steps are
+audited before they are acknowledged. What a notice's status means for disclosures is decided by
+:mod:`matchgate.governance.onward`; submissions read the statuses through
+:func:`notice_statuses`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matchgate.domain.audit import AuditEvent, AuditSink
+from matchgate.domain.errors import InputError, MatchgateError
+from matchgate.governance import NoticeStatus
+from matchgate.services.agreements import AgreementNotFound, get_agreement
+from matchgate.settings import Settings
+from matchgate.storage import submissions as store
+from matchgate.storage.db import session
+
+NOTICE_FILED = "onward_use.filed"
+NOTICE_DECIDED = "onward_use.decided"
+E_NOTICE_NOT_FOUND = "E_NOTICE_NOT_FOUND"
+E_NOTICE_DECIDED = "E_NOTICE_DECIDED"
+E_NOTICE_INVALID = "E_NOTICE_INVALID"
+E_NOTICE_OPEN = "E_NOTICE_OPEN"
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_AGENT = re.compile(r"^[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?$")
+MAX_DESCRIPTION = 2000
+
+
+class NoticeError(MatchgateError):
+    """A notice cannot be filed or decided; ``code`` says why."""
+
+    def __init__(self, message: str, code: str) -> None:
+        self.code = code
+        super().__init__(f"{message} [{code}]")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notice as listed: no personal values, only codes, text the recipient wrote and dates."""
+
+    id: str
+    agreement_id: str
+    purpose: str
+    description: str
+    filed_by: str
+    filed_at: dt.datetime
+    status: NoticeStatus
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_note: str | None
+
+
+def _notice(row: store.OnwardUseNotice) -> Notice:
+    return Notice(
+        id=row.id,
+        agreement_id=row.agreement_id,
+        purpose=row.purpose,
+        description=row.description,
+        filed_by=row.filed_by,
+        filed_at=row.filed_at,
+        status=NoticeStatus(row.status),
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+        decision_note=row.decision_note,
+    )
+
+
+def _check_text(value: str, what: str, limit: int) -> str:
+    text = value.strip()
+    if not text or len(text) > limit or not text.isprintable():
+        raise InputError(
+            f"the {what} must be 1 to {limit:,} printable characters",
+            field=what,
+            code=E_NOTICE_INVALID,
+        )
+    return text
+
+
+def _check_agent(value: str, what: str) -> str:
+    if not _AGENT.match(value):
+        raise InputError(
+            f"the {what} must be 1 to 64 printable ASCII characters",
+            field=what,
+            code=E_NOTICE_INVALID,
+        )
+    return value
+
+
+def _store_url(settings: Settings) -> str:
+    if not settings.database_url:
+        settings.workspace.mkdir(parents=True, exist_ok=True)
+    return settings.sqlite_url
+
+
+def file_notice(
+    settings: Settings,
+    agreement_id: str,
+    purpose: str,
+    description: str,
+    *,
+    filed_by: str,
+    audit: AuditSink,
+) -> Notice:
+    """File a notice of a proposed new use or disclosure; audited before it is acknowledged.
+
+    Refused for the agreement's own purpose (already agreed) and while a notice for the same
+    purpose is pending or approved; after a denial a new notice may be filed.
+    """
+    if not _SLUG.match(purpose) or len(purpose) > 64:
+        raise InputError(
+            "the purpose must be a code of lower-case words joined by hyphens (at most 64)",
+            field="purpose",
+            code=E_NOTICE_INVALID,
+        )
+    text = _check_text(description, "description", MAX_DESCRIPTION)
+    filed_by = _check_agent(filed_by, "filer")
+    agreement = get_agreement(settings, agreement_id)
+    if purpose == agreement.purpose.code:
+        raise NoticeError(
+            f"{purpose!r} is the agreement's own purpose; it needs no notice", E_NOTICE_INVALID
+        )
+    now = dt.datetime.now(dt.UTC)
+    with session(_store_url(settings)) as s:
+        current = _latest(store.notices_of(s, agreement_id)).get(purpose)
+        if current is not None and current.status != NoticeStatus.DENIED:
+            raise NoticeError(
+                f"notice {current.id} for {purpose!r} is already {current.status}", E_NOTICE_OPEN
+            )
+        row = store.OnwardUseNotice(
+            id=uuid.uuid4().hex,
+            agreement_id=agreement_id,
+            purpose=purpose,
+            description=text,
+            filed_by=filed_by,
+            filed_at=now,
+            status=NoticeStatus.PENDING.value,
+        )
+        store.add_notice(s, row)
+        audit.append(
+            AuditEvent(
+                kind=NOTICE_FILED,
+                actor=filed_by,
+                agency=agreement.recipient,
+                agreement=agreement_id,
+                details={"notice_id": row.id, "purpose": purpose},
+            )
+        )
+        return _notice(row)
+
+
+def decide_notice(
+    settings: Settings,
+    notice_id: str,
+    *,
+    approve: bool,
+    decided_by: str,
+    note: str | None = None,
+    audit: AuditSink,
+) -> Notice:
+    """Record the disclosing agency's decision on a pending notice; audited before it counts.
+
+    The decision and the audit entry commit together: if the audit append fails, the notice
+    stays pending (and disclosures for its purpose stay refused).
+    """
+    decided_by = _check_agent(decided_by, "decider")
+    text = _check_text(note, "note", MAX_DESCRIPTION) if note else None
+    with session(_store_url(settings)) as s:
+        row = store.get_notice(s, notice_id)
+        if row is None:
+            raise NoticeError(f"no notice {notice_id[:40]!r}", E_NOTICE_NOT_FOUND)
+        if row.status != NoticeStatus.PENDING:
+            raise NoticeError(f"notice {row.id} was already {row.status}", E_NOTICE_DECIDED)
+        status = NoticeStatus.APPROVED if approve else NoticeStatus.DENIED
+        row.status = status.value
+        row.decided_by = decided_by
+        row.decided_at = dt.datetime.now(dt.UTC)
+        row.decision_note = text
+        s.flush()
+        audit.append(
+            AuditEvent(
+                kind=NOTICE_DECIDED,
+                actor=decided_by,
+                agreement=row.agreement_id,
+                details={"notice_id": row.id, "purpose": row.purpose, "decision": status.value},
+            )
+        )
+        return _notice(row)
+
+
+def list_notices(settings: Settings, agreement_id: str | None = None) -> list[Notice]:
+    """Notices in the order they were filed (of one agreement, or all)."""
+    with session(_store_url(settings)) as s:
+        return [_notice(row) for row in store.notices_of(s, agreement_id)]
+
+
+def _latest(rows: Sequence[store.OnwardUseNotice]) -> dict[str, store.OnwardUseNotice]:
+    latest: dict[str, store.OnwardUseNotice] = {}
+    for row in rows:  # in filing order: a later notice replaces an earlier one
+        latest[row.purpose] = row
+    return latest
+
+
+def notice_statuses(settings: Settings, agreement_id: str) -> dict[str, NoticeStatus]:
+    """Purpose -> status of its latest notice, for the policy functions."""
+    with session(_store_url(settings)) as s:
+        rows = list(store.notices_of(s, agreement_id))
+    return {purpose: NoticeStatus(row.status) for purpose, row in _latest(rows).items()}
+
+
+__all__ = [
+    "AgreementNotFound",
+    "Notice",
+    "NoticeError",
+    "decide_notice",
+    "file_notice",
+    "list_notices",
+    "notice_statuses",
+]

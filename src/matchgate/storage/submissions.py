@@ -1,0 +1,208 @@
+"""Stored submissions (one row per submitted file) and onward-use notices.
+
+Rows hold ids, hashes, codes and counts, never personal values. A submission's validation
+report is JSON of codes, row numbers and request ids. ``active_digest`` is the file's SHA-256
+while the submission holds it (accepted, held for consultation, processed or disclosed) and NULL
+otherwise; it is unique per agreement, so the same file cannot be taken for processing twice,
+even by two submitters racing (NULLs never collide, in SQLite and PostgreSQL alike).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from matchgate.storage.models import Base
+
+
+class SubmissionStatus(StrEnum):
+    """Where a submission stands; a submission only moves forward through these."""
+
+    RECEIVED = "received"
+    REJECTED = "rejected"
+    NEEDS_CONSULTATION = "needs_consultation"
+    VALIDATED = "validated"
+    PROCESSED = "processed"
+    DISCLOSED = "disclosed"
+
+
+HOLDING = (
+    SubmissionStatus.VALIDATED,
+    SubmissionStatus.NEEDS_CONSULTATION,
+    SubmissionStatus.PROCESSED,
+    SubmissionStatus.DISCLOSED,
+)
+"""Statuses in which a (non-dry-run) submission keeps its file's digest claimed."""
+ACCEPTED = (SubmissionStatus.VALIDATED, SubmissionStatus.PROCESSED, SubmissionStatus.DISCLOSED)
+"""Statuses that count as a file accepted in its month (for the files-per-month cap)."""
+
+
+class Submission(Base):
+    """One submitted file under one agreement."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("agreement_id", "active_digest", name="uq_active_digest"),)
+
+    job_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    agreement_id: Mapped[str] = mapped_column(String(64), index=True)
+    agreement_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    purpose: Mapped[str] = mapped_column(String(64))
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    source_name: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    active_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    stored_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    format: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    records: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    duplicate_of: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    package_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    package_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class OnwardUseNotice(Base):
+    """A recipient's notice of a proposed new use or disclosure, and the discloser's decision."""
+
+    __tablename__ = "onward_use_notices"
+    __table_args__ = (UniqueConstraint("agreement_id", "sequence", name="uq_notice_sequence"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    agreement_id: Mapped[str] = mapped_column(String(64), index=True)
+    purpose: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text)
+    filed_by: Mapped[str] = mapped_column(String(64))
+    filed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16))
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+
+
+_ready: set[str] = set()
+
+
+def ensure_tables(s: Session) -> None:
+    """Create the tables if this store lacks them (it may predate them in this process)."""
+    bind = s.get_bind()
+    key = str(bind.engine.url)
+    if key not in _ready:
+        tables = [Submission.__table__, OnwardUseNotice.__table__]
+        Base.metadata.create_all(bind, tables=tables)  # type: ignore[arg-type]
+        _ready.add(key)
+
+
+class DigestTaken(Exception):
+    """Another submission under the agreement holds a file with the same SHA-256."""
+
+
+def add_submission(s: Session, row: Submission) -> None:
+    """Add a submission; :class:`DigestTaken` when its active digest is already held."""
+    ensure_tables(s)
+    s.add(row)
+    try:
+        s.flush()
+    except IntegrityError:
+        raise DigestTaken(row.sha256 or "") from None
+
+
+def claim_digest(s: Session, job_id: str, agreement_id: str, sha256: str) -> None:
+    """Set the submission's active digest; :class:`DigestTaken` when another holds it."""
+    ensure_tables(s)
+    row = s.get(Submission, job_id)
+    if row is None:
+        raise LookupError(job_id)
+    row.active_digest = sha256
+    try:
+        with s.begin_nested():
+            s.flush()
+    except IntegrityError:
+        raise DigestTaken(sha256) from None
+
+
+def holder_of(s: Session, agreement_id: str, sha256: str) -> Submission | None:
+    """The submission holding ``sha256`` under the agreement, if any."""
+    ensure_tables(s)
+    query = select(Submission).where(
+        Submission.agreement_id == agreement_id, Submission.active_digest == sha256
+    )
+    return s.scalars(query).first()
+
+
+def accepted_in_month(s: Session, agreement_id: str, month: str, *, excluding: str) -> int:
+    """Files accepted under the agreement in ``month`` (``YYYY-MM``), other than ``excluding``."""
+    ensure_tables(s)
+    query = select(func.count()).where(
+        Submission.agreement_id == agreement_id,
+        Submission.month == month,
+        Submission.dry_run.is_(False),
+        Submission.status.in_([status.value for status in ACCEPTED]),
+        Submission.job_id != excluding,
+    )
+    return int(s.scalar(query) or 0)
+
+
+def get_submission(s: Session, job_id: str) -> Submission | None:
+    ensure_tables(s)
+    return s.get(Submission, job_id)
+
+
+def list_submissions(
+    s: Session, *, agreement_id: str | None = None, limit: int = 100
+) -> Sequence[Submission]:
+    """The latest submissions first, optionally of one agreement."""
+    ensure_tables(s)
+    query = select(Submission).order_by(Submission.received_at.desc()).limit(limit)
+    if agreement_id is not None:
+        query = query.where(Submission.agreement_id == agreement_id)
+    return s.scalars(query).all()
+
+
+def add_notice(s: Session, row: OnwardUseNotice) -> None:
+    ensure_tables(s)
+    last = s.scalar(
+        select(func.max(OnwardUseNotice.sequence)).where(
+            OnwardUseNotice.agreement_id == row.agreement_id
+        )
+    )
+    row.sequence = int(last or 0) + 1
+    s.add(row)
+    s.flush()
+
+
+def get_notice(s: Session, notice_id: str) -> OnwardUseNotice | None:
+    ensure_tables(s)
+    return s.get(OnwardUseNotice, notice_id)
+
+
+def notices_of(s: Session, agreement_id: str | None = None) -> Sequence[OnwardUseNotice]:
+    """Notices in the order they were filed (of one agreement, or all)."""
+    ensure_tables(s)
+    query = select(OnwardUseNotice).order_by(OnwardUseNotice.agreement_id, OnwardUseNotice.sequence)
+    if agreement_id is not None:
+        query = query.where(OnwardUseNotice.agreement_id == agreement_id)
+    return s.scalars(query).all()
