@@ -247,14 +247,18 @@ class LogVerifier:
         """Close the pass: truncation against checkpoints, and the store's head."""
         size = self._next
         if self._max_trusted > size:
+            # Entries from `size` on are gone; those after the last matching checkpoint cannot be
+            # vouched for either (they may be a rewrite), so the range starts there.
             self._add(
                 Problem.TRUNCATED,
-                f"the log has {size} entries but a checkpoint covers {self._max_trusted}",
-                size,
+                f"the log has {size} entries but a checkpoint covers {self._max_trusted}: "
+                f"entries {size} to {self._max_trusted - 1} are missing, and no checkpoint "
+                f"vouches for entries from {self._good_size} on",
+                self._good_size,
                 self._max_trusted - 1,
             )
         if head is None:
-            self._add(Problem.HEAD, "the store has no chain head")
+            self._add(Problem.HEAD, "the store has no readable chain head")
         else:
             if self.log_id is not None and head.log_id != self.log_id:
                 self._add(Problem.OTHER_LOG, "the checkpoints are of another log than the store")

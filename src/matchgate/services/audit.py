@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from matchgate.audit import (
+    WITHDRAWAL_REASONS,
     Accounting,
     AuditKeyError,
     ChainHead,
@@ -126,7 +127,7 @@ def audit_config(
     )
 
 
-def _utcnow() -> dt.datetime:
+def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
@@ -229,7 +230,7 @@ def _prepare_sqlite(url: str) -> None:
         Path(url[len(prefix) :].split("?", maxsplit=1)[0]).parent.mkdir(parents=True, exist_ok=True)
 
 
-def init_audit(config: AuditConfig, *, clock: Callable[[], dt.datetime] = _utcnow) -> AuditInit:
+def init_audit(config: AuditConfig, *, clock: Callable[[], dt.datetime] = utcnow) -> AuditInit:
     """Make what the log needs and is missing: keys, tables, the log and its first checkpoint.
 
     Safe to run again: existing keys and logs are kept. Refuses to start a new log beside a
@@ -302,7 +303,7 @@ def _unreachable(config: AuditConfig, exc: BaseException) -> ConfigurationError:
     )
 
 
-def open_audit(config: AuditConfig, *, clock: Callable[[], dt.datetime] = _utcnow) -> AuditLog:
+def open_audit(config: AuditConfig, *, clock: Callable[[], dt.datetime] = utcnow) -> AuditLog:
     """The audit log of a starting service; refuses to start (``ConfigurationError``) without
     an initialized store, both keys, and a writable checkpoint folder."""
     subject = load_subject_key(config.subject_key_file)
@@ -344,7 +345,7 @@ class AuditLog:
         subject: SubjectKey,
         signer: signing_keys.PrivateKey,
         *,
-        clock: Callable[[], dt.datetime] = _utcnow,
+        clock: Callable[[], dt.datetime] = utcnow,
     ) -> None:
         self.config = config
         self._subject = subject
@@ -430,6 +431,12 @@ class AuditLog:
         self, ssn: str, reason: str, *, actor: str, package_id: str | None = None
     ) -> Withdrawal:
         """Record that a disclosed record proved wrong; return whom to notify (552a(c)(4))."""
+        if reason not in WITHDRAWAL_REASONS:
+            raise InputError(
+                f"reason must be one of {', '.join(sorted(WITHDRAWAL_REASONS))}",
+                field="reason",
+                code="E_AUDIT_WITHDRAW",
+            )
         subject = self.subject_key(ssn)
         accounting = accounting_for_subject(self.config, subject)
         withdraws, notify = plan_withdrawal(accounting, package_id)
@@ -575,7 +582,11 @@ def verify_audit(
                 )
         verifier.add_orphan_index_rows(store.index_rows_from(s, verifier.next_sequence))
         row = store.head(s, lock=False)
-        return verifier.finish(None if row is None else _head(row))
+        try:
+            head = None if row is None else _head(row)
+        except (ValueError, TypeError):  # a head no append could have written
+            head = None
+        return verifier.finish(head)
 
 
 def _batches(rows: Iterator[store.AuditEntryRow]) -> Iterator[list[Entry]]:
