@@ -1,0 +1,377 @@
+"""``matchgate submit``, ``matchgate submissions list|show`` and ``matchgate notices
+file|decide|list``: thin shells over ``services.submit`` and ``services.notices``.
+
+``register(app, run)`` adds the commands; ``run`` is the app's error mapper. ``match_ssnvs`` is
+the body of ``matchgate match ... --format ssnvs`` (registered by ``cli.main``).
+
+``submit`` exit codes: 0 validated (``--dry-run``) or disclosed; 3 rejected (one line on stderr
+with the code) or an input that cannot be used; 4 a setting, key, master or the audit log cannot
+be used; 5 held for consultation (over the agreement's volume cap, not processed).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from matchgate.cli.packages import AskPassword, PasswordEnv, _password
+from matchgate.cli.progress import RichProgress
+from matchgate.cli.shell import console
+from matchgate.cli.shell import settings as _settings
+from matchgate.domain.errors import ConfigurationError
+
+Runner = Callable[[Callable[[], Any]], Any]
+
+EXIT_REJECTED = 3
+EXIT_HELD = 5
+
+
+def _echo(line: str = "") -> None:
+    typer.echo(line)
+
+
+def _json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, default=str) + "\n")
+
+
+def _audit() -> Any:
+    """The audit log the commands append to; refuses (exit 4) when none is set up."""
+    from matchgate.services.audit import audit_config, open_audit
+
+    return open_audit(audit_config(_settings()))
+
+
+def match_ssnvs(master: Path, requests: Path, output: Path) -> None:
+    """``matchgate match --format ssnvs``: fixed-width return records for a fixed-width file."""
+    from matchgate.services.ssnvs import match_ssnvs_file
+
+    settings = _settings()
+    with RichProgress(console).shown() as progress:
+        summary = match_ssnvs_file(master, requests, output, settings=settings, progress=progress)
+    codes = ", ".join(f"{(k.strip() or 'blank')} {v:,}" for k, v in summary.codes.items())
+    console.print(
+        f"answered {summary.records:,} records in {summary.seconds:.1f} s (codes: {codes}); "
+        f"confirmation {summary.confirmation}; wrote {summary.output}",
+        markup=False,
+        highlight=False,
+    )
+
+
+def _result_json(result: Any) -> dict[str, Any]:
+    return {
+        "job_id": result.job_id,
+        "status": str(result.status),
+        "code": result.code,
+        "message": result.message,
+        "agreement": {"id": result.agreement_id, "version": result.agreement_version},
+        "dry_run": result.dry_run,
+        "sha256": result.sha256,
+        "format": result.format,
+        "records": result.records,
+        "duplicate_of": result.duplicate_of,
+        "package": None if result.package is None else str(result.package),
+        "package_id": result.package_id,
+        "counts": result.counts,
+        "report": result.report,
+    }
+
+
+def _print_result(result: Any) -> None:
+    version = "" if result.agreement_version is None else f" v{result.agreement_version}"
+    _echo(f"job:       {result.job_id}")
+    _echo(f"status:    {result.status}" + (" (dry run)" if result.dry_run else ""))
+    _echo(f"agreement: {result.agreement_id}{version}")
+    if result.sha256:
+        what = f"{result.format or 'unread'}"
+        if result.records is not None:
+            what += f", {result.records:,} records"
+        _echo(f"file:      {what}, sha256 {result.sha256[:16]}")
+    codes = result.report.get("codes") or {}
+    if codes:
+        listed = ", ".join(f"{code} {count:,}" for code, count in codes.items())
+        _echo(f"row codes: {listed} (see `matchgate submissions show {result.job_id}`)")
+    if result.counts:
+        _echo("rows:      " + ", ".join(f"{k} {v:,}" for k, v in result.counts.items()))
+    if result.package is not None:
+        _echo(f"package:   {result.package}")
+    if result.duplicate_of:
+        _echo(f"same file: job {result.duplicate_of}")
+
+
+def _register_submit(app: typer.Typer, run: Runner) -> None:
+    @app.command("submit")
+    def submit(
+        file: Annotated[Path, typer.Argument(help="Request file: CSV, Parquet, JSONL or SSNVS.")],
+        agreement: Annotated[str, typer.Option("--agreement", help="Agreement id.")],
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Validate only: no matching, no disclosure.")
+        ] = False,
+        master: Annotated[
+            Path | None, typer.Option("--master", help="Master file to match against.")
+        ] = None,
+        recipient_key: Annotated[
+            Path | None,
+            typer.Option("--recipient-key", help="The recipient agency's public key (.pub)."),
+        ] = None,
+        sender_key: Annotated[
+            Path | None,
+            typer.Option(
+                "--sender-key", help="Signing key (.key); default WORKSPACE/keys/sender.key."
+            ),
+        ] = None,
+        out: Annotated[
+            Path | None,
+            typer.Option("--out", help="Folder for the package; default WORKSPACE/outbox."),
+        ] = None,
+        purpose: Annotated[
+            str | None,
+            typer.Option(help="Purpose of the request, if not the agreement's (onward use)."),
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        password_env: PasswordEnv = None,
+        ask_password: AskPassword = False,
+    ) -> None:
+        """Submit a request file under an agreement: validate, match, disclose, seal, audit.
+
+        Exit 0 validated or disclosed; 3 rejected; 4 setting, key, master or audit log unusable;
+        5 held for consultation (over the agreement's volume cap).
+        """
+        from matchgate.services.submit import SubmitOptions, submit_file
+        from matchgate.storage.submissions import SubmissionStatus
+
+        def work() -> int:
+            settings = _settings()
+            log = _audit()
+            options = SubmitOptions(
+                dry_run=dry_run,
+                master=master,
+                recipient_key=recipient_key,
+                sender_key=sender_key,
+                sender_password=_password(password_env, ask_password),
+                out_dir=out,
+                purpose=purpose,
+                actor="matchgate-cli",
+            )
+            with RichProgress(console).shown() as progress:
+                result = submit_file(
+                    settings,
+                    file,
+                    agreement,
+                    options=options,
+                    audit=log,
+                    subject=log.subject_key,
+                    progress=progress,
+                )
+            if as_json:
+                _json(_result_json(result))
+            else:
+                _print_result(result)
+            if result.status == SubmissionStatus.REJECTED:
+                console.print(
+                    f"rejected: {result.message} [{result.code}]",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
+                return EXIT_REJECTED
+            if result.status == SubmissionStatus.NEEDS_CONSULTATION:
+                console.print(
+                    f"held for consultation: {result.message} [{result.code}]",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
+                return EXIT_HELD
+            return 0
+
+        code = run(work)
+        if code:
+            raise typer.Exit(code)
+
+
+def _stored_json(stored: Any) -> dict[str, Any]:
+    return {
+        "job_id": stored.job_id,
+        "agreement": {"id": stored.agreement_id, "version": stored.agreement_version},
+        "purpose": stored.purpose,
+        "dry_run": stored.dry_run,
+        "status": stored.status,
+        "code": stored.code,
+        "message": stored.message,
+        "received_at": stored.received_at.isoformat(),
+        "updated_at": stored.updated_at.isoformat(),
+        "source_name": stored.source_name,
+        "size_bytes": stored.size_bytes,
+        "sha256": stored.sha256,
+        "format": stored.format,
+        "records": stored.records,
+        "duplicate_of": stored.duplicate_of,
+        "package_id": stored.package_id,
+        "counts": stored.counts,
+        "report": stored.report,
+    }
+
+
+def _register_submissions(app: typer.Typer, run: Runner) -> None:
+    submissions = typer.Typer(
+        help="List submissions and show one's status and validation report.",
+        no_args_is_help=True,
+    )
+
+    @submissions.command("list")
+    def list_(
+        agreement: Annotated[
+            str | None, typer.Option("--agreement", help="Only this agreement.")
+        ] = None,
+        limit: Annotated[int, typer.Option(help="At most this many, latest first.", min=1)] = 50,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """The latest submissions: job id, agreement, status, code, records."""
+        from matchgate.services.submit import list_submissions
+
+        def work() -> None:
+            rows = list_submissions(_settings(), agreement, limit)
+            if as_json:
+                _json([_stored_json(r) for r in rows])
+                return
+            for r in rows:
+                dry = " (dry run)" if r.dry_run else ""
+                records = "-" if r.records is None else f"{r.records:,}"
+                _echo(
+                    f"{r.job_id}  {r.received_at:%Y-%m-%d %H:%M}  {r.agreement_id}  "
+                    f"{r.status}{dry}  {r.code or ''}  {records} records"
+                )
+
+        run(work)
+
+    @submissions.command("show")
+    def show(
+        job_id: Annotated[str, typer.Argument(metavar="JOB", help="Job id.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """One submission: status, code, counts and its validation report (codes, rows)."""
+        from matchgate.services.submit import get_submission
+
+        def work() -> None:
+            stored = get_submission(_settings(), job_id)
+            if as_json:
+                _json(_stored_json(stored))
+                return
+            for key, value in _stored_json(stored).items():
+                if key != "report":
+                    _echo(f"{key + ':':<14} {value}")
+            report = stored.report
+            for code, count in (report.get("codes") or {}).items():
+                _echo(f"{'code:':<14} {code} x {count:,}")
+            for row in report.get("rows") or []:
+                _echo(f"{'row:':<14} {row['row']} ({row['request_id']}): {', '.join(row['codes'])}")
+            error = report.get("error")
+            if error:
+                _echo(f"{'error:':<14} {error['message']} [{error['code']}]")
+
+        run(work)
+
+    app.add_typer(submissions, name="submissions")
+
+
+def _notice_json(notice: Any) -> dict[str, Any]:
+    return {
+        "id": notice.id,
+        "agreement": notice.agreement_id,
+        "purpose": notice.purpose,
+        "description": notice.description,
+        "filed_by": notice.filed_by,
+        "filed_at": notice.filed_at.isoformat(),
+        "status": str(notice.status),
+        "decided_by": notice.decided_by,
+        "decided_at": None if notice.decided_at is None else notice.decided_at.isoformat(),
+        "decision_note": notice.decision_note,
+    }
+
+
+def _register_notices(app: typer.Typer, run: Runner) -> None:
+    notices = typer.Typer(
+        help="Onward-use notices: file a proposed new use or disclosure; decide one; list them.",
+        no_args_is_help=True,
+    )
+
+    @notices.command("file")
+    def file_(
+        agreement: Annotated[str, typer.Option("--agreement", help="Agreement id.")],
+        purpose: Annotated[str, typer.Option(help="Code of the proposed new purpose.")],
+        description: Annotated[str, typer.Option(help="The proposed use or disclosure.")],
+        by: Annotated[str, typer.Option("--by", help="Who files it (the recipient agency).")],
+    ) -> None:
+        """File a notice: disclosures for PURPOSE are refused until the discloser decides."""
+        from matchgate.services.notices import file_notice
+
+        def work() -> None:
+            notice = file_notice(
+                _settings(), agreement, purpose, description, filed_by=by, audit=_audit()
+            )
+            _echo(f"notice {notice.id} filed: {notice.purpose} under {notice.agreement_id}")
+            _echo("status: pending (disclosures for this purpose are refused until decided)")
+
+        run(work)
+
+    @notices.command("decide")
+    def decide(
+        notice_id: Annotated[str, typer.Argument(metavar="NOTICE", help="Notice id.")],
+        approve: Annotated[
+            bool | None,
+            typer.Option("--approve/--deny", help="The disclosing agency's decision."),
+        ] = None,
+        by: Annotated[str, typer.Option("--by", help="Who decides (disclosing agency).")] = "",
+        note: Annotated[str | None, typer.Option(help="Reason for the decision.")] = None,
+    ) -> None:
+        """Record the disclosing agency's decision on a pending notice (audited)."""
+        from matchgate.services.notices import decide_notice
+
+        def work() -> None:
+            if approve is None:
+                raise ConfigurationError("give --approve or --deny")
+            if not by:
+                raise ConfigurationError("give --by: who records the decision")
+            notice = decide_notice(
+                _settings(), notice_id, approve=approve, decided_by=by, note=note, audit=_audit()
+            )
+            _echo(f"notice {notice.id}: {notice.status} ({notice.purpose})")
+
+        run(work)
+
+    @notices.command("list")
+    def list_(
+        agreement: Annotated[
+            str | None, typer.Option("--agreement", help="Only this agreement.")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Notices in the order they were filed, with their status."""
+        from matchgate.services.notices import list_notices
+
+        def work() -> None:
+            rows = list_notices(_settings(), agreement)
+            if as_json:
+                _json([_notice_json(n) for n in rows])
+                return
+            for n in rows:
+                _echo(
+                    f"{n.id}  {n.agreement_id}  {n.purpose}  {n.status}  filed by {n.filed_by} "
+                    f"{n.filed_at:%Y-%m-%d}"
+                )
+
+        run(work)
+
+    app.add_typer(notices, name="notices")
+
+
+def register(app: typer.Typer, run: Runner) -> None:
+    """Add ``submit``, ``submissions list|show`` and ``notices file|decide|list`` to ``app``."""
+    _register_submit(app, run)
+    _register_submissions(app, run)
+    _register_notices(app, run)

@@ -1,0 +1,97 @@
+"""Fixtures for the submission tests: keys, a master with detail tables, a workspace with the
+reference agreement stored, and a way to submit with sensible defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.submit.helpers import DAY, REFERENCE, MemorySink, settings_for, subject, write_master
+
+from matchgate.services.agreements import add_agreement
+from matchgate.services.packages import make_keys
+from matchgate.services.submit import SubmitOptions, SubmitResult, submit_file
+from matchgate.settings import Settings
+
+
+@dataclass(frozen=True)
+class Keys:
+    sender: Path
+    sender_pub: Path
+    recipient: Path
+    recipient_pub: Path
+
+
+@pytest.fixture(scope="session")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
+    folder = tmp_path_factory.mktemp("keys")
+    make_keys(folder, "ssa")
+    make_keys(folder, "dhs")
+    return Keys(folder / "ssa.key", folder / "ssa.pub", folder / "dhs.key", folder / "dhs.pub")
+
+
+@pytest.fixture(scope="session")
+def master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_master(tmp_path_factory.mktemp("master"))
+
+
+@dataclass
+class Env:
+    """A workspace with the reference agreement stored, and a submit() with defaults."""
+
+    tmp: Path
+    settings: Settings
+    keys: Keys
+    master: Path
+    sink: MemorySink
+    options: SubmitOptions
+
+    @property
+    def out(self) -> Path:
+        assert self.options.out_dir is not None
+        return self.options.out_dir
+
+    def submit(
+        self, path: Path, agreement: str = "reference-2025-08", **changes: Any
+    ) -> SubmitResult:
+        matcher = changes.pop("matcher", None)
+        sink = changes.pop("sink", self.sink)
+        options = replace(self.options, **changes)
+        extra: dict[str, Any] = {} if matcher is None else {"matcher": matcher}
+        return submit_file(
+            self.settings, path, agreement, options=options, audit=sink, subject=subject, **extra
+        )
+
+    def add(self, agreement: Path) -> None:
+        add_agreement(self.settings, agreement)
+
+    def packages(self) -> list[Path]:
+        return sorted(self.out.glob("*")) if self.out.exists() else []
+
+
+MakeEnv = Callable[[str | None], Env]
+
+
+@pytest.fixture
+def make_env(tmp_path: Path, keys: Keys, master: Path) -> MakeEnv:
+    def make(store_url: str | None = None) -> Env:
+        settings = settings_for(tmp_path, store_url)
+        add_agreement(settings, REFERENCE)
+        options = SubmitOptions(
+            master=master,
+            recipient_key=keys.recipient_pub,
+            sender_key=keys.sender,
+            out_dir=tmp_path / "outbox",
+            on=DAY,
+        )
+        return Env(tmp_path, settings, keys, master, MemorySink(), options)
+
+    return make
+
+
+@pytest.fixture
+def env(make_env: MakeEnv) -> Env:
+    return make_env(None)
