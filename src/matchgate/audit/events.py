@@ -24,7 +24,7 @@ _TOKEN = re.compile(r"^[\x21-\x7e]+$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 SUBJECT_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
-_SSN_LIKE = re.compile(r"(?<![0-9A-Za-z])[0-9]{3}[- ]?[0-9]{2}[- ]?[0-9]{4}(?![0-9A-Za-z])")
+_SSN_LIKE = re.compile(r"(?<![0-9A-Za-z])[0-9]{3}[-_ .]?[0-9]{2}[-_ .]?[0-9]{4}(?![0-9A-Za-z])")
 _A_NUMBER_LIKE = re.compile(r"(?<![0-9A-Za-z])[Aa]-?[0-9]{7,9}(?![0-9A-Za-z])")
 
 MAX_KIND = 64

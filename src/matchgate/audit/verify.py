@@ -42,6 +42,8 @@ class Finding:
     message: str
     sequence: int | None = None
     last: int | None = None
+    exact: bool = True
+    """Whether ``sequence`` is known bad (False: only that something from it to ``last`` is)."""
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,14 @@ class VerifyReport:
 
     @property
     def first_bad(self) -> int | None:
-        """The lowest sequence any finding points at, or None."""
-        sequences = [f.sequence for f in self.findings if f.sequence is not None]
-        return min(sequences) if sequences else None
+        """The first bad entry: the lowest entry a finding pins exactly (its hash, link, place
+        or index row is wrong), else the lowest entry a range finding starts at (a rewrite
+        caught only by a checkpoint, which cannot say which entry of the range changed)."""
+        exact = [f.sequence for f in self.findings if f.sequence is not None and f.exact]
+        if exact:
+            return min(exact)
+        starts = [f.sequence for f in self.findings if f.sequence is not None]
+        return min(starts) if starts else None
 
 
 @dataclass
@@ -136,12 +143,18 @@ class LogVerifier:
         return self._next
 
     def _add(
-        self, code: str, message: str, sequence: int | None = None, last: int | None = None
+        self,
+        code: str,
+        message: str,
+        sequence: int | None = None,
+        last: int | None = None,
+        *,
+        exact: bool = True,
     ) -> None:
         if len(self._findings) >= MAX_FINDINGS:
             self._dropped = True
             return
-        self._findings.append(Finding(code, message, sequence, last))
+        self._findings.append(Finding(code, message, sequence, last, exact))
 
     def _signed(
         self,
@@ -218,6 +231,7 @@ class LogVerifier:
                 f"a checkpoint in the store of size {size} does not match the log",
                 self._good_size,
                 size - 1,
+                exact=False,
             )
         if not sized.trusted or self._root_failed:
             return
@@ -232,6 +246,7 @@ class LogVerifier:
             f"{size} signed",
             self._good_size,
             size - 1,
+            exact=False,
         )
 
     def add_orphan_index_rows(self, count: int) -> None:
@@ -256,6 +271,7 @@ class LogVerifier:
                 f"vouches for entries from {self._good_size} on",
                 self._good_size,
                 self._max_trusted - 1,
+                exact=False,
             )
         if head is None:
             self._add(Problem.HEAD, "the store has no readable chain head")
@@ -271,7 +287,6 @@ class LogVerifier:
                 self._add(
                     Problem.HEAD,
                     "the store's chain head disagrees with its entries",
-                    min(head.size, size),
                 )
         return VerifyReport(
             log_id=self.log_id if self.log_id is not None else (head.log_id if head else None),
