@@ -1,0 +1,197 @@
+"""``matchgate audit ...`` through a tiny app that registers the commands as main will."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from matchgate.audit import AuditEvent, Disclosure, kinds
+from matchgate.cli.audit import EXIT_VERIFY_FAILED, register
+from matchgate.cli.shell import EXIT_CONFIG, EXIT_INPUT, run
+from matchgate.services.audit import AuditConfig, audit_config, open_audit
+from matchgate.settings import Settings
+from matchgate.storage import audit as store
+
+app = typer.Typer()
+
+
+@app.callback()
+def _root() -> None:
+    """A stand-in for matchgate's main app."""
+
+
+register(app, run)
+runner = CliRunner()
+SSN = "123-45-6789"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"MATCHGATE_WORKSPACE": str(tmp_path / "ws"), "MATCHGATE_DATABASE_URL": "", "SSN": SSN}
+
+
+def cli(env: dict[str, str], *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["audit", *args], env=env, input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _config(env: dict[str, str]) -> AuditConfig:
+    return audit_config(Settings(workspace=Path(env["MATCHGATE_WORKSPACE"])))
+
+
+def _fill(env: dict[str, str], n: int = 6) -> None:
+    log = open_audit(_config(env))
+    for i in range(n):
+        log.append(AuditEvent(kind=kinds.MATCH_RUN, actor="svc:match", details={"rows": i}))
+    disclosure = Disclosure(
+        actor="svc:disclose",
+        agreement="reference-2025-08",
+        recipient="DHS-USCIS",
+        purpose="benefit-eligibility",
+        routine_uses=("RU-31",),
+        package_id="pkg-1",
+        recipient_name="U.S. Citizenship and Immigration Services",
+    )
+    log.append(disclosure.event(["identity", "address"], [log.subject_key(SSN)]))
+    fbi = Disclosure(
+        actor="svc:disclose",
+        agreement="le-2025",
+        recipient="FBI",
+        purpose="investigation",
+        routine_uses=("RU-9",),
+        package_id="pkg-2",
+        law_enforcement=True,
+    )
+    log.append(fbi.event(["identity"], [log.subject_key(SSN)]))
+
+
+def test_init_checkpoint_verify_show_tail(env: dict[str, str]) -> None:
+    code, out, err = cli(env, "init")
+    assert code == 0, err
+    assert "audit log:" in out
+    assert "(created)" in out
+    _fill(env)
+    code, out, err = cli(env, "checkpoint")
+    assert code == 0, err
+    assert json.loads(out)["size"] == 8
+    code, out, _ = cli(env, "verify")
+    assert code == 0
+    assert "verified:" in out
+    assert "8 entries covered, 0 after the newest checkpoint" in out
+    code, out, _ = cli(env, "verify", "--json")
+    assert json.loads(out)["ok"] is True
+    code, out, _ = cli(env, "show", "6")
+    assert "disclosure.made" in out
+    assert "subjects=1" in out
+    assert SSN not in out
+    code, out, _ = cli(env, "tail", "-n", "2", "--json")
+    assert [e["sequence"] for e in json.loads(out)] == [6, 7]
+
+
+def test_verify_reports_the_first_bad_entry_and_exits_5(env: dict[str, str]) -> None:
+    assert cli(env, "init")[0] == 0
+    _fill(env)
+    cli(env, "checkpoint")
+    url = _config(env).url
+    with store.audit_engine(url, write=True).begin() as con:
+        con.execute(text("DROP TRIGGER audit_entries_no_update"))
+        con.execute(text("UPDATE audit_entries SET actor = 'svc:other' WHERE sequence = 3"))
+    code, out, _ = cli(env, "verify")
+    assert code == EXIT_VERIFY_FAILED
+    assert "FAILED" in out
+    assert "first bad entry: 3" in out
+    assert "E_AUDIT_HASH" in out
+    code, out, _ = cli(env, "verify", "--json")
+    assert code == EXIT_VERIFY_FAILED
+    assert json.loads(out)["first_bad"] == 3
+
+
+def test_a_partner_checks_proofs_with_the_public_key_alone(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    assert cli(env, "init")[0] == 0
+    _fill(env)
+    first = json.loads(cli(env, "checkpoint")[1])
+    _fill(env, 3)
+    second = json.loads(cli(env, "checkpoint")[1])
+    public = _config(env).signing_public_key_file
+    inclusion, consistency = tmp_path / "inclusion.json", tmp_path / "consistency.json"
+    assert cli(env, "prove", "6", "--out", str(inclusion))[0] == 0
+    assert (
+        cli(env, "consistency", str(first["size"]), str(second["size"]), "--out", str(consistency))[
+            0
+        ]
+        == 0
+    )
+    assert cli(env, "prove", "6", "--out", str(inclusion))[0] == EXIT_INPUT  # never overwrites
+    for proof in (inclusion, consistency):
+        code, out, _ = cli(
+            env, "check-proof", str(proof), "--trust", str(public), "--log", first["log"]
+        )
+        assert code == 0, out
+        assert out.startswith("verified:")
+    document = json.loads(inclusion.read_text())
+    document["entry"] = document["entry"].replace("pkg-1", "pkg-9")
+    inclusion.write_text(json.dumps(document))
+    code, out, _ = cli(env, "check-proof", str(inclusion), "--trust", str(public))
+    assert code == EXIT_VERIFY_FAILED
+    assert "does not lead to the checkpoint's root" in out
+    inclusion.write_text("{not json")
+    assert cli(env, "check-proof", str(inclusion), "--trust", str(public))[0] == EXIT_INPUT
+
+
+def test_accounting_for_the_person_and_the_agency(env: dict[str, str]) -> None:
+    assert cli(env, "init")[0] == 0
+    _fill(env)
+    code, out, err = cli(env, "accounting", "--ssn-env", "SSN")
+    assert code == 0, err
+    assert "pkg-1" in out
+    assert "FBI" in out
+    code, out, _ = cli(env, "accounting", "--ssn-stdin", "--for-person", stdin=SSN + "\n")
+    assert code == 0
+    assert "U.S. Citizenship and Immigration Services" in out
+    assert "FBI" not in out
+    assert "pkg-2" not in out
+    code, out, _ = cli(env, "accounting", "--ssn-env", "SSN", "--for-person", "--json")
+    assert [d["reference"] for d in json.loads(out)["disclosures"]] == ["pkg-1"]
+    assert cli(env, "accounting")[0] == EXIT_CONFIG
+    code, _, err = cli(env, "accounting", "--ssn-env", "NOPE")
+    assert code == EXIT_CONFIG
+    bad = {**env, "SSN": "000-00-0000"}
+    code, _, err = cli(bad, "accounting", "--ssn-env", "SSN")
+    assert code == EXIT_INPUT
+    assert "000-00-0000" not in err
+
+
+def test_withdraw_lists_the_agencies_to_notify(env: dict[str, str]) -> None:
+    assert cli(env, "init")[0] == 0
+    _fill(env)
+    code, out, err = cli(
+        env,
+        "withdraw",
+        "--ssn-env",
+        "SSN",
+        "--reason",
+        "wrong_match",
+        "--actor",
+        "po:lee",
+        "--package",
+        "pkg-1",
+    )
+    assert code == 0, err
+    assert "withdraws entries 6" in out
+    assert "notify (5 U.S.C. 552a(c)(4)): DHS-USCIS, FBI" in out
+    code, out, _ = cli(env, "accounting", "--ssn-env", "SSN", "--for-person")
+    assert "CORRECTED" in out
+    assert cli(env, "verify")[0] == 0
+
+
+def test_commands_refuse_without_an_initialized_log(env: dict[str, str]) -> None:
+    code, _, err = cli(env, "checkpoint")
+    assert code == EXIT_CONFIG
+    assert "audit init" in err
