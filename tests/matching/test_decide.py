@@ -78,8 +78,21 @@ def test_borrowed_ssn_without_dob_is_no_match() -> None:
     assert out.decision == [Decision.NO_MATCH]
 
 
-def test_ssn_with_another_first_name_but_same_dob_is_reviewed() -> None:
+def test_ssn_surname_and_dob_corroborate_a_replaced_first_name() -> None:
     out = decide(1, pairs([(0, 10, 25.0, {"first_name": "different"})]))
+    assert out.decision == [Decision.MATCH]
+
+
+def test_a_twin_who_agrees_on_the_first_name_takes_corroboration_away() -> None:
+    out = decide(
+        1,
+        pairs(
+            [
+                (0, 10, 25.0, {"first_name": "different"}),
+                (0, 11, 10.0, {"ssn": "different"}),
+            ]
+        ),
+    )
     assert out.decision == [Decision.POSSIBLE]
     assert "first name does not agree" in out.reasons[0]
 
@@ -119,11 +132,22 @@ def test_one_keystroke_ssn_needs_the_date_of_birth() -> None:
     assert off.decision == [Decision.POSSIBLE]
 
 
-def test_unexplained_dob_difference_blocks_a_match() -> None:
+def test_unexplained_dob_difference_blocks_a_match_without_corroboration() -> None:
     assert decide(1, pairs([(0, 10, 25.0, {"dob": "year_off"})])).decision == [Decision.MATCH]
-    out = decide(1, pairs([(0, 10, 25.0, {"dob": "one_part"})]))
+    # SSN and both names corroborate a mistyped birth date ...
+    assert decide(1, pairs([(0, 10, 25.0, {"dob": "one_part"})])).decision == [Decision.MATCH]
+    # ... unless the ZIP code conflicts as well.
+    out = decide(1, pairs([(0, 10, 25.0, {"dob": "one_part", "address": "zip_differs"})]))
     assert out.decision == [Decision.POSSIBLE]
     assert "date of birth given does not agree" in out.reasons[0]
+
+
+def test_a_parent_in_the_master_who_agrees_on_the_dob_blocks_corroboration() -> None:
+    out = decide(
+        1,
+        pairs([(0, 10, 25.0, {"dob": "different"}), (0, 11, 17.0, {"ssn": "different"})]),
+    )
+    assert out.decision == [Decision.POSSIBLE]
 
 
 def test_name_only_needs_exact_names_and_address() -> None:

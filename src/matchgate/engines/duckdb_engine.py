@@ -96,5 +96,11 @@ class DuckDBEngine:
             "quote='\"', escape='\"', skip=0, strict_mode=true, null_padding=false)"
         )
 
+    def splink_api(self) -> Any:
+        """A Splink database API on this engine's connection (for training the model)."""
+        from splink import DuckDBAPI
+
+        return DuckDBAPI(connection=self._con)
+
     def close(self) -> None:
         self._con.close()

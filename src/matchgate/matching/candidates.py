@@ -19,8 +19,8 @@ bit   name                    join
 16    first_dob               a key of the first name (or of the surname) and the date of birth
 32    surname_first_year      surname and first-name prefix keys and year of birth
 64    surname_dob_swapped     a surname key and the date of birth with day and month swapped
-128   surname_first           surname and first-name prefix keys (either order), for requests
-                              without a date of birth
+128   surname_first           surname and first-name prefix keys (either order), whatever the
+                              date of birth (a wrong or missing one)
 256   surname_first_day       surname and first-name prefix keys and month and day of birth
                               (a wrong year)
 ====  ======================  ===========================================================
@@ -153,7 +153,7 @@ BLOCKS: tuple[Block, ...] = (
         "surname_first",
         128,
         _capped(
-            f"SELECT rid, lkey, fkey FROM ({_PREFIX_PAIRS}) WHERE dob IS NULL",
+            f"SELECT rid, lkey, fkey FROM ({_PREFIX_PAIRS})",
             "lkey, fkey",
             "mkeys_lf",
         ),

@@ -359,13 +359,41 @@ ADDRESS = Comparison(
     (
         Level(
             "line_and_zip",
-            "addr_l = addr_r AND zip_l = zip_r",
+            "replace(addr_l, ' ', '') = replace(addr_r, ' ', '') AND zip_l = zip_r",
             0.35,
             1e-5,
             "address line and ZIP code agree",
         ),
+        Level(
+            "line",
+            "replace(addr_l, ' ', '') = replace(addr_r, ' ', '')",
+            0.03,
+            1e-4,
+            "address line agrees (ZIP code does not)",
+        ),
+        Level(
+            "line_close",
+            "jaro_winkler_similarity(addr_l, addr_r) >= 0.92",
+            0.05,
+            5e-4,
+            "address line is a close spelling",
+        ),
+        Level(
+            "line_part",
+            "(contains(addr_l, addr_r) OR contains(addr_r, addr_l))",
+            0.02,
+            5e-4,
+            "address line agrees in part (house number or street)",
+        ),
         Level("zip", "zip_l = zip_r", 0.15, 0.002, "ZIP code agrees"),
-        Level("different", "TRUE", 0.5, 0.998, "address differs"),
+        Level(
+            "zip_differs",
+            "zip_l IS NOT NULL AND zip_r IS NOT NULL",
+            0.4,
+            0.99,
+            "address and ZIP code differ",
+        ),
+        Level("different", "TRUE", 0.1, 0.008, "address line differs (ZIP code unknown)"),
     ),
     "address line and ZIP code",
 )

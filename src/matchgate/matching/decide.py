@@ -40,6 +40,19 @@ disagreement, a close spelling of the first name with everything else agreeing. 
 * the request's SSN conflicts with the best candidate's and nothing else identifies them;
 * a name-only request short of the rule above.
 
+Conflicting fields are forgiven when independent identifiers corroborate strongly
+(:func:`corroborated`): an anchor (the SSN or A-number equal or one keystroke off, or the names
+agreeing with the address line or the date of birth), at least :data:`CORROBORATION_NEEDED` points,
+2 for each independent identifier that agrees exactly (SSN, A-number, date of birth, address line)
+and 1 for each name that agrees; and no other candidate of the request agrees on a conflicting
+field. Records keyed with clerical errors (FEBRL's corruptions: a first name replaced, a birth date
+mistyped, an SSN with several wrong digits) look like this. A borrowed SSN (the SSN and at most the
+surname agree), a look-alike (surname and birthday, no anchor) or a relative (surname and address,
+another first name) never gathers them, and a twin, a parent or the SSN's owner in the master who
+agrees on the conflicting field takes the corroboration away. What remains possible is the known
+limit written in ``docs/matching.md``: a relative *absent* from the master who uses a present
+person's SSN and shares a first name or birthday with them.
+
 Finally, one master person is matched at most once per file: when several rows would match the
 same person, the strongest keeps ``match`` (the first in file order on a tie) and the others
 become ``possible``.
@@ -205,7 +218,10 @@ def _name_only(pairs: ScoredPairs) -> Mask:
 
 
 def match_checks(pairs: ScoredPairs) -> list[tuple[str, Mask]]:
-    """The non-probability conditions for ``match``, each with the note shown when it fails."""
+    """The non-probability conditions for ``match``, each with the note shown when it fails.
+
+    A pair passes them all, or is *corroborated* (:func:`corroborated`): then every check
+    counts as passed."""
     if not len(pairs):
         return []
     level = pairs.has_level
@@ -213,11 +229,13 @@ def match_checks(pairs: ScoredPairs) -> list[tuple[str, Mask]]:
     ssn_one_edit = level("ssn", ("one_edit",)) & ~level("a_number", ("exact",))
     dob_exact = level("dob", ("exact",))
     dob_missing = pairs.missing("dob")
-    first_loose = level("first_name", FIRST_NAME_LOOSE) | (
-        level("first_name", ("somewhat",)) & level("dob", DOB_AGREES)
+    first_loose = (
+        level("first_name", FIRST_NAME_LOOSE)
+        | (level("first_name", ("somewhat",)) & level("dob", DOB_AGREES))
+        | pairs.missing("first_name")
     )
     unrecorded_marriage = level("ssn", ("exact",)) & level("first_name", ("exact",)) & dob_exact
-    surname_loose = level("surname", SURNAME_LOOSE) | unrecorded_marriage
+    surname_loose = level("surname", SURNAME_LOOSE) | unrecorded_marriage | pairs.missing("surname")
     name_only = _name_only(pairs)
     name_only_strong = (
         level("first_name", ("exact",))
@@ -225,10 +243,19 @@ def match_checks(pairs: ScoredPairs) -> list[tuple[str, Mask]]:
         & level("address", ("line_and_zip",))
         & ~level("middle_name", ("different",))
     )
-    return [
+    checks = [
         (NOTE_SSN_CONFLICT, ~level("ssn", SSN_CONFLICTS)),
         (NOTE_DOB_CONFLICT, dob_missing | level("dob", DOB_EXPLAINED)),
-        (NOTE_ONE_EDIT_DOB, ~ssn_one_edit | level("dob", DOB_EXPLAINED)),
+        (
+            NOTE_ONE_EDIT_DOB,
+            ~ssn_one_edit
+            | level("dob", DOB_EXPLAINED)
+            | (
+                dob_missing
+                & level("first_name", FIRST_NAME_STRICT)
+                & level("surname", SURNAME_STRICT)
+            ),
+        ),
         (
             NOTE_FIRST_NAME,
             np.where(identified, first_loose, level("first_name", FIRST_NAME_STRICT)),
@@ -236,9 +263,112 @@ def match_checks(pairs: ScoredPairs) -> list[tuple[str, Mask]]:
         (NOTE_SURNAME, np.where(identified, surname_loose, level("surname", SURNAME_STRICT))),
         (NOTE_UNCONFIRMED, identified | dob_exact | name_only),
         (NOTE_MIDDLE_CONFLICT, identified | ~level("middle_name", ("different",))),
-        (NOTE_ADDRESS_CONFLICT, identified | ~level("address", ("different",))),
+        (NOTE_ADDRESS_CONFLICT, identified | ~level("address", ("zip_differs", "different"))),
         (NOTE_NAME_ONLY, ~name_only | name_only_strong),
     ]
+    strong = corroborated(pairs)
+    return [(note, ok | strong) for note, ok in checks]
+
+
+CORROBORATION_NEEDED = 4
+"""Corroboration points (see :func:`corroboration`) that let a pair with conflicting fields
+match."""
+
+
+def corroboration(pairs: ScoredPairs) -> npt.NDArray[np.int64]:
+    """Points per pair: 2 for each independent identifier that agrees exactly (SSN, A-number,
+    date of birth, full address line), 1 for a near agreement of those (SSN or A-number one
+    keystroke off, an explained date-of-birth error, an address line spelled closely) and 1 for
+    each name that agrees."""
+    level = pairs.has_level
+    points = np.zeros(len(pairs), dtype=np.int64)
+    for mask, value in (
+        (level("ssn", ("exact",)), 2),
+        (level("ssn", ("one_edit",)), 1),
+        (level("a_number", ("exact",)), 2),
+        (level("a_number", ("one_edit",)), 1),
+        (level("dob", ("exact",)), 2),
+        (level("dob", DOB_EXPLAINED[1:]), 1),
+        (level("address", ("line_and_zip", "line")), 2),
+        (level("address", ("line_close", "line_part")), 1),
+        (level("first_name", ("exact", "nickname", "close", "swapped", "earlier")), 1),
+        (level("surname", (*SURNAME_STRICT, "close")), 1),
+    ):
+        points += np.where(mask, value, 0)
+    return points
+
+
+def _conflicts(pairs: ScoredPairs) -> dict[str, Mask]:
+    level = pairs.has_level
+    return {
+        "ssn": level("ssn", SSN_CONFLICTS),
+        "first_name": level("first_name", ("different", "somewhat")),
+        "surname": level("surname", ("different", "somewhat")),
+        "dob": level("dob", ("different", "one_part")),
+    }
+
+
+def corroborated(pairs: ScoredPairs) -> Mask:
+    """Pairs whose agreeing fields outweigh their conflicting ones (see the module docstring).
+
+    Needed: an *anchor* (SSN or A-number equal or one keystroke off; or both names agreeing,
+    exactly, closely, as a nickname or swapped, with the address line agreeing, the date of
+    birth not conflicting and one of them exactly equal; or the first name equal, the surname
+    equal or close (or the two swapped) and the date of birth equal),
+    :data:`CORROBORATION_NEEDED` points, and no other candidate of the same request that agrees
+    on a field this pair conflicts on (a twin, a
+    parent or the owner of the SSN given is the person that field describes). A pair with a
+    conflicting field must not also have a conflicting address, and one whose SSN conflicts
+    needs an address that agrees."""
+    level = pairs.has_level
+    dob_ok = pairs.missing("dob") | level("dob", DOB_EXPLAINED)
+    names = level("first_name", ("exact", "nickname", "close")) & level(
+        "surname", ("exact", "close")
+    )
+    names_or_swapped = names | level("surname", ("swapped",))
+    anchor = (
+        _identified(pairs)
+        | (
+            names_or_swapped
+            & level("address", ("line_and_zip", "line", "line_close"))
+            & dob_ok
+            & (level("dob", ("exact",)) | level("address", ("line_and_zip", "line")))
+        )
+        | (
+            (
+                (level("first_name", ("exact",)) & level("surname", ("exact", "close")))
+                | level("surname", ("swapped",))
+            )
+            & level("dob", ("exact",))
+        )
+    )
+    conflicts = _conflicts(pairs)
+    any_conflict = np.logical_or.reduce(list(conflicts.values()))
+    address_agrees = level("address", ("line_and_zip", "line", "line_close", "line_part", "zip"))
+    result: Mask = (
+        anchor
+        & (corroboration(pairs) >= CORROBORATION_NEEDED)
+        # With a conflicting field the address may not conflict as well, and a conflicting
+        # SSN needs the address to agree (a namesake with a birthday in common has an SSN of
+        # their own and lives elsewhere).
+        & ~(any_conflict & level("address", ("zip_differs",)))
+        & ~(conflicts["ssn"] & ~address_agrees)
+    )
+    if not result.any():
+        return result
+    names_agree = level("first_name", FIRST_NAME_STRICT) & level("surname", SURNAME_STRICT)
+    explains = {
+        "ssn": level("ssn", ("exact",)),
+        "first_name": names_agree,
+        "surname": names_agree,
+        "dob": level("dob", ("exact",)) & names_agree,
+    }
+    for field, conflicted in conflicts.items():
+        # A request with a candidate that agrees on the field takes corroboration away from
+        # every candidate that conflicts on it.
+        rids = np.unique(pairs.rid[explains[field]])
+        result &= ~(conflicted & np.isin(pairs.rid, rids))
+    return result
 
 
 def refusal_checks(pairs: ScoredPairs) -> list[tuple[str, Mask]]:
@@ -249,12 +379,19 @@ def refusal_checks(pairs: ScoredPairs) -> list[tuple[str, Mask]]:
     identified = _identified(pairs)
     first_bad = level("first_name", ("different", "somewhat"))
     dob_bad = level("dob", ("different", "one_part"))
-    borrowed = level("ssn", ("exact",)) & first_bad & (dob_bad | pairs.missing("dob"))
+    borrowed = (
+        level("ssn", ("exact",))
+        & first_bad
+        & (dob_bad | pairs.missing("dob"))
+        & ~corroborated(pairs)
+    )
     lookalike = ~identified & (
         ~level("first_name", (*FIRST_NAME_STRICT, "nickname", "close"))
         | ~(level("dob", DOB_EXPLAINED) | pairs.missing("dob"))
     )
-    ssn_conflict = level("ssn", ("different",)) & ~level("a_number", IDENTIFIER_AGREES)
+    ssn_conflict = (
+        level("ssn", ("different",)) & ~level("a_number", IDENTIFIER_AGREES) & ~corroborated(pairs)
+    )
     return [
         (NOTE_BORROWED, borrowed),
         (NOTE_SSN_CONFLICT, ssn_conflict),

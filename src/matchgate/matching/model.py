@@ -118,10 +118,16 @@ def model_from_settings(data: dict[str, Any], comparisons: tuple[Comparison, ...
     return ModelFile(str(meta.get("model_version", "unversioned")), params, meta)
 
 
+PROBABILITY_FLOOR = 1e-4
+"""Smallest m or u used: a level EM saw (almost) never is rare, not impossible, and must not
+outweigh every other field by itself."""
+
+
 def _probability(value: object, fallback: float) -> float:
-    """A probability from the file; a level Splink never observed keeps the prior."""
+    """A probability from the file (at least :data:`PROBABILITY_FLOOR`, unless the prior is
+    smaller); a level Splink never observed keeps the prior."""
     if isinstance(value, int | float) and 0 < float(value) <= 1:
-        return float(value)
+        return max(float(value), min(PROBABILITY_FLOOR, fallback))
     return fallback
 
 
