@@ -19,8 +19,10 @@ bit   name                    join
 16    first_dob               a key of the first name (or of the surname) and the date of birth
 32    surname_first_year      surname and first-name prefix keys and year of birth
 64    surname_dob_swapped     a surname key and the date of birth with day and month swapped
-128   surname_first           surname and first-name prefix keys (either order), whatever the
-                              date of birth (a wrong or missing one)
+128   surname_first           surname and first-name prefix keys (either order), for requests
+                              without a date of birth
+512   surname_first_rare      the same for requests with a date of birth (a mistyped one), only
+                              for keys shared by at most :data:`RARE_NAME_CAP` master names
 256   surname_first_day       surname and first-name prefix keys and month and day of birth
                               (a wrong year)
 ====  ======================  ===========================================================
@@ -51,6 +53,10 @@ from matchgate.matching.ssn_variants import ssn_variants
 BLOCK_CAP = 200
 """Largest block (master names sharing one key) still joined; larger ones are skipped."""
 
+RARE_NAME_CAP = 10
+"""Largest block of the name-only block for requests that have a date of birth: it is there
+for a date of birth mistyped beyond the other blocks' reach, which only pays for rare names."""
+
 MAX_NAME_CANDIDATES = 300
 """Most name-block candidates kept per request (those found by more blocks first)."""
 
@@ -62,6 +68,8 @@ class Block:
     name: str
     bit: int
     sql: str
+    cap: int = 0
+    """Largest key block joined (0: :data:`BLOCK_CAP`)."""
 
 
 def _capped(source: str, keys: str, table: str) -> str:
@@ -153,10 +161,20 @@ BLOCKS: tuple[Block, ...] = (
         "surname_first",
         128,
         _capped(
-            f"SELECT rid, lkey, fkey FROM ({_PREFIX_PAIRS})",
+            f"SELECT rid, lkey, fkey FROM ({_PREFIX_PAIRS}) WHERE dob IS NULL",
             "lkey, fkey",
             "mkeys_lf",
         ),
+    ),
+    Block(
+        "surname_first_rare",
+        512,
+        _capped(
+            f"SELECT rid, lkey, fkey FROM ({_PREFIX_PAIRS}) WHERE dob IS NOT NULL",
+            "lkey, fkey",
+            "mkeys_lf",
+        ),
+        cap=RARE_NAME_CAP,
     ),
     Block(
         "surname_first_day",
@@ -190,7 +208,7 @@ def find_candidates(engine: Engine, requests: pa.Table, progress: Progress = NO_
     register_ssn_variants(engine, requests)
     engine.execute("CREATE OR REPLACE TEMP TABLE cand_raw (rid INTEGER, pid BIGINT, via INTEGER)")
     for done, block in enumerate(BLOCKS, start=1):
-        params = [BLOCK_CAP] if "$1" in block.sql else None
+        params = [block.cap or BLOCK_CAP] if "$1" in block.sql else None
         engine.execute(
             f"INSERT INTO cand_raw SELECT rid, pid, {block.bit} FROM ({block.sql})",
             params,

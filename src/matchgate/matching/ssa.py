@@ -66,7 +66,13 @@ def ssa_codes(
     warnings = requests["warning_codes"].to_pylist()
     errors = pc.is_valid(requests["error_code"]).to_numpy(zero_copy_only=False)
     owners: dict[int, list[int]] = {}
+    name_ok = dob_blank = dob_ok = np.zeros(len(pairs), dtype=bool)
     if len(pairs):
+        name_ok = pairs.has_level("first_name", NAME_FIRST_OK) & pairs.has_level(
+            "surname", SURNAME_LOOSE
+        )
+        dob_blank = pairs.missing("dob")
+        dob_ok = pairs.has_level("dob", DOB_OK)
         exact = pairs.has_level("ssn", ("exact",))
         for index in np.flatnonzero(exact).tolist():
             owners.setdefault(int(pairs.rid[index]), []).append(int(index))
@@ -93,16 +99,8 @@ def ssa_codes(
         code = "1"
         if mine:
             i = mine[0]
-            name_ok = (
-                pairs.has_level("first_name", NAME_FIRST_OK)[i]
-                and pairs.has_level("surname", SURNAME_LOOSE)[i]
-            )
-            if name_ok:
-                code = (
-                    BLANK if pairs.missing("dob")[i] or pairs.has_level("dob", DOB_OK)[i] else "3"
-                )
-            else:
-                code = "5"
+            dob_agrees = dob_blank[i] or dob_ok[i]
+            code = "5" if not name_ok[i] else (BLANK if dob_agrees else "3")
         best = int(decisions.best[row])
         if (
             code in ("1", "5")
