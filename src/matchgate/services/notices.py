@@ -127,32 +127,32 @@ def file_notice(
         raise NoticeError(
             f"{purpose!r} is the agreement's own purpose; it needs no notice", E_NOTICE_INVALID
         )
-    now = dt.datetime.now(dt.UTC)
     with session(_store_url(settings)) as s:
         current = _latest(store.notices_of(s, agreement_id)).get(purpose)
         if current is not None and current.status != NoticeStatus.DENIED:
             raise NoticeError(
                 f"notice {current.id} for {purpose!r} is already {current.status}", E_NOTICE_OPEN
             )
-        row = store.OnwardUseNotice(
-            id=uuid.uuid4().hex,
-            agreement_id=agreement_id,
-            purpose=purpose,
-            description=text,
-            filed_by=filed_by,
-            filed_at=now,
-            status=NoticeStatus.PENDING.value,
+    row = store.OnwardUseNotice(
+        id=uuid.uuid4().hex,
+        agreement_id=agreement_id,
+        purpose=purpose,
+        description=text,
+        filed_by=filed_by,
+        filed_at=dt.datetime.now(dt.UTC),
+        status=NoticeStatus.PENDING.value,
+    )
+    audit.append(
+        AuditEvent(
+            kind=NOTICE_FILED,
+            actor=filed_by,
+            agency=agreement.recipient,
+            agreement=agreement_id,
+            details={"notice_id": row.id, "purpose": purpose},
         )
+    )
+    with session(_store_url(settings)) as s:
         store.add_notice(s, row)
-        audit.append(
-            AuditEvent(
-                kind=NOTICE_FILED,
-                actor=filed_by,
-                agency=agreement.recipient,
-                agreement=agreement_id,
-                details={"notice_id": row.id, "purpose": purpose},
-            )
-        )
         return _notice(row)
 
 
@@ -167,8 +167,9 @@ def decide_notice(
 ) -> Notice:
     """Record the disclosing agency's decision on a pending notice; audited before it counts.
 
-    The decision and the audit entry commit together: if the audit append fails, the notice
-    stays pending (and disclosures for its purpose stay refused).
+    The audit entry is written first (outside any transaction of the store, which may share the
+    database with the audit log): if it cannot be, the notice stays pending and disclosures for
+    its purpose stay refused. A notice decided by someone else meanwhile is not decided twice.
     """
     decided_by = _check_agent(decided_by, "decider")
     text = _check_text(note, "note", MAX_DESCRIPTION) if note else None
@@ -178,21 +179,29 @@ def decide_notice(
             raise NoticeError(f"no notice {notice_id[:40]!r}", E_NOTICE_NOT_FOUND)
         if row.status != NoticeStatus.PENDING:
             raise NoticeError(f"notice {row.id} was already {row.status}", E_NOTICE_DECIDED)
-        status = NoticeStatus.APPROVED if approve else NoticeStatus.DENIED
-        row.status = status.value
-        row.decided_by = decided_by
-        row.decided_at = dt.datetime.now(dt.UTC)
-        row.decision_note = text
-        s.flush()
-        audit.append(
-            AuditEvent(
-                kind=NOTICE_DECIDED,
-                actor=decided_by,
-                agreement=row.agreement_id,
-                details={"notice_id": row.id, "purpose": row.purpose, "decision": status.value},
-            )
+        agreement_id, purpose = row.agreement_id, row.purpose
+    status = NoticeStatus.APPROVED if approve else NoticeStatus.DENIED
+    audit.append(
+        AuditEvent(
+            kind=NOTICE_DECIDED,
+            actor=decided_by,
+            agreement=agreement_id,
+            details={"notice_id": notice_id, "purpose": purpose, "decision": status.value},
         )
-        return _notice(row)
+    )
+    with session(_store_url(settings)) as s:
+        if not store.decide_pending(
+            s,
+            notice_id,
+            status=status.value,
+            decided_by=decided_by,
+            decided_at=dt.datetime.now(dt.UTC),
+            note=text,
+        ):
+            raise NoticeError(f"notice {notice_id} was decided meanwhile", E_NOTICE_DECIDED)
+        decided = store.get_notice(s, notice_id)
+        assert decided is not None
+        return _notice(decided)
 
 
 def list_notices(settings: Settings, agreement_id: str | None = None) -> list[Notice]:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -192,6 +193,26 @@ def add_notice(s: Session, row: OnwardUseNotice) -> None:
     row.sequence = int(last or 0) + 1
     s.add(row)
     s.flush()
+
+
+def decide_pending(
+    s: Session,
+    notice_id: str,
+    *,
+    status: str,
+    decided_by: str,
+    decided_at: datetime,
+    note: str | None,
+) -> bool:
+    """Record a decision on a notice only if it is still pending; whether it was."""
+    ensure_tables(s)
+    changed = s.execute(
+        update(OnwardUseNotice)
+        .where(OnwardUseNotice.id == notice_id, OnwardUseNotice.status == "pending")
+        .values(status=status, decided_by=decided_by, decided_at=decided_at, decision_note=note)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(getattr(changed, "rowcount", 0) == 1)
 
 
 def get_notice(s: Session, notice_id: str) -> OnwardUseNotice | None:
