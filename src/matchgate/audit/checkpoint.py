@@ -31,12 +31,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from matchgate.audit.canonical import NotCanonical, canonical_json, parse_canonical
-from matchgate.audit.entry import is_hash
+from matchgate.audit.entry import is_hash, is_time
 
 CHECKPOINT_VERSION = 1
 SIGNING_CONTEXT = b"matchgate audit checkpoint v1\n"
 _ID32 = re.compile(r"^[0-9a-f]{32}$")
-_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$")
 _MAX_SIGNATURE = 200
 _MAX_LINE = 1000
 
@@ -96,7 +95,7 @@ class Checkpoint:
             "log": isinstance(value["log"], str) and _ID32.match(value["log"]),
             "size": isinstance(size, int) and not isinstance(size, bool) and size >= 0,
             "root": is_hash(value["root"]),
-            "time": isinstance(value["time"], str) and _TIME.match(value["time"]),
+            "time": is_time(value["time"]),
             "key": isinstance(value["key"], str) and _ID32.match(value["key"]),
             "sig": isinstance(value["sig"], str) and 0 < len(value["sig"]) <= _MAX_SIGNATURE,
         }

@@ -40,6 +40,11 @@ def parse_time(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
+def is_time(text: object) -> bool:
+    """Whether ``text`` is a time as recorded (see :func:`format_time`)."""
+    return isinstance(text, str) and bool(_TIME.match(text))
+
+
 def is_hash(text: object) -> bool:
     """Whether ``text`` is a hash as stored: 64 lowercase hex digits."""
     return isinstance(text, str) and bool(_HEX64.match(text))
@@ -137,7 +142,7 @@ def entry_bytes(entry: Entry) -> bytes:
     Raises ``MalformedEntry`` for a row no append could have written (non-canonical JSON, a
     subject that is not an HMAC, a bad time): such a row was edited outside the log.
     """
-    if not _TIME.match(entry.recorded_at):
+    if not is_time(entry.recorded_at):
         raise MalformedEntry("recorded_at")
     try:
         subjects = parse_canonical(entry.subjects)

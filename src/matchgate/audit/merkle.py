@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -159,17 +159,14 @@ class Frontier:
     """
 
     size: int = 0
-    hashes: list[bytes] | None = None
+    hashes: list[bytes] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if self.hashes is None:
-            self.hashes = []
         if len(self.hashes) != self.size.bit_count():
             raise ValueError("a frontier holds one hash per set bit of its size")
 
     def append(self, leaf: bytes) -> None:
         """Add one leaf hash."""
-        assert self.hashes is not None
         self.hashes.append(leaf)
         self.size += 1
         # Merge equal-height subtrees: one merge per trailing zero bit of the new size.
@@ -185,7 +182,6 @@ class Frontier:
 
     def root(self) -> bytes:
         """MTH of the leaves appended so far."""
-        assert self.hashes is not None
         if not self.hashes:
             return EMPTY_ROOT
         root = self.hashes[-1]
@@ -194,5 +190,4 @@ class Frontier:
         return root
 
     def copy(self) -> Frontier:
-        assert self.hashes is not None
         return Frontier(self.size, list(self.hashes))

@@ -98,6 +98,7 @@ class LogVerifier:
         *,
         stored: Iterable[Checkpoint] = (),
         bad_lines: Iterable[tuple[int, str]] = (),
+        unreadable_stored: int = 0,
     ) -> None:
         self._findings: list[Finding] = []
         self._dropped = False
@@ -111,6 +112,11 @@ class LogVerifier:
         self._checked = 0
         for number, why in bad_lines:
             self._add(Problem.CHECKPOINT_FORMAT, f"checkpoint file line {number}: {why}")
+        if unreadable_stored:
+            self._add(
+                Problem.STORED_CHECKPOINT,
+                f"{unreadable_stored} checkpoints kept in the store cannot be read",
+            )
         log_ids: set[str] = set()
         for cp in trusted:
             if self._signed(cp, keys, "trusted checkpoint"):

@@ -16,11 +16,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from matchgate.domain.errors import ConfigurationError, InputError
+
+if TYPE_CHECKING:
+    from matchgate.services.audit import AuditConfig
 
 Runner = Callable[[Callable[[], Any]], Any]
 
@@ -70,7 +73,7 @@ def _write_or_print(value: dict[str, Any], out: Path | None) -> None:
     _echo(f"wrote {out}")
 
 
-def _config() -> Any:
+def _config() -> AuditConfig:
     from matchgate.cli.shell import settings
     from matchgate.services.audit import audit_config
 

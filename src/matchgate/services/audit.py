@@ -145,7 +145,6 @@ def _head(row: store.AuditHeadRow) -> ChainHead:
 
 
 def _save_head(row: store.AuditHeadRow, head: ChainHead) -> None:
-    assert head.frontier.hashes is not None
     row.size = head.size
     row.last_hash = head.last_hash
     row.frontier = json.dumps([h.hex() for h in head.frontier.hashes])
@@ -565,12 +564,15 @@ def verify_audit(
             verifier = LogVerifier(checkpoints, keys, bad_lines=bad)
             return verifier.finish(None)
         stored: list[Checkpoint] = []
+        unreadable = 0
         for line in store.checkpoint_lines(s):
             try:
                 stored.append(Checkpoint.from_line(line))
             except ValueError:
-                bad.append((0, "a checkpoint kept in the store cannot be read"))
-        verifier = LogVerifier(checkpoints, keys, stored=stored, bad_lines=bad)
+                unreadable += 1
+        verifier = LogVerifier(
+            checkpoints, keys, stored=stored, bad_lines=bad, unreadable_stored=unreadable
+        )
         floor = _index_floor(s)
         for batch in _batches(store.entries(s)):
             listed = store.index_rows(s, batch[0].sequence, batch[-1].sequence + 1)
