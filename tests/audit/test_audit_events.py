@@ -201,3 +201,12 @@ def test_canonical_json_is_strict() -> None:
     for text in ['{"a": 1}', '{"b":1,"a":2}', '{"a":1,"a":1}', "{", '{"a":NaN}']:
         with pytest.raises(NotCanonical):
             parse_canonical(text)
+
+
+def test_the_public_namespace_is_complete() -> None:
+    import matchgate.audit as audit
+
+    public = {name for name in vars(audit) if not name.startswith("_")} - {"annotations"}
+    modules = {name for name in public if type(vars(audit)[name]).__name__ == "module"}
+    assert set(audit.__all__) == public - (modules - {"kinds"})
+    assert len(audit.__all__) == len(set(audit.__all__))

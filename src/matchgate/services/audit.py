@@ -102,7 +102,8 @@ def audit_config(
     defaults under the workspace (the audit tables in the operational store)."""
 
     def setting(name: str) -> Any:
-        return getattr(settings, name, None) or None
+        value = getattr(settings, name, None)
+        return None if value is None or str(value) in ("", ".", "0") else value
 
     workspace = settings.workspace
     every = checkpoint_every or setting("audit_checkpoint_every") or DEFAULT_CHECKPOINT_EVERY
