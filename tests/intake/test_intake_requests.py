@@ -121,10 +121,15 @@ def test_unrecognizable_file(tmp_path: Path) -> None:
     raises(write(tmp_path / "requests.xyz", "just some words\n"), Code.FILE_FORMAT)
 
 
-def test_fixed_width_submission_is_named(tmp_path: Path) -> None:
-    record = "123456789TPV214" + " " * 115
-    error = raises(write(tmp_path / "sub.txt", record + "\n"), Code.FILE_FORMAT)
-    assert "SSNVS" in str(error)
+def test_fixed_width_submission_is_read_by_content(tmp_path: Path) -> None:
+    """A 130-character record with TPV214 at 10-15 is read as the SSNVS/EVS layout (whatever the
+    file's name); its request_id is its line number (the layout is tested in tests/submit)."""
+    blank = "123456789TPV214" + " " * 115
+    named = "123456789TPV214" + "LEE".ljust(13) + "ANN".ljust(10) + " " * 92
+    batch = read_requests(write(tmp_path / "sub.csv", blank + "\n" + named + "\n"), today=TODAY)
+    assert batch.table["request_id"].to_pylist() == ["1", "2"]
+    assert batch.table["error_code"].to_pylist() == [Code.NAME_MISSING, None]
+    assert batch.table["ssn"].to_pylist() == [123456789, 123456789]
 
 
 def test_missing_file(tmp_path: Path) -> None:
