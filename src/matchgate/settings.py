@@ -28,6 +28,27 @@ class Settings:
     timezone: str = field(
         default="America/New_York", metadata={"doc": "the agency's time zone for calendar dates"}
     )
+    audit_url: str = field(
+        default="", metadata={"doc": "audit store URL; empty means the operational store"}
+    )
+    audit_checkpoint_dir: str = field(
+        default="",
+        metadata={
+            "doc": "where signed checkpoints are exported; empty means workspace/audit-checkpoints"
+            " (in production: storage the database administrators cannot rewrite)"
+        },
+    )
+    audit_subject_key_file: str = field(
+        default="",
+        metadata={"doc": "HMAC key for person identifiers; empty means workspace/keys/"},
+    )
+    audit_signing_key_file: str = field(
+        default="",
+        metadata={"doc": "checkpoint signing key (P-256, .pub beside it); empty: workspace/keys/"},
+    )
+    audit_checkpoint_every: int = field(
+        default=0, metadata={"doc": "sign a checkpoint every N entries; 0 means 256"}
+    )
 
     @property
     def sqlite_url(self) -> str:

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from matchgate.cli.agreements import agreements_app
+from matchgate.cli.audit import register as register_audit_commands
 from matchgate.cli.packages import register as register_package_commands
 from matchgate.cli.progress import RichProgress
 from matchgate.cli.render import evaluation_table
@@ -31,6 +32,7 @@ app = typer.Typer(
 )
 register_package_commands(app, _run)
 app.add_typer(agreements_app)
+register_audit_commands(app, _run)
 
 
 @app.callback()
