@@ -242,3 +242,28 @@ def test_submit_fixed_width_writes_return_records(world: World) -> None:
     )  # fmt: skip
     assert opened.exit_code == 0, opened.output
     assert [r.code for r in read_return_records(out / "return.txt")] == [" ", "3", "1", " "]
+
+
+def test_an_audit_log_failing_mid_way_releases_nothing_and_exits_4(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.submit.helpers import MemorySink, subject
+
+    from matchgate.cli import submit as cli_submit
+
+    class Failing(MemorySink):
+        def subject_key(self, ssn: str) -> str:
+            return subject(ssn)
+
+    sink = Failing(fail_at=3)  # received, accepted, then the first disclosure entry fails
+    monkeypatch.setattr(cli_submit, "_audit", lambda: sink)
+    source = world.root / "requests.csv"
+    source.write_text(REQUESTS)
+    line = one_line(world.submit(source), "E_AUDIT_UNAVAILABLE", 4)
+    assert "not released" in line
+    assert not (world.root / "outbox").exists() or not list((world.root / "outbox").iterdir())
+    assert sink.kinds() == ["submission.received", "submission.accepted"]
+    listed = world.invoke("submissions", "list", "--json")
+    assert [(r["status"], r["code"]) for r in json.loads(listed.stdout)] == [
+        ("rejected", "E_AUDIT_UNAVAILABLE")
+    ]

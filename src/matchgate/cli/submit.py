@@ -23,6 +23,7 @@ from matchgate.cli.packages import AskPassword, PasswordEnv, _password
 from matchgate.cli.progress import RichProgress
 from matchgate.cli.shell import console
 from matchgate.cli.shell import settings as _settings
+from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import ConfigurationError
 
 Runner = Callable[[Callable[[], Any]], Any]
@@ -157,16 +158,19 @@ def _register_submit(app: typer.Typer, run: Runner) -> None:
                 purpose=purpose,
                 actor="matchgate-cli",
             )
-            with RichProgress(console).shown() as progress:
-                result = submit_file(
-                    settings,
-                    file,
-                    agreement,
-                    options=options,
-                    audit=log,
-                    subject=log.subject_key,
-                    progress=progress,
-                )
+            try:
+                with RichProgress(console).shown() as progress:
+                    result = submit_file(
+                        settings,
+                        file,
+                        agreement,
+                        options=options,
+                        audit=log,
+                        subject=log.subject_key,
+                        progress=progress,
+                    )
+            except AuditUnavailable as exc:  # the log failed mid-way: nothing was released
+                raise ConfigurationError(f"{exc}; the submission was not released") from None
             if as_json:
                 _json(_result_json(result))
             else:

@@ -65,6 +65,7 @@ from matchgate.services.ssnvs import (
     wanted_people,
 )
 from matchgate.settings import Settings
+from matchgate.standardize.identifiers import ssn_is_issuable
 
 DISCLOSURE_MADE = "disclosure.made"
 PACKAGE_RELEASED = "package.released"
@@ -198,8 +199,8 @@ def _group_subjects(
         if not categories:
             continue
         ssn = ssn_of.get(pid, "")
-        if len(ssn) != 9 or not ssn.isdigit():
-            unkeyed += 1
+        if len(ssn) != 9 or not ssn.isdigit() or not ssn_is_issuable(ssn):
+            unkeyed += 1  # the subject key is an HMAC of a valid SSN; counted, not named
             continue
         groups[categories].append(subject(ssn))
     return groups, unkeyed

@@ -27,6 +27,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 import pyarrow.parquet as pq
 
@@ -208,15 +209,9 @@ def _report(submission: Submission) -> dict[str, Any]:
 def _master_snapshot(master: Path, settings: Settings) -> tuple[str, str]:
     """An id naming the master file's content, and the calendar day it was last written."""
     digest = file_digest(master)
-    today = agency_today(settings)
-    written = dt.datetime.fromtimestamp(master.stat().st_mtime, dt.UTC)
-    try:
-        from zoneinfo import ZoneInfo
-
-        day = written.astimezone(ZoneInfo(settings.timezone)).date()
-    except (ValueError, KeyError):
-        day = today
-    return f"sha256:{digest[:16]}", min(day, today).isoformat()
+    today = agency_today(settings)  # raises ConfigurationError for an unknown time zone
+    written = dt.datetime.fromtimestamp(master.stat().st_mtime, ZoneInfo(settings.timezone))
+    return f"sha256:{digest[:16]}", min(written.date(), today).isoformat()
 
 
 class _Run:
