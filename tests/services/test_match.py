@@ -85,6 +85,8 @@ def test_csv_in_csv_out(master: Path, requests: Path, tmp_path: Path, settings: 
     assert list(rows[0])[:4] == ["request_id", "decision", "person_id", "score"]
     for column in ("reasons", "second_person_id", "second_score", "error_code", "warning_codes"):
         assert column in rows[0]
+    for column in ("ssa_code", "located_ssn", "weights", "levels"):
+        assert column in rows[0]
     by_id = {r["request_id"]: r for r in rows}
     assert (by_id["a"]["decision"], by_id["a"]["person_id"]) == ("match", "P1")
     assert (by_id["b"]["decision"], by_id["b"]["person_id"]) == ("match", "P2")  # A-number
@@ -106,6 +108,7 @@ def test_csv_in_csv_out(master: Path, requests: Path, tmp_path: Path, settings: 
         seconds=summary.seconds,
         candidates=summary.candidates,
         master_people=3,
+        model_version="person-v1",
     )
     assert {"read requests", "index master", "find candidates", "score", "write output"} <= set(
         progress
@@ -317,3 +320,28 @@ def test_header_only_request_file_gives_an_empty_output(
     table = pq.read_table(out)
     assert summary.rows == table.num_rows == 0
     assert table.column_names[:4] == ["request_id", "decision", "person_id", "score"]
+
+
+def test_a_model_file_can_be_named(
+    master: Path, requests: Path, tmp_path: Path, settings: Settings
+) -> None:
+    import json
+
+    from matchgate.matching.comparisons import splink_settings
+
+    model = splink_settings()
+    model["matchgate"] = {"model_version": "custom-7"}
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(model))
+    summary = match_files(master, requests, tmp_path / "out.csv", settings=settings, model=path)
+    assert summary.model_version == "custom-7"
+    assert summary.decisions["match"] == 3
+
+
+@pytest.mark.slow
+def test_retrain_on_the_files_themselves(
+    master: Path, requests: Path, tmp_path: Path, settings: Settings
+) -> None:
+    summary = match_files(master, requests, tmp_path / "out.csv", settings=settings, retrain=True)
+    assert summary.model_version == "retrained"
+    assert summary.rows == 5

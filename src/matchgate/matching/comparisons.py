@@ -393,7 +393,7 @@ ADDRESS = Comparison(
             0.99,
             "address and ZIP code differ",
         ),
-        Level("different", "TRUE", 0.1, 0.008, "address line differs (ZIP code unknown)"),
+        Level("different", "TRUE", 0.1, 0.99, "address line differs (ZIP code unknown)"),
     ),
     "address line and ZIP code",
 )

@@ -106,6 +106,8 @@ def model_from_settings(data: dict[str, Any], comparisons: tuple[Comparison, ...
         for code_level, lvl in zip(spec.levels, levels, strict=True):
             m = lvl.get("m_probability", code_level.m)
             u = lvl.get("u_probability", code_level.u)
+            if isinstance(m, int | float) and m < PROBABILITY_FLOOR:
+                m = code_level.m  # EM (almost) never saw it among matches: the prior stands
             out.append(
                 LevelParameters(
                     m=_probability(m, code_level.m),
@@ -119,8 +121,10 @@ def model_from_settings(data: dict[str, Any], comparisons: tuple[Comparison, ...
 
 
 PROBABILITY_FLOOR = 1e-4
-"""Smallest m or u used: a level EM saw (almost) never is rare, not impossible, and must not
-outweigh every other field by itself."""
+"""Smallest m or u used. A trained m below it means EM (almost) never saw the level among the
+training population's matches (a ZIP-less address, a two-digit SSN error): such a level keeps the
+code's prior m, since rare in training is not impossible elsewhere, and one unseen level must not
+outweigh every other field."""
 
 
 def _probability(value: object, fallback: float) -> float:

@@ -33,6 +33,8 @@ EM_BLOCKS: tuple[tuple[str, ...], ...] = (("ssn",), ("dob",), ("last_c",))
 """Blocking columns of the EM rounds, in order."""
 U_MAX_PAIRS = 10_000_000
 """Random pairs sampled to estimate u."""
+EM_MAX_PAIRS = 5_000_000
+"""Blocked pairs sampled for each EM round (a common surname alone blocks millions)."""
 MODEL_VERSION_PREFIX = "person"
 
 
@@ -67,6 +69,7 @@ def model_metadata(
         "request_rows": requests,
         "em_blocks": [list(b) for b in EM_BLOCKS],
         "u_max_pairs": U_MAX_PAIRS,
+        "em_max_pairs": EM_MAX_PAIRS,
         "training_seconds": round(seconds, 1),
         "comparisons": [c.name for c in COMPARISONS],
         "note": (

@@ -30,7 +30,9 @@ from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.engines.base import EngineError
 from matchgate.engines.duckdb_engine import DuckDBEngine
 from matchgate.intake import Code, inspect_master, master_input_error, read_requests
-from matchgate.matching import index_master, match_requests
+from matchgate.matching import FellegiSunterModel, index_master, load_model, match_requests
+from matchgate.matching.comparisons import COMPARISONS
+from matchgate.matching.model import model_from_settings
 from matchgate.services.jobs import file_digest, tracked_job
 from matchgate.settings import Settings
 
@@ -50,6 +52,7 @@ class MatchSummary:
     seconds: float
     candidates: int = 0
     master_people: int = 0
+    model_version: str = ""
 
 
 def match_files(
@@ -59,8 +62,14 @@ def match_files(
     *,
     settings: Settings,
     progress: Progress = NO_PROGRESS,
+    model: Path | None = None,
+    retrain: bool = False,
 ) -> MatchSummary:
     """Match ``requests`` against ``master`` and write ``output`` (one row per request row).
+
+    The model is the shipped one (``matching/models/person-v1.json``), the file ``model`` names,
+    or, with ``retrain``, one trained by Splink on these two files first (unsupervised; see
+    :mod:`matchgate.services.train_model`), which takes minutes rather than seconds.
 
     The run is recorded as a job in the operational store: the request file's digest, the master
     file's name and size, the decision counts, and how it ended.
@@ -73,7 +82,9 @@ def match_files(
         "requests_sha256": file_digest(requests) if requests.is_file() else None,
     }
     with tracked_job(settings, "match", inputs) as job:
-        summary = _match(master, requests, output, fmt, settings, progress)
+        scorer = _scorer(master, requests, settings, model, retrain)
+        summary = _match(master, requests, output, fmt, settings, progress, scorer)
+        job.outputs["model"] = summary.model_version
         job.outputs["output"] = str(output)
         job.counts.update(summary.decisions, rows=summary.rows, errors=summary.error_rows)
     return summary
@@ -86,6 +97,7 @@ def _match(
     fmt: str,
     settings: Settings,
     progress: Progress,
+    scorer: FellegiSunterModel | None = None,
 ) -> MatchSummary:
     started = time.perf_counter()
     today = _today(settings)
@@ -98,7 +110,7 @@ def _match(
             stats = index_master(engine, source.relation, source.columns, progress)
         except EngineError as exc:
             raise master_input_error(master, exc) from None
-        result = match_requests(engine, stats, batch.table, progress=progress)
+        result = match_requests(engine, stats, batch.table, scorer=scorer, progress=progress)
     progress("write output", 0, result.table.num_rows)
     with atomic_path(output) as tmp:
         _write(result.table, tmp, fmt)
@@ -113,7 +125,21 @@ def _match(
         seconds=time.perf_counter() - started,
         candidates=result.candidates,
         master_people=result.master_people,
+        model_version=result.model_version,
     )
+
+
+def _scorer(
+    master: Path, requests: Path, settings: Settings, model: Path | None, retrain: bool
+) -> FellegiSunterModel | None:
+    if retrain:
+        from matchgate.services.train_model import train_model
+
+        trained = train_model(master, requests, None, settings=settings, version="retrained")
+        return FellegiSunterModel(model_from_settings(trained.settings, COMPARISONS))
+    if model is not None:
+        return FellegiSunterModel(load_model(model))
+    return None
 
 
 def _output_format(output: Path, *, inputs: tuple[Path, ...]) -> str:

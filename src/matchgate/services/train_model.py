@@ -27,6 +27,7 @@ from matchgate.matching.comparisons import COMPARISONS
 from matchgate.matching.model import model_from_settings
 from matchgate.matching.training import (
     EM_BLOCKS,
+    EM_MAX_PAIRS,
     MASTER_TABLE,
     MODEL_VERSION_PREFIX,
     REQUEST_TABLE,
@@ -74,7 +75,9 @@ def train_model(
         linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
         for columns in EM_BLOCKS:
             linker.training.estimate_parameters_using_expectation_maximisation(
-                block_on(*columns), estimate_without_term_frequencies=True
+                block_on(*columns),
+                estimate_without_term_frequencies=True,
+                max_pairs=EM_MAX_PAIRS,
             )
         model: dict[str, Any] = linker.misc.save_model_to_json()
         engine.unregister("req")
