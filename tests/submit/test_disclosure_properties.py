@@ -130,8 +130,10 @@ days = st.integers(min_value=-400, max_value=1500).map(lambda n: BASE + dt.timed
 
 
 @st.composite
-def routine_use(draw: st.DrawFn, index: int, *, base: bool) -> dict[str, Any]:
-    effective = draw(days)
+def routine_use(draw: st.DrawFn, index: int, *, base: bool, near: dt.date = BASE) -> dict[str, Any]:
+    """A routine use; ``near``: most take effect within a year around that day (a term start)."""
+    around = st.integers(-365, 365).map(lambda n: near + dt.timedelta(days=n))
+    effective = draw(st.one_of(around, around, days))
     use: dict[str, Any] = {
         "id": f"RU-{index}",
         "description": "synthetic routine use",
@@ -166,10 +168,11 @@ def _overlaps(use: dict[str, Any], start: dt.date, end: dt.date) -> bool:
 
 @st.composite
 def agreements(draw: st.DrawFn) -> dict[str, Any]:
-    uses = [draw(routine_use(0, base=True))]
-    uses += [draw(routine_use(i, base=False)) for i in range(1, draw(st.integers(0, 3)) + 1)]
     effective = draw(days)
     expires = effective + dt.timedelta(days=draw(st.integers(30, 1000)))
+    uses = [draw(routine_use(0, base=True, near=effective))]
+    more = range(1, draw(st.integers(0, 3)) + 1)
+    uses += [draw(routine_use(i, base=False, near=effective)) for i in more]
     coverable = sorted(
         {
             c

@@ -31,7 +31,7 @@ register_packages(app, run)
 runner = CliRunner()
 
 
-def invoke(target: typer.Typer, *args: str | Path, workspace: Path) -> Result:
+def invoke(target: typer.Typer, *args: str | Path | int, workspace: Path) -> Result:
     env = {"MATCHGATE_WORKSPACE": str(workspace)}
     return runner.invoke(target, [str(a) for a in args], env=env)
 

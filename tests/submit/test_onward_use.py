@@ -26,6 +26,7 @@ from matchgate.services.notices import (
     notice_statuses,
 )
 from matchgate.services.packages import open_package_file
+from matchgate.services.submit import SubmitResult
 from matchgate.storage.submissions import SubmissionStatus
 
 NEW = "benefit-fraud-referral"
@@ -137,7 +138,7 @@ def test_submissions_for_the_new_purpose(make_env: MakeEnv) -> None:
     source = env.tmp / "requests.csv"
     source.write_text(REQUESTS)
 
-    def submit() -> object:
+    def submit() -> SubmitResult:
         return env.submit(source, "reference-onward", purpose=NEW, matcher=matcher)
 
     first = submit()
