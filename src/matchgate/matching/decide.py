@@ -357,10 +357,13 @@ def corroborated(pairs: ScoredPairs) -> Mask:
     if not result.any():
         return result
     names_agree = level("first_name", FIRST_NAME_STRICT) & level("surname", SURNAME_STRICT)
+    # A household look-alike: the same names and either the birthday or the address (a twin, a
+    # parent, a sibling), not merely a namesake elsewhere.
+    household = level("dob", ("exact",)) | level("address", ("line_and_zip", "line", "zip"))
     explains = {
         "ssn": level("ssn", ("exact",)),
-        "first_name": names_agree,
-        "surname": names_agree,
+        "first_name": names_agree & household,
+        "surname": names_agree & household,
         "dob": level("dob", ("exact",)) & names_agree,
     }
     for field, conflicted in conflicts.items():
