@@ -20,6 +20,8 @@ from matchgate.cli.render import evaluation_table
 from matchgate.cli.shell import EXIT_CONFIG, EXIT_INPUT, EXIT_INTERNAL, console, out, set_workspace
 from matchgate.cli.shell import run as _run
 from matchgate.cli.shell import settings as _settings
+from matchgate.cli.submit import match_ssnvs
+from matchgate.cli.submit import register as register_submit_commands
 
 __all__ = ["EXIT_CONFIG", "EXIT_INPUT", "EXIT_INTERNAL", "app"]
 
@@ -31,6 +33,7 @@ app = typer.Typer(
     add_completion=False,
 )
 register_package_commands(app, _run)
+register_submit_commands(app, _run)
 app.add_typer(agreements_app)
 register_audit_commands(app, _run)
 
@@ -86,9 +89,23 @@ def match(
     master: Annotated[Path, typer.Option(help="Master file (CSV or Parquet).")],
     requests: Annotated[Path, typer.Option(help="Request file (CSV, Parquet or JSONL).")],
     output: Annotated[Path, typer.Option(help="Where to write the match output.")],
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="auto: by the output's extension (.csv, .parquet, .jsonl); ssnvs: fixed-width "
+            "return records for a fixed-width (SSNVS/EVS) request file.",
+        ),
+    ] = "auto",
 ) -> None:
     """Match a request file against a master file (one-shot, embedded DuckDB)."""
     from matchgate.services.match import match_files
+
+    if output_format == "ssnvs":
+        _run(lambda: match_ssnvs(master, requests, output))
+        return
+    if output_format != "auto":
+        raise typer.BadParameter("use auto or ssnvs", param_hint="--format")
 
     def work() -> None:
         settings = _settings()
