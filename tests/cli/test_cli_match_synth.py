@@ -106,3 +106,17 @@ def test_synth_refuses_bad_arguments_in_one_line(tmp_path: Path) -> None:
     )
     assert result.exit_code == EXIT_CONFIG
     assert file_in_the_way.read_text() == "x"
+
+
+def test_workspace_option_does_not_leak_into_the_next_command(world: Path, tmp_path: Path) -> None:
+    from matchgate.cli import shell
+
+    result = runner.invoke(
+        app,
+        [
+            "--workspace", str(tmp_path / "ws1"),
+            "eval", "--truth", str(world / "truth.csv"), "--results", str(world / "truth.csv"),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == EXIT_INPUT  # truth is not a result file; the point is what follows
+    assert shell.settings().workspace != tmp_path / "ws1"

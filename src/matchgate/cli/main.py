@@ -32,10 +32,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-register_package_commands(app, _run)
-register_submit_commands(app, _run)
-app.add_typer(agreements_app)
-register_audit_commands(app, _run)
 
 
 @app.callback()
@@ -173,3 +169,10 @@ def demo(
         out.print(f"job records: {settings.sqlite_url}")
 
     _run(work)
+
+
+# The governed exchange, after the everyday commands (help lists commands in this order).
+register_submit_commands(app, _run)
+app.add_typer(agreements_app)
+register_package_commands(app, _run)
+register_audit_commands(app, _run)

@@ -29,18 +29,20 @@ console = Console(stderr=True)
 # Tables are wide; when stdout is a file or pipe, do not squeeze them into 80 columns.
 out = Console() if sys.stdout.isatty() else Console(width=160)
 
-_workspace: list[Path | None] = [None]
-
 T = TypeVar("T")
+
+# The global --workspace option, set by the app's callback and cleared when the command's body
+# (always run through :func:`run`) ends, so nothing carries over to the next command in-process.
+_workspace: list[Path | None] = [None]
 
 
 def set_workspace(workspace: Path | None) -> None:
-    """Remember the global ``--workspace`` option for the command that runs next."""
+    """Remember the global ``--workspace`` option for the command about to run."""
     _workspace[0] = workspace
 
 
 def settings() -> Settings:
-    """Settings from the environment, with the ``--workspace`` option on top."""
+    """Settings from the environment, with the ``--workspace`` option (if given) on top."""
     return Settings.from_env(workspace=_workspace[0])
 
 
@@ -69,3 +71,5 @@ def run(work: Callable[[], T]) -> T:
             "(set MATCHGATE_DEBUG=1 to see the traceback)"
         )
         raise typer.Exit(EXIT_INTERNAL) from None
+    finally:
+        set_workspace(None)
