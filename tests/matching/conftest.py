@@ -22,6 +22,7 @@ MASTER_COLUMNS = (
     "dob",
     "sex",
     "a_number",
+    "address_line",
     "zip",
 )
 REQUEST_COLUMNS = (
@@ -32,6 +33,7 @@ REQUEST_COLUMNS = (
     "ssn",
     "a_number",
     "dob",
+    "address_line",
     "zip",
 )
 

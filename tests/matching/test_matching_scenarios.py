@@ -45,12 +45,16 @@ MING = {
     "first_name": "Ming",
     "last_name": "Zhao",
     "dob": "1990-12-03",
+    "zip": "94110",
 }
 PEOPLE: list[Row] = [JOHN, ROSA, TWIN_ANNA, TWIN_GRACE, MING]
 
 
 def request(rid: str, person: Row, **changes: str) -> Row:
-    row = {k: person.get(k, "") for k in ("first_name", "middle_name", "last_name", "ssn", "dob")}
+    row = {
+        k: person.get(k, "")
+        for k in ("first_name", "middle_name", "last_name", "ssn", "dob", "address_line", "zip")
+    }
     row.update(changes)
     row["request_id"] = rid
     return row

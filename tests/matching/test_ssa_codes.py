@@ -10,6 +10,7 @@ ANA = {
     "first_name": "Ana",
     "last_name": "Silva",
     "dob": "1970-04-12",
+    "address_line": "5 Elm St",
     "zip": "02139",
 }
 BO = {
@@ -51,7 +52,7 @@ def test_codes(run: Run) -> None:
 
 def test_star_with_the_located_ssn(run: Run) -> None:
     """The SSN given is not on file, but the person was found with another one."""
-    out = run([ANA, BO], [req("star", ssn="123-45-6780", address_line="")])
+    out = run([ANA, BO], [req("star", ssn="123-45-6780", address_line="5 Elm Street")])
     assert out["star"]["decision"] == "match"
     assert (out["star"]["ssa_code"], out["star"]["located_ssn"]) == ("*", "321549876")
 

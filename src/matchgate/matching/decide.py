@@ -23,9 +23,11 @@ for someone else, so ``match`` needs all of:
     earlier first name, or swapped with the surname; a nickname goes to review: ROSA and ROSE are
     one name to a dictionary and two people to a family), the surname agrees without a spelling
     difference (exactly, reordered, part of a compound, another romanization, an earlier surname
-    or swapped), the middle names do not conflict, and the ZIP code, when both sides have one,
-    agrees. A close spelling with the same surname and birthday is how a relative or a look-alike
-    appears;
+    or swapped), the middle names do not conflict, the ZIP code, when both sides have one,
+    agrees, and something besides names and birthday confirms them: the address (line or ZIP)
+    or the middle name. Two people with one name and one birthday are rare but, in a file of
+    tens of thousands against millions, not absent. A close spelling with the same surname and
+    birthday is how a relative or a look-alike appears;
   - *a name alone* (no SSN, A-number or date of birth): only exact names at the same address
     line and ZIP, clearly ahead of anyone else.
 
@@ -40,18 +42,20 @@ disagreement, a close spelling of the first name with everything else agreeing. 
 * the request's SSN conflicts with the best candidate's and nothing else identifies them;
 * a name-only request short of the rule above.
 
-Conflicting fields are forgiven when independent identifiers corroborate strongly
-(:func:`corroborated`): an anchor (the SSN or A-number equal or one keystroke off, or the names
-agreeing with the address line or the date of birth), at least :data:`CORROBORATION_NEEDED` points,
-2 for each independent identifier that agrees exactly (SSN, A-number, date of birth, address line)
-and 1 for each name that agrees; and no other candidate of the request agrees on a conflicting
-field. Records keyed with clerical errors (FEBRL's corruptions: a first name replaced, a birth date
-mistyped, an SSN with several wrong digits) look like this. A borrowed SSN (the SSN and at most the
-surname agree), a look-alike (surname and birthday, no anchor) or a relative (surname and address,
-another first name) never gathers them, and a twin, a parent or the SSN's owner in the master who
-agrees on the conflicting field takes the corroboration away. What remains possible is the known
-limit written in ``docs/matching.md``: a relative *absent* from the master who uses a present
-person's SSN and shares a first name or birthday with them.
+One conflicting field (of SSN, first name, surname and date of birth) is forgiven when independent
+identifiers corroborate strongly (:func:`corroborated`): an anchor (the SSN or A-number equal or
+one keystroke off, or the names agreeing with the address line), at least
+:data:`CORROBORATION_NEEDED` points, 2 for each independent identifier that agrees exactly (SSN,
+A-number, date of birth, address line) and 1 for each name that agrees (two conflicting fields need
+:data:`STRONG_CORROBORATION` points); no ZIP conflict on top; and no other candidate of the request
+that agrees on the conflicting field. Records keyed with clerical errors (FEBRL's corruptions: a
+first name replaced, a birth date mistyped, an SSN with several wrong digits) look like this. A
+borrowed SSN (the SSN and at most the surname and address agree, first name and birthday both
+differ), a look-alike (surname and birthday, no anchor) or a relative (surname and address, another
+first name and birthday) never gathers it, and a twin, a parent or the SSN's owner in the master
+who agrees on the conflicting field takes the corroboration away. What remains possible is the
+known limit written in ``docs/matching.md``: a person *absent* from the master who uses a present
+person's SSN and shares the names, or the first name, birthday and address, with them.
 
 Finally, one master person is matched at most once per file: when several rows would match the
 same person, the strongest keeps ``match`` (the first in file order on a tie) and the others
@@ -129,6 +133,9 @@ NOTE_FIRST_NAME = "first name does not agree closely enough"
 NOTE_SURNAME = "surname does not agree closely enough"
 NOTE_UNCONFIRMED = "no SSN or A-number agrees and the date of birth does not agree exactly"
 NOTE_ADDRESS_CONFLICT = "no SSN or A-number agrees and the address differs"
+NOTE_NAMES_AND_DOB_ONLY = (
+    "only the names and date of birth agree: neither address nor middle name confirms them"
+)
 NOTE_MIDDLE_CONFLICT = "no SSN or A-number agrees and the middle name differs"
 NOTE_ONE_EDIT_DOB = "the SSN is one keystroke off and the date of birth does not agree"
 NOTE_NAME_ONLY = "only a name was given and it is not unique and certain at this address"
@@ -262,6 +269,13 @@ def match_checks(pairs: ScoredPairs) -> list[tuple[str, Mask]]:
         ),
         (NOTE_SURNAME, np.where(identified, surname_loose, level("surname", SURNAME_STRICT))),
         (NOTE_UNCONFIRMED, identified | dob_exact | name_only),
+        (
+            NOTE_NAMES_AND_DOB_ONLY,
+            identified
+            | name_only
+            | level("address", ("line_and_zip", "line", "line_close", "zip"))
+            | level("middle_name", ("exact", "initial")),
+        ),
         (NOTE_MIDDLE_CONFLICT, identified | ~level("middle_name", ("different",))),
         (NOTE_ADDRESS_CONFLICT, identified | ~level("address", ("zip_differs", "different"))),
         (NOTE_NAME_ONLY, ~name_only | name_only_strong),
@@ -273,6 +287,11 @@ def match_checks(pairs: ScoredPairs) -> list[tuple[str, Mask]]:
 CORROBORATION_NEEDED = 4
 """Corroboration points (see :func:`corroboration`) that let a pair with conflicting fields
 match."""
+
+
+STRONG_CORROBORATION = 6
+"""Points that let a pair with two conflicting fields match (three exact identifiers, such as
+SSN, date of birth and address line, while both names were replaced)."""
 
 
 def corroboration(pairs: ScoredPairs) -> npt.NDArray[np.int64]:
@@ -311,43 +330,36 @@ def _conflicts(pairs: ScoredPairs) -> dict[str, Mask]:
 def corroborated(pairs: ScoredPairs) -> Mask:
     """Pairs whose agreeing fields outweigh their conflicting ones (see the module docstring).
 
-    Needed: an *anchor* (SSN or A-number equal or one keystroke off; or both names agreeing,
-    exactly, closely, as a nickname or swapped, with the address line agreeing, the date of
-    birth not conflicting and one of them exactly equal; or the first name equal, the surname
-    equal or close (or the two swapped) and the date of birth equal),
+    Needed: at most one conflicting field of SSN, first name, surname and date of birth (two
+    with :data:`STRONG_CORROBORATION` points); an *anchor* (SSN or A-number equal or one
+    keystroke off; or both names agreeing, exactly, closely, as a nickname or swapped, with the
+    address line agreeing, the date of birth not conflicting and one of them exactly equal),
     :data:`CORROBORATION_NEEDED` points, and no other candidate of the same request that agrees
-    on a field this pair conflicts on (a twin, a
-    parent or the owner of the SSN given is the person that field describes). A pair with a
-    conflicting field must not also have a conflicting address, and one whose SSN conflicts
-    needs an address that agrees."""
+    on a field this pair conflicts on (a twin, a parent or the owner of the SSN given is the
+    person that field describes). A pair with a conflicting field must not also have a
+    conflicting address, and one whose SSN conflicts needs an address that agrees."""
     level = pairs.has_level
     dob_ok = pairs.missing("dob") | level("dob", DOB_EXPLAINED)
     names = level("first_name", ("exact", "nickname", "close")) & level(
         "surname", ("exact", "close")
     )
     names_or_swapped = names | level("surname", ("swapped",))
-    anchor = (
-        _identified(pairs)
-        | (
-            names_or_swapped
-            & level("address", ("line_and_zip", "line", "line_close"))
-            & dob_ok
-            & (level("dob", ("exact",)) | level("address", ("line_and_zip", "line")))
-        )
-        | (
-            (
-                (level("first_name", ("exact",)) & level("surname", ("exact", "close")))
-                | level("surname", ("swapped",))
-            )
-            & level("dob", ("exact",))
-        )
+    anchor = _identified(pairs) | (
+        names_or_swapped
+        & level("address", ("line_and_zip", "line", "line_close"))
+        & dob_ok
+        & (level("dob", ("exact",)) | level("address", ("line_and_zip", "line")))
     )
     conflicts = _conflicts(pairs)
     any_conflict = np.logical_or.reduce(list(conflicts.values()))
     address_agrees = level("address", ("line_and_zip", "line", "line_close", "line_part", "zip"))
+    conflict_count = np.sum(np.stack(list(conflicts.values())), axis=0)
     result: Mask = (
         anchor
-        & (corroboration(pairs) >= CORROBORATION_NEEDED)
+        & (
+            ((corroboration(pairs) >= CORROBORATION_NEEDED) & (conflict_count <= 1))
+            | ((corroboration(pairs) >= STRONG_CORROBORATION) & (conflict_count <= 2))
+        )
         # With a conflicting field the address may not conflict as well, and a conflicting
         # SSN needs the address to agree (a namesake with a birthday in common has an SSN of
         # their own and lives elsewhere).
