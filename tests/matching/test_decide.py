@@ -172,3 +172,14 @@ def test_one_match_per_person_strongest_wins_first_on_tie() -> None:
     out = decide(3, pairs([(0, 10, 20.0, {}), (1, 10, 25.0, {}), (2, 10, 25.0, {})]))
     assert out.decision == [Decision.POSSIBLE, Decision.MATCH, Decision.POSSIBLE]
     assert "another request in this file" in out.reasons[0]
+
+
+def test_names_and_birthday_alone_can_be_sent_to_review_by_policy() -> None:
+    bare = {"ssn": None, "address": None, "middle_name": None}
+    assert decide(1, pairs([(0, 10, 25.0, bare)])).decision == [Decision.MATCH]
+    strict = Policy(confirm_names_and_birthday=True)
+    out = decide(1, pairs([(0, 10, 25.0, bare)]), strict)
+    assert out.decision == [Decision.POSSIBLE]
+    assert "neither address nor middle name" in out.reasons[0]
+    confirmed = decide(1, pairs([(0, 10, 25.0, {**bare, "address": "zip"})]), strict)
+    assert confirmed.decision == [Decision.MATCH]
