@@ -295,9 +295,9 @@ CORROBORATION_NEEDED = 4
 match."""
 
 
-STRONG_CORROBORATION = 6
-"""Points that let a pair with two conflicting fields match (three exact identifiers, such as
-SSN, date of birth and address line, while both names were replaced)."""
+STRONG_CORROBORATION = 5
+"""Points that let a pair with two conflicting fields match; it also needs the SSN and the date
+of birth to agree exactly (both names replaced, the address confirming at least in part)."""
 
 
 def corroboration(pairs: ScoredPairs) -> npt.NDArray[np.int64]:
@@ -352,9 +352,14 @@ def corroborated(pairs: ScoredPairs) -> Mask:
     names_or_swapped = names | level("surname", ("swapped",))
     anchor = _identified(pairs) | (
         names_or_swapped
-        & level("address", ("line_and_zip", "line", "line_close"))
         & dob_ok
-        & (level("dob", ("exact",)) | level("address", ("line_and_zip", "line")))
+        & (
+            (
+                level("address", ("line_and_zip", "line", "line_close"))
+                & (level("dob", ("exact",)) | level("address", ("line_and_zip", "line")))
+            )
+            | (level("address", ("line_part",)) & level("dob", ("exact",)))
+        )
     )
     conflicts = _conflicts(pairs)
     any_conflict = np.logical_or.reduce(list(conflicts.values()))
@@ -364,7 +369,12 @@ def corroborated(pairs: ScoredPairs) -> Mask:
         anchor
         & (
             ((corroboration(pairs) >= CORROBORATION_NEEDED) & (conflict_count <= 1))
-            | ((corroboration(pairs) >= STRONG_CORROBORATION) & (conflict_count <= 2))
+            | (
+                (corroboration(pairs) >= STRONG_CORROBORATION)
+                & (conflict_count <= 2)
+                & level("ssn", ("exact",))
+                & level("dob", ("exact",))
+            )
         )
         # With a conflicting field the address may not conflict as well, and a conflicting
         # SSN needs the address to agree (a namesake with a birthday in common has an SSN of
