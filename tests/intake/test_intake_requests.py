@@ -235,3 +235,19 @@ def test_code_vocabulary_is_complete() -> None:
         assert code.value.startswith("W_" if code in ROW_WARNINGS else "E_")
         assert MEANINGS[code]
         assert "\n" not in MEANINGS[code]
+
+
+def test_comparison_columns_are_filled(tmp_path: Path) -> None:
+    text = (
+        "request_id,first_name,last_name,address_line,zip\n"
+        "1,Bill,García López,12 North Oak Street,20500-1234\n"
+    )
+    batch = read_requests(write(tmp_path / "r.csv", text), today=TODAY)
+    row = batch.table.to_pylist()[0]
+    assert (row["first_c"], row["last_c"]) == ("BILL", "GARCIALOPEZ")
+    assert row["last_tokens"] == ["GARCIA", "LOPEZ"]
+    assert "N:WILLIAM" in row["first_vk"]
+    assert row["first_dk"] == [k for k in row["first_vk"] if not k.startswith("S:")]
+    assert any(k.startswith("S:") for k in row["last_vk"])
+    assert row["addr"] == "12 N OAK ST"
+    assert row["zip"] == "20500"

@@ -154,3 +154,23 @@ def test_identifiers_agree(engine: DuckDBEngine) -> None:
         assert table["a"][i].as_py() == parse_a_number(raw).value, raw
         assert (table["z"][i].as_py() or "") == standardize_zip(raw), raw
         assert table["d"][i].as_py() == parse_dob(raw, today=far_future).value, raw
+
+
+def test_addresses_agree(engine: DuckDBEngine) -> None:
+    from matchgate.standardize.identifiers import standardize_address
+    from matchgate.standardize.names import fold
+
+    values = [
+        "123 North Main Street, Apt. 4",
+        "4 Saint-Élise  avenue",
+        "PO Box 77",
+        "  ",
+        "1600 Pennsylvania Avenue NW",
+        "12½ Straße Court",
+        "7 jerrabomberra avenue",
+        "Ünit 3, 5 First Road",
+    ]
+    engine.register("addr_in", pa.table({"i": range(len(values)), "s": values}))
+    table = engine.query("SELECT mg_address(s) AS a FROM addr_in ORDER BY i")
+    for i, raw in enumerate(values):
+        assert (table["a"][i].as_py() or "") == standardize_address(fold(raw)), raw
