@@ -120,3 +120,26 @@ def test_workspace_option_does_not_leak_into_the_next_command(world: Path, tmp_p
     )  # fmt: skip
     assert result.exit_code == EXIT_INPUT  # truth is not a result file; the point is what follows
     assert shell.settings().workspace != tmp_path / "ws1"
+
+
+@pytest.mark.parametrize("content", [None, "not json", '{"comparisons": 3}'])
+def test_unusable_model_file_is_a_one_line_input_error(
+    world: Path, tmp_path: Path, content: str | None
+) -> None:
+    model = tmp_path / "model.json"
+    if content is not None:
+        model.write_text(content)
+    result = runner.invoke(
+        app,
+        [
+            "--workspace", str(tmp_path / "ws"),
+            "match",
+            "--master", str(world / "master.parquet"),
+            "--requests", str(world / "requests.csv"),
+            "--output", str(tmp_path / "out.csv"),
+            "--model", str(model),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == EXIT_INPUT, result.output
+    assert "model.json" in result.stderr
+    assert not (tmp_path / "out.csv").exists()

@@ -93,6 +93,13 @@ def match(
             "return records for a fixed-width (SSNVS/EVS) request file.",
         ),
     ] = "auto",
+    model: Annotated[
+        Path | None,
+        typer.Option(help="Model file to score with (default: the shipped, versioned model)."),
+    ] = None,
+    retrain: Annotated[
+        bool, typer.Option(help="Train the model on this master by EM before matching (slow).")
+    ] = False,
 ) -> None:
     """Match a request file against a master file (one-shot, embedded DuckDB)."""
     from matchgate.services.match import match_files
@@ -106,11 +113,19 @@ def match(
     def work() -> None:
         settings = _settings()
         with RichProgress(console).shown() as progress:
-            summary = match_files(master, requests, output, settings=settings, progress=progress)
+            summary = match_files(
+                master,
+                requests,
+                output,
+                settings=settings,
+                progress=progress,
+                model=model,
+                retrain=retrain,
+            )
         counts = ", ".join(f"{k} {v:,}" for k, v in summary.decisions.items())
         console.print(
-            f"matched {summary.rows:,} requests in {summary.seconds:.1f} s ({counts}); "
-            f"wrote {summary.output}"
+            f"matched {summary.rows:,} requests in {summary.seconds:.1f} s ({counts}) "
+            f"with model {summary.model_version}; wrote {summary.output}"
         )
 
     _run(work)

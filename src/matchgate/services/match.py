@@ -138,7 +138,16 @@ def _scorer(
         trained = train_model(master, requests, None, settings=settings, version="retrained")
         return FellegiSunterModel(model_from_settings(trained.settings, COMPARISONS))
     if model is not None:
-        return FellegiSunterModel(load_model(model))
+        try:
+            return FellegiSunterModel(load_model(model))
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+            # ValueError covers malformed JSON; the message never quotes the file's content.
+            raise InputError(
+                "cannot read the model file: it must be a Splink model JSON file "
+                "written by `python -m matchgate.services.train_model`",
+                path=str(model),
+                code="E_MODEL_FILE",
+            ) from None
     return None
 
 
