@@ -12,29 +12,10 @@ from collections.abc import Iterable, Mapping
 
 import pyarrow as pa
 
+from matchgate.domain.contract import MASTER_COLUMNS
 from matchgate.engines.base import Engine
 
-MASTER_FIELDS = (
-    "person_id",
-    "ssn",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "other_names",
-    "dob",
-    "sex",
-    "birth_city",
-    "birth_state",
-    "birth_country",
-    "citizenship",
-    "citizenship_as_of",
-    "a_number",
-    "death_date",
-    "address_line",
-    "city",
-    "state",
-    "zip",
-)
+MASTER_FIELDS = MASTER_COLUMNS
 """The master columns read back, in this order; a column the file lacks reads as empty."""
 
 _INTEGER_TYPES = {"BIGINT", "INTEGER", "UBIGINT", "UINTEGER", "HUGEINT", "SMALLINT"}

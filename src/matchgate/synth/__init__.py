@@ -19,8 +19,8 @@ Modules, in the order data flows:
 - ``writer``, ``pipeline``: atomic Parquet/CSV output; the whole run.
 """
 
+from matchgate.domain.contract import MASTER_COLUMNS
 from matchgate.synth.pipeline import GeneratedFiles, generate
-from matchgate.synth.population import MASTER_COLUMNS
 from matchgate.synth.tables import ORIGIN_MIX, ORIGINS, RefTables, load_tables
 
 __all__ = [

@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from matchgate.domain.contract import MASTER_COLUMNS
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.synth.chunk import DETAIL_COLUMNS, Chunk, detail_columns
 from matchgate.synth.details import detail_tables
-from matchgate.synth.population import MASTER_COLUMNS, generate_people, master_view
+from matchgate.synth.population import generate_people, master_view
 from matchgate.synth.requests import (
     REQUEST_COLUMNS,
     TRUTH_COLUMNS,

@@ -19,34 +19,13 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from matchgate.domain.contract import MASTER_COLUMNS
 from matchgate.synth import life, names, places
 from matchgate.synth.dates import NO_DATE, TODAY, add_years, date_strings, day, years_between
 from matchgate.synth.ids import a_number_values, person_ids, ssn_strings
 from matchgate.synth.sampling import IntArray, chance, cumulative, weighted
 from matchgate.synth.tables import ORIGIN_MIX, ORIGINS, RefTables
 from matchgate.synth.text import join, upper_where, where
-
-MASTER_COLUMNS: tuple[str, ...] = (
-    "person_id",
-    "ssn",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "other_names",
-    "dob",
-    "sex",
-    "birth_city",
-    "birth_state",
-    "birth_country",
-    "citizenship",
-    "citizenship_as_of",
-    "a_number",
-    "death_date",
-    "address_line",
-    "city",
-    "state",
-    "zip",
-)
 
 NONE, TWIN, PARENT_CHILD, SPOUSE, SIBLING = range(5)
 RELATION_SHARE = {TWIN: 0.016, PARENT_CHILD: 0.024, SPOUSE: 0.03, SIBLING: 0.015}
