@@ -32,3 +32,9 @@ def test_environment_overrides_defaults_and_options_override_environment() -> No
 def test_unparsable_setting_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError, match="MATCHGATE_DUCKDB_THREADS"):
         Settings.from_env({"MATCHGATE_DUCKDB_THREADS": "many"})
+
+
+def test_unknown_time_zone_is_a_configuration_error_and_known_gives_a_date() -> None:
+    with pytest.raises(ConfigurationError, match="unknown time zone"):
+        Settings(timezone="Mars/Olympus_Mons").today()
+    assert Settings(timezone="Pacific/Kiritimati").today() >= Settings(timezone="UTC").today()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from matchgate.domain.errors import ConfigurationError
 
@@ -49,6 +51,18 @@ class Settings:
     audit_checkpoint_every: int = field(
         default=0, metadata={"doc": "sign a checkpoint every N entries; 0 means 256"}
     )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The agency's time zone; an unknown name is a ConfigurationError."""
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigurationError(f"unknown time zone {self.timezone!r}") from None
+
+    def today(self) -> dt.date:
+        """Today's calendar date in the agency's time zone."""
+        return dt.datetime.now(self.zone).date()
 
     @property
     def sqlite_url(self) -> str:

@@ -21,7 +21,7 @@ from matchgate.cli.packages import register as register_packages
 from matchgate.cli.shell import run
 from matchgate.cli.submit import register as register_submit
 from matchgate.disclosure import package_layout
-from matchgate.services.agreements import add_agreement, agency_today
+from matchgate.services.agreements import add_agreement
 from matchgate.services.audit import audit_config, init_audit
 from matchgate.settings import Settings
 
@@ -40,7 +40,7 @@ def reference_for_today(folder: Path, settings: Settings) -> Path:
     """The reference arrangement as shipped, unless today is past its term: then the same text
     with ``expires`` moved a year ahead (the test is about the path, not the calendar)."""
     document = yaml.safe_load(REFERENCE.read_text())
-    today = agency_today(settings)
+    today = settings.today()
     expires = dt.date.fromisoformat(str(document["expires"]))
     if today < expires:
         return REFERENCE

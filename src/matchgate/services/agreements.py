@@ -10,9 +10,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError
+from matchgate.domain.errors import InputError, MatchgateError
 from matchgate.governance import (
     Agreement,
     AgreementCode,
@@ -98,15 +97,6 @@ class _Span:
 
 def _spans(rows: Sequence[store.AgreementVersion]) -> list[_Span]:
     return [_Span(row.version, row.effective, row.expires) for row in rows]
-
-
-def agency_today(settings: Settings) -> dt.date:
-    """Today's calendar date in the agency's time zone."""
-    try:
-        zone = ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigurationError(f"unknown time zone {settings.timezone!r}") from None
-    return dt.datetime.now(zone).date()
 
 
 def _store_url(settings: Settings) -> str:
@@ -202,7 +192,7 @@ def _check_succession(
 
 def list_agreements(settings: Settings, *, on: dt.date | None = None) -> list[AgreementListing]:
     """Every stored agreement's latest version, and the version governing ``on`` (default today)."""
-    day = agency_today(settings) if on is None else on
+    day = settings.today() if on is None else on
     listings: list[AgreementListing] = []
     with session(_store_url(settings)) as s:
         for row in store.latest_versions(s):
@@ -258,7 +248,7 @@ def describe_agreement(
 ) -> StoredAgreement:
     """A stored version (the latest by default) with its provenance and what it allows ``on``
     (default: today in the agency's time zone)."""
-    day = agency_today(settings) if on is None else on
+    day = settings.today() if on is None else on
     row = _stored_row(settings, agreement_id, version)
     agreement = row.parse(agreement_id)
     disclosable = disclosable_categories(agreement, day)

@@ -8,7 +8,6 @@ into Python. The output is written all-or-nothing, in the format its extension n
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import shutil
 import time
@@ -17,7 +16,6 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -25,7 +23,7 @@ import pyarrow.parquet as pq
 
 from matchgate.atomic import atomic_path
 from matchgate.domain.decision import Decision
-from matchgate.domain.errors import ConfigurationError, InputError
+from matchgate.domain.errors import InputError
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.engines.base import EngineError
 from matchgate.engines.duckdb_engine import DuckDBEngine
@@ -100,7 +98,7 @@ def _match(
     scorer: FellegiSunterModel | None = None,
 ) -> MatchSummary:
     started = time.perf_counter()
-    today = _today(settings)
+    today = settings.today()
     progress("read requests", 0, None)
     batch = read_requests(requests, today=today)
     progress("read requests", batch.rows, batch.rows)
@@ -165,14 +163,6 @@ def _output_format(output: Path, *, inputs: tuple[Path, ...]) -> str:
             "the output would overwrite an input file", path=str(output), code=Code.OUTPUT_IS_INPUT
         )
     return fmt
-
-
-def _today(settings: Settings) -> dt.date:
-    try:
-        zone = ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigurationError(f"unknown time zone {settings.timezone!r}") from None
-    return dt.datetime.now(zone).date()
 
 
 @contextlib.contextmanager

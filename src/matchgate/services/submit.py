@@ -27,7 +27,6 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 import pyarrow.parquet as pq
 
@@ -55,7 +54,7 @@ from matchgate.intake.submission import (
     refuse_fields,
 )
 from matchgate.intake.submission_codes import SubmissionCode
-from matchgate.services.agreements import agency_today, get_agreement, governing_agreement
+from matchgate.services.agreements import get_agreement, governing_agreement
 from matchgate.services.disclose import (
     DisclosureJob,
     Keys,
@@ -209,8 +208,8 @@ def _report(submission: Submission) -> dict[str, Any]:
 def _master_snapshot(master: Path, settings: Settings) -> tuple[str, str]:
     """An id naming the master file's content, and the calendar day it was last written."""
     digest = file_digest(master)
-    today = agency_today(settings)  # raises ConfigurationError for an unknown time zone
-    written = dt.datetime.fromtimestamp(master.stat().st_mtime, ZoneInfo(settings.timezone))
+    today = settings.today()  # raises ConfigurationError for an unknown time zone
+    written = dt.datetime.fromtimestamp(master.stat().st_mtime, settings.zone)
     return f"sha256:{digest[:16]}", min(written.date(), today).isoformat()
 
 
@@ -234,7 +233,7 @@ class _Run:
         self.audit = audit
         self.job_id = uuid.uuid4().hex
         self.folder = settings.workspace / "submissions" / self.job_id
-        self.day = options.on or agency_today(settings)
+        self.day = options.on or settings.today()
         self.agreement: Agreement | None = None
         self.recipient: str | None = None
         self.stored: Path | None = None

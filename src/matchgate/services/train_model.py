@@ -36,7 +36,7 @@ from matchgate.matching.training import (
     model_metadata,
     training_table_statements,
 )
-from matchgate.services.match import _engine, _today
+from matchgate.services.match import _engine
 from matchgate.settings import Settings
 
 
@@ -61,7 +61,7 @@ def train_model(
     from splink import Linker, block_on
 
     started = time.perf_counter()
-    batch = read_requests(requests, today=_today(settings))
+    batch = read_requests(requests, today=settings.today())
     with _engine(settings) as engine:
         source = inspect_master(engine, master)
         stats = index_master(engine, source.relation, source.columns, lambda *_: None)
