@@ -47,10 +47,18 @@ class DuckDBEngine:
         memory_limit: str = "4GB",
         threads: int = 0,
         temp_directory: Path | None = None,
+        read_only: bool = False,
     ) -> None:
-        if path is not None:
+        """``read_only`` opens an existing database file that other processes may read at the
+        same time (temporary tables, macros and registered tables still work)."""
+        if path is not None and not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(str(path) if path is not None else ":memory:")
+        try:
+            self._con = duckdb.connect(
+                str(path) if path is not None else ":memory:", read_only=read_only
+            )
+        except duckdb.Error as exc:
+            _raise_sanitized(exc)
         self.execute("SET memory_limit = ?", [memory_limit])
         if threads > 0:
             self.execute(f"SET threads = {int(threads)}")

@@ -108,13 +108,13 @@ BLOCKS: tuple[Block, ...] = (
     Block(
         "ssn",
         1,
-        f"SELECT r.row AS rid, m.rowid AS pid FROM req r JOIN m ON m.ssn = r.ssn WHERE r.{_USABLE}",
+        f"SELECT r.row AS rid, m.pid FROM req r JOIN m ON m.ssn = r.ssn WHERE r.{_USABLE}",
     ),
-    Block("ssn_one_edit", 2, "SELECT v.rid, m.rowid AS pid FROM ssn_var v JOIN m ON m.ssn = v.ssn"),
+    Block("ssn_one_edit", 2, "SELECT v.rid, m.pid FROM ssn_var v JOIN m ON m.ssn = v.ssn"),
     Block(
         "a_number",
         4,
-        "SELECT r.row AS rid, m.rowid AS pid FROM req r JOIN m ON m.a_number = r.a_number "
+        "SELECT r.row AS rid, m.pid FROM req r JOIN m ON m.a_number = r.a_number "
         f"WHERE r.{_USABLE}",
     ),
     Block(

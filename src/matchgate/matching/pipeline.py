@@ -14,7 +14,14 @@ from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.engines.base import Engine
 from matchgate.matching.candidates import find_candidates
 from matchgate.matching.decide import NO_PERSON, Decisions, Policy, decide
-from matchgate.matching.master_index import MasterStats, build_master
+from matchgate.matching.master_index import (
+    TERM_FREQUENCY_PREFIX,
+    AppliedChanges,
+    MasterStats,
+    apply_changes,
+    build_master,
+    build_term_frequencies,
+)
 from matchgate.matching.model import FellegiSunterModel, PairScorer, ScoredPairs
 from matchgate.matching.ssa import ssa_codes
 
@@ -62,6 +69,55 @@ def index_master(
     return stats
 
 
+def store_master(
+    engine: Engine,
+    relation: str,
+    columns: Mapping[str, tuple[str, str]],
+    progress: Progress,
+    scorer: FellegiSunterModel | None = None,
+) -> MasterStats:
+    """Build the standardized master, its blocking keys and the term-frequency tables the
+    model reads, to be kept (a loaded master store)."""
+    index_master(engine, relation, columns, progress)
+    return _with_term_frequencies(engine, scorer, progress)
+
+
+def update_stored_master(
+    engine: Engine,
+    relation: str,
+    columns: Mapping[str, tuple[str, str]],
+    progress: Progress,
+    scorer: FellegiSunterModel | None = None,
+) -> tuple[MasterStats, AppliedChanges]:
+    """Apply a change file to a stored master and refresh its term frequencies."""
+    progress("apply changes", 0, None)
+    applied = apply_changes(engine, relation, columns)
+    progress("apply changes", applied.added + applied.replaced, applied.added + applied.replaced)
+    return _with_term_frequencies(engine, scorer, progress), applied
+
+
+def _with_term_frequencies(
+    engine: Engine, scorer: FellegiSunterModel | None, progress: Progress
+) -> MasterStats:
+    columns = tuple((scorer or FellegiSunterModel()).tf_columns())
+    progress("term frequencies", 0, len(columns))
+    build_term_frequencies(engine, columns)
+    progress("term frequencies", len(columns), len(columns))
+    return stored_master_stats(engine)
+
+
+def stored_master_stats(engine: Engine) -> MasterStats:
+    """The figures of a stored master (its size and the term-frequency tables it keeps)."""
+    people = engine.query("SELECT count(*) AS n FROM m")["n"][0].as_py()
+    tables = engine.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND starts_with(table_name, $1)",
+        [TERM_FREQUENCY_PREFIX],
+    )["table_name"].to_pylist()
+    stored = tuple(sorted(name[len(TERM_FREQUENCY_PREFIX) :] for name in tables))
+    return MasterStats(people=int(people), term_frequencies=stored)
+
+
 def match_requests(
     engine: Engine,
     master: MasterStats,
@@ -95,7 +151,7 @@ def _people(engine: Engine, pids: np.ndarray) -> tuple[dict[int, str], dict[int,
     try:
         found = engine.query(
             "SELECT w.pid, m.person_id, coalesce(m.ssn, -1) AS ssn "
-            "FROM wanted_pids w JOIN m ON m.rowid = w.pid"
+            "FROM wanted_pids w JOIN m ON m.pid = w.pid"
         )
     finally:
         engine.unregister("wanted_pids")
