@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -83,6 +83,18 @@ class DuckDBEngine:
         except duckdb.Error as exc:
             _raise_sanitized(exc)
         return table
+
+    def stream(
+        self, sql: str, params: Sequence[Any] | None = None, batch_rows: int = 1 << 20
+    ) -> Iterator[pa.RecordBatch]:
+        try:
+            relation = self._con.sql(sql, params=list(params) if params is not None else None)
+            if relation is None:
+                return
+            reader = relation.to_arrow_reader(batch_rows)
+            yield from reader
+        except duckdb.Error as exc:
+            _raise_sanitized(exc)
 
     def register(self, name: str, table: pa.Table) -> None:
         self._con.register(name, table)

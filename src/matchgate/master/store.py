@@ -7,6 +7,7 @@
       snapshots/<id>/        one per load or update; never changed once published
         manifest.json        id, parent, when, source file (name, bytes, SHA-256), people, changes
         master.duckdb        standardized master, blocking keys and term frequencies
+        indexes/             sorted key indexes a probe searches (matching.key_index)
       building/<id>/         a load or update in progress: never read by a match, removed on failure
 
 A load or update builds a whole new snapshot in ``building/`` and publishes it by two renames
@@ -32,6 +33,7 @@ from matchgate.atomic import atomic_path
 from matchgate.domain.errors import ConfigurationError
 
 DATABASE = "master.duckdb"
+INDEXES = "indexes"
 MANIFEST = "manifest.json"
 _ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
 
@@ -53,6 +55,10 @@ class Snapshot:
         return self.path / DATABASE
 
     @property
+    def indexes(self) -> Path:
+        return self.path / INDEXES
+
+    @property
     def people(self) -> int:
         return int(self.manifest.get("people", 0))
 
@@ -67,6 +73,10 @@ class Building:
     @property
     def database(self) -> Path:
         return self.path / DATABASE
+
+    @property
+    def indexes(self) -> Path:
+        return self.path / INDEXES
 
 
 def root(workspace: Path) -> Path:

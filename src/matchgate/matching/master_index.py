@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -46,6 +47,8 @@ class MasterStats:
     """
 
     people: int
+    indexes: Path
+    """Folder of the sorted key indexes (:mod:`matchgate.matching.key_index`)."""
     term_frequencies: tuple[str, ...] = ()
 
 
@@ -90,8 +93,9 @@ def build_master(
     columns: Mapping[str, tuple[str, str]],
     *,
     first_pid: int = 0,
-) -> MasterStats:
-    """Create ``m`` and the blocking-key tables from the master file read by ``relation``.
+) -> int:
+    """Create ``m`` and the blocking-key tables from the master file read by ``relation``;
+    return the number of people.
 
     Internal pids are numbered from ``first_pid`` in file order (an update numbers its new rows
     after the store's last pid, so a pid is never reused).
@@ -206,7 +210,7 @@ def build_master(
     engine.execute("DROP TABLE m_names")
     engine.unregister(VARIANT_TABLE)
     people = engine.query("SELECT count(*) AS n FROM m")["n"][0].as_py()
-    return MasterStats(people=int(people))
+    return int(people)
 
 
 def build_term_frequencies(engine: Engine, columns: tuple[str, ...]) -> None:

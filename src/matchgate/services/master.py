@@ -62,7 +62,9 @@ def load_master(
         with _engine(settings, building.database, building.path / "spill") as engine:
             source = inspect_master(engine, path)
             try:
-                stats = store_master(engine, source.relation, source.columns, progress)
+                stats = store_master(
+                    engine, source.relation, source.columns, building.indexes, progress
+                )
             except EngineError as exc:
                 raise master_input_error(path, exc) from None
             engine.execute("CHECKPOINT")
@@ -92,7 +94,7 @@ def update_master(
                 source = inspect_master(engine, path)
                 try:
                     stats, applied = update_stored_master(
-                        engine, source.relation, source.columns, progress
+                        engine, source.relation, source.columns, building.indexes, progress
                     )
                 except EngineError as exc:
                     raise master_input_error(path, exc) from None
@@ -148,7 +150,7 @@ def open_snapshot(
         read_only=True,
     )
     try:
-        yield engine, stored_master_stats(engine)
+        yield engine, stored_master_stats(engine, snapshot.indexes)
     finally:
         engine.close()
         shutil.rmtree(run_dir, ignore_errors=True)

@@ -141,10 +141,12 @@ def _match_one_shot(
     progress: Progress,
     scorer: FellegiSunterModel | None,
 ) -> tuple[MatchResult, str]:
-    with _engine(settings) as engine:
+    with run_engine(settings) as (engine, run_dir):
         source = inspect_master(engine, master)
         try:
-            stats = index_master(engine, source.relation, source.columns, progress)
+            stats = index_master(
+                engine, source.relation, source.columns, run_dir / "indexes", progress
+            )
         except EngineError as exc:
             raise master_input_error(master, exc) from None
         result = match_requests(engine, stats, requests, scorer=scorer, progress=progress)
@@ -215,8 +217,9 @@ def _output_format(output: Path, *, inputs: tuple[Path, ...]) -> str:
 
 
 @contextlib.contextmanager
-def _engine(settings: Settings) -> Iterator[DuckDBEngine]:
-    """A DuckDB engine on a per-run file under the workspace, removed with its spill folder."""
+def run_engine(settings: Settings) -> Iterator[tuple[DuckDBEngine, Path]]:
+    """A DuckDB engine on a per-run file under the workspace, and the run's folder, removed
+    with everything in it (spill, key indexes) afterwards."""
     run_dir = settings.workspace / "tmp" / f"match-{uuid.uuid4().hex[:12]}"
     engine = DuckDBEngine(
         run_dir / "match.duckdb",
@@ -225,7 +228,7 @@ def _engine(settings: Settings) -> Iterator[DuckDBEngine]:
         temp_directory=run_dir / "spill",
     )
     try:
-        yield engine
+        yield engine, run_dir
     finally:
         engine.close()
         shutil.rmtree(run_dir, ignore_errors=True)
