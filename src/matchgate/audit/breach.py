@@ -71,13 +71,12 @@ LIFECYCLE = (
 
 STEP_KINDS = {
     IncidentStatus.OPEN: kinds.BREACH_OPENED,
-    IncidentStatus.REPORTED: "breach.reported",
-    IncidentStatus.CONTAINED: "breach.contained",
-    IncidentStatus.CLOSED: "breach.closed",
+    IncidentStatus.REPORTED: kinds.BREACH_REPORTED,
+    IncidentStatus.CONTAINED: kinds.BREACH_CONTAINED,
+    IncidentStatus.CLOSED: kinds.BREACH_CLOSED,
 }
 """The audit event kind recording each step."""
-BREACH_ASSESSED = "breach.assessed"
-"""The affected people and categories were derived and a report written (counts, digests)."""
+BREACH_ASSESSED = kinds.BREACH_ASSESSED
 
 
 class BreachStepRefused(MatchgateError):

@@ -141,6 +141,11 @@ def report_json(
     }
 
 
+def _cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("|", "\\|")
+
+
 def _table(title: str, counts: dict[str, int], what: str) -> list[str]:
     out = [f"## {title}", ""]
     if not counts:
@@ -187,7 +192,9 @@ def report_markdown(report: dict[str, Any]) -> str:
     for step in inc["timeline"]:
         entry = "" if step["audit_entry"] is None else str(step["audit_entry"])
         note = step["note"] or ""
-        out.append(f"| {step['step']} | {step['at']} | {step['by']} | {entry} | {note} |")
+        out.append(
+            f"| {step['step']} | {step['at']} | {_cell(step['by'])} | {entry} | {_cell(note)} |"
+        )
     scope = inc["scope"]
     out += ["", "## Scope", ""]
     for key in ("packages", "jobs", "answers", "recipients"):

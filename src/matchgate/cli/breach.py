@@ -130,11 +130,12 @@ def register(app: typer.Typer, run: Runner) -> None:
         as_json: AsJson = False,
     ) -> None:
         """Open an incident and start the one-hour clock to report it to US-CERT/CISA."""
-        from matchgate.audit.breach import Scope
+        from matchgate.audit.breach import Scope, parse_category
         from matchgate.services.breach import open_incident, parse_moment
 
         def work() -> None:
             settings = _settings()
+            parse_category(category)  # a usage mistake is exit 3 even with no audit log
             scope = Scope.build(
                 packages=package or (),
                 jobs=job or (),
