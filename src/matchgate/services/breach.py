@@ -174,7 +174,8 @@ def list_incidents(settings: Settings, *, status: str | None = None) -> list[Inc
     """Incidents, latest opened first (of one status, or all)."""
     wanted = None if status is None else str(parse_status(status))
     with session(_store_url(settings)) as s:
-        return [_incident(r, ()) for r in store.list_incidents(s, status=wanted)]
+        rows = store.list_incidents(s, status=wanted)
+        return [_incident(r, store.steps_of(s, r.id)) for r in rows]
 
 
 # --- open and advance ----------------------------------------------------------------------------
@@ -410,6 +411,16 @@ def make_report(
         subjects_sha256=subjects_sha,
     )
     report_text = json.dumps(report, indent=2) + "\n"
+    paths = (
+        out_dir / f"{base}.json",
+        out_dir / f"{base}.md",
+        out_dir / f"{base}-subjects.csv",
+    )
+    for path in paths:
+        if path.exists():
+            raise InputError(
+                "already exists; not replacing it", path=str(path), code=E_BREACH_INPUT
+            )
     counts = exposure.counts()
     details: dict[str, AuditValue] = {
         "incident_id": incident.id,
@@ -426,11 +437,6 @@ def make_report(
     }
     receipt = audit.append(AuditEvent(kind=BREACH_ASSESSED, actor=by, details=details))
     out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    paths = (
-        out_dir / f"{base}.json",
-        out_dir / f"{base}.md",
-        out_dir / f"{base}-subjects.csv",
-    )
     _write(paths[2], subjects_text)
     _write(paths[0], report_text)
     _write(paths[1], report_markdown(report))
