@@ -14,6 +14,7 @@ import typer
 
 from matchgate.cli.agreements import agreements_app
 from matchgate.cli.audit import register as register_audit_commands
+from matchgate.cli.breach import register as register_breach_commands
 from matchgate.cli.master import master_app
 from matchgate.cli.packages import register as register_package_commands
 from matchgate.cli.progress import RichProgress
@@ -212,3 +213,4 @@ register_submit_commands(app, _run)
 app.add_typer(agreements_app)
 register_package_commands(app, _run)
 register_audit_commands(app, _run)
+register_breach_commands(app, _run)
