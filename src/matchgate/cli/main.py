@@ -17,6 +17,7 @@ from matchgate.cli.audit import register as register_audit_commands
 from matchgate.cli.packages import register as register_package_commands
 from matchgate.cli.progress import RichProgress
 from matchgate.cli.render import evaluation_table
+from matchgate.cli.retention import register as register_retention_commands
 from matchgate.cli.shell import EXIT_CONFIG, EXIT_INPUT, EXIT_INTERNAL, console, out, set_workspace
 from matchgate.cli.shell import run as _run
 from matchgate.cli.shell import settings as _settings
@@ -191,3 +192,4 @@ register_submit_commands(app, _run)
 app.add_typer(agreements_app)
 register_package_commands(app, _run)
 register_audit_commands(app, _run)
+register_retention_commands(app, _run)

@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from matchgate.cli.datakeys import register as register_data_keys
 from matchgate.domain.errors import ConfigurationError
 
 Runner = Callable[[Callable[[], None]], None]
@@ -114,6 +115,7 @@ def _register_keys(app: typer.Typer, run: Runner) -> None:
 
         run(work)
 
+    register_data_keys(keys, run)
     app.add_typer(keys, name="keys")
 
 

@@ -208,6 +208,8 @@ def rotate_data_keys(
 def retire_data_key(settings: Settings, version: int) -> KeyUsage:
     """Delete key ``version``'s secret; refused while any row or file is still under it."""
     ring = open_data_keys(settings)
+    if version == ring.current:
+        raise DataKeyError(f"key version {version} is the current key; rotate first [{E_DATA_KEY}]")
     usage = key_usage(settings)
     if usage.unreadable_files:
         raise DataKeyError(
@@ -222,3 +224,31 @@ def retire_data_key(settings: Settings, version: int) -> KeyUsage:
         )
     retire_key(ring.path, version)
     return usage
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    version: int
+    created: str
+    retired: str | None
+    current: bool
+    rows: int
+    files: int
+
+
+def data_key_status(settings: Settings) -> tuple[DataKeyRing, list[KeyStatus], KeyUsage]:
+    """The ring's keys (never their secrets) with what is sealed under each."""
+    ring = open_data_keys(settings)
+    usage = key_usage(settings)
+    listed = [
+        KeyStatus(
+            k.version,
+            k.created,
+            k.retired,
+            k.version == ring.current,
+            usage.rows.get(k.version, 0),
+            usage.files.get(k.version, 0),
+        )
+        for k in sorted(ring.keys, key=lambda k: k.version)
+    ]
+    return ring, listed, usage
