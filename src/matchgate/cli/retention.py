@@ -93,6 +93,7 @@ def register(app: typer.Typer, run: Runner) -> None:
         """Purge, per each agreement's retention terms, what submissions left behind; every
         purge is recorded in the audit log before anything is deleted."""
         from matchgate.cli.shell import settings
+        from matchgate.domain.audit import AuditUnavailable
         from matchgate.domain.errors import ConfigurationError
         from matchgate.services.audit import audit_config, open_audit
         from matchgate.services.retention import run_retention
@@ -104,7 +105,10 @@ def register(app: typer.Typer, run: Runner) -> None:
             except ValueError:
                 raise ConfigurationError("--on must be a date, YYYY-MM-DD") from None
             audit = None if dry_run else open_audit(audit_config(current))
-            report = run_retention(current, audit=audit, on=day, dry_run=dry_run)
+            try:
+                report = run_retention(current, audit=audit, on=day, dry_run=dry_run)
+            except AuditUnavailable as exc:  # the log failed: nothing more was purged
+                raise ConfigurationError(f"{exc}; the retention run stopped") from None
             if as_json:
                 _echo(json.dumps(_as_json(report), indent=2))
             else:
