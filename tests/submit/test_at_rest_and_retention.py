@@ -7,6 +7,8 @@ submission's last status change, which is real time), so no test depends on the 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,11 +27,11 @@ from tests.submit.helpers import (
 from matchgate.audit import kinds
 from matchgate.domain.audit import AuditEvent, AuditReceipt, AuditUnavailable
 from matchgate.services.audit import audit_config, init_audit, open_audit, verify_audit
-from matchgate.services.datakeys import open_data_keys, rotate_data_keys
+from matchgate.services.datakeys import open_data_keys, reencrypt_data, rotate_data_keys
 from matchgate.services.retention import run_retention
 from matchgate.services.submit import get_submission, submit_file
 from matchgate.storage import review
-from matchgate.storage.atrest import header_of
+from matchgate.storage.atrest import header_of, open_stream
 from matchgate.storage.db import session
 from matchgate.storage.submissions import SubmissionStatus
 
@@ -114,6 +116,25 @@ def test_a_rotation_between_submissions_keeps_both_readable(env: Env) -> None:
     with session(env.settings.sqlite_url) as s:
         assert len(review.find_by(s, ring, "ssn", "345678912")) == 2
         assert review.count_by_key(s) == {2: 4}
+
+
+def test_plaintext_kept_by_an_older_version_is_sealed_by_the_reencryption_pass(env: Env) -> None:
+    job_id = _disclosed(env)
+    folder = _folder(env, job_id)
+    ring = open_data_keys(env.settings)
+    for name, role in (("request.csv", "request"), ("match.parquet", "match")):
+        sealed = folder / f"{name}.mgr"
+        with (folder / name).open("wb") as plain:
+            open_stream(ring, sealed, plain, context=f"submission/{job_id}/{role}")
+        sealed.unlink()
+    done = reencrypt_data(env.settings)
+    assert done.plaintext_sealed == 2
+    assert sorted(p.name for p in folder.iterdir()) == ["match.parquet.mgr", "request.csv.mgr"]
+    digest = hashlib.sha256()
+    with io.BytesIO() as out:
+        open_stream(ring, folder / "request.csv.mgr", out, context=f"submission/{job_id}/request")
+        digest.update(out.getvalue())
+    assert digest.hexdigest() == get_submission(env.settings, job_id).sha256
 
 
 # -- retention -----------------------------------------------------------------------------------

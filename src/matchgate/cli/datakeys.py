@@ -29,6 +29,8 @@ def _echo(line: str = "") -> None:
 
 
 def _print_pass(done: Any) -> None:
+    if done.plaintext_sealed:
+        _echo(f"sealed {done.plaintext_sealed:,} file(s) kept in the clear by an older version")
     _echo(
         f"moved {done.rows_moved:,} row(s) and {done.files_moved:,} file(s) to key version "
         f"{done.current}"

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from matchgate.services.workfiles import maintenance_lock, seal_leftovers
 from matchgate.settings import Settings
 from matchgate.storage import review
 from matchgate.storage.atrest import (
@@ -154,11 +155,19 @@ class Reencryption:
     files_moved: int
     usage: KeyUsage
     failures: list[str] = field(default_factory=list)
+    plaintext_sealed: int = 0
 
 
 def reencrypt_data(settings: Settings, *, full: bool = False) -> Reencryption:
-    """Move every sealed row and file to the current key (see the module docstring)."""
+    """Move every sealed row and file to the current key (see the module docstring); seal any
+    plaintext file a version before encryption at rest kept."""
+    with maintenance_lock(settings):
+        return _reencrypt(settings, full=full)
+
+
+def _reencrypt(settings: Settings, *, full: bool) -> Reencryption:
     ring = open_data_keys(settings)
+    sealed_now = seal_leftovers(ring, settings)
     current = ring.current
     moved_rows = 0
     while True:
@@ -185,7 +194,7 @@ def reencrypt_data(settings: Settings, *, full: bool = False) -> Reencryption:
                 moved_files += 1
         except (SealedDataError, DataKeyError, OSError) as exc:
             failures.append(f"{path.name} in {path.parent.name}: {type(exc).__name__}")
-    return Reencryption(current, moved_rows, moved_files, key_usage(settings), failures)
+    return Reencryption(current, moved_rows, moved_files, key_usage(settings), failures, sealed_now)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from matchgate.domain.audit import (
 )
 from matchgate.governance import Agreement
 from matchgate.services.agreements import AgreementNotFound, get_agreement
-from matchgate.services.workfiles import WORK_PREFIX
+from matchgate.services.workfiles import WORK_PREFIX, maintenance_lock
 from matchgate.settings import Settings
 from matchgate.storage import retention as store
 from matchgate.storage import review
@@ -228,6 +228,20 @@ def run_retention(
     """
     if audit is None and not dry_run:
         raise AuditUnavailable("a purge needs the audit log; nothing was purged")
+    if dry_run:
+        return _run(settings, audit, on, dry_run, actor, outbox)
+    with maintenance_lock(settings):
+        return _run(settings, audit, on, dry_run, actor, outbox)
+
+
+def _run(
+    settings: Settings,
+    audit: AuditSink | None,
+    on: dt.date | None,
+    dry_run: bool,
+    actor: str,
+    outbox: Path | None,
+) -> RetentionReport:
     today = on or settings.today()
     box = outbox or settings.workspace / "outbox"
     settings.workspace.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import secrets
 import shutil
 import uuid
@@ -78,6 +79,43 @@ def seal_working_file(ring: DataKeyRing, plain: Path, folder: Path, job_id: str,
     seal_file(ring, plain, target, context=file_context(job_id, role))
     plain.unlink()
     return target
+
+
+def seal_leftovers(ring: DataKeyRing, settings: Settings) -> int:
+    """Seal plaintext originals and match outputs kept by a version before encryption at rest
+    (``request.EXT``, ``match.parquet``); how many were sealed."""
+    root = settings.workspace / "submissions"
+    sealed = 0
+    for folder in sorted(root.glob("*")) if root.is_dir() else []:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if not path.is_file() or path.name.endswith(SUFFIX) or path.name.startswith("."):
+                continue
+            role = (
+                REQUEST_ROLE
+                if path.name.startswith("request")
+                else MATCH_ROLE
+                if path.name == "match.parquet"
+                else None
+            )
+            if role is not None:
+                seal_working_file(ring, path, folder, folder.name, role)
+                sealed += 1
+    return sealed
+
+
+@contextlib.contextmanager
+def maintenance_lock(settings: Settings) -> Iterator[None]:
+    """One maintenance pass over the kept files at a time (re-encryption, retention): a rewrap
+    racing a purge could otherwise put back a file the purge had just deleted."""
+    settings.workspace.mkdir(parents=True, exist_ok=True)
+    with (settings.workspace / ".maintenance.lock").open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _a_number(value: object) -> str | None:
