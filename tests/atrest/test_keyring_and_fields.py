@@ -107,6 +107,14 @@ def test_ring_never_replaced_and_a_missing_ring_is_refused_once_data_exists(
         open_data_keys(settings)
 
 
+def test_no_secret_in_a_repr(tmp_path: Path) -> None:
+    ring = create_ring(tmp_path / "ring.json")
+    secret = ring.current_key.secret
+    assert secret is not None
+    assert secret.hex() not in repr(ring)
+    assert secret.hex() not in repr(ring.current_key)
+
+
 def test_a_ring_reader_sees_a_key_another_process_added(tmp_path: Path) -> None:
     path = tmp_path / "ring.json"
     old = create_ring(path)
