@@ -57,7 +57,8 @@ def _echo(line: str = "") -> None:
 
 def _register_keys(app: typer.Typer, run: Runner) -> None:
     keys = typer.Typer(
-        help="Make, identify and pin the P-256 key pairs that seal and open packages.",
+        help="Make, identify and pin the P-256 key pairs that seal and open packages; manage the "
+        "data key ring that encrypts identifiers and files at rest.",
         no_args_is_help=True,
     )
 

@@ -4,8 +4,8 @@ Envelope encryption: each file gets a fresh random 256-bit data key (DEK); the D
 (AES-256-GCM) under the file subkey of the ring's current version and kept in the file's header.
 Rotating the ring re-wraps only the DEK (``rewrap``): the ciphertext body is copied unchanged,
 never decrypted (a 128 MiB file took 0.16 s on a 2-core laptop), and readers holding the old file
-open keep reading it (the file is replaced by rename, never rewritten in place). ``reencrypt`` also replaces the DEK, for when a key is
-suspected compromised.
+open keep reading it (the file is replaced by rename, never rewritten in place). ``reencrypt``
+also replaces the DEK, for when a key is suspected compromised.
 
 Layout::
 
