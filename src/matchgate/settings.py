@@ -51,6 +51,10 @@ class Settings:
     audit_checkpoint_every: int = field(
         default=0, metadata={"doc": "sign a checkpoint every N entries; 0 means 256"}
     )
+    data_key_file: str = field(
+        default="",
+        metadata={"doc": "key ring for encryption at rest; empty: workspace/keys/data-keys.json"},
+    )
 
     @property
     def zone(self) -> ZoneInfo:

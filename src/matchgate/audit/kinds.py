@@ -25,6 +25,8 @@ AGREEMENT_CHANGED = "agreement.changed"
 USER_CHANGED = "user.changed"
 ROLE_CHANGED = "role.changed"
 PURGE_DONE = "purge.done"
+"""Records deleted when an agreement's retention ended (details: job_id, purged, files, bytes,
+rows), appended before the deletion (``services.retention``)."""
 BREACH_OPENED = "breach.opened"
 """A breach incident was opened; the one-hour US-CERT/CISA clock runs (OMB M-17-12)."""
 BREACH_REPORTED = "breach.reported"

@@ -19,6 +19,7 @@ from matchgate.cli.master import master_app
 from matchgate.cli.packages import register as register_package_commands
 from matchgate.cli.progress import RichProgress
 from matchgate.cli.render import evaluation_table
+from matchgate.cli.retention import register as register_retention_commands
 from matchgate.cli.shell import EXIT_CONFIG, EXIT_INPUT, EXIT_INTERNAL, console, out, set_workspace
 from matchgate.cli.shell import run as _run
 from matchgate.cli.shell import settings as _settings
@@ -214,3 +215,4 @@ app.add_typer(agreements_app)
 register_package_commands(app, _run)
 register_audit_commands(app, _run)
 register_breach_commands(app, _run)
+register_retention_commands(app, _run)
