@@ -161,3 +161,15 @@ def test_the_current_snapshot_cannot_be_removed_but_an_old_one_can(
     master_service.remove_snapshot(settings, first.id)
     assert [s.id for s, _ in list_snapshots(settings)] == [second.id]
     assert second.manifest["source"] == "master.csv"
+
+
+def test_a_snapshot_indexed_by_another_engine_version_must_be_reloaded(
+    world: Path, settings: Settings, tmp_path: Path
+) -> None:
+    snapshot = load_master(world / "master.parquet", settings=settings).snapshot
+    manifest = snapshot.path / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["engine_version"] = "0.0.1"
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(ConfigurationError, match="load the master again"):
+        match_files(None, world / "requests.csv", tmp_path / "o.csv", settings=settings)

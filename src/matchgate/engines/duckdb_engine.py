@@ -39,6 +39,8 @@ class DuckDBEngine:
     """An engine on one DuckDB database file (or in memory when ``path`` is None)."""
 
     name = "duckdb"
+    version = duckdb.__version__
+    """Recorded with stored indexes: another version's ``hash()`` may differ."""
 
     def __init__(
         self,

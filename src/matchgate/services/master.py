@@ -141,6 +141,12 @@ def open_snapshot(
     settings: Settings, snapshot: Snapshot
 ) -> Iterator[tuple[DuckDBEngine, MasterStats]]:
     """A read-only engine on ``snapshot`` (its own spill folder, removed afterwards)."""
+    written_by = snapshot.manifest.get("engine_version")
+    if written_by != DuckDBEngine.version:
+        raise NoSnapshot(
+            f"snapshot {snapshot.id} was indexed by DuckDB {written_by}, this is "
+            f"{DuckDBEngine.version}: load the master again (`matchgate master load FILE`)"
+        )
     run_dir = settings.workspace / "tmp" / f"probe-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
     engine = DuckDBEngine(
         snapshot.database,
@@ -178,6 +184,7 @@ def _publish(
         "parent": parent,
         "people": stats.people,
         "engine": "duckdb",
+        "engine_version": DuckDBEngine.version,
         "term_frequencies": list(stats.term_frequencies),
         "model": FellegiSunterModel().version,
         **source_facts,
