@@ -113,14 +113,23 @@ def update_master(
 
 
 def current_snapshot(settings: Settings, snapshot_id: str | None = None) -> Snapshot:
-    """The snapshot a match probes: ``snapshot_id``, or the current one."""
+    """The snapshot a match probes: ``snapshot_id``, or the current one (which this engine
+    version can probe)."""
     if snapshot_id is not None:
-        return store.get(settings.workspace, snapshot_id)
-    found = store.current(settings.workspace)
-    if found is None:
+        found = store.get(settings.workspace, snapshot_id)
+    else:
+        current = store.current(settings.workspace)
+        if current is None:
+            raise NoSnapshot(
+                "no master is loaded in this workspace: run `matchgate master load FILE` "
+                "or pass --master FILE"
+            )
+        found = current
+    written_by = found.manifest.get("engine_version")
+    if written_by != DuckDBEngine.version:
         raise NoSnapshot(
-            "no master is loaded in this workspace: run `matchgate master load FILE` "
-            "or pass --master FILE"
+            f"snapshot {found.id} was indexed by DuckDB {written_by}, this is "
+            f"{DuckDBEngine.version}: load the master again (`matchgate master load FILE`)"
         )
     return found
 
@@ -141,12 +150,6 @@ def open_snapshot(
     settings: Settings, snapshot: Snapshot
 ) -> Iterator[tuple[DuckDBEngine, MasterStats]]:
     """A read-only engine on ``snapshot`` (its own spill folder, removed afterwards)."""
-    written_by = snapshot.manifest.get("engine_version")
-    if written_by != DuckDBEngine.version:
-        raise NoSnapshot(
-            f"snapshot {snapshot.id} was indexed by DuckDB {written_by}, this is "
-            f"{DuckDBEngine.version}: load the master again (`matchgate master load FILE`)"
-        )
     run_dir = settings.workspace / "tmp" / f"probe-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
     engine = DuckDBEngine(
         snapshot.database,
