@@ -221,36 +221,51 @@ def build_indexes(engine: Engine, folder: Path, progress: Progress = NO_PROGRESS
 
 
 def find_candidates(
-    engine: Engine, requests: pa.Table, indexes: Path, progress: Progress = NO_PROGRESS
+    engine: Engine, requests: pa.Table, indexes: Path | None, progress: Progress = NO_PROGRESS
 ) -> int:
-    """Create ``cand(rid, pid, via)`` for the registered ``req`` table by probing the master
-    indexes in ``indexes``; return its size."""
-    rids: list[np.ndarray] = []
-    pids: list[np.ndarray] = []
-    vias: list[np.ndarray] = []
-    for done, block in enumerate(BLOCKS, start=1):
-        if block.name == SSN_ONE_EDIT:
-            rid, key = _ssn_variants(requests)
-        else:
-            probes = engine.query(block.probe)
-            rid = probes["rid"].to_numpy().astype(np.int64)
-            key = probes["h"].to_numpy().astype(np.uint64)
-        found = probe(indexes, block.index, rid, key, block.cap)
-        rids.append(found.rid)
-        pids.append(found.pid)
-        vias.append(np.full(len(found.rid), block.bit, np.int32))
-        progress("find candidates", done, len(BLOCKS))
-    engine.register(
-        "cand_raw",
-        pa.table(
-            {
-                "rid": np.concatenate(rids).astype(np.int32),
-                "pid": np.concatenate(pids),
-                "via": np.concatenate(vias),
-            }
-        ),
-    )
+    """Create ``cand(rid, pid, via)`` for the registered ``req`` table; return its size.
+
+    With ``indexes`` (a folder written by :func:`build_indexes`) each block's request keys are
+    binary-searched in the sorted index files; without, each block is a join of the same request
+    keys onto the same master entries inside the engine (:data:`MASTER_INDEXES` as SQL), for an
+    engine whose master lives elsewhere (a cluster). Both find the same pairs.
+    """
+    variant_rid, variant_key = _ssn_variants(requests)
+    if indexes is None:
+        engine.register("ssn_var", pa.table({"rid": variant_rid, "h": variant_key}))
+        engine.execute(
+            "CREATE OR REPLACE TEMP TABLE cand_raw (rid INTEGER, pid BIGINT, via INTEGER)"
+        )
+    found: list[tuple[np.ndarray, np.ndarray, int]] = []
     try:
+        for done, block in enumerate(BLOCKS, start=1):
+            if indexes is None:
+                engine.execute(
+                    f"INSERT INTO cand_raw SELECT rid, pid, {block.bit} FROM ({_join(block)})"
+                )
+            else:
+                if block.name == SSN_ONE_EDIT:
+                    rid, key = variant_rid, variant_key
+                else:
+                    probes = engine.query(block.probe)
+                    rid = probes["rid"].to_numpy().astype(np.int64)
+                    key = probes["h"].to_numpy().astype(np.uint64)
+                pairs = probe(indexes, block.index, rid, key, block.cap)
+                found.append((pairs.rid, pairs.pid, block.bit))
+            progress("find candidates", done, len(BLOCKS))
+        if indexes is not None:
+            engine.register(
+                "cand_raw",
+                pa.table(
+                    {
+                        "rid": np.concatenate([r for r, _, _ in found]).astype(np.int32),
+                        "pid": np.concatenate([p for _, p, _ in found]),
+                        "via": np.concatenate(
+                            [np.full(len(r), bit, np.int32) for r, _, bit in found]
+                        ),
+                    }
+                ),
+            )
         engine.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE cand AS
@@ -262,9 +277,27 @@ def find_candidates(
             [MAX_NAME_CANDIDATES],
         )
     finally:
-        engine.unregister("cand_raw")
+        if indexes is None:
+            engine.unregister("ssn_var")
+            engine.execute("DROP TABLE IF EXISTS cand_raw")
+        else:
+            engine.unregister("cand_raw")
     count = engine.query("SELECT count(*) AS n FROM cand")["n"][0].as_py()
     return int(count)
+
+
+def _join(block: Block) -> str:
+    """A block as a join inside the engine: its request keys onto its master entries, keeping
+    keys shared by at most the block's cap."""
+    probes = "SELECT rid, h FROM ssn_var" if block.name == SSN_ONE_EDIT else block.probe
+    entries = MASTER_INDEXES[block.index]
+    capped = "" if block.cap is None else f"WHERE s.n <= {int(block.cap)}"
+    return f"""
+        WITH q AS ({probes}), k AS ({entries}),
+        s AS (SELECT h, count(*) AS n FROM k SEMI JOIN (SELECT DISTINCT h FROM q) USING (h)
+              GROUP BY h)
+        SELECT q.rid, k.pid FROM q JOIN s USING (h) JOIN k USING (h) {capped}
+    """
 
 
 def _ssn_variants(requests: pa.Table) -> tuple[np.ndarray, np.ndarray]:

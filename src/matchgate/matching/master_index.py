@@ -47,8 +47,9 @@ class MasterStats:
     """
 
     people: int
-    indexes: Path
-    """Folder of the sorted key indexes (:mod:`matchgate.matching.key_index`)."""
+    indexes: Path | None
+    """Folder of the sorted key indexes (:mod:`matchgate.matching.key_index`); None: blocks are
+    joins inside the engine."""
     term_frequencies: tuple[str, ...] = ()
 
 
