@@ -7,6 +7,7 @@ import csv
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
@@ -173,3 +174,30 @@ def test_a_snapshot_indexed_by_another_engine_version_must_be_reloaded(
     manifest.write_text(json.dumps(data))
     with pytest.raises(ConfigurationError, match="load the master again"):
         match_files(None, world / "requests.csv", tmp_path / "o.csv", settings=settings)
+
+
+def test_load_then_update_decides_as_loading_the_changed_master(
+    world: Path, settings: Settings, tmp_path: Path
+) -> None:
+    master = pq.read_table(world / "master.parquet")
+    rows = master.to_pylist()
+    changed = [{**r, "last_name": r["last_name"] + "-Okafor"} for r in rows[100:130]]
+    added = [
+        {**r, "person_id": f"NEW-{i}", "ssn": f"6{i:02d}-12-{3456 + i}", "dob": "1999-12-31"}
+        for i, r in enumerate(rows[500:520])
+    ]
+    changes = tmp_path / "changes.parquet"
+    pq.write_table(pa.Table.from_pylist(changed + added, schema=master.schema), changes)
+    whole = tmp_path / "whole.parquet"
+    pq.write_table(
+        pa.Table.from_pylist(rows[:100] + changed + rows[130:] + added, schema=master.schema),
+        whole,
+    )
+    load_master(world / "master.parquet", settings=settings)
+    update_master(changes, settings=settings)
+    match_files(None, world / "requests.csv", tmp_path / "updated.csv", settings=settings)
+    fresh = Settings(workspace=tmp_path / "fresh")
+    load_master(whole, settings=fresh)
+    match_files(None, world / "requests.csv", tmp_path / "fresh.csv", settings=fresh)
+    a, b = _rows(tmp_path / "updated.csv"), _rows(tmp_path / "fresh.csv")
+    assert [[r[c] for c in DECIDED] for r in a] == [[r[c] for c in DECIDED] for r in b]
