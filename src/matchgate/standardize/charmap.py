@@ -77,6 +77,8 @@ def is_mark(ch: str) -> bool:
 
 def strip_marks(text: str, form: Literal["NFD", "NFKD"] = "NFD") -> str:
     """``text`` decomposed (canonically by default) with every mark removed."""
+    if text.isascii():
+        return text  # ASCII decomposes to itself and holds no marks
     return "".join(ch for ch in unicodedata.normalize(form, text) if not is_mark(ch))
 
 

@@ -243,6 +243,7 @@ def variant_keys(standardized: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+@functools.lru_cache(maxsize=262144)
 def dictionary_keys(keys: tuple[str, ...]) -> tuple[str, ...]:
     """The nickname and romanization keys among ``keys`` (the curated, stronger ones)."""
     return tuple(k for k in keys if not k.startswith("S:"))
