@@ -108,13 +108,13 @@ BLOCKS: tuple[Block, ...] = (
     Block(
         "ssn",
         1,
-        f"SELECT r.row AS rid, m.rowid AS pid FROM req r JOIN m ON m.ssn = r.ssn WHERE r.{_USABLE}",
+        f"SELECT r.row AS rid, m.pid FROM req r JOIN m ON m.ssn = r.ssn WHERE r.{_USABLE}",
     ),
-    Block("ssn_one_edit", 2, "SELECT v.rid, m.rowid AS pid FROM ssn_var v JOIN m ON m.ssn = v.ssn"),
+    Block("ssn_one_edit", 2, "SELECT v.rid, m.pid FROM ssn_var v JOIN m ON m.ssn = v.ssn"),
     Block(
         "a_number",
         4,
-        "SELECT r.row AS rid, m.rowid AS pid FROM req r JOIN m ON m.a_number = r.a_number "
+        "SELECT r.row AS rid, m.pid FROM req r JOIN m ON m.a_number = r.a_number "
         f"WHERE r.{_USABLE}",
     ),
     Block(
@@ -217,10 +217,11 @@ def find_candidates(engine: Engine, requests: pa.Table, progress: Progress = NO_
     engine.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE cand AS
-        SELECT rid, pid, bit_or(via) AS via FROM cand_raw GROUP BY rid, pid
-        QUALIFY bit_or(via) & {IDENTIFIER_BITS} <> 0
-             OR row_number() OVER (PARTITION BY rid ORDER BY bit_count(bit_or(via)) DESC, pid)
-                <= $1
+        SELECT rid, pid, via FROM (
+            SELECT rid, pid, via,
+                   row_number() OVER (PARTITION BY rid ORDER BY bit_count(via) DESC, pid) AS rank
+            FROM (SELECT rid, pid, bit_or(via) AS via FROM cand_raw GROUP BY rid, pid)
+        ) WHERE via & {IDENTIFIER_BITS} <> 0 OR rank <= $1
         """,
         [MAX_NAME_CANDIDATES],
     )

@@ -1,6 +1,7 @@
 """Build the standardized master inside the engine: tables, never rows in Python.
 
-* ``m``: one row per master person (its ``rowid`` is the person's internal ``pid``): person_id,
+* ``m``: one row per master person: its internal ``pid`` (the row's position among the master
+  file's people, which orders ties the same way on every engine), person_id,
   SSN and A-number as integers, date of birth, standardized current name (with compact forms,
   surname tokens and spelling-variant keys), earlier surnames (``other_lasts``, from
   ``other_names``), earlier first names (``other_firsts``), ZIP code and address line. These
@@ -114,9 +115,9 @@ def build_master(
         CREATE OR REPLACE TEMP TABLE m_names AS
         SELECT rowid AS pid, person_id, ssn, a_number, dob, first, middle, last, zip, addr,
                list_distinct(list_concat(
-                   list_transform(other_names, lambda x: string_split(x, ' ')[-1]),
+                   list_transform(other_names, lambda x: list_extract(string_split(x, ' '), -1)),
                    list_transform(list_filter(other_names, lambda x: len(string_split(x, ' ')) > 2),
-                       lambda x: replace(array_to_string(string_split(x, ' ')[2:], ' '), ' ', ''))
+                       lambda x: replace(substr(x, strpos(x, ' ') + 1), ' ', ''))
                )) AS other_lasts,
                list_distinct(list_transform(list_filter(other_names,
                    lambda x: len(string_split(x, ' ')) > 1), lambda x: string_split(x, ' ')[1]))
@@ -137,7 +138,7 @@ def build_master(
     engine.execute(
         f"""
         CREATE OR REPLACE TABLE m AS
-        SELECT n.person_id, n.ssn, n.a_number, n.dob, n.first, n.middle, n.last, n.zip, n.addr,
+        SELECT n.pid, n.person_id, n.ssn, n.a_number, n.dob, n.first, n.middle, n.last, n.zip, n.addr,
                replace(n.first, ' ', '') AS first_c,
                replace(n.middle, ' ', '') AS middle_c,
                replace(n.last, ' ', '') AS last_c,

@@ -265,7 +265,7 @@ class FellegiSunterModel:
         return f"""
             WITH p AS (
                 SELECT c.rid, c.pid, c.via, {pair_columns_sql()}
-                FROM cand c JOIN req l ON l.row = c.rid JOIN m r ON r.rowid = c.pid
+                FROM cand c JOIN req l ON l.row = c.rid JOIN m r ON r.pid = c.pid
             )
             SELECT p.rid, p.pid, p.via, {gammas} {tf_cols}
             FROM p {tf_joins}

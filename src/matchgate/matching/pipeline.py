@@ -95,7 +95,7 @@ def _people(engine: Engine, pids: np.ndarray) -> tuple[dict[int, str], dict[int,
     try:
         found = engine.query(
             "SELECT w.pid, m.person_id, coalesce(m.ssn, -1) AS ssn "
-            "FROM wanted_pids w JOIN m ON m.rowid = w.pid"
+            "FROM wanted_pids w JOIN m ON m.pid = w.pid"
         )
     finally:
         engine.unregister("wanted_pids")

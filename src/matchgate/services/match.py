@@ -25,7 +25,8 @@ from matchgate.atomic import atomic_path
 from matchgate.domain.decision import Decision
 from matchgate.domain.errors import InputError
 from matchgate.domain.progress import NO_PROGRESS, Progress
-from matchgate.engines.base import EngineError
+from matchgate.domain.errors import ConfigurationError
+from matchgate.engines.base import Engine, EngineError
 from matchgate.engines.duckdb_engine import DuckDBEngine
 from matchgate.intake import Code, inspect_master, master_input_error, read_requests
 from matchgate.matching import FellegiSunterModel, index_master, load_model, match_requests
@@ -165,16 +166,43 @@ def _output_format(output: Path, *, inputs: tuple[Path, ...]) -> str:
     return fmt
 
 
-@contextlib.contextmanager
-def _engine(settings: Settings) -> Iterator[DuckDBEngine]:
-    """A DuckDB engine on a per-run file under the workspace, removed with its spill folder."""
-    run_dir = settings.workspace / "tmp" / f"match-{uuid.uuid4().hex[:12]}"
-    engine = DuckDBEngine(
-        run_dir / "match.duckdb",
-        memory_limit=settings.duckdb_memory_limit,
-        threads=settings.duckdb_threads,
-        temp_directory=run_dir / "spill",
+ENGINES = ("duckdb", "spark")
+
+
+def _spark_engine(settings: Settings, run_dir: Path) -> Engine:
+    try:
+        from matchgate.engines.spark_engine import SparkEngine
+    except ImportError:
+        raise ConfigurationError(
+            "MATCHGATE_ENGINE=spark needs PySpark: pip install 'matchgate[spark]'"
+        ) from None
+    return SparkEngine(
+        master=settings.spark_master,
+        driver_memory=settings.spark_driver_memory,
+        shuffle_partitions=settings.spark_shuffle_partitions,
+        local_dir=run_dir / "spark",
     )
+
+
+@contextlib.contextmanager
+def _engine(settings: Settings) -> Iterator[Engine]:
+    """The engine the settings name: DuckDB on a per-run file under the workspace (removed with
+    its spill folder), or Spark (its scratch folder there too)."""
+    if settings.engine not in ENGINES:
+        raise ConfigurationError(
+            f"MATCHGATE_ENGINE must be one of {', '.join(ENGINES)}, not {settings.engine!r}"
+        )
+    run_dir = settings.workspace / "tmp" / f"match-{uuid.uuid4().hex[:12]}"
+    engine: Engine
+    if settings.engine == "spark":
+        engine = _spark_engine(settings, run_dir)
+    else:
+        engine = DuckDBEngine(
+            run_dir / "match.duckdb",
+            memory_limit=settings.duckdb_memory_limit,
+            threads=settings.duckdb_threads,
+            temp_directory=run_dir / "spill",
+        )
     try:
         yield engine
     finally:
