@@ -20,6 +20,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, Jaro
 
@@ -40,7 +41,7 @@ SPARK_TYPES = {"text": "string", "integer": "int", "date": "date", "text list": 
 
 def _pairs(a: pa.Array, b: pa.Array) -> tuple[npt.NDArray[np.bool_], list[bytes], list[bytes]]:
     """Rows where both sides are present, and those rows' UTF-8 bytes."""
-    valid = np.asarray(pa.compute.and_(a.is_valid(), b.is_valid()), dtype=bool)
+    valid = np.asarray(pc.and_(a.is_valid(), b.is_valid()), dtype=bool)
     left = [s.encode() for s in a.filter(pa.array(valid)).to_pylist()]
     right = [s.encode() for s in b.filter(pa.array(valid)).to_pylist()]
     return valid, left, right
@@ -141,7 +142,9 @@ def each(name: str) -> Callable[[pa.Array], pa.Array]:
 
 
 SIMILARITY_FUNCTIONS: dict[str, tuple[Callable[[pa.Array, pa.Array], pa.Array], str]] = {
-    "jaro_winkler_similarity": (jaro_winkler_similarity, "double"),
-    "damerau_levenshtein": (damerau_levenshtein, "bigint"),
+    "mg_jaro_winkler_similarity": (jaro_winkler_similarity, "double"),
+    "mg_damerau_levenshtein": (damerau_levenshtein, "bigint"),
 }
-"""DuckDB built-ins the comparisons use, with their Spark result types."""
+"""DuckDB built-ins the comparisons use, under the names the translation gives them (Spark 4 has
+a ``jaro_winkler_similarity`` of its own, without DuckDB's 0.7 threshold for the prefix bonus),
+with their Spark result types."""

@@ -6,6 +6,9 @@ sqlglot translates most of it; this module fixes what its Spark output gets wron
   coalesced to an empty array;
 * ``list_has_any`` becomes ``arrays_overlap``, ``list_has_all(a, b)`` "every element of b is in
   a";
+* ``jaro_winkler_similarity`` and ``damerau_levenshtein`` become ``mg_jaro_winkler_similarity``
+  and ``mg_damerau_levenshtein``, DuckDB's algorithms (Spark's own ``jaro_winkler_similarity``
+  gives other values);
 * ``list_extract`` becomes ``element_at`` (both 1-based, negative counting from the end);
 * ``len()`` is the length of a *list* in matchgate's SQL (``length()`` that of a string), so it
   becomes ``size``;
@@ -67,7 +70,7 @@ class SparkTarget(Spark):
             exp.ArrayOverlaps: lambda self, e: self.func("ARRAYS_OVERLAP", e.this, e.expression),
             exp.ArrayConcat: _concat,
             exp.JarowinklerSimilarity: lambda self, e: self.func(
-                "JARO_WINKLER_SIMILARITY", e.this, e.expression
+                "MG_JARO_WINKLER_SIMILARITY", e.this, e.expression
             ),
         }
 
@@ -91,6 +94,8 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
             f"_x -> ARRAY_CONTAINS({outer.sql(dialect=SparkTarget)}, _x))",
             dialect=SparkTarget,
         )
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "damerau_levenshtein":
+        return exp.Anonymous(this="MG_DAMERAU_LEVENSHTEIN", expressions=node.expressions)
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "list_extract":
         # 1-based, negative from the end, in both (Spark's [] is 0-based).
         return exp.Anonymous(this="ELEMENT_AT", expressions=node.expressions)
