@@ -1,4 +1,4 @@
-"""The Spark engine: the Engine interface, DuckDB's SQL semantics, and functions equal to DuckDB's."""
+"""The Spark engine: the Engine interface, DuckDB's SQL semantics, functions equal to DuckDB's."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 
 pytest.importorskip("pyspark", reason="PySpark is not installed (pip install 'matchgate[spark]')")
 
-from matchgate.engines.base import EngineError  # noqa: E402
-from matchgate.engines.duckdb_engine import DuckDBEngine  # noqa: E402
-from matchgate.standardize.sql import PYTHON_FUNCTIONS, macro_statements  # noqa: E402
+from matchgate.engines.base import EngineError
+from matchgate.engines.duckdb_engine import DuckDBEngine
+from matchgate.standardize.sql import PYTHON_FUNCTIONS, macro_statements
 
 
 def test_tables_parameters_insert_drop_and_describe(spark_engine: Any) -> None:
@@ -49,7 +49,9 @@ def test_tables_parameters_insert_drop_and_describe(spark_engine: Any) -> None:
 
 def test_rowid_follows_the_table_order(spark_engine: Any) -> None:
     spark_engine.register("src", pa.table({"v": list(range(500))}))
-    spark_engine.execute("CREATE OR REPLACE TEMP TABLE ordered AS SELECT v FROM src ORDER BY v DESC")
+    spark_engine.execute(
+        "CREATE OR REPLACE TEMP TABLE ordered AS SELECT v FROM src ORDER BY v DESC"
+    )
     got = spark_engine.query("SELECT rowid AS r, v FROM ordered ORDER BY r")["v"].to_pylist()
     assert got == list(range(499, -1, -1))
 
@@ -86,7 +88,8 @@ LIST_SEMANTICS = """
            list_extract(string_split(s, ' '), -1) AS last_word,
            replace(substr(s, strpos(s, ' ') + 1), ' ', '') AS rest,
            list_distinct(list_concat(a, b)) AS distinct_all,
-           strftime(d, '%m-%d') AS md, year(d) % 100 = (year(d) % 10) * 10 + (year(d) % 100) // 10 AS y,
+           strftime(d, '%m-%d') AS md,
+           year(d) % 100 = (year(d) % 10) * 10 + (year(d) % 100) // 10 AS y,
            starts_with(s, 'AB') AS sw, contains(s, 'B C') AS ct, left(s, 2) AS l2,
            lpad(CAST(n AS VARCHAR), 9, '0') AS padded
     FROM lists ORDER BY i
@@ -124,7 +127,7 @@ def _strings(count: int) -> list[str | None]:
     made: list[str | None] = [
         "".join(rnd.choice(letters) for _ in range(rnd.randrange(0, 18))) for _ in range(count)
     ]
-    return [None, "", "  ", "García-López Jr", "O’Brien", "123-45-6789", "A1234567", *made]
+    return [None, "", "  ", "García-López Jr", "O\u2019Brien", "123-45-6789", "A1234567", *made]
 
 
 def test_standardizers_and_similarities_equal_duckdb(spark_engine: Any) -> None:
@@ -138,7 +141,7 @@ def test_standardizers_and_similarities_equal_duckdb(spark_engine: Any) -> None:
         "damerau_levenshtein(s, t) AS dl",
         "list_transform(string_split(s, ' '), lambda x: mg_name(x)) AS names_each",
     ]
-    sql = f"SELECT i, {', '.join(calls)} FROM strings ORDER BY i"  # noqa: S608
+    sql = f"SELECT i, {', '.join(calls)} FROM strings ORDER BY i"
     duck = DuckDBEngine(None)
     try:
         for statement in macro_statements():

@@ -11,9 +11,9 @@ import pytest
 
 pytest.importorskip("pyspark", reason="PySpark is not installed (pip install 'matchgate[spark]')")
 
-from matchgate.services.match import match_files  # noqa: E402
-from matchgate.services.synth import synthesize  # noqa: E402
-from matchgate.settings import Settings  # noqa: E402
+from matchgate.services.match import match_files
+from matchgate.services.synth import synthesize
+from matchgate.settings import Settings
 
 SCORE_TOLERANCE = 1e-9
 

@@ -30,21 +30,23 @@ import pyarrow as pa
 from py4j.protocol import Py4JError
 from pyspark.errors import PySparkException
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F  # noqa: N812  (pyspark's own convention)
-from pyspark.sql import types as T  # noqa: N812
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 from matchgate.engines.base import EngineError, EngineFailure
 from matchgate.engines.spark_functions import (
-    EACH,
     SIMILARITY_FUNCTIONS,
     SPARK_TYPES,
     each,
     standardizer,
 )
-from matchgate.engines.spark_sql import Statement, UnsupportedSql, translate
+from matchgate.engines.spark_sql import EACH, Statement, UnsupportedSql, translate
 from matchgate.standardize.sql import PYTHON_FUNCTIONS
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`")
+
+MACRO_HELPERS = frozenset({"mg_map_common", "mg_map_generated", "mg_fold"})
+"""Macros used only inside other macros: the Python spellings do not need them."""
 
 DUCKDB_TYPES = {
     "string": "VARCHAR",
@@ -119,11 +121,26 @@ def spark_session(
 def register_functions(session: SparkSession) -> None:
     """Register the ``mg_*`` standardizers and DuckDB's similarity functions in ``session``."""
     for name, spec in PYTHON_FUNCTIONS.items():
-        session.udf.register(name, F.arrow_udf(standardizer(name), SPARK_TYPES[spec.returns]))
+        session.udf.register(
+            name,
+            F.arrow_udf(  # type: ignore[attr-defined]
+                standardizer(name), SPARK_TYPES[spec.returns]
+            ),
+        )
         kind = SPARK_TYPES[spec.returns]
-        session.udf.register(name + EACH, F.arrow_udf(each(name), f"array<{kind}>"))
+        session.udf.register(
+            name + EACH,
+            F.arrow_udf(  # type: ignore[attr-defined]
+                each(name), f"array<{kind}>"
+            ),
+        )
     for name, (function, kind) in SIMILARITY_FUNCTIONS.items():
-        session.udf.register(name, F.arrow_udf(function, kind))
+        session.udf.register(
+            name,
+            F.arrow_udf(  # type: ignore[attr-defined]
+                function, kind
+            ),
+        )
 
 
 class SparkEngine:
@@ -221,12 +238,11 @@ class SparkEngine:
 
     def _run(self, statement: Statement, args: list[Any]) -> None:
         if statement.kind in ("macro", "set"):
-            # DuckDB's macros are this engine's registered functions; settings are DuckDB's.
-            if statement.kind == "macro" and statement.table.startswith("mg_"):
-                if statement.table not in PYTHON_FUNCTIONS and not statement.table.startswith(
-                    ("mg_map_", "mg_fold", "mg_compact")
-                ):
-                    raise UnsupportedSql("a macro the Spark engine does not provide")
+            # DuckDB's macros are this engine's registered functions (the helpers only serve the
+            # macros themselves); DuckDB's settings do not apply.
+            known = statement.table in PYTHON_FUNCTIONS or statement.table in MACRO_HELPERS
+            if statement.kind == "macro" and not known:
+                raise UnsupportedSql("a macro the Spark engine does not provide")
             return
         if statement.kind == "drop":
             self._drop(statement.table)
@@ -284,13 +300,12 @@ class SparkEngine:
             if frame is None:
                 raise UnsupportedSql("rowid of a table this engine did not create")
             if "rowid" not in frame.columns:
-                self._store(
-                    name, frame.withColumn("rowid", F.monotonically_increasing_id()), materialize=True
-                )
+                numbered = frame.withColumn("rowid", F.monotonically_increasing_id())
+                self._store(name, numbered, materialize=True)
 
     def _empty(self, schema: pa.Schema) -> DataFrame:
-        sample = self.spark.createDataFrame(pa.table({f.name: pa.array([None], f.type) for f in schema}))
-        return sample.limit(0)
+        one_row = pa.table({f.name: pa.array([None], f.type) for f in schema})
+        return self.spark.createDataFrame(one_row).limit(0)
 
     def table_frame(self, name: str) -> DataFrame:
         """The DataFrame of a table this engine holds (for writing it out)."""

@@ -58,7 +58,10 @@ def _common_prefix(left: list[bytes], right: list[bytes]) -> npt.NDArray[np.floa
     return out
 
 
-def _fused_boost(prefix: npt.NDArray[np.float64], jaro: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+Floats = npt.NDArray[np.float64]
+
+
+def _fused_boost(prefix: Floats, jaro: Floats) -> Floats:
     """``fma(prefix * 0.1, 1 - jaro, jaro)`` rounded once, as DuckDB's compiled code does."""
     keys = np.stack([prefix, jaro], axis=1)
     unique, inverse = np.unique(keys, axis=0, return_inverse=True)

@@ -49,14 +49,14 @@ class UnsupportedSql(ValueError):
 class MatchgateDuckDB(DuckDB):
     """DuckDB as matchgate writes it: ``len()`` is only ever a list's length."""
 
-    class Parser(DuckDB.Parser):
+    class Parser(DuckDB.Parser):  # type: ignore[misc,valid-type]
         FUNCTIONS = {  # noqa: RUF012  (sqlglot's own convention)
             **DuckDB.Parser.FUNCTIONS,
             "LEN": lambda args: exp.ArraySize(this=seq_get(args, 0)),
         }
 
 
-def _concat(self: Spark.Generator, expression: exp.ArrayConcat) -> str:
+def _concat(self: Any, expression: exp.ArrayConcat) -> str:
     parts = [expression.this, *expression.expressions]
     return "CONCAT(" + ", ".join(f"COALESCE({self.sql(p)}, ARRAY())" for p in parts) + ")"
 
@@ -64,7 +64,7 @@ def _concat(self: Spark.Generator, expression: exp.ArrayConcat) -> str:
 class SparkTarget(Spark):
     """Spark SQL with DuckDB's list semantics where matchgate relies on them."""
 
-    class Generator(Spark.Generator):
+    class Generator(Spark.Generator):  # type: ignore[misc,valid-type]
         TRANSFORMS = {  # noqa: RUF012
             **Spark.Generator.TRANSFORMS,
             exp.ArrayOverlaps: lambda self, e: self.func("ARRAYS_OVERLAP", e.this, e.expression),
@@ -75,7 +75,7 @@ class SparkTarget(Spark):
         }
 
 
-def _rewrite(node: exp.Expression) -> exp.Expression:
+def _rewrite(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.Transform):
         # A Python UDF cannot run inside a lambda: map a list through the UDF's list form.
         body, params = node.expression.this, node.expression.expressions
@@ -125,11 +125,11 @@ _DESCRIBE = re.compile(r"^\s*DESCRIBE\s+(SELECT\b.*)$", re.IGNORECASE | re.DOTAL
 _MACRO = re.compile(r"^\s*CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+)?MACRO\s+(\w+)", re.IGNORECASE)
 
 
-def _spark(node: exp.Expression) -> str:
+def _spark(node: exp.Expr) -> str:
     return node.transform(_rewrite).sql(dialect=SparkTarget)
 
 
-def _rowid_tables(node: exp.Expression) -> tuple[str, ...]:
+def _rowid_tables(node: exp.Expr) -> tuple[str, ...]:
     """Tables whose ``rowid`` pseudo-column ``node`` reads (qualified, or the only table)."""
     uses = [c for c in node.find_all(exp.Column) if c.name.lower() == "rowid"]
     if not uses:
@@ -146,7 +146,7 @@ def _rowid_tables(node: exp.Expression) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _number_placeholders(node: exp.Expression, params: Sequence[Any] | None) -> list[Any]:
+def _number_placeholders(node: exp.Expr, params: Sequence[Any] | None) -> list[Any]:
     """Replace ``$n`` / ``?`` by positional ``?`` markers; return the arguments in their order."""
     values = list(params or [])
     args: list[Any] = []
@@ -174,7 +174,7 @@ def translate(sql: str, params: Sequence[Any] | None = None) -> tuple[Statement,
     node = sqlglot.parse_one(sql, dialect=MatchgateDuckDB)
     args = _number_placeholders(node, params)
     query = node.expression if isinstance(node, exp.Create | exp.Insert) else node
-    rowid = _rowid_tables(query) if isinstance(query, exp.Expression) else ()
+    rowid = _rowid_tables(query) if isinstance(query, exp.Expr) else ()
     if isinstance(node, exp.Create) and str(node.args.get("kind", "")).upper() == "TABLE":
         target = node.this
         temporary = any(

@@ -138,7 +138,8 @@ def build_master(
     engine.execute(
         f"""
         CREATE OR REPLACE TABLE m AS
-        SELECT n.pid, n.person_id, n.ssn, n.a_number, n.dob, n.first, n.middle, n.last, n.zip, n.addr,
+        SELECT n.pid, n.person_id, n.ssn, n.a_number, n.dob, n.first, n.middle, n.last, n.zip,
+               n.addr,
                replace(n.first, ' ', '') AS first_c,
                replace(n.middle, ' ', '') AS middle_c,
                replace(n.last, ' ', '') AS last_c,

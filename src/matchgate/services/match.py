@@ -23,9 +23,8 @@ import pyarrow.parquet as pq
 
 from matchgate.atomic import atomic_path
 from matchgate.domain.decision import Decision
-from matchgate.domain.errors import InputError
+from matchgate.domain.errors import ConfigurationError, InputError
 from matchgate.domain.progress import NO_PROGRESS, Progress
-from matchgate.domain.errors import ConfigurationError
 from matchgate.engines.base import Engine, EngineError
 from matchgate.engines.duckdb_engine import DuckDBEngine
 from matchgate.intake import Code, inspect_master, master_input_error, read_requests
@@ -186,23 +185,36 @@ def _spark_engine(settings: Settings, run_dir: Path) -> Engine:
 
 @contextlib.contextmanager
 def _engine(settings: Settings) -> Iterator[Engine]:
-    """The engine the settings name: DuckDB on a per-run file under the workspace (removed with
-    its spill folder), or Spark (its scratch folder there too)."""
+    """The engine the settings name: DuckDB (see :func:`duckdb_engine`) or Spark (its scratch
+    folder under the workspace, removed afterwards)."""
     if settings.engine not in ENGINES:
         raise ConfigurationError(
             f"MATCHGATE_ENGINE must be one of {', '.join(ENGINES)}, not {settings.engine!r}"
         )
+    if settings.engine == "duckdb":
+        with duckdb_engine(settings) as duck:
+            yield duck
+        return
     run_dir = settings.workspace / "tmp" / f"match-{uuid.uuid4().hex[:12]}"
-    engine: Engine
-    if settings.engine == "spark":
-        engine = _spark_engine(settings, run_dir)
-    else:
-        engine = DuckDBEngine(
-            run_dir / "match.duckdb",
-            memory_limit=settings.duckdb_memory_limit,
-            threads=settings.duckdb_threads,
-            temp_directory=run_dir / "spill",
-        )
+    engine = _spark_engine(settings, run_dir)
+    try:
+        yield engine
+    finally:
+        engine.close()
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def duckdb_engine(settings: Settings) -> Iterator[DuckDBEngine]:
+    """A DuckDB engine on a per-run file under the workspace, removed with its spill folder
+    (also what Splink training runs on, whatever the engine setting)."""
+    run_dir = settings.workspace / "tmp" / f"match-{uuid.uuid4().hex[:12]}"
+    engine = DuckDBEngine(
+        run_dir / "match.duckdb",
+        memory_limit=settings.duckdb_memory_limit,
+        threads=settings.duckdb_threads,
+        temp_directory=run_dir / "spill",
+    )
     try:
         yield engine
     finally:

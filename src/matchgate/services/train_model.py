@@ -36,7 +36,7 @@ from matchgate.matching.training import (
     model_metadata,
     training_table_statements,
 )
-from matchgate.services.match import _engine
+from matchgate.services.match import duckdb_engine
 from matchgate.settings import Settings
 
 
@@ -62,7 +62,7 @@ def train_model(
 
     started = time.perf_counter()
     batch = read_requests(requests, today=settings.today())
-    with _engine(settings) as engine:
+    with duckdb_engine(settings) as engine:
         source = inspect_master(engine, master)
         stats = index_master(engine, source.relation, source.columns, lambda *_: None)
         engine.register("req", batch.table)
