@@ -65,6 +65,10 @@ class Settings:
     spark_shuffle_partitions: int = field(
         default=8, metadata={"doc": "spark.sql.shuffle.partitions for engine=spark"}
     )
+    data_key_file: str = field(
+        default="",
+        metadata={"doc": "key ring for encryption at rest; empty: workspace/keys/data-keys.json"},
+    )
 
     @property
     def zone(self) -> ZoneInfo:

@@ -22,7 +22,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -77,6 +77,17 @@ def _raise_sanitized(exc: BaseException) -> NoReturn:
     else:
         failure = EngineFailure.OTHER
     raise EngineError(_QUOTED.sub("'…'", first)[:500], failure=failure) from None
+
+
+def _signed(table: pa.Table) -> pa.Table:
+    """``table`` with unsigned integer columns as signed 64-bit ones (Spark has no unsigned)."""
+    schema = pa.schema(
+        [
+            pa.field(f.name, pa.int64()) if pa.types.is_unsigned_integer(f.type) else f
+            for f in table.schema
+        ]
+    )
+    return table.cast(schema) if schema != table.schema else table
 
 
 def spark_session(
@@ -194,7 +205,15 @@ class SparkEngine:
             _raise_sanitized(exc)
         return table
 
+    def stream(
+        self, sql: str, params: Sequence[Any] | None = None, batch_rows: int = 1 << 20
+    ) -> Iterator[pa.RecordBatch]:
+        """The query's result in batches (collected on the driver first: the Spark path reads
+        only request-sized results)."""
+        yield from self.query(sql, params).to_batches(batch_rows)
+
     def register(self, name: str, table: pa.Table) -> None:
+        table = _signed(table)
         frame = self.spark.createDataFrame(table) if table.num_rows else self._empty(table.schema)
         self._store(name, frame)
 

@@ -9,6 +9,8 @@ sqlglot translates most of it; this module fixes what its Spark output gets wron
 * ``jaro_winkler_similarity`` and ``damerau_levenshtein`` become ``mg_jaro_winkler_similarity``
   and ``mg_damerau_levenshtein``, DuckDB's algorithms (Spark's own ``jaro_winkler_similarity``
   gives other values);
+* ``hash(...)`` (DuckDB's 64-bit hash, for blocking keys) becomes ``xxhash64(...)``, 64 bits too
+  (Spark's ``hash`` has 32: collisions would merge blocks); unsigned integer types become signed;
 * ``list_extract`` becomes ``element_at`` (both 1-based, negative counting from the end);
 * ``len()`` is the length of a *list* in matchgate's SQL (``length()`` that of a string), so it
   becomes ``size``;
@@ -75,6 +77,22 @@ class SparkTarget(Spark):
         }
 
 
+_UNSIGNED = {
+    exp.DataType.Type.UBIGINT: "BIGINT",
+    exp.DataType.Type.UINT: "BIGINT",
+    exp.DataType.Type.USMALLINT: "INT",
+    exp.DataType.Type.UTINYINT: "SMALLINT",
+}
+"""Spark has no unsigned integers: matchgate's UBIGINT values (SSNs, A-numbers, hashes) fit in
+a signed BIGINT."""
+
+
+def _name(node: exp.Expr) -> str:
+    if isinstance(node, exp.Anonymous):
+        return str(node.this).lower()
+    return str(getattr(node, "sql_name", lambda: "")()).lower()
+
+
 def _rewrite(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.Transform):
         # A Python UDF cannot run inside a lambda: map a list through the UDF's list form.
@@ -94,6 +112,10 @@ def _rewrite(node: exp.Expr) -> exp.Expr:
             f"_x -> ARRAY_CONTAINS({outer.sql(dialect=SparkTarget)}, _x))",
             dialect=SparkTarget,
         )
+    if isinstance(node, exp.DataType) and node.this in _UNSIGNED:
+        return exp.DataType.build(_UNSIGNED[node.this])
+    if isinstance(node, exp.Anonymous | exp.Func) and _name(node) == "hash":
+        return exp.Anonymous(this="XXHASH64", expressions=list(node.expressions or [node.this]))
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "damerau_levenshtein":
         return exp.Anonymous(this="MG_DAMERAU_LEVENSHTEIN", expressions=node.expressions)
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "list_extract":
