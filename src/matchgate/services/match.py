@@ -94,6 +94,11 @@ def match_files(
     inputs_to_check = (requests,) if master is None else (master, requests)
     fmt = _output_format(output, inputs=inputs_to_check)
     if master is None:
+        if settings.engine == "spark":
+            raise ConfigurationError(
+                "the loaded master store holds DuckDB snapshots; with MATCHGATE_ENGINE=spark "
+                "pass --master FILE (Spark indexes it on its executors)"
+            )
         if retrain:
             raise InputError(
                 "--retrain trains on a master file: pass --master FILE", code="E_RETRAIN_STORE"
