@@ -51,6 +51,20 @@ class Settings:
     audit_checkpoint_every: int = field(
         default=0, metadata={"doc": "sign a checkpoint every N entries; 0 means 256"}
     )
+    engine: str = field(
+        default="duckdb",
+        metadata={"doc": "engine that indexes and matches the master: duckdb or spark"},
+    )
+    spark_master: str = field(
+        default="local[2]",
+        metadata={"doc": "Spark master URL for engine=spark (spark-submit's --master wins)"},
+    )
+    spark_driver_memory: str = field(
+        default="2g", metadata={"doc": "Spark driver memory for engine=spark in local mode"}
+    )
+    spark_shuffle_partitions: int = field(
+        default=8, metadata={"doc": "spark.sql.shuffle.partitions for engine=spark"}
+    )
     data_key_file: str = field(
         default="",
         metadata={"doc": "key ring for encryption at rest; empty: workspace/keys/data-keys.json"},

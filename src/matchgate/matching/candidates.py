@@ -269,10 +269,12 @@ def find_candidates(
         engine.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE cand AS
-            SELECT rid, pid, bit_or(via) AS via FROM cand_raw GROUP BY rid, pid
-            QUALIFY bit_or(via) & {IDENTIFIER_BITS} <> 0
-                 OR row_number() OVER (PARTITION BY rid ORDER BY bit_count(bit_or(via)) DESC, pid)
-                    <= $1
+            SELECT rid, pid, via FROM (
+                SELECT rid, pid, via,
+                       row_number() OVER (PARTITION BY rid ORDER BY bit_count(via) DESC, pid)
+                           AS rank
+                FROM (SELECT rid, pid, bit_or(via) AS via FROM cand_raw GROUP BY rid, pid)
+            ) WHERE via & {IDENTIFIER_BITS} <> 0 OR rank <= $1
             """,
             [MAX_NAME_CANDIDATES],
         )

@@ -137,9 +137,9 @@ def build_master(
         SELECT rowid + {int(first_pid)} AS pid, person_id, ssn, a_number, dob,
                first, middle, last, zip, addr,
                list_distinct(list_concat(
-                   list_transform(other_names, lambda x: string_split(x, ' ')[-1]),
+                   list_transform(other_names, lambda x: list_extract(string_split(x, ' '), -1)),
                    list_transform(list_filter(other_names, lambda x: len(string_split(x, ' ')) > 2),
-                       lambda x: replace(array_to_string(string_split(x, ' ')[2:], ' '), ' ', ''))
+                       lambda x: replace(substr(x, strpos(x, ' ') + 1), ' ', ''))
                )) AS other_lasts,
                list_distinct(list_transform(list_filter(other_names,
                    lambda x: len(string_split(x, ' ')) > 1), lambda x: string_split(x, ' ')[1]))

@@ -64,15 +64,17 @@ def index_master(
     engine: Engine,
     relation: str,
     columns: Mapping[str, tuple[str, str]],
-    indexes: Path,
+    indexes: Path | None,
     progress: Progress,
 ) -> MasterStats:
     """Build the standardized master and its blocking keys in ``engine``, and the sorted key
-    indexes a probe reads in the folder ``indexes``."""
+    indexes a probe reads in the folder ``indexes`` (None: no index files; the blocks then run
+    as joins inside the engine, for an engine whose master lives on a cluster)."""
     progress("index master", 0, None)
     people = build_master(engine, relation, columns)
     progress("index master", people, people)
-    build_indexes(engine, indexes, progress)
+    if indexes is not None:
+        build_indexes(engine, indexes, progress)
     return MasterStats(people=people, indexes=indexes)
 
 

@@ -24,9 +24,9 @@ import pyarrow.parquet as pq
 
 from matchgate.atomic import atomic_path
 from matchgate.domain.decision import Decision
-from matchgate.domain.errors import InputError
+from matchgate.domain.errors import ConfigurationError, InputError
 from matchgate.domain.progress import NO_PROGRESS, Progress
-from matchgate.engines.base import EngineError
+from matchgate.engines.base import Engine, EngineError
 from matchgate.engines.duckdb_engine import DuckDBEngine
 from matchgate.intake import Code, RequestBatch, inspect_master, master_input_error, read_requests
 from matchgate.matching import (
@@ -94,6 +94,11 @@ def match_files(
     inputs_to_check = (requests,) if master is None else (master, requests)
     fmt = _output_format(output, inputs=inputs_to_check)
     if master is None:
+        if settings.engine == "spark":
+            raise ConfigurationError(
+                "the loaded master store holds DuckDB snapshots; with MATCHGATE_ENGINE=spark "
+                "pass --master FILE (Spark indexes it on its executors)"
+            )
         if retrain:
             raise InputError(
                 "--retrain trains on a master file: pass --master FILE", code="E_RETRAIN_STORE"
@@ -141,12 +146,10 @@ def _match_one_shot(
     progress: Progress,
     scorer: FellegiSunterModel | None,
 ) -> tuple[MatchResult, str]:
-    with run_engine(settings) as (engine, run_dir):
+    with one_shot_engine(settings) as (engine, indexes):
         source = inspect_master(engine, master)
         try:
-            stats = index_master(
-                engine, source.relation, source.columns, run_dir / "indexes", progress
-            )
+            stats = index_master(engine, source.relation, source.columns, indexes, progress)
         except EngineError as exc:
             raise master_input_error(master, exc) from None
         result = match_requests(engine, stats, requests, scorer=scorer, progress=progress)
@@ -214,6 +217,46 @@ def _output_format(output: Path, *, inputs: tuple[Path, ...]) -> str:
             "the output would overwrite an input file", path=str(output), code=Code.OUTPUT_IS_INPUT
         )
     return fmt
+
+
+ENGINES = ("duckdb", "spark")
+
+
+def _spark_engine(settings: Settings, run_dir: Path) -> Engine:
+    try:
+        from matchgate.engines.spark_engine import SparkEngine
+    except ImportError:
+        raise ConfigurationError(
+            "MATCHGATE_ENGINE=spark needs PySpark: pip install 'matchgate[spark]'"
+        ) from None
+    return SparkEngine(
+        master=settings.spark_master,
+        driver_memory=settings.spark_driver_memory,
+        shuffle_partitions=settings.spark_shuffle_partitions,
+        local_dir=run_dir / "spark",
+    )
+
+
+@contextlib.contextmanager
+def one_shot_engine(settings: Settings) -> Iterator[tuple[Engine, Path | None]]:
+    """The engine the settings name for a one-shot job, and the folder for its key indexes:
+    DuckDB (see :func:`run_engine`), or Spark, whose master stays on its executors and whose
+    blocks run as joins there (no index folder); its scratch folder is removed afterwards."""
+    if settings.engine not in ENGINES:
+        raise ConfigurationError(
+            f"MATCHGATE_ENGINE must be one of {', '.join(ENGINES)}, not {settings.engine!r}"
+        )
+    if settings.engine == "duckdb":
+        with run_engine(settings) as (duck, run_dir):
+            yield duck, run_dir / "indexes"
+        return
+    run_dir = settings.workspace / "tmp" / f"match-{uuid.uuid4().hex[:12]}"
+    engine = _spark_engine(settings, run_dir)
+    try:
+        yield engine, None
+    finally:
+        engine.close()
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -8,9 +8,19 @@ runs both over a corpus of difficult names and every code point.
 The macros use DuckDB's function names (``strip_accents``, ``regexp_replace``, ``list_filter``);
 an engine for another database provides its own spelling of :func:`macro_statements`.
 Call :func:`macro_statements` once per connection, then use the ``mg_*`` macros in queries.
+
+:data:`PYTHON_FUNCTIONS` is the same set as Python functions with the macros' exact semantics
+(NULL in, NULL out; the same empty results): an engine that can run Python on its workers (Spark)
+registers those, so its standardization is the request side's code itself. A test runs both
+spellings over the same corpus.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from matchgate.standardize.charmap import common_map, generated_map
 from matchgate.standardize.dates import DATE_PATTERN
@@ -23,6 +33,10 @@ from matchgate.standardize.identifiers import (
     SSN_DIGITS,
     UNISSUABLE_SSN_PATTERN,
     ZIP_DIGITS,
+    parse_a_number,
+    parse_ssn,
+    standardize_address,
+    standardize_zip,
 )
 from matchgate.standardize.names import (
     JOINING_PATTERN,
@@ -31,6 +45,10 @@ from matchgate.standardize.names import (
     NON_LETTERS_PATTERN,
     PARTICLES,
     SUFFIX_PATTERN,
+    fold,
+    name_key,
+    standardize_name,
+    surname_keys,
 )
 
 
@@ -106,3 +124,76 @@ def macro_statements() -> list[str]:
         f"CREATE OR REPLACE TEMP MACRO mg_date(s) AS CASE WHEN regexp_full_match(trim(s), "
         f"{literal(DATE_PATTERN)}) THEN try_cast(trim(s) AS DATE) END",
     ]
+
+
+_SEPARATORS = re.compile(SEPARATORS_PATTERN)
+_DATE = re.compile(DATE_PATTERN)
+
+
+def _name(s: str) -> str | None:
+    return standardize_name(s) or None
+
+
+def _key(s: str) -> str:
+    return name_key(s)
+
+
+def _surname_keys(s: str) -> list[str]:
+    # The macro keys a one-word name (even "") by itself; longer ones as surname_keys does.
+    return surname_keys(s) if " " in s else [name_key(s)]
+
+
+def _digits(s: str) -> str:
+    return _SEPARATORS.sub("", s)
+
+
+def _ssn(s: str) -> int | None:
+    return parse_ssn(s).value
+
+
+def _a_number(s: str) -> int | None:
+    return parse_a_number(s).value
+
+
+def _zip(s: str) -> str | None:
+    return standardize_zip(s) or None
+
+
+def _address(s: str) -> str | None:
+    return standardize_address(fold(s)) or None
+
+
+def _date(s: str) -> dt.date | None:
+    # SQL trim() removes spaces only; try_cast yields NULL for an impossible calendar date.
+    text = s.strip(" ")
+    if not _DATE.fullmatch(text):
+        return None
+    try:
+        return dt.date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class PythonFunction:
+    """A macro's Python spelling: called on non-NULL text only (NULL in gives NULL out, or the
+    empty list for a list), returning ``returns`` (``text``, ``integer``, ``date`` or
+    ``text list``)."""
+
+    function: Callable[[str], object]
+    returns: str
+
+
+PYTHON_FUNCTIONS: dict[str, PythonFunction] = {
+    "mg_name": PythonFunction(_name, "text"),
+    "mg_compact": PythonFunction(lambda s: s.replace(" ", ""), "text"),
+    "mg_key": PythonFunction(_key, "text"),
+    "mg_surname_keys": PythonFunction(_surname_keys, "text list"),
+    "mg_digits": PythonFunction(_digits, "text"),
+    "mg_ssn": PythonFunction(_ssn, "integer"),
+    "mg_a_number": PythonFunction(_a_number, "integer"),
+    "mg_zip": PythonFunction(_zip, "text"),
+    "mg_address": PythonFunction(_address, "text"),
+    "mg_date": PythonFunction(_date, "date"),
+}
+"""The ``mg_*`` macros used outside this module, as Python functions (see the module docstring)."""
