@@ -99,7 +99,14 @@ SURNAME_LOOSE = (
     "swapped",
 )
 SURNAME_STRICT = ("exact", "reordered", "variant", "compound_part", "earlier", "swapped")
-DOB_EXPLAINED = ("exact", "swapped", "january_first", "year_off", "year_digits_swapped")
+DOB_EXPLAINED = (
+    "exact",
+    "swapped",
+    "january_first",
+    "year_off",
+    "year_digits_swapped",
+    "one_digit",
+)
 DOB_AGREES = ("exact", "swapped")
 
 
@@ -315,7 +322,7 @@ def corroboration(pairs: ScoredPairs) -> npt.NDArray[np.int64]:
         (level("dob", ("exact",)), 2),
         (level("dob", DOB_EXPLAINED[1:]), 1),
         (level("address", ("line_and_zip", "line")), 2),
-        (level("address", ("line_close", "line_part")), 1),
+        (level("address", ("line_close", "line_part", "zip")), 1),
         (level("first_name", ("exact", "nickname", "close", "swapped", "earlier")), 1),
         (level("surname", (*SURNAME_STRICT, "close")), 1),
     ):
@@ -350,16 +357,24 @@ def corroborated(pairs: ScoredPairs) -> Mask:
         "surname", ("exact", "close")
     )
     names_or_swapped = names | level("surname", ("swapped",))
-    anchor = _identified(pairs) | (
-        names_or_swapped
-        & dob_ok
-        & (
-            (
-                level("address", ("line_and_zip", "line", "line_close"))
-                & (level("dob", ("exact",)) | level("address", ("line_and_zip", "line")))
+    names_strict = level("first_name", FIRST_NAME_STRICT) & level("surname", SURNAME_STRICT)
+    dob_exact = level("dob", ("exact",))
+    anchor = (
+        _identified(pairs)
+        | (
+            names_or_swapped
+            & dob_ok
+            & (
+                (
+                    level("address", ("line_and_zip", "line", "line_close"))
+                    & (dob_exact | level("address", ("line_and_zip", "line")))
+                )
+                | (level("address", ("line_part",)) & dob_exact)
             )
-            | (level("address", ("line_part",)) & level("dob", ("exact",)))
         )
+        # Both names and the birthday exactly, in the same ZIP code: a namesake born the same
+        # day in the same area is far rarer than a mistyped SSN or address line.
+        | (names_strict & dob_exact & level("address", ("zip",)))
     )
     conflicts = _conflicts(pairs)
     any_conflict = np.logical_or.reduce(list(conflicts.values()))
@@ -373,7 +388,17 @@ def corroborated(pairs: ScoredPairs) -> Mask:
                 (corroboration(pairs) >= STRONG_CORROBORATION)
                 & (conflict_count <= 2)
                 & level("ssn", ("exact",))
-                & level("dob", ("exact",))
+                & (
+                    dob_exact
+                    # A surname changed (marriage) and a mistyped birthday: the SSN, the first
+                    # name and the address line still agree. Someone else using the SSN at that
+                    # address (a relative) shares the surname, not the first name.
+                    | (
+                        level("first_name", ("exact",))
+                        & level("address", ("line_and_zip", "line", "line_close"))
+                        & ~conflicts["first_name"]
+                    )
+                )
             )
         )
         # With a conflicting field the address may not conflict as well, and a conflicting
