@@ -35,14 +35,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from accuracy import febrl_world  # noqa: E402
+from accuracy import febrl_world
 
-from matchgate.engines.duckdb_engine import DuckDBEngine  # noqa: E402
-from matchgate.intake import inspect_master, read_requests  # noqa: E402
-from matchgate.matching import FellegiSunterModel, index_master, match_requests  # noqa: E402
-from matchgate.matching.master_index import MasterStats  # noqa: E402
-from matchgate.matching.model import ScoredPairs  # noqa: E402
-from matchgate.settings import Settings  # noqa: E402
+from matchgate.engines.duckdb_engine import DuckDBEngine
+from matchgate.intake import inspect_master, read_requests
+from matchgate.matching import FellegiSunterModel, index_master, match_requests
+from matchgate.matching.master_index import MasterStats
+from matchgate.matching.model import ScoredPairs
+from matchgate.settings import Settings
 
 FIELDS = ("first_name", "middle_name", "last_name", "ssn", "a_number", "dob", "address_line", "zip")
 
@@ -77,7 +77,7 @@ def analyse(data: Path, workspace: Path) -> dict[str, Any]:
         ids = engine.query("SELECT rowid AS pid, person_id FROM m")
         pid_of = dict(zip(ids["person_id"].to_pylist(), ids["pid"].to_pylist(), strict=True))
         person_of = {v: k for k, v in pid_of.items()}
-        raw_master = engine.query(f"SELECT * FROM {source.relation}").to_pylist()  # noqa: S608
+        raw_master = engine.query(f"SELECT * FROM {source.relation}").to_pylist()
     finally:
         engine.close()
     pairs = scorer.pairs

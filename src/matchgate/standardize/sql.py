@@ -19,9 +19,9 @@ from matchgate.standardize.identifiers import (
     ADDRESS_WORDS,
     ANUMBER_MAX_DIGITS,
     ANUMBER_MIN_DIGITS,
+    PLACEHOLDER_SSN_PATTERN,
     SEPARATORS_PATTERN,
     SSN_DIGITS,
-    PLACEHOLDER_SSN_PATTERN,
     ZIP_DIGITS,
     ZIP_MIN_DIGITS,
 )
