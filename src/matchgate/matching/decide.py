@@ -374,7 +374,7 @@ def corroborated(pairs: ScoredPairs) -> Mask:
         )
         # Both names and the birthday exactly, in the same ZIP code: a namesake born the same
         # day in the same area is far rarer than a mistyped SSN or address line.
-        | (names_strict & dob_exact & level("address", ("zip",)))
+        | (names_strict & dob_exact & level("address", ("zip", "zip_close")))
     )
     conflicts = _conflicts(pairs)
     any_conflict = np.logical_or.reduce(list(conflicts.values()))
@@ -385,18 +385,17 @@ def corroborated(pairs: ScoredPairs) -> Mask:
         & (
             ((corroboration(pairs) >= CORROBORATION_NEEDED) & (conflict_count <= 1))
             | (
-                (corroboration(pairs) >= STRONG_CORROBORATION)
-                & (conflict_count <= 2)
-                & level("ssn", ("exact",))
+                (conflict_count <= 2)
+                & level("ssn", IDENTIFIER_AGREES)
                 & (
-                    dob_exact
+                    (dob_exact & (corroboration(pairs) >= STRONG_CORROBORATION))
                     # A surname changed (marriage) and a mistyped birthday: the SSN, the first
-                    # name and the address line still agree. Someone else using the SSN at that
-                    # address (a relative) shares the surname, not the first name.
+                    # name and the address line (exactly or closely) still agree. Someone else
+                    # using the SSN at that address (a relative) shares the surname, not the
+                    # first name.
                     | (
                         level("first_name", ("exact",))
                         & level("address", ("line_and_zip", "line", "line_close"))
-                        & ~conflicts["first_name"]
                     )
                 )
             )
