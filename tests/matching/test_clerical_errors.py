@@ -5,7 +5,8 @@ surviving fields with someone else is not.
 Rules pinned here: ZIP codes that lost their leading zero, never-issued SSNs still compared (SSA
 code 1), placeholder SSNs not compared, a birth date or ZIP code one keystroke off, both names
 and the birthday in the same ZIP code outweighing a wholly different SSN, and the SSN with the
-first name and the address line outweighing a changed surname plus a mistyped birthday.
+first name and the address line outweighing a changed surname plus a mistyped birthday, and the
+first name, birthday and address line outweighing a changed surname plus a wrong SSN.
 """
 
 from __future__ import annotations
@@ -106,6 +107,12 @@ PRESENT: list[tuple[str, Row, str]] = [
         ask("P-ELLA", last_name="Donnelly", dob="1986-02-13"),
         "P-ELLA",
     ),
+    # Married, and another SSN on the request: first name, birthday and address line agree.
+    (
+        "surname_changed_and_ssn_wrong",
+        ask("P-ELLA", last_name="Donnelly", ssn="487-65-4321"),
+        "P-ELLA",
+    ),
 ]
 
 # (kind, request, the person it must not be matched to)
@@ -125,6 +132,12 @@ ABSENT: list[tuple[str, Row, str]] = [
     (
         "relative_borrowing_ssn",
         ask("P-ELLA", first_name="Marco", dob="1961-07-30"),
+        "P-ELLA",
+    ),
+    # Another Ella at the same address (another surname, SSN and birthday): a lodger.
+    (
+        "same_first_name_at_the_address",
+        ask("P-ELLA", last_name="Donnelly", ssn="487-65-4321", dob="1990-01-15"),
         "P-ELLA",
     ),
     # Someone else whose record carries the same placeholder SSN.

@@ -381,23 +381,34 @@ def corroborated(pairs: ScoredPairs) -> Mask:
     address_agrees = level("address", ("line_and_zip", "line", "line_close", "line_part", "zip"))
     conflict_count = np.sum(np.stack(list(conflicts.values())), axis=0)
     result: Mask = (
-        anchor
-        & (
-            ((corroboration(pairs) >= CORROBORATION_NEEDED) & (conflict_count <= 1))
-            | (
-                (conflict_count <= 2)
-                & level("ssn", IDENTIFIER_AGREES)
-                & (
-                    (dob_exact & (corroboration(pairs) >= STRONG_CORROBORATION))
-                    # A surname changed (marriage) and a mistyped birthday: the SSN, the first
-                    # name and the address line (exactly or closely) still agree. Someone else
-                    # using the SSN at that address (a relative) shares the surname, not the
-                    # first name.
-                    | (
-                        level("first_name", ("exact",))
-                        & level("address", ("line_and_zip", "line", "line_close"))
+        (
+            anchor
+            & (
+                ((corroboration(pairs) >= CORROBORATION_NEEDED) & (conflict_count <= 1))
+                | (
+                    (conflict_count <= 2)
+                    & level("ssn", IDENTIFIER_AGREES)
+                    & (
+                        (dob_exact & (corroboration(pairs) >= STRONG_CORROBORATION))
+                        # A surname changed (marriage) and a mistyped birthday: the SSN, the first
+                        # name and the address line (exactly or closely) still agree. Someone else
+                        # using the SSN at that address (a relative) shares the surname, not the
+                        # first name.
+                        | (
+                            level("first_name", ("exact",))
+                            & level("address", ("line_and_zip", "line", "line_close"))
+                        )
                     )
                 )
+            )
+            | (
+                # A surname changed (marriage) and a wrong SSN on one record: the first name, the
+                # whole birthday and the address line agree. A relative at that address shares the
+                # surname, not the first name and birthday.
+                (conflict_count <= 2)
+                & level("first_name", ("exact",))
+                & dob_exact
+                & level("address", ("line_and_zip", "line"))
             )
         )
         # With a conflicting field the address may not conflict as well, and a conflicting
