@@ -43,23 +43,21 @@ disagreement, a close spelling of the first name with everything else agreeing. 
 * a name-only request short of the rule above.
 
 One conflicting field (of SSN, first name, surname and date of birth) is forgiven when independent
-identifiers corroborate strongly (:func:`corroborated`): an anchor (the SSN or A-number equal or
-one keystroke off, the names agreeing with the address line, or both names and the birthday
-exactly in the same ZIP code or one keystroke from it), at least :data:`CORROBORATION_NEEDED`
-points, 2 for each independent identifier that agrees exactly (SSN, A-number, date of birth,
-address line) and 1 for each name that agrees; no ZIP conflict on top; and no other candidate of
-the request that agrees on the conflicting field. Two conflicting fields are forgiven with the SSN
-(equal or one keystroke off) and either the birthday (:data:`STRONG_CORROBORATION` points) or the
-first name and address line; or with the first name, the birthday and the address line. Records
-keyed with clerical errors (FEBRL's corruptions: a first name replaced, a birth date mistyped, an
-SSN with several wrong digits) look like this. A borrowed SSN (the SSN and at most the surname and
-address agree, first name and birthday both differ), a look-alike (surname and birthday, no
-anchor), a relative (surname and address, another first name and birthday) or an absent twin
-(surname, birthday and address, her own SSN) never gathers it, and a twin, a parent or the SSN's
-owner in the master who agrees on the conflicting field takes the corroboration away. What
-remains possible is the known limit written in ``docs/matching.md``: a person *absent* from the
-master who uses a present person's SSN and shares the names, or the first name, birthday and
-address, with them.
+identifiers corroborate strongly (:func:`corroborated`): an anchor (the SSN or A-number equal or one
+keystroke off, or the names agreeing with the address line), at least :data:`CORROBORATION_NEEDED`
+points, 2 for each independent identifier that agrees exactly (SSN, A-number, date of birth, address
+line) and 1 for each name that agrees; no ZIP conflict on top; and no other candidate of the request
+that agrees on the conflicting field. Two conflicting fields are forgiven with the SSN (equal or one
+keystroke off) and either the birthday (:data:`STRONG_CORROBORATION` points) or the first name and
+address line; or with the first name, the birthday and the address line. Records keyed with clerical
+errors (FEBRL's corruptions: a first name replaced, a birth date mistyped, an SSN with several wrong
+digits) look like this. A borrowed SSN (the SSN and at most the surname and address agree, first
+name and birthday both differ), a look-alike (surname and birthday, no anchor), a relative (surname
+and address, another first name and birthday) or an absent twin (surname, birthday and address, her
+own SSN) never gathers it, and a twin, a parent or the SSN's owner in the master who agrees on the
+conflicting field takes the corroboration away. What remains possible is the known limit written in
+``docs/matching.md``: a person *absent* from the master who uses a present person's SSN and shares
+the names, or the first name, birthday and address, with them.
 
 Finally, one master person is matched at most once per file: when several rows would match the
 same person, the strongest keeps ``match`` (the first in file order on a tie) and the others
@@ -294,7 +292,10 @@ def match_checks(pairs: ScoredPairs, *, confirm: bool = False) -> list[tuple[str
             | level("middle_name", ("exact", "initial")),
         ),
         (NOTE_MIDDLE_CONFLICT, identified | ~level("middle_name", ("different",))),
-        (NOTE_ADDRESS_CONFLICT, identified | ~level("address", ("zip_differs", "different"))),
+        (
+            NOTE_ADDRESS_CONFLICT,
+            identified | ~level("address", ("zip_close", "zip_differs", "different")),
+        ),
         (NOTE_NAME_ONLY, ~name_only | name_only_strong),
     ]
     strong = corroborated(pairs)
@@ -351,39 +352,32 @@ def corroborated(pairs: ScoredPairs) -> Mask:
     Needed: at most one conflicting field of SSN, first name, surname and date of birth; an
     *anchor* (SSN or A-number equal or one keystroke off; both names agreeing, exactly, closely,
     as a nickname or swapped, with the address line agreeing, the date of birth not conflicting
-    and one of them exactly equal; or both names and the date of birth exactly, in the same ZIP
-    code or one keystroke from it), :data:`CORROBORATION_NEEDED` points. Two conflicting fields
+    and one of them exactly equal), :data:`CORROBORATION_NEEDED` points. Two conflicting fields
     need the SSN (equal or one keystroke off) with the date of birth exactly and
     :data:`STRONG_CORROBORATION` points, or with the first name exactly and the address line
     (exactly or closely); or the first name, the date of birth and the address line exactly.
     Always: no other candidate of the same request that agrees
     on a field this pair conflicts on (a twin, a parent or the owner of the SSN given is the
     person that field describes). A pair with a conflicting field must not also have a
-    conflicting address, and one whose SSN conflicts needs an address that agrees."""
+    conflicting address (a ZIP code one keystroke off with another address line conflicts), and
+    one whose SSN conflicts needs an address that agrees."""
     level = pairs.has_level
     dob_ok = pairs.missing("dob") | level("dob", DOB_EXPLAINED)
     names = level("first_name", ("exact", "nickname", "close")) & level(
         "surname", ("exact", "close")
     )
     names_or_swapped = names | level("surname", ("swapped",))
-    names_strict = level("first_name", FIRST_NAME_STRICT) & level("surname", SURNAME_STRICT)
     dob_exact = level("dob", ("exact",))
-    anchor = (
-        _identified(pairs)
-        | (
-            names_or_swapped
-            & dob_ok
-            & (
-                (
-                    level("address", ("line_and_zip", "line", "line_close"))
-                    & (dob_exact | level("address", ("line_and_zip", "line")))
-                )
-                | (level("address", ("line_part",)) & dob_exact)
+    anchor = _identified(pairs) | (
+        names_or_swapped
+        & dob_ok
+        & (
+            (
+                level("address", ("line_and_zip", "line", "line_close"))
+                & (dob_exact | level("address", ("line_and_zip", "line")))
             )
+            | (level("address", ("line_part",)) & dob_exact)
         )
-        # Both names and the birthday exactly, in the same ZIP code: a namesake born the same
-        # day in the same area is far rarer than a mistyped SSN or address line.
-        | (names_strict & dob_exact & level("address", ("zip", "zip_close")))
     )
     conflicts = _conflicts(pairs)
     any_conflict = np.logical_or.reduce(list(conflicts.values()))
@@ -420,10 +414,11 @@ def corroborated(pairs: ScoredPairs) -> Mask:
                 & level("address", ("line_and_zip", "line"))
             )
         )
-        # With a conflicting field the address may not conflict as well, and a conflicting
-        # SSN needs the address to agree (a namesake with a birthday in common has an SSN of
-        # their own and lives elsewhere).
-        & ~(any_conflict & level("address", ("zip_differs",)))
+        # With a conflicting field the address may not conflict as well (a ZIP code one
+        # keystroke off with another address line is the next area, not a typo: a twin living
+        # nearby), and a conflicting SSN needs the address to agree (a namesake with a birthday
+        # in common has an SSN of their own and lives elsewhere).
+        & ~(any_conflict & level("address", ("zip_close", "zip_differs")))
         & ~(conflicts["ssn"] & ~address_agrees)
     )
     if not result.any():
