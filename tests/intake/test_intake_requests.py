@@ -217,7 +217,9 @@ def test_invalid_fields_warn_and_row_is_kept(tmp_path: Path) -> None:
     assert rows[1]["a_number"] == 1234567
     assert rows[2]["warning_codes"] == "W_SSN_INVALID|W_DOB_INVALID"
     assert rows[3]["warning_codes"] == "W_SSN_INVALID"
-    assert all(r["ssn"] is None and r["dob"] is None for r in rows)
+    # Never-issued 9-digit SSNs warn but are still compared; the 8-digit one is unusable.
+    assert [r["ssn"] for r in rows] == [123456, 666123456, 123004567, None]
+    assert all(r["dob"] is None for r in rows)
     assert all(r["error_code"] is None for r in rows)
 
 

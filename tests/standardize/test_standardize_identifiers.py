@@ -35,12 +35,19 @@ TODAY = dt.date(2025, 6, 1)
         ("12345678", INVALID),
         ("1234567890", INVALID),
         ("12345678X", INVALID),
-        ("000123456", INVALID),
-        ("666123456", INVALID),
-        ("900123456", INVALID),
-        ("999123456", INVALID),
-        ("123001234", INVALID),
-        ("123450000", INVALID),
+        # Never issued: still compared (the same wrong number twice is evidence), flagged.
+        ("000123456", Parsed(123456, invalid=True)),
+        ("666123456", Parsed(666123456, invalid=True)),
+        ("900123456", Parsed(900123456, invalid=True)),
+        ("999123456", Parsed(999123456, invalid=True)),
+        ("123001234", Parsed(123001234, invalid=True)),
+        ("123450000", Parsed(123450000, invalid=True)),
+        # Placeholders: shared by many people, so not compared at all.
+        ("000000000", INVALID),
+        ("999-99-9999", INVALID),
+        ("111111111", INVALID),
+        ("000-00-1234", INVALID),
+        ("123000000", INVALID),
         ("１２３４５６７８９", INVALID),
     ],
 )
@@ -78,7 +85,15 @@ def test_a_numbers_compare_as_nine_digits() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("20500", "20500"), ("20500-1234", "20500"), ("205", ""), ("", ""), (None, "")],
+    [
+        ("20500", "20500"),
+        ("20500-1234", "20500"),
+        ("2134", "02134"),  # a leading zero lost in a spreadsheet
+        ("501", "00501"),
+        ("50", ""),
+        ("", ""),
+        (None, ""),
+    ],
 )
 def test_standardize_zip(raw: str | None, expected: str) -> None:
     assert standardize_zip(raw) == expected

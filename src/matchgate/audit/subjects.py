@@ -52,7 +52,7 @@ class SubjectKey:
 def subject_key(key: SubjectKey, ssn: str) -> str:
     """HMAC-SHA256 of an SSN under ``key``; an SSN that is not 9 issuable digits is refused."""
     parsed = parse_ssn(ssn)
-    if parsed.value is None:
+    if parsed.value is None or parsed.invalid:
         raise SubjectKeyInputError("is not a valid SSN", field="ssn", code=E_AUDIT_SSN)
     message = _DOMAIN + b"ssn\x00" + format_ssn(parsed.value).encode("ascii")
     return hmac.new(key.secret, message, hashlib.sha256).hexdigest()

@@ -55,7 +55,10 @@ MEANINGS: dict[Code, str] = {
     Code.OUTPUT_FORMAT: "the output file's extension is not .csv, .parquet or .jsonl",
     Code.OUTPUT_IS_INPUT: "the output path is one of the input files",
     Code.NAME_MISSING: "the request row has no usable first or last name; answered no_match",
-    Code.SSN_INVALID: "the SSN is not 9 digits in an issued range; matched as if absent",
+    Code.SSN_INVALID: (
+        "the SSN is not 9 digits in an issued range: a malformed or placeholder one is matched "
+        "as if absent; a never-issued 9-digit number is still compared (SSA code 1)"
+    ),
     Code.ANUMBER_INVALID: "the A-number is not 7-9 digits (A prefix allowed); treated as absent",
     Code.DOB_INVALID: "the date of birth is not a real YYYY-MM-DD date; matched as if absent",
     Code.DOB_FUTURE: "the date of birth is after today; matched as if absent",

@@ -84,6 +84,10 @@ def _digits(col: str) -> str:
     return f"lpad(CAST({col} AS VARCHAR), 9, '0')"
 
 
+def _date_digits(col: str) -> str:
+    return f"strftime({col}, '%Y%m%d')"
+
+
 def _close(a: str, b: str) -> str:
     return (
         f"(jaro_winkler_similarity({a}, {b}) >= {CLOSE} OR "
@@ -341,6 +345,13 @@ DOB = Comparison(
             "date of birth has the last two digits of the year swapped",
         ),
         Level(
+            "one_digit",
+            f"damerau_levenshtein({_date_digits('dob_l')}, {_date_digits('dob_r')}) = 1",
+            0.02,
+            0.003,
+            "date of birth differs by one digit or two swapped digits (a keying error)",
+        ),
+        Level(
             "one_part",
             "(CAST(year(dob_l) = year(dob_r) AS INTEGER) + CAST(month(dob_l) = month(dob_r) "
             "AS INTEGER) + CAST(day(dob_l) = day(dob_r) AS INTEGER)) = 2",
@@ -386,6 +397,13 @@ ADDRESS = Comparison(
             "address line agrees in part (house number or street)",
         ),
         Level("zip", "zip_l = zip_r", 0.15, 0.002, "ZIP code agrees"),
+        Level(
+            "zip_close",
+            "damerau_levenshtein(zip_l, zip_r) = 1",
+            0.03,
+            0.004,
+            "ZIP code differs by one digit or two swapped digits (a keying error or the next area)",
+        ),
         Level(
             "zip_differs",
             "zip_l IS NOT NULL AND zip_r IS NOT NULL",

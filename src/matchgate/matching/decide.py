@@ -43,19 +43,21 @@ disagreement, a close spelling of the first name with everything else agreeing. 
 * a name-only request short of the rule above.
 
 One conflicting field (of SSN, first name, surname and date of birth) is forgiven when independent
-identifiers corroborate strongly (:func:`corroborated`): an anchor (the SSN or A-number equal or
-one keystroke off, or the names agreeing with the address line), at least
-:data:`CORROBORATION_NEEDED` points, 2 for each independent identifier that agrees exactly (SSN,
-A-number, date of birth, address line) and 1 for each name that agrees (two conflicting fields need
-:data:`STRONG_CORROBORATION` points); no ZIP conflict on top; and no other candidate of the request
-that agrees on the conflicting field. Records keyed with clerical errors (FEBRL's corruptions: a
-first name replaced, a birth date mistyped, an SSN with several wrong digits) look like this. A
-borrowed SSN (the SSN and at most the surname and address agree, first name and birthday both
-differ), a look-alike (surname and birthday, no anchor) or a relative (surname and address, another
-first name and birthday) never gathers it, and a twin, a parent or the SSN's owner in the master
-who agrees on the conflicting field takes the corroboration away. What remains possible is the
-known limit written in ``docs/matching.md``: a person *absent* from the master who uses a present
-person's SSN and shares the names, or the first name, birthday and address, with them.
+identifiers corroborate strongly (:func:`corroborated`): an anchor (the SSN or A-number equal or one
+keystroke off, or the names agreeing with the address line), at least :data:`CORROBORATION_NEEDED`
+points, 2 for each independent identifier that agrees exactly (SSN, A-number, date of birth, address
+line) and 1 for each name that agrees; no ZIP conflict on top; and no other candidate of the request
+that agrees on the conflicting field. Two conflicting fields are forgiven with the SSN (equal or one
+keystroke off) and either the birthday (:data:`STRONG_CORROBORATION` points) or the first name and
+address line; or with the first name, the birthday and the address line. Records keyed with clerical
+errors (FEBRL's corruptions: a first name replaced, a birth date mistyped, an SSN with several wrong
+digits) look like this. A borrowed SSN (the SSN and at most the surname and address agree, first
+name and birthday both differ), a look-alike (surname and birthday, no anchor), a relative (surname
+and address, another first name and birthday) or an absent twin (surname, birthday and address, her
+own SSN) never gathers it, and a twin, a parent or the SSN's owner in the master who agrees on the
+conflicting field takes the corroboration away. What remains possible is the known limit written in
+``docs/matching.md``: a person *absent* from the master who uses a present person's SSN and shares
+the names, or the first name, birthday and address, with them.
 
 Finally, one master person is matched at most once per file: when several rows would match the
 same person, the strongest keeps ``match`` (the first in file order on a tie) and the others
@@ -99,7 +101,14 @@ SURNAME_LOOSE = (
     "swapped",
 )
 SURNAME_STRICT = ("exact", "reordered", "variant", "compound_part", "earlier", "swapped")
-DOB_EXPLAINED = ("exact", "swapped", "january_first", "year_off", "year_digits_swapped")
+DOB_EXPLAINED = (
+    "exact",
+    "swapped",
+    "january_first",
+    "year_off",
+    "year_digits_swapped",
+    "one_digit",
+)
 DOB_AGREES = ("exact", "swapped")
 
 
@@ -283,7 +292,10 @@ def match_checks(pairs: ScoredPairs, *, confirm: bool = False) -> list[tuple[str
             | level("middle_name", ("exact", "initial")),
         ),
         (NOTE_MIDDLE_CONFLICT, identified | ~level("middle_name", ("different",))),
-        (NOTE_ADDRESS_CONFLICT, identified | ~level("address", ("zip_differs", "different"))),
+        (
+            NOTE_ADDRESS_CONFLICT,
+            identified | ~level("address", ("zip_close", "zip_differs", "different")),
+        ),
         (NOTE_NAME_ONLY, ~name_only | name_only_strong),
     ]
     strong = corroborated(pairs)
@@ -296,15 +308,16 @@ match."""
 
 
 STRONG_CORROBORATION = 5
-"""Points that let a pair with two conflicting fields match; it also needs the SSN and the date
-of birth to agree exactly (both names replaced, the address confirming at least in part)."""
+"""Points that let a pair with two conflicting fields match when the SSN (equal or one keystroke
+off) and the date of birth agree exactly (both names replaced, the address or ZIP code
+confirming)."""
 
 
 def corroboration(pairs: ScoredPairs) -> npt.NDArray[np.int64]:
     """Points per pair: 2 for each independent identifier that agrees exactly (SSN, A-number,
     date of birth, full address line), 1 for a near agreement of those (SSN or A-number one
-    keystroke off, an explained date-of-birth error, an address line spelled closely) and 1 for
-    each name that agrees."""
+    keystroke off, an explained date-of-birth error, an address line spelled closely or agreeing
+    in part, the ZIP code alone) and 1 for each name that agrees."""
     level = pairs.has_level
     points = np.zeros(len(pairs), dtype=np.int64)
     for mask, value in (
@@ -315,7 +328,7 @@ def corroboration(pairs: ScoredPairs) -> npt.NDArray[np.int64]:
         (level("dob", ("exact",)), 2),
         (level("dob", DOB_EXPLAINED[1:]), 1),
         (level("address", ("line_and_zip", "line")), 2),
-        (level("address", ("line_close", "line_part")), 1),
+        (level("address", ("line_close", "line_part", "zip")), 1),
         (level("first_name", ("exact", "nickname", "close", "swapped", "earlier")), 1),
         (level("surname", (*SURNAME_STRICT, "close")), 1),
     ):
@@ -336,29 +349,34 @@ def _conflicts(pairs: ScoredPairs) -> dict[str, Mask]:
 def corroborated(pairs: ScoredPairs) -> Mask:
     """Pairs whose agreeing fields outweigh their conflicting ones (see the module docstring).
 
-    Needed: at most one conflicting field of SSN, first name, surname and date of birth (two
-    with :data:`STRONG_CORROBORATION` points); an *anchor* (SSN or A-number equal or one
-    keystroke off; or both names agreeing, exactly, closely, as a nickname or swapped, with the
-    address line agreeing, the date of birth not conflicting and one of them exactly equal),
-    :data:`CORROBORATION_NEEDED` points, and no other candidate of the same request that agrees
+    Needed: at most one conflicting field of SSN, first name, surname and date of birth; an
+    *anchor* (SSN or A-number equal or one keystroke off; both names agreeing, exactly, closely,
+    as a nickname or swapped, with the address line agreeing, the date of birth not conflicting
+    and one of them exactly equal), :data:`CORROBORATION_NEEDED` points. Two conflicting fields
+    need the SSN (equal or one keystroke off) with the date of birth exactly and
+    :data:`STRONG_CORROBORATION` points, or with the first name exactly and the address line
+    (exactly or closely); or the first name, the date of birth and the address line exactly.
+    Always: no other candidate of the same request that agrees
     on a field this pair conflicts on (a twin, a parent or the owner of the SSN given is the
     person that field describes). A pair with a conflicting field must not also have a
-    conflicting address, and one whose SSN conflicts needs an address that agrees."""
+    conflicting address (a ZIP code one keystroke off with another address line conflicts), and
+    one whose SSN conflicts needs an address that agrees."""
     level = pairs.has_level
     dob_ok = pairs.missing("dob") | level("dob", DOB_EXPLAINED)
     names = level("first_name", ("exact", "nickname", "close")) & level(
         "surname", ("exact", "close")
     )
     names_or_swapped = names | level("surname", ("swapped",))
+    dob_exact = level("dob", ("exact",))
     anchor = _identified(pairs) | (
         names_or_swapped
         & dob_ok
         & (
             (
                 level("address", ("line_and_zip", "line", "line_close"))
-                & (level("dob", ("exact",)) | level("address", ("line_and_zip", "line")))
+                & (dob_exact | level("address", ("line_and_zip", "line")))
             )
-            | (level("address", ("line_part",)) & level("dob", ("exact",)))
+            | (level("address", ("line_part",)) & dob_exact)
         )
     )
     conflicts = _conflicts(pairs)
@@ -366,20 +384,41 @@ def corroborated(pairs: ScoredPairs) -> Mask:
     address_agrees = level("address", ("line_and_zip", "line", "line_close", "line_part", "zip"))
     conflict_count = np.sum(np.stack(list(conflicts.values())), axis=0)
     result: Mask = (
-        anchor
-        & (
-            ((corroboration(pairs) >= CORROBORATION_NEEDED) & (conflict_count <= 1))
+        (
+            anchor
+            & (
+                ((corroboration(pairs) >= CORROBORATION_NEEDED) & (conflict_count <= 1))
+                | (
+                    (conflict_count <= 2)
+                    & level("ssn", IDENTIFIER_AGREES)
+                    & (
+                        (dob_exact & (corroboration(pairs) >= STRONG_CORROBORATION))
+                        # A surname changed (marriage) and a mistyped birthday: the SSN, the first
+                        # name and the address line (exactly or closely) still agree. Someone else
+                        # using the SSN at that address (a relative) shares the surname, not the
+                        # first name.
+                        | (
+                            level("first_name", ("exact",))
+                            & level("address", ("line_and_zip", "line", "line_close"))
+                        )
+                    )
+                )
+            )
             | (
-                (corroboration(pairs) >= STRONG_CORROBORATION)
-                & (conflict_count <= 2)
-                & level("ssn", ("exact",))
-                & level("dob", ("exact",))
+                # A surname changed (marriage) and a wrong SSN on one record: the first name, the
+                # whole birthday and the address line agree. A relative at that address shares the
+                # surname, not the first name and birthday.
+                (conflict_count <= 2)
+                & level("first_name", ("exact",))
+                & dob_exact
+                & level("address", ("line_and_zip", "line"))
             )
         )
-        # With a conflicting field the address may not conflict as well, and a conflicting
-        # SSN needs the address to agree (a namesake with a birthday in common has an SSN of
-        # their own and lives elsewhere).
-        & ~(any_conflict & level("address", ("zip_differs",)))
+        # With a conflicting field the address may not conflict as well (a ZIP code one
+        # keystroke off with another address line is the next area, not a typo: a twin living
+        # nearby), and a conflicting SSN needs the address to agree (a namesake with a birthday
+        # in common has an SSN of their own and lives elsewhere).
+        & ~(any_conflict & level("address", ("zip_close", "zip_differs")))
         & ~(conflicts["ssn"] & ~address_agrees)
     )
     if not result.any():

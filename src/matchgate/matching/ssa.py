@@ -9,13 +9,14 @@ code  when
 ====  =============================================================================
 (blank)  the SSN is on file and the owner's name agrees; the date of birth agrees or was
          not given
-``1``    the SSN is not on file (never issued: an unissuable number, or no holder)
+``1``    the SSN is not on file (never issued: an unissuable number, even when a master record
+         holds it too, or no holder)
 ``3``    the owner's name agrees but the date of birth does not
 ``5``    the owner's name does not agree (date of birth not checked)
 ``6``    the SSN could not be verified for another reason: the row is unusable (no name),
          or more than one master record holds the SSN
 ``*``    the SSN did not verify (codes 1 or 5), but the matcher found this person, with
-         another SSN, by a ``match`` decision; that SSN is the ``located_ssn``
+         another (issuable) SSN, by a ``match`` decision; that SSN is the ``located_ssn``
 ====  =============================================================================
 
 "Name agrees" is deliberately the same tolerance the matcher uses with an identifier: exact,
@@ -36,6 +37,7 @@ import pyarrow.compute as pc
 from matchgate.domain.decision import Decision
 from matchgate.matching.decide import FIRST_NAME_LOOSE, SURNAME_LOOSE, Decisions
 from matchgate.matching.model import Ints, ScoredPairs
+from matchgate.standardize.identifiers import format_ssn, ssn_is_issuable
 
 SSN_INVALID_WARNING = "W_SSN_INVALID"
 NAME_FIRST_OK = (*FIRST_NAME_LOOSE, "somewhat")
@@ -91,7 +93,8 @@ def ssa_codes(
             codes.append("6")
             located.append("")
             continue
-        mine = owners.get(row, [])
+        # A never-issued number has no holder at the SSA, whoever else in the master holds it.
+        mine = [] if invalid else owners.get(row, [])
         if len(mine) > 1:
             codes.append("6")
             located.append("")
@@ -107,10 +110,11 @@ def ssa_codes(
             and decisions.decision[row] is Decision.MATCH
             and best >= 0
             and master_ssn[best] >= 0
+            and ssn_is_issuable(format_ssn(int(master_ssn[best])))
             and (not mine or best != mine[0])
         ):
             codes.append("*")
-            located.append(f"{int(master_ssn[best]):09d}")
+            located.append(format_ssn(int(master_ssn[best])))
             continue
         codes.append(code)
         located.append("")

@@ -23,7 +23,8 @@ ZIP_DIGITS = 5
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """A parsed identifier: ``value`` when usable; ``invalid`` when given but unusable."""
+    """A parsed identifier: ``value`` when usable; ``invalid`` when given but not valid (an
+    unusable value, or for an SSN also a usable one in a range never issued)."""
 
     value: int | None
     invalid: bool = False
@@ -51,13 +52,33 @@ def ssn_is_issuable(digits: str) -> bool:
     return _UNISSUABLE_SSN.fullmatch(digits) is None
 
 
+PLACEHOLDER_SSN_PATTERN = "|".join(
+    [*(digit * SSN_DIGITS for digit in "0123456789"), "00000[0-9]{4}", "[0-9]{3}000000"]
+)
+"""9 digits that stand for "no SSN" rather than for a person: one digit repeated, or a number
+with neither area nor group (only the last four digits known) or neither group nor serial.
+Many people share them, so agreeing on one says nothing."""
+_PLACEHOLDER_SSN = re.compile(PLACEHOLDER_SSN_PATTERN)
+
+
 def parse_ssn(raw: str | None) -> Parsed:
-    """An SSN: 9 digits, hyphens and spaces allowed, in an issuable range."""
+    """An SSN: 9 digits, hyphens and spaces allowed, not a placeholder.
+
+    A number in a range the SSA never issued (area 000, 666 or 900-999; group 00; serial 0000)
+    is still compared, since the same mistyped or made-up number on two records of one person
+    is evidence, but it is flagged ``invalid`` (a warning; the SSA code is 1, see
+    :func:`ssn_is_issuable`). A placeholder (:data:`PLACEHOLDER_SSN_PATTERN`) is unusable."""
     if raw is None or not raw.strip():
         return MISSING
     digits = _digits(raw)
-    if len(digits) != SSN_DIGITS or not _is_ascii_digits(digits) or not ssn_is_issuable(digits):
+    if (
+        len(digits) != SSN_DIGITS
+        or not _is_ascii_digits(digits)
+        or _PLACEHOLDER_SSN.fullmatch(digits)
+    ):
         return INVALID
+    if not ssn_is_issuable(digits):
+        return Parsed(int(digits), invalid=True)
     return Parsed(int(digits))
 
 
@@ -81,11 +102,21 @@ def format_ssn(value: int) -> str:
     return f"{value:09d}"
 
 
+ZIP_MIN_DIGITS = 3
+"""Fewest digits of a ZIP code that lost its leading zeros (``00501`` read as a number is
+``501``)."""
+
+
 def standardize_zip(raw: str | None) -> str:
-    """The 5-digit ZIP code of a ZIP or ZIP+4, or ``""``."""
+    """The 5-digit ZIP code of a ZIP or ZIP+4, or ``""``.
+
+    A spreadsheet or a numeric column drops leading zeros (every ZIP code of New England and
+    Puerto Rico starts with 0), so 3 or 4 digits are the ZIP code padded back with zeros."""
     if not raw:
         return ""
     digits = re.sub(r"[^0-9]", "", raw)
+    if ZIP_MIN_DIGITS <= len(digits) < ZIP_DIGITS:
+        return digits.zfill(ZIP_DIGITS)
     return digits[:ZIP_DIGITS] if len(digits) >= ZIP_DIGITS else ""
 
 

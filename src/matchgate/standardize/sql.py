@@ -29,10 +29,11 @@ from matchgate.standardize.identifiers import (
     ADDRESS_WORDS,
     ANUMBER_MAX_DIGITS,
     ANUMBER_MIN_DIGITS,
+    PLACEHOLDER_SSN_PATTERN,
     SEPARATORS_PATTERN,
     SSN_DIGITS,
-    UNISSUABLE_SSN_PATTERN,
     ZIP_DIGITS,
+    ZIP_MIN_DIGITS,
     parse_a_number,
     parse_ssn,
     standardize_address,
@@ -111,13 +112,15 @@ def macro_statements() -> list[str]:
         f"regexp_replace(s, {literal(SEPARATORS_PATTERN)}, '', 'g')",
         "CREATE OR REPLACE TEMP MACRO mg_ssn(s) AS CASE WHEN regexp_full_match(mg_digits(s), "
         f"'[0-9]{{{SSN_DIGITS}}}') AND NOT regexp_full_match(mg_digits(s), "
-        f"{literal(UNISSUABLE_SSN_PATTERN)}) THEN CAST(mg_digits(s) AS INTEGER) END",
+        f"{literal(PLACEHOLDER_SSN_PATTERN)}) THEN CAST(mg_digits(s) AS INTEGER) END",
         "CREATE OR REPLACE TEMP MACRO mg_a_number(s) AS CASE WHEN regexp_full_match("
         f"mg_digits(s), '[Aa]?[0-9]{{{ANUMBER_MIN_DIGITS},{ANUMBER_MAX_DIGITS}}}') "
         "THEN nullif(CAST(ltrim(mg_digits(s), 'Aa') AS INTEGER), 0) END",
-        "CREATE OR REPLACE TEMP MACRO mg_zip(s) AS CASE WHEN length(regexp_replace(s, '[^0-9]', "
-        f"'', 'g')) >= {ZIP_DIGITS} THEN left(regexp_replace(s, '[^0-9]', '', 'g'), {ZIP_DIGITS}) "
-        "END",
+        "CREATE OR REPLACE TEMP MACRO mg_zip_digits(s) AS regexp_replace(s, '[^0-9]', '', 'g')",
+        "CREATE OR REPLACE TEMP MACRO mg_zip(s) AS CASE "
+        f"WHEN length(mg_zip_digits(s)) >= {ZIP_DIGITS} THEN left(mg_zip_digits(s), {ZIP_DIGITS}) "
+        f"WHEN length(mg_zip_digits(s)) >= {ZIP_MIN_DIGITS} "
+        f"THEN lpad(mg_zip_digits(s), {ZIP_DIGITS}, '0') END",
         "CREATE OR REPLACE TEMP MACRO mg_address(s) AS nullif(array_to_string(list_transform("
         f"string_split(trim(regexp_replace(mg_fold(s), {literal(ADDRESS_NON_ALNUM_PATTERN)}, ' ', "
         f"'g')), ' '), lambda w: CASE {address_words} ELSE w END), ' '), '')",
