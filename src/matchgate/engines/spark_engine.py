@@ -45,7 +45,7 @@ from matchgate.standardize.sql import PYTHON_FUNCTIONS
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`")
 
-MACRO_HELPERS = frozenset({"mg_map_common", "mg_map_generated", "mg_fold"})
+MACRO_HELPERS = frozenset({"mg_map_common", "mg_map_generated", "mg_fold", "mg_zip_digits"})
 """Macros used only inside other macros: the Python spellings do not need them."""
 
 DUCKDB_TYPES = {
