@@ -332,10 +332,14 @@ def run_crashes(count: int, seed: int, workdir: Path) -> dict[str, Any]:
     for _ in range(count):
         script = _CHILD.format(bench=bench_dir, workdir=str(workdir), start=start)
         child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(1.0, 2.5))
+        assert child.stdout is not None
+        # Kill at a random moment of the release loop, however long the child took to start
+        # (a loaded machine can take seconds to import): wait for its first release first.
+        first = child.stdout.readline()
+        time.sleep(rng.uniform(0.2, 1.5))
         child.send_signal(signal.SIGKILL)
         out, _ = child.communicate()
-        printed = {int(line) for line in out.split()}
+        printed = {int(line) for line in (first + out).split()}
         released |= printed
         durable = _durable_trials(config)
         lost += len(printed - durable)
