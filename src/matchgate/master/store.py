@@ -43,27 +43,6 @@ class NoSnapshot(ConfigurationError):
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    """A published snapshot: its folder and manifest."""
-
-    id: str
-    path: Path
-    manifest: dict[str, Any]
-
-    @property
-    def database(self) -> Path:
-        return self.path / DATABASE
-
-    @property
-    def indexes(self) -> Path:
-        return self.path / INDEXES
-
-    @property
-    def people(self) -> int:
-        return int(self.manifest.get("people", 0))
-
-
-@dataclass(frozen=True)
 class Building:
     """A snapshot being built: its id and private folder."""
 
@@ -77,6 +56,17 @@ class Building:
     @property
     def indexes(self) -> Path:
         return self.path / INDEXES
+
+
+@dataclass(frozen=True)
+class Snapshot(Building):
+    """A published snapshot: its folder and manifest."""
+
+    manifest: dict[str, Any]
+
+    @property
+    def people(self) -> int:
+        return int(self.manifest.get("people", 0))
 
 
 def root(workspace: Path) -> Path:

@@ -152,7 +152,8 @@ def _save_head(row: store.AuditHeadRow, head: ChainHead) -> None:
     row.checkpointed = head.checkpointed
 
 
-def _entry(row: store.AuditEntryRow) -> Entry:
+def entry_of(row: store.AuditEntryRow) -> Entry:
+    """The audit entry a stored row holds."""
     return Entry(
         sequence=int(row.sequence),
         recorded_at=row.recorded_at,
@@ -517,7 +518,7 @@ def accounting_for_subject(config: AuditConfig, subject: str) -> Accounting:
     """The accounting of the person with subject HMAC ``subject`` (agency view)."""
     with store.transaction(config.url, write=False) as s:
         rows = store.entries_at(s, store.sequences_for(s, [subject]))
-        return build_accounting([_entry(r) for r in rows], [subject])
+        return build_accounting([entry_of(r) for r in rows], [subject])
 
 
 def accounting_for(config: AuditConfig, ssn: str) -> Accounting:
@@ -531,7 +532,7 @@ def _index_floor(s: Any) -> int:
     floor = 0
     for row in store.entries_of_kind(s, kinds.ACCOUNTING_PURGED):
         try:
-            value = _entry(row).detail_map().get("before_sequence")
+            value = entry_of(row).detail_map().get("before_sequence")
         except ValueError:
             continue  # a malformed entry: the verifier reports it
         if isinstance(value, int) and not isinstance(value, bool):
@@ -595,7 +596,7 @@ def verify_audit(
 def _batches(rows: Iterator[store.AuditEntryRow]) -> Iterator[list[Entry]]:
     batch: list[Entry] = []
     for row in rows:
-        batch.append(_entry(row))
+        batch.append(entry_of(row))
         if len(batch) >= _BATCH:
             yield batch
             batch = []
@@ -644,7 +645,7 @@ def prove_inclusion(
         rows = store.entries_at(s, [sequence])
     if not rows:
         raise InputError(f"no entry {sequence} in the log", code="E_AUDIT_NO_ENTRY")
-    entry = entry_bytes(_entry(rows[0])).decode("ascii")
+    entry = entry_bytes(entry_of(rows[0])).decode("ascii")
     leaves = _leaves(config, checkpoint.size)
     path = tuple(h.hex() for h in inclusion_proof(leaves, sequence))
     proof = InclusionProof(entry, sequence, path, checkpoint)
@@ -693,7 +694,7 @@ class EntryView:
 
 
 def _view(row: store.AuditEntryRow) -> EntryView:
-    entry = _entry(row)
+    entry = entry_of(row)
     try:
         details: dict[str, Any] = dict(entry.detail_map())
         subjects = len(entry.subject_list())

@@ -48,11 +48,10 @@ from matchgate.audit.breach_report import (
     sha256_text,
     subjects_csv,
 )
-from matchgate.audit.entry import Entry
 from matchgate.audit.exposure import PACKAGE_RELEASED, Exposure, derive_exposure
 from matchgate.domain.audit import AuditEvent, AuditSink, AuditValue
 from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError
-from matchgate.services.audit import AuditConfig
+from matchgate.services.audit import AuditConfig, entry_of
 from matchgate.settings import Settings
 from matchgate.storage import audit as audit_store
 from matchgate.storage import breaches as store
@@ -310,22 +309,6 @@ def advance_incident(
 # --- affected people and the report ----------------------------------------------------------
 
 
-def _entry(row: audit_store.AuditEntryRow) -> Entry:
-    return Entry(
-        sequence=int(row.sequence),
-        recorded_at=row.recorded_at,
-        kind=row.kind,
-        actor=row.actor,
-        agency=row.agency,
-        agreement=row.agreement,
-        subjects=row.subjects,
-        details=row.details,
-        prev_hash=row.prev_hash,
-        entry_hash=row.entry_hash,
-        leaf_hash=row.leaf_hash,
-    )
-
-
 def derive_affected(config: AuditConfig, scope: Scope) -> Exposure:
     """The disclosures in ``scope`` and the people and categories they exposed, read from the
     audit log's entries (as of its current size)."""
@@ -347,13 +330,13 @@ def derive_affected(config: AuditConfig, scope: Scope) -> Exposure:
                 until=None if scope.until is None else format_time(scope.until),
                 references=references,
             )
-            entries = [_entry(r) for r in rows]
+            entries = [entry_of(r) for r in rows]
             disclosing = [e.sequence for e in entries if e.kind in kinds.DISCLOSING]
             if disclosing:
                 failed = store.entries_of_kinds_from(
                     s, (kinds.RELEASE_FAILED,), min(disclosing), size
                 )
-                entries.extend(_entry(r) for r in failed)
+                entries.extend(entry_of(r) for r in failed)
     except MatchgateError:
         raise
     except Exception as exc:
