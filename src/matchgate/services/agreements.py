@@ -161,6 +161,7 @@ def add_agreement(settings: Settings, path: Path, *, caller: Principal) -> Added
     The same text added again is recognized and not stored twice. Otherwise its version must be
     higher than every stored version of the id, and it must name the same two agencies.
     """
+    require(settings, caller, Action.AGREEMENT_ADD)
     source = read_agreement_file(path)
     agreement = source.agreement
     where = str(path)
