@@ -1,0 +1,26 @@
+"""docs/access.md stays in step with the code: the matrix, the roles and the exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from matchgate.access import MATRIX, Action, Role
+from matchgate.cli.shell import EXIT_ACCESS
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = (ROOT / "docs" / "access.md").read_text(encoding="utf-8")
+
+
+def test_the_matrix_in_the_docs_is_the_code() -> None:
+    header = "| action | " + " | ".join(role.value for role in Role) + " |"
+    assert header in DOC
+    for action in Action:
+        cells = [MATRIX[action][role].value if role in MATRIX[action] else "-" for role in Role]
+        assert f"| `{action.value}` | " + " | ".join(cells) + " |" in DOC, action
+
+
+def test_the_exit_code_is_documented() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"| {EXIT_ACCESS} | access denied" in readme
+    assert "exit code 6" in DOC
+    assert EXIT_ACCESS == 6
