@@ -22,5 +22,5 @@ def test_the_matrix_in_the_docs_is_the_code() -> None:
 def test_the_exit_code_is_documented() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"| {EXIT_ACCESS} | access denied" in readme
-    assert "exit code 6" in DOC
-    assert EXIT_ACCESS == 6
+    assert "exit code 7" in DOC
+    assert EXIT_ACCESS == 7

@@ -1,5 +1,5 @@
 """``matchgate users|tokens|agencies`` and ``agreements suspend|resume`` through the main app:
-a token printed once on standard output, exit 6 for a refusal, the token read from the
+a token printed once on standard output, exit 7 for a refusal, the token read from the
 environment or a file, never from an option."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What every command shares: the consoles, the settings, and the error-to-exit-code wrapper.
 
 Exit codes: 0 success; 2 usage error (bad option); 3 unusable input file; 4 unusable setting or
-workspace; 6 access denied (no valid token, or the caller's roles do not allow it); 70 internal
+workspace; 7 access denied (no valid token, or the caller's roles do not allow it); 70 internal
 error. Errors print one line on stderr naming the file, row and field,
 never a personal value; set ``MATCHGATE_DEBUG=1`` to see the traceback of an internal error.
 """
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 EXIT_INPUT = 3
 EXIT_CONFIG = 4
-EXIT_ACCESS = 6
+EXIT_ACCESS = 7
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
 
@@ -53,7 +53,7 @@ def settings() -> Settings:
 
 def caller() -> Principal:
     """Who runs this command: the token in ``MATCHGATE_TOKEN`` (or ``MATCHGATE_TOKEN_FILE``),
-    checked against the store now (exit 6 when it is missing, unknown, expired or revoked)."""
+    checked against the store now (exit 7 when it is missing, unknown, expired or revoked)."""
     from matchgate.services.access import authenticate
 
     current = settings()

@@ -51,7 +51,7 @@ class ConfigurationError(MatchgateError):
 
 
 class AccessDenied(MatchgateError):
-    """The caller is not authenticated, or may not do this (CLI exit 6).
+    """The caller is not authenticated, or may not do this (CLI exit 7).
 
     An object of another agency is never the subject of this error: the services report it
     exactly as an object that does not exist, so a denial reveals nothing about it.
