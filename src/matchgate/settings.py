@@ -60,6 +60,10 @@ class Settings:
         default="",
         metadata={"doc": "a file holding the caller's API token (read when token is empty)"},
     )
+    data_key_file: str = field(
+        default="",
+        metadata={"doc": "key ring for encryption at rest; empty: workspace/keys/data-keys.json"},
+    )
 
     @property
     def zone(self) -> ZoneInfo:

@@ -13,6 +13,7 @@ import pytest
 
 from matchgate.domain.errors import InputError
 from matchgate.intake import Code
+from matchgate.services.jobs import file_digest
 from matchgate.services.match import MatchSummary, match_files
 from matchgate.settings import Settings
 
@@ -109,7 +110,9 @@ def test_csv_in_csv_out(master: Path, requests: Path, tmp_path: Path, settings: 
         candidates=summary.candidates,
         master_people=3,
         model_version="person-v1",
+        master_snapshot=f"file:sha256:{file_digest(master)[:16]}",
     )
+    assert {r["master_snapshot"] for r in rows} == {summary.master_snapshot}
     assert {"read requests", "index master", "find candidates", "score", "write output"} <= set(
         progress
     )

@@ -25,7 +25,15 @@ AGREEMENT_CHANGED = "agreement.changed"
 USER_CHANGED = "user.changed"
 ROLE_CHANGED = "role.changed"
 PURGE_DONE = "purge.done"
+"""Records deleted when an agreement's retention ended (details: job_id, purged, files, bytes,
+rows), appended before the deletion (``services.retention``)."""
 BREACH_OPENED = "breach.opened"
+"""A breach incident was opened; the one-hour US-CERT/CISA clock runs (OMB M-17-12)."""
+BREACH_REPORTED = "breach.reported"
+BREACH_CONTAINED = "breach.contained"
+BREACH_ASSESSED = "breach.assessed"
+"""The affected people and categories of an incident were derived and its report written."""
+BREACH_CLOSED = "breach.closed"
 RELEASE_FAILED = "release.failed"
 """The release after an audited disclosure failed; the disclosure may not have been received."""
 ACCOUNTING_PURGED = "accounting.purged"
@@ -51,6 +59,10 @@ KNOWN = frozenset(
         ROLE_CHANGED,
         PURGE_DONE,
         BREACH_OPENED,
+        BREACH_REPORTED,
+        BREACH_CONTAINED,
+        BREACH_ASSESSED,
+        BREACH_CLOSED,
         RELEASE_FAILED,
         ACCOUNTING_PURGED,
     }

@@ -15,9 +15,12 @@ import typer
 from matchgate.cli.access import register as register_access_commands
 from matchgate.cli.agreements import agreements_app
 from matchgate.cli.audit import register as register_audit_commands
+from matchgate.cli.breach import register as register_breach_commands
+from matchgate.cli.master import master_app
 from matchgate.cli.packages import register as register_package_commands
 from matchgate.cli.progress import RichProgress
 from matchgate.cli.render import evaluation_table
+from matchgate.cli.retention import register as register_retention_commands
 from matchgate.cli.shell import EXIT_CONFIG, EXIT_INPUT, EXIT_INTERNAL, console, out, set_workspace
 from matchgate.cli.shell import run as _run
 from matchgate.cli.shell import settings as _settings
@@ -83,7 +86,6 @@ def synth(
 
 @app.command()
 def match(
-    master: Annotated[Path, typer.Option(help="Master file (CSV or Parquet).")],
     requests: Annotated[Path, typer.Option(help="Request file (CSV, Parquet or JSONL).")],
     output: Annotated[Path, typer.Option(help="Where to write the match output.")],
     output_format: Annotated[
@@ -101,11 +103,28 @@ def match(
     retrain: Annotated[
         bool, typer.Option(help="Train the model on this master by EM before matching (slow).")
     ] = False,
+    master: Annotated[
+        Path | None,
+        typer.Option(
+            help="Master file (CSV or Parquet), indexed for this run only; without it the "
+            "loaded master (`matchgate master load`) is probed."
+        ),
+    ] = None,
+    snapshot: Annotated[
+        str | None,
+        typer.Option(help="Loaded snapshot to probe (default: the current one)."),
+    ] = None,
 ) -> None:
-    """Match a request file against a master file (one-shot, embedded DuckDB)."""
+    """Match a request file against the loaded master, or a master file one-shot."""
     from matchgate.services.match import match_files
 
+    if master is not None and snapshot is not None:
+        raise typer.BadParameter("pass --master or --snapshot, not both", param_hint="--snapshot")
     if output_format == "ssnvs":
+        if master is None:
+            raise typer.BadParameter(
+                "fixed-width returns need --master FILE", param_hint="--master"
+            )
         _run(lambda: match_ssnvs(master, requests, output))
         return
     if output_format != "auto":
@@ -122,11 +141,13 @@ def match(
                 progress=progress,
                 model=model,
                 retrain=retrain,
+                snapshot=snapshot,
             )
         counts = ", ".join(f"{k} {v:,}" for k, v in summary.decisions.items())
         console.print(
             f"matched {summary.rows:,} requests in {summary.seconds:.1f} s ({counts}) "
-            f"with model {summary.model_version}; wrote {summary.output}"
+            f"against {summary.master_snapshot} with model {summary.model_version}; "
+            f"wrote {summary.output}"
         )
 
     _run(work)
@@ -187,9 +208,13 @@ def demo(
     _run(work)
 
 
+app.add_typer(master_app)
+
 # The governed exchange, after the everyday commands (help lists commands in this order).
 register_submit_commands(app, _run)
 app.add_typer(agreements_app)
 register_package_commands(app, _run)
 register_audit_commands(app, _run)
 register_access_commands(app, _run)
+register_breach_commands(app, _run)
+register_retention_commands(app, _run)

@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from matchgate.cli.datakeys import register as register_data_keys
 from matchgate.domain.errors import ConfigurationError
 
 Runner = Callable[[Callable[[], None]], None]
@@ -56,7 +57,8 @@ def _echo(line: str = "") -> None:
 
 def _register_keys(app: typer.Typer, run: Runner) -> None:
     keys = typer.Typer(
-        help="Make, identify and pin the P-256 key pairs that seal and open packages.",
+        help="Make, identify and pin the P-256 key pairs that seal and open packages; manage the "
+        "data key ring that encrypts identifiers and files at rest.",
         no_args_is_help=True,
     )
 
@@ -114,6 +116,7 @@ def _register_keys(app: typer.Typer, run: Runner) -> None:
 
         run(work)
 
+    register_data_keys(keys, run)
     app.add_typer(keys, name="keys")
 
 

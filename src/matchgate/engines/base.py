@@ -6,7 +6,7 @@ database driver. Parameters are always bound, never formatted into SQL text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Any, Protocol
@@ -50,6 +50,11 @@ class Engine(Protocol):
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """Run a query and return its result as an Arrow table."""
+
+    def stream(
+        self, sql: str, params: Sequence[Any] | None = None, batch_rows: int = 1 << 20
+    ) -> Iterator[pa.RecordBatch]:
+        """Run a query and yield its result in Arrow batches (a result larger than memory)."""
 
     def register(self, name: str, table: pa.Table) -> None:
         """Expose an Arrow table under ``name`` for later queries."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -39,6 +39,8 @@ class DuckDBEngine:
     """An engine on one DuckDB database file (or in memory when ``path`` is None)."""
 
     name = "duckdb"
+    version = duckdb.__version__
+    """Recorded with stored indexes: another version's ``hash()`` may differ."""
 
     def __init__(
         self,
@@ -47,10 +49,18 @@ class DuckDBEngine:
         memory_limit: str = "4GB",
         threads: int = 0,
         temp_directory: Path | None = None,
+        read_only: bool = False,
     ) -> None:
-        if path is not None:
+        """``read_only`` opens an existing database file that other processes may read at the
+        same time (temporary tables, macros and registered tables still work)."""
+        if path is not None and not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(str(path) if path is not None else ":memory:")
+        try:
+            self._con = duckdb.connect(
+                str(path) if path is not None else ":memory:", read_only=read_only
+            )
+        except duckdb.Error as exc:
+            _raise_sanitized(exc)
         self.execute("SET memory_limit = ?", [memory_limit])
         if threads > 0:
             self.execute(f"SET threads = {int(threads)}")
@@ -75,6 +85,18 @@ class DuckDBEngine:
         except duckdb.Error as exc:
             _raise_sanitized(exc)
         return table
+
+    def stream(
+        self, sql: str, params: Sequence[Any] | None = None, batch_rows: int = 1 << 20
+    ) -> Iterator[pa.RecordBatch]:
+        try:
+            relation = self._con.sql(sql, params=list(params) if params is not None else None)
+            if relation is None:
+                return
+            reader = relation.to_arrow_reader(batch_rows)
+            yield from reader
+        except duckdb.Error as exc:
+            _raise_sanitized(exc)
 
     def register(self, name: str, table: pa.Table) -> None:
         self._con.register(name, table)

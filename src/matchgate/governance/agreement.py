@@ -167,10 +167,15 @@ class Retention(BaseModel):
     model_config = STRICT
 
     days: Annotated[int, Field(ge=1, le=36500)] = Field(
-        description="Days after a response is released before the listed records are purged."
+        description="Days after a response is released (for a submission that ends without "
+        "one: after its last status change) before the listed records are purged by "
+        "`matchgate retention run`."
     )
     purge: Annotated[tuple[Purged, ...], AfterValidator(no_duplicates)] = unique_items(
-        "What is purged. The accounting of disclosures is never purged by this setting."
+        "What is purged: request_files (the stored original), match_results (the match "
+        "output), response_packages (the sealed package in the outbox), review_notes (the "
+        "submission's review queue rows). The audit log and the accounting of disclosures are "
+        "never purged by this setting."
     )
 
 

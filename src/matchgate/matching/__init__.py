@@ -7,7 +7,15 @@ scorer is :class:`FellegiSunterModel` with the Splink-trained model file.
 
 from matchgate.matching.decide import Policy
 from matchgate.matching.model import FellegiSunterModel, PairScorer, ScoredPairs, load_model
-from matchgate.matching.pipeline import OUTPUT_COLUMNS, MatchResult, index_master, match_requests
+from matchgate.matching.pipeline import (
+    OUTPUT_COLUMNS,
+    MatchResult,
+    index_master,
+    match_requests,
+    store_master,
+    stored_master_stats,
+    update_stored_master,
+)
 
 __all__ = [
     "OUTPUT_COLUMNS",
@@ -19,4 +27,7 @@ __all__ = [
     "index_master",
     "load_model",
     "match_requests",
+    "store_master",
+    "stored_master_stats",
+    "update_stored_master",
 ]

@@ -1,7 +1,8 @@
 """Candidate pairs: which master people are worth scoring against each request.
 
-Every block is an equality join from the (small) request side onto the master tables, so the
-cost grows with the request file, not the master. Name blocks are capped: a key shared by more
+Every block looks its request keys up in a sorted master index on disk
+(:mod:`matchgate.matching.key_index`, binary search), so the cost grows with the request file,
+not the master. Name blocks are capped: a key shared by more
 than :data:`BLOCK_CAP` master names (a very common surname and a common birthday, say) is
 skipped for that block rather than flooding scoring; other blocks still reach the person. Each
 request keeps every SSN and A-number candidate and at most :data:`MAX_NAME_CANDIDATES` others.
@@ -31,9 +32,10 @@ Keys of a name are its first letters (and those of each part of a compound surna
 spelling-variant keys (:mod:`matchgate.standardize.variants`): a transliterated or nicknamed
 name meets the master spelling by equality.
 
-The tables read: ``req`` (the standardized requests, registered by the caller), ``ssn_var``
-(request SSN variants), ``m``, ``mkeys_l``, ``mkeys_f`` and ``mkeys_lf``
-(:mod:`matchgate.matching.master_index`). The result is the table ``cand(rid, pid, via)``.
+The master indexes (:data:`MASTER_INDEXES`) are written from the tables ``m``, ``mkeys_l``,
+``mkeys_f`` and ``mkeys_lf`` (:mod:`matchgate.matching.master_index`) when the master is indexed;
+a probe reads ``req`` (the standardized requests, registered by the caller) and the index files.
+The result is the table ``cand(rid, pid, via)``.
 """
 
 # ruff: noqa: S608  (SQL here is assembled from this module's constants; values are bound)
@@ -41,6 +43,7 @@ The tables read: ``req`` (the standardized requests, registered by the caller), 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -48,6 +51,7 @@ import pyarrow.compute as pc
 
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.engines.base import Engine
+from matchgate.matching.key_index import probe, write_index
 from matchgate.matching.ssn_variants import ssn_variants
 
 BLOCK_CAP = 200
@@ -63,28 +67,48 @@ MAX_NAME_CANDIDATES = 300
 
 @dataclass(frozen=True)
 class Block:
-    """One way of finding candidates."""
+    """One way of finding candidates: request keys (``probe``: SQL over ``req`` yielding
+    ``rid`` and the 64-bit key ``h``) looked up in one master index (``index``)."""
 
     name: str
     bit: int
-    sql: str
-    cap: int = 0
-    """Largest key block joined (0: :data:`BLOCK_CAP`)."""
+    index: str
+    probe: str
+    cap: int | None = BLOCK_CAP
+    """Largest key block kept (None: every person sharing the key, for identifiers)."""
 
 
-def _capped(source: str, keys: str, table: str) -> str:
-    """Pairs from request keys (``source`` yields ``rid`` and the ``keys`` columns, named as in
-    ``table``) onto ``table``, skipping keys shared by more than the cap (parameter ``$1``)."""
-    return f"""
-        WITH q AS (SELECT DISTINCT rid, {keys} FROM ({source})),
-        sizes AS (
-            SELECT {keys}, count(*) AS n
-            FROM {table} SEMI JOIN (SELECT DISTINCT {keys} FROM q) USING ({keys})
-            GROUP BY ALL
-        )
-        SELECT q.rid, k.pid FROM q JOIN sizes s USING ({keys}) JOIN {table} k USING ({keys})
-        WHERE s.n <= $1
-    """
+def _h(*typed: str) -> str:
+    """The 64-bit key of a tuple of typed values: the same expression on both sides."""
+    return "hash(" + ", ".join(typed) + ")"
+
+
+_KD = _h("CAST(key AS VARCHAR)", "CAST(dob AS DATE)")
+_LF = _h("CAST(lkey AS VARCHAR)", "CAST(fkey AS VARCHAR)")
+_LFY = _h("CAST(lkey AS VARCHAR)", "CAST(fkey AS VARCHAR)", "CAST(byear AS INTEGER)")
+_LFD = _h("CAST(lkey AS VARCHAR)", "CAST(fkey AS VARCHAR)", "CAST(md AS VARCHAR)")
+
+MASTER_INDEXES: dict[str, str] = {
+    "ssn": "SELECT CAST(ssn AS UBIGINT) AS h, pid FROM m WHERE ssn IS NOT NULL",
+    "a_number": "SELECT CAST(a_number AS UBIGINT) AS h, pid FROM m WHERE a_number IS NOT NULL",
+    "surname_dob": f"SELECT {_KD} AS h, pid FROM mkeys_l WHERE key IS NOT NULL AND dob IS NOT NULL",
+    "first_dob": f"SELECT {_KD} AS h, pid FROM mkeys_f WHERE key IS NOT NULL AND dob IS NOT NULL",
+    "names_year": f"SELECT DISTINCT {_LFY} AS h, pid FROM mkeys_lf "
+    "WHERE lkey IS NOT NULL AND fkey IS NOT NULL AND byear IS NOT NULL",
+    "names": f"SELECT DISTINCT {_LF} AS h, pid FROM mkeys_lf "
+    "WHERE lkey IS NOT NULL AND fkey IS NOT NULL",
+    "names_day": f"SELECT DISTINCT {_LFD} AS h, pid FROM mkeys_lf "
+    "WHERE lkey IS NOT NULL AND fkey IS NOT NULL AND md IS NOT NULL",
+}
+"""Each master index: its entries ``(h, pid)`` from the tables of
+:mod:`matchgate.matching.master_index` (written sorted by :func:`build_indexes`)."""
+
+
+def _keys(source: str, key: str, columns: str) -> str:
+    """Distinct ``(rid, h)`` of ``source`` (yielding ``rid`` and the key's ``columns``, none of
+    them NULL: a missing value never meets anything)."""
+    present = " AND ".join(f"{c} IS NOT NULL" for c in columns.split(", "))
+    return f"SELECT DISTINCT rid, {key} AS h FROM ({source}) WHERE {present}"
 
 
 _USABLE = "error_code IS NULL"
@@ -100,90 +124,85 @@ _PREFIX_PAIRS = """
     SELECT row AS rid, left(first_c, 4) AS lkey, left(last_c, 4) AS fkey, dob
     FROM req WHERE error_code IS NULL AND first_c IS NOT NULL AND last_c IS NOT NULL
 """
+_NAME_KEYS_DOB = (
+    f"SELECT row AS rid, unnest({_ANY_NAME_KEYS}) AS key, dob FROM req "
+    f"WHERE {_USABLE} AND dob IS NOT NULL"
+)
 
 SSN_BITS = 1 | 2
 IDENTIFIER_BITS = 1 | 2 | 4
+SSN_ONE_EDIT = "ssn_one_edit"
 
 BLOCKS: tuple[Block, ...] = (
     Block(
         "ssn",
         1,
-        f"SELECT r.row AS rid, m.rowid AS pid FROM req r JOIN m ON m.ssn = r.ssn WHERE r.{_USABLE}",
+        "ssn",
+        "SELECT row AS rid, CAST(ssn AS UBIGINT) AS h FROM req "
+        f"WHERE ssn IS NOT NULL AND {_USABLE}",
+        cap=None,
     ),
-    Block("ssn_one_edit", 2, "SELECT v.rid, m.rowid AS pid FROM ssn_var v JOIN m ON m.ssn = v.ssn"),
+    Block(SSN_ONE_EDIT, 2, "ssn", "", cap=None),  # probes: ssn_variants, computed in numpy
     Block(
         "a_number",
         4,
-        "SELECT r.row AS rid, m.rowid AS pid FROM req r JOIN m ON m.a_number = r.a_number "
-        f"WHERE r.{_USABLE}",
+        "a_number",
+        "SELECT row AS rid, CAST(a_number AS UBIGINT) AS h FROM req "
+        f"WHERE a_number IS NOT NULL AND {_USABLE}",
+        cap=None,
     ),
-    Block(
-        "surname_dob",
-        8,
-        _capped(
-            f"SELECT row AS rid, unnest({_ANY_NAME_KEYS}) AS key, dob FROM req "
-            f"WHERE {_USABLE} AND dob IS NOT NULL",
-            "key, dob",
-            "mkeys_l",
-        ),
-    ),
-    Block(
-        "first_dob",
-        16,
-        _capped(
-            f"SELECT row AS rid, unnest({_ANY_NAME_KEYS}) AS key, dob FROM req "
-            f"WHERE {_USABLE} AND dob IS NOT NULL",
-            "key, dob",
-            "mkeys_f",
-        ),
-    ),
+    Block("surname_dob", 8, "surname_dob", _keys(_NAME_KEYS_DOB, _KD, "key, dob")),
+    Block("first_dob", 16, "first_dob", _keys(_NAME_KEYS_DOB, _KD, "key, dob")),
     Block(
         "surname_first_year",
         32,
-        _capped(
+        "names_year",
+        _keys(
             f"SELECT rid, lkey, fkey, year(dob) AS byear FROM ({_PREFIX_PAIRS}) "
             "WHERE dob IS NOT NULL",
+            _LFY,
             "lkey, fkey, byear",
-            "mkeys_lf",
         ),
     ),
     Block(
         "surname_dob_swapped",
         64,
-        _capped(
+        "surname_dob",
+        _keys(
             f"SELECT row AS rid, unnest({_SURNAME_KEYS}) AS key, dob_swapped AS dob FROM req "
             f"WHERE {_USABLE} AND dob_swapped IS NOT NULL",
+            _KD,
             "key, dob",
-            "mkeys_l",
         ),
     ),
     Block(
         "surname_first",
         128,
-        _capped(
-            f"SELECT rid, lkey, fkey FROM ({_PREFIX_PAIRS}) WHERE dob IS NULL",
-            "lkey, fkey",
-            "mkeys_lf",
+        "names",
+        _keys(
+            f"SELECT rid, lkey, fkey FROM ({_PREFIX_PAIRS}) WHERE dob IS NULL", _LF, "lkey, fkey"
         ),
     ),
     Block(
         "surname_first_rare",
         512,
-        _capped(
+        "names",
+        _keys(
             f"SELECT rid, lkey, fkey FROM ({_PREFIX_PAIRS}) WHERE dob IS NOT NULL",
+            _LF,
             "lkey, fkey",
-            "mkeys_lf",
         ),
         cap=RARE_NAME_CAP,
     ),
     Block(
         "surname_first_day",
         256,
-        _capped(
+        "names_day",
+        _keys(
             f"SELECT rid, lkey, fkey, strftime(dob, '%m-%d') AS md FROM ({_PREFIX_PAIRS}) "
             "WHERE dob IS NOT NULL",
+            _LFD,
             "lkey, fkey, md",
-            "mkeys_lf",
         ),
     ),
 )
@@ -191,40 +210,102 @@ BLOCKS: tuple[Block, ...] = (
 BLOCK_NAMES = {block.bit: block.name for block in BLOCKS}
 
 
-def register_ssn_variants(engine: Engine, requests: pa.Table) -> int:
-    """Register ``ssn_var(rid, ssn)``: the one-edit variants of every usable request SSN."""
+def build_indexes(engine: Engine, folder: Path, progress: Progress = NO_PROGRESS) -> None:
+    """Write every master index into ``folder`` (see :mod:`matchgate.matching.key_index`)."""
+    for done, (name, sql) in enumerate(MASTER_INDEXES.items(), start=1):
+        count = engine.query(f"SELECT count(*) AS n FROM ({sql})")["n"][0].as_py()
+        write_index(
+            folder, name, int(count), engine.stream(f"SELECT h, pid FROM ({sql}) ORDER BY h, pid")
+        )
+        progress("key indexes", done, len(MASTER_INDEXES))
+
+
+def find_candidates(
+    engine: Engine, requests: pa.Table, indexes: Path | None, progress: Progress = NO_PROGRESS
+) -> int:
+    """Create ``cand(rid, pid, via)`` for the registered ``req`` table; return its size.
+
+    With ``indexes`` (a folder written by :func:`build_indexes`) each block's request keys are
+    binary-searched in the sorted index files; without, each block is a join of the same request
+    keys onto the same master entries inside the engine (:data:`MASTER_INDEXES` as SQL), for an
+    engine whose master lives elsewhere (a cluster). Both find the same pairs.
+    """
+    variant_rid, variant_key = _ssn_variants(requests)
+    if indexes is None:
+        engine.register("ssn_var", pa.table({"rid": variant_rid, "h": variant_key}))
+        engine.execute(
+            "CREATE OR REPLACE TEMP TABLE cand_raw (rid INTEGER, pid BIGINT, via INTEGER)"
+        )
+    found: list[tuple[np.ndarray, np.ndarray, int]] = []
+    try:
+        for done, block in enumerate(BLOCKS, start=1):
+            if indexes is None:
+                engine.execute(
+                    f"INSERT INTO cand_raw SELECT rid, pid, {block.bit} FROM ({_join(block)})"
+                )
+            else:
+                if block.name == SSN_ONE_EDIT:
+                    rid, key = variant_rid, variant_key
+                else:
+                    probes = engine.query(block.probe)
+                    rid = probes["rid"].to_numpy().astype(np.int64)
+                    key = probes["h"].to_numpy().astype(np.uint64)
+                pairs = probe(indexes, block.index, rid, key, block.cap)
+                found.append((pairs.rid, pairs.pid, block.bit))
+            progress("find candidates", done, len(BLOCKS))
+        if indexes is not None:
+            engine.register(
+                "cand_raw",
+                pa.table(
+                    {
+                        "rid": np.concatenate([r for r, _, _ in found]).astype(np.int32),
+                        "pid": np.concatenate([p for _, p, _ in found]),
+                        "via": np.concatenate(
+                            [np.full(len(r), bit, np.int32) for r, _, bit in found]
+                        ),
+                    }
+                ),
+            )
+        engine.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE cand AS
+            SELECT rid, pid, bit_or(via) AS via FROM cand_raw GROUP BY rid, pid
+            QUALIFY bit_or(via) & {IDENTIFIER_BITS} <> 0
+                 OR row_number() OVER (PARTITION BY rid ORDER BY bit_count(bit_or(via)) DESC, pid)
+                    <= $1
+            """,
+            [MAX_NAME_CANDIDATES],
+        )
+    finally:
+        if indexes is None:
+            engine.unregister("ssn_var")
+            engine.execute("DROP TABLE IF EXISTS cand_raw")
+        else:
+            engine.unregister("cand_raw")
+    count = engine.query("SELECT count(*) AS n FROM cand")["n"][0].as_py()
+    return int(count)
+
+
+def _join(block: Block) -> str:
+    """A block as a join inside the engine: its request keys onto its master entries, keeping
+    keys shared by at most the block's cap."""
+    probes = "SELECT rid, h FROM ssn_var" if block.name == SSN_ONE_EDIT else block.probe
+    entries = MASTER_INDEXES[block.index]
+    capped = "" if block.cap is None else f"WHERE s.n <= {int(block.cap)}"
+    return f"""
+        WITH q AS ({probes}), k AS ({entries}),
+        s AS (SELECT h, count(*) AS n FROM k SEMI JOIN (SELECT DISTINCT h FROM q) USING (h)
+              GROUP BY h)
+        SELECT q.rid, k.pid FROM q JOIN s USING (h) JOIN k USING (h) {capped}
+    """
+
+
+def _ssn_variants(requests: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """Request rows and the one-edit variants of every usable request SSN."""
     usable = requests.filter(
         pc.and_(pc.is_valid(requests["ssn"]), pc.is_null(requests["error_code"]))
     )
     rows = usable["row"].to_numpy().astype(np.int32)
     ssns = usable["ssn"].to_numpy().astype(np.int64)
     variant_rows, variants = ssn_variants(rows, ssns)
-    engine.register("ssn_var", pa.table({"rid": variant_rows, "ssn": variants}))
-    return len(variants)
-
-
-def find_candidates(engine: Engine, requests: pa.Table, progress: Progress = NO_PROGRESS) -> int:
-    """Create ``cand(rid, pid, via)`` for the registered ``req`` table; return its size."""
-    register_ssn_variants(engine, requests)
-    engine.execute("CREATE OR REPLACE TEMP TABLE cand_raw (rid INTEGER, pid BIGINT, via INTEGER)")
-    for done, block in enumerate(BLOCKS, start=1):
-        params = [block.cap or BLOCK_CAP] if "$1" in block.sql else None
-        engine.execute(
-            f"INSERT INTO cand_raw SELECT rid, pid, {block.bit} FROM ({block.sql})",
-            params,
-        )
-        progress("find candidates", done, len(BLOCKS))
-    engine.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE cand AS
-        SELECT rid, pid, bit_or(via) AS via FROM cand_raw GROUP BY rid, pid
-        QUALIFY bit_or(via) & {IDENTIFIER_BITS} <> 0
-             OR row_number() OVER (PARTITION BY rid ORDER BY bit_count(bit_or(via)) DESC, pid)
-                <= $1
-        """,
-        [MAX_NAME_CANDIDATES],
-    )
-    engine.execute("DROP TABLE cand_raw")
-    engine.unregister("ssn_var")
-    count = engine.query("SELECT count(*) AS n FROM cand")["n"][0].as_py()
-    return int(count)
+    return np.asarray(variant_rows, np.int64), np.asarray(variants).astype(np.uint64)

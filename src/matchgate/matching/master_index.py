@@ -1,6 +1,6 @@
 """Build the standardized master inside the engine: tables, never rows in Python.
 
-* ``m``: one row per master person (its ``rowid`` is the person's internal ``pid``): person_id,
+* ``m``: one row per master person, keyed by the person's internal ``pid``: person_id,
   SSN and A-number as integers, date of birth, standardized current name (with compact forms,
   surname tokens and spelling-variant keys), earlier surnames (``other_lasts``, from
   ``other_names``), earlier first names (``other_firsts``), ZIP code and address line. These
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -38,9 +39,21 @@ VARIANT_TABLE = "name_variants"
 
 @dataclass(frozen=True)
 class MasterStats:
-    """What scoring needs to know about the master as a whole."""
+    """What scoring needs to know about the master as a whole.
+
+    ``term_frequencies`` names the columns whose whole-master value counts are stored as
+    ``mtf_<column>(v, n)`` (a loaded master store keeps them; a one-shot run counts only the
+    values its requests hold).
+    """
 
     people: int
+    indexes: Path | None
+    """Folder of the sorted key indexes (:mod:`matchgate.matching.key_index`); None: blocks are
+    joins inside the engine."""
+    term_frequencies: tuple[str, ...] = ()
+
+
+TERM_FREQUENCY_PREFIX = "mtf_"
 
 
 def _quote(name: str) -> str:
@@ -76,9 +89,18 @@ def variant_table(names: list[str]) -> pa.Table:
 
 
 def build_master(
-    engine: Engine, relation: str, columns: Mapping[str, tuple[str, str]]
-) -> MasterStats:
-    """Create ``m`` and the blocking-key tables from the master file read by ``relation``."""
+    engine: Engine,
+    relation: str,
+    columns: Mapping[str, tuple[str, str]],
+    *,
+    first_pid: int = 0,
+) -> int:
+    """Create ``m`` and the blocking-key tables from the master file read by ``relation``;
+    return the number of people.
+
+    Internal pids are numbered from ``first_pid`` in file order (an update numbers its new rows
+    after the store's last pid, so a pid is never reused).
+    """
     for statement in macro_statements():
         engine.execute(statement)
 
@@ -110,9 +132,10 @@ def build_master(
     # Earlier names "FIRST [MIDDLE...] LAST": the last word is the surname; a three-word name
     # may also be FIRST + a two-word compound surname, so both readings are kept.
     engine.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE m_names AS
-        SELECT rowid AS pid, person_id, ssn, a_number, dob, first, middle, last, zip, addr,
+        SELECT rowid + {int(first_pid)} AS pid, person_id, ssn, a_number, dob,
+               first, middle, last, zip, addr,
                list_distinct(list_concat(
                    list_transform(other_names, lambda x: string_split(x, ' ')[-1]),
                    list_transform(list_filter(other_names, lambda x: len(string_split(x, ' ')) > 2),
@@ -122,7 +145,7 @@ def build_master(
                    lambda x: len(string_split(x, ' ')) > 1), lambda x: string_split(x, ' ')[1]))
                    AS other_firsts
         FROM m_raw
-        """
+        """  # noqa: S608
     )
     engine.execute("DROP TABLE m_raw")
     names = engine.query(
@@ -137,7 +160,8 @@ def build_master(
     engine.execute(
         f"""
         CREATE OR REPLACE TABLE m AS
-        SELECT n.person_id, n.ssn, n.a_number, n.dob, n.first, n.middle, n.last, n.zip, n.addr,
+        SELECT n.pid, n.person_id, n.ssn, n.a_number, n.dob,
+               n.first, n.middle, n.last, n.zip, n.addr,
                replace(n.first, ' ', '') AS first_c,
                replace(n.middle, ' ', '') AS middle_c,
                replace(n.last, ' ', '') AS last_c,
@@ -187,4 +211,65 @@ def build_master(
     engine.execute("DROP TABLE m_names")
     engine.unregister(VARIANT_TABLE)
     people = engine.query("SELECT count(*) AS n FROM m")["n"][0].as_py()
-    return MasterStats(people=int(people))
+    return int(people)
+
+
+def build_term_frequencies(engine: Engine, columns: tuple[str, ...]) -> None:
+    """Store the whole master's value counts of each of ``columns`` of ``m``."""
+    for column in columns:
+        if not column.isidentifier():
+            raise ValueError(f"not a column name: {column!r}")
+        engine.execute(
+            f"CREATE OR REPLACE TABLE {TERM_FREQUENCY_PREFIX}{column} AS "  # noqa: S608
+            f"SELECT {column} AS v, count(*) AS n FROM m WHERE {column} IS NOT NULL "
+            f"GROUP BY {column} ORDER BY v"
+        )
+
+
+INDEX_TABLES = ("m", "mkeys_l", "mkeys_f", "mkeys_lf")
+"""The tables :func:`build_master` creates, each keyed by ``pid``."""
+CHANGES_SCHEMA = "changes"
+
+
+@dataclass(frozen=True)
+class AppliedChanges:
+    """What :func:`apply_changes` did to a stored master."""
+
+    added: int
+    replaced: int
+    people: int
+
+
+def apply_changes(
+    engine: Engine, relation: str, columns: Mapping[str, tuple[str, str]]
+) -> AppliedChanges:
+    """Upsert the people of a change file (master columns) into the stored master, by person_id.
+
+    A person already present is replaced whole (name change, death, naturalization, new address:
+    the row holds the person as they now are); a new person_id is added. The changed rows are
+    standardized and keyed exactly as a load does, in a side schema, under fresh pids.
+    """
+    last = engine.query("SELECT coalesce(max(pid), -1) AS p FROM m")["p"][0].as_py()
+    engine.execute(f"CREATE SCHEMA {CHANGES_SCHEMA}")
+    engine.execute(f"USE {CHANGES_SCHEMA}")
+    try:
+        build_master(engine, relation, columns, first_pid=int(last) + 1)
+    finally:
+        engine.execute("USE main")
+    c = CHANGES_SCHEMA
+    replaced = engine.query(
+        f"SELECT count(*) AS n FROM m SEMI JOIN {c}.m USING (person_id)"  # noqa: S608
+    )["n"][0].as_py()
+    incoming = engine.query(f"SELECT count(*) AS n FROM {c}.m")["n"][0].as_py()  # noqa: S608
+    engine.execute(
+        f"CREATE TEMP TABLE retired AS SELECT pid FROM m SEMI JOIN {c}.m USING (person_id)"  # noqa: S608
+    )
+    for table in INDEX_TABLES:
+        engine.execute(f"DELETE FROM {table} WHERE pid IN (SELECT pid FROM retired)")  # noqa: S608
+        engine.execute(f"INSERT INTO {table} SELECT * FROM {c}.{table}")  # noqa: S608
+    engine.execute("DROP TABLE retired")
+    engine.execute(f"DROP SCHEMA {c} CASCADE")
+    people = engine.query("SELECT count(*) AS n FROM m")["n"][0].as_py()
+    return AppliedChanges(
+        added=int(incoming) - int(replaced), replaced=int(replaced), people=int(people)
+    )

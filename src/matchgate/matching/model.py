@@ -40,7 +40,7 @@ from matchgate.matching.comparisons import (
     RECORD_COLUMNS,
     Comparison,
 )
-from matchgate.matching.master_index import MasterStats
+from matchgate.matching.master_index import TERM_FREQUENCY_PREFIX, MasterStats
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -246,7 +246,7 @@ class FellegiSunterModel:
         share = PRESENT_SHARE / max(master.people, 1)
         return math.log2(share / (1.0 - share)) if share < 1 else 0.0
 
-    def _tf_columns(self) -> list[str]:
+    def tf_columns(self) -> list[str]:
         return sorted(
             {
                 p.tf_column
@@ -259,13 +259,13 @@ class FellegiSunterModel:
     def _query(self) -> str:
         gammas = ",\n".join(f"{c.gamma_sql()} AS g_{c.name}" for c in self.comparisons)
         tf_joins = " ".join(
-            f"LEFT JOIN tf_{col} ON tf_{col}.v = p.{col}_l" for col in self._tf_columns()
+            f"LEFT JOIN tf_{col} ON tf_{col}.v = p.{col}_l" for col in self.tf_columns()
         )
-        tf_cols = "".join(f", coalesce(tf_{col}.n, 0) AS tf_{col}" for col in self._tf_columns())
+        tf_cols = "".join(f", coalesce(tf_{col}.n, 0) AS tf_{col}" for col in self.tf_columns())
         return f"""
             WITH p AS (
                 SELECT c.rid, c.pid, c.via, {pair_columns_sql()}
-                FROM cand c JOIN req l ON l.row = c.rid JOIN m r ON r.rowid = c.pid
+                FROM cand c JOIN req l ON l.row = c.rid JOIN m r ON r.pid = c.pid
             )
             SELECT p.rid, p.pid, p.via, {gammas} {tf_cols}
             FROM p {tf_joins}
@@ -273,15 +273,19 @@ class FellegiSunterModel:
         """  # noqa: S608
 
     def score(self, engine: Engine, master: MasterStats) -> ScoredPairs:
-        for col in self._tf_columns():
-            engine.execute(
-                f"""
-                CREATE OR REPLACE TEMP TABLE tf_{col} AS
-                SELECT {col} AS v, count(*) AS n FROM m
-                SEMI JOIN (SELECT DISTINCT {col} FROM req WHERE {col} IS NOT NULL) USING ({col})
-                GROUP BY {col}
-                """  # noqa: S608
-            )
+        # Column names come from the model file's comparisons, checked against the code's.
+        for col in self.tf_columns():
+            wanted = f"SELECT DISTINCT {col} AS v FROM req WHERE {col} IS NOT NULL"  # noqa: S608
+            if col in master.term_frequencies:  # stored with the master: no scan of ``m``
+                counts = (
+                    f"SELECT v, n FROM {TERM_FREQUENCY_PREFIX}{col} SEMI JOIN ({wanted}) USING (v)"  # noqa: S608
+                )
+            else:
+                counts = (
+                    f"SELECT {col} AS v, count(*) AS n FROM m "  # noqa: S608
+                    f"SEMI JOIN ({wanted}) w ON w.v = m.{col} GROUP BY {col}"
+                )
+            engine.execute(f"CREATE OR REPLACE TEMP TABLE tf_{col} AS {counts}")
         rows = engine.query(self._query())
         prior = self.prior_bits(master)
         weight = np.full(rows.num_rows, prior)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -12,9 +13,16 @@ import pyarrow.compute as pc
 
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.engines.base import Engine
-from matchgate.matching.candidates import find_candidates
+from matchgate.matching.candidates import build_indexes, find_candidates
 from matchgate.matching.decide import NO_PERSON, Decisions, Policy, decide
-from matchgate.matching.master_index import MasterStats, build_master
+from matchgate.matching.master_index import (
+    TERM_FREQUENCY_PREFIX,
+    AppliedChanges,
+    MasterStats,
+    apply_changes,
+    build_master,
+    build_term_frequencies,
+)
 from matchgate.matching.model import FellegiSunterModel, PairScorer, ScoredPairs
 from matchgate.matching.ssa import ssa_codes
 
@@ -53,13 +61,73 @@ class MatchResult:
 
 
 def index_master(
-    engine: Engine, relation: str, columns: Mapping[str, tuple[str, str]], progress: Progress
+    engine: Engine,
+    relation: str,
+    columns: Mapping[str, tuple[str, str]],
+    indexes: Path,
+    progress: Progress,
 ) -> MasterStats:
-    """Build the standardized master and its blocking keys in ``engine``."""
+    """Build the standardized master and its blocking keys in ``engine``, and the sorted key
+    indexes a probe reads in the folder ``indexes``."""
     progress("index master", 0, None)
-    stats = build_master(engine, relation, columns)
-    progress("index master", stats.people, stats.people)
-    return stats
+    people = build_master(engine, relation, columns)
+    progress("index master", people, people)
+    build_indexes(engine, indexes, progress)
+    return MasterStats(people=people, indexes=indexes)
+
+
+def store_master(
+    engine: Engine,
+    relation: str,
+    columns: Mapping[str, tuple[str, str]],
+    indexes: Path,
+    progress: Progress,
+    scorer: FellegiSunterModel | None = None,
+) -> MasterStats:
+    """Build the standardized master, its blocking keys and indexes and the term-frequency
+    tables the model reads, to be kept (a loaded master store)."""
+    index_master(engine, relation, columns, indexes, progress)
+    _term_frequencies(engine, scorer, progress)
+    return stored_master_stats(engine, indexes)
+
+
+def update_stored_master(
+    engine: Engine,
+    relation: str,
+    columns: Mapping[str, tuple[str, str]],
+    indexes: Path,
+    progress: Progress,
+    scorer: FellegiSunterModel | None = None,
+) -> tuple[MasterStats, AppliedChanges]:
+    """Apply a change file to a stored master, rewrite its indexes (into the new snapshot's
+    folder ``indexes``) and refresh its term frequencies."""
+    progress("apply changes", 0, None)
+    applied = apply_changes(engine, relation, columns)
+    progress("apply changes", applied.added + applied.replaced, applied.added + applied.replaced)
+    build_indexes(engine, indexes, progress)
+    _term_frequencies(engine, scorer, progress)
+    return stored_master_stats(engine, indexes), applied
+
+
+def _term_frequencies(
+    engine: Engine, scorer: FellegiSunterModel | None, progress: Progress
+) -> None:
+    columns = tuple((scorer or FellegiSunterModel()).tf_columns())
+    progress("term frequencies", 0, len(columns))
+    build_term_frequencies(engine, columns)
+    progress("term frequencies", len(columns), len(columns))
+
+
+def stored_master_stats(engine: Engine, indexes: Path) -> MasterStats:
+    """The figures of a stored master (its size and the term-frequency tables it keeps)."""
+    people = engine.query("SELECT count(*) AS n FROM m")["n"][0].as_py()
+    tables = engine.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND starts_with(table_name, $1)",
+        [TERM_FREQUENCY_PREFIX],
+    )["table_name"].to_pylist()
+    stored = tuple(sorted(name[len(TERM_FREQUENCY_PREFIX) :] for name in tables))
+    return MasterStats(people=int(people), indexes=indexes, term_frequencies=stored)
 
 
 def match_requests(
@@ -75,7 +143,7 @@ def match_requests(
     :data:`matchgate.standardize.records.REQUEST_SCHEMA`) against the indexed master."""
     engine.register("req", requests)
     try:
-        candidates = find_candidates(engine, requests, progress)
+        candidates = find_candidates(engine, requests, master.indexes, progress)
         progress("score", 0, candidates)
         model = scorer or FellegiSunterModel()
         pairs = model.score(engine, master)
@@ -95,7 +163,7 @@ def _people(engine: Engine, pids: np.ndarray) -> tuple[dict[int, str], dict[int,
     try:
         found = engine.query(
             "SELECT w.pid, m.person_id, coalesce(m.ssn, -1) AS ssn "
-            "FROM wanted_pids w JOIN m ON m.rowid = w.pid"
+            "FROM wanted_pids w JOIN m ON m.pid = w.pid"
         )
     finally:
         engine.unregister("wanted_pids")

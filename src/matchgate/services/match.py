@@ -1,8 +1,9 @@
-"""Use case: match a request file against a master file and write the match output.
+"""Use case: match a request file against a master and write the match output.
 
-The master is read and standardized by DuckDB into a per-run database file under the workspace
-(memory-capped, spilling to a per-run temp folder), both removed afterwards; requests are read
-into Python. The output is written all-or-nothing, in the format its extension names.
+The master is the workspace's loaded store (a snapshot opened read-only: index once, probe
+many), or a master file read and standardized by DuckDB into a per-run database file under the
+workspace (memory-capped, spilling to a per-run temp folder), both removed afterwards; requests
+are read into Python. The output is written all-or-nothing, in the format its extension names.
 """
 
 from __future__ import annotations
@@ -27,11 +28,18 @@ from matchgate.domain.errors import InputError
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.engines.base import EngineError
 from matchgate.engines.duckdb_engine import DuckDBEngine
-from matchgate.intake import Code, inspect_master, master_input_error, read_requests
-from matchgate.matching import FellegiSunterModel, index_master, load_model, match_requests
+from matchgate.intake import Code, RequestBatch, inspect_master, master_input_error, read_requests
+from matchgate.matching import (
+    FellegiSunterModel,
+    MatchResult,
+    index_master,
+    load_model,
+    match_requests,
+)
 from matchgate.matching.comparisons import COMPARISONS
 from matchgate.matching.model import model_from_settings
 from matchgate.services.jobs import file_digest, tracked_job
+from matchgate.services.master import current_snapshot, open_snapshot
 from matchgate.settings import Settings
 
 OUTPUT_FORMATS = {"": "csv", ".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}
@@ -51,10 +59,16 @@ class MatchSummary:
     candidates: int = 0
     master_people: int = 0
     model_version: str = ""
+    master_snapshot: str = ""
+
+
+SNAPSHOT_COLUMN = "master_snapshot"
+"""Output column naming the master the row was matched against: a snapshot id of the loaded
+store, or ``file:sha256:<first 16 hex digits>`` of a master file matched one-shot."""
 
 
 def match_files(
-    master: Path,
+    master: Path | None,
     requests: Path,
     output: Path,
     *,
@@ -62,75 +76,112 @@ def match_files(
     progress: Progress = NO_PROGRESS,
     model: Path | None = None,
     retrain: bool = False,
+    snapshot: str | None = None,
 ) -> MatchSummary:
-    """Match ``requests`` against ``master`` and write ``output`` (one row per request row).
+    """Match ``requests`` against a master and write ``output`` (one row per request row).
+
+    The master is the file ``master`` (indexed for this run only), or, when it is None, the
+    workspace's loaded master store: its current snapshot, or the one ``snapshot`` names
+    (:mod:`matchgate.services.master`). Every output row names the master it was matched against.
 
     The model is the shipped one (``matching/models/person-v1.json``), the file ``model`` names,
     or, with ``retrain``, one trained by Splink on these two files first (unsupervised; see
     :mod:`matchgate.services.train_model`), which takes minutes rather than seconds.
 
-    The run is recorded as a job in the operational store: the request file's digest, the master
-    file's name and size, the decision counts, and how it ended.
+    The run is recorded as a job in the operational store: the request file's digest, the master,
+    the decision counts, and how it ended.
     """
-    fmt = _output_format(output, inputs=(master, requests))
-    inputs = {
-        "master": master.name,
-        "master_bytes": master.stat().st_size if master.is_file() else None,
-        "requests": requests.name,
-        "requests_sha256": file_digest(requests) if requests.is_file() else None,
-    }
+    inputs_to_check = (requests,) if master is None else (master, requests)
+    fmt = _output_format(output, inputs=inputs_to_check)
+    if master is None:
+        if retrain:
+            raise InputError(
+                "--retrain trains on a master file: pass --master FILE", code="E_RETRAIN_STORE"
+            )
+        stored = current_snapshot(settings, snapshot)
+        inputs: dict[str, object] = {"master_snapshot": stored.id}
+    else:
+        inputs = {
+            "master": master.name,
+            "master_bytes": master.stat().st_size if master.is_file() else None,
+        }
+    inputs["requests"] = requests.name
+    inputs["requests_sha256"] = file_digest(requests) if requests.is_file() else None
     with tracked_job(settings, "match", inputs) as job:
         scorer = _scorer(master, requests, settings, model, retrain)
-        summary = _match(master, requests, output, fmt, settings, progress, scorer)
+        started = time.perf_counter()
+        batch = _read(requests, settings, progress)
+        if master is None:
+            with open_snapshot(settings, stored) as (engine, stats):
+                result = match_requests(
+                    engine, stats, batch.table, scorer=scorer, progress=progress
+                )
+            name = stored.id
+        else:
+            result, name = _match_one_shot(master, batch.table, settings, progress, scorer)
+        summary = _write_result(result, output, fmt, name, progress, started)
         job.outputs["model"] = summary.model_version
         job.outputs["output"] = str(output)
+        job.outputs["master_snapshot"] = name
         job.counts.update(summary.decisions, rows=summary.rows, errors=summary.error_rows)
     return summary
 
 
-def _match(
+def _read(requests: Path, settings: Settings, progress: Progress) -> RequestBatch:
+    progress("read requests", 0, None)
+    batch = read_requests(requests, today=settings.today())
+    progress("read requests", batch.rows, batch.rows)
+    return batch
+
+
+def _match_one_shot(
     master: Path,
-    requests: Path,
-    output: Path,
-    fmt: str,
+    requests: pa.Table,
     settings: Settings,
     progress: Progress,
-    scorer: FellegiSunterModel | None = None,
-) -> MatchSummary:
-    started = time.perf_counter()
-    today = settings.today()
-    progress("read requests", 0, None)
-    batch = read_requests(requests, today=today)
-    progress("read requests", batch.rows, batch.rows)
-    with _engine(settings) as engine:
+    scorer: FellegiSunterModel | None,
+) -> tuple[MatchResult, str]:
+    with run_engine(settings) as (engine, run_dir):
         source = inspect_master(engine, master)
         try:
-            stats = index_master(engine, source.relation, source.columns, progress)
+            stats = index_master(
+                engine, source.relation, source.columns, run_dir / "indexes", progress
+            )
         except EngineError as exc:
             raise master_input_error(master, exc) from None
-        result = match_requests(engine, stats, batch.table, scorer=scorer, progress=progress)
-    progress("write output", 0, result.table.num_rows)
+        result = match_requests(engine, stats, requests, scorer=scorer, progress=progress)
+    return result, f"file:sha256:{file_digest(master)[:16]}"
+
+
+def _write_result(
+    result: MatchResult, output: Path, fmt: str, snapshot: str, progress: Progress, started: float
+) -> MatchSummary:
+    table = result.table.append_column(
+        SNAPSHOT_COLUMN, pa.array([snapshot] * result.table.num_rows, pa.string())
+    )
+    progress("write output", 0, table.num_rows)
     with atomic_path(output) as tmp:
-        _write(result.table, tmp, fmt)
-    progress("write output", result.table.num_rows, result.table.num_rows)
-    counts = Counter(result.table["decision"].to_pylist())
+        _write(table, tmp, fmt)
+    progress("write output", table.num_rows, table.num_rows)
+    counts = Counter(table["decision"].to_pylist())
     return MatchSummary(
         output=output,
-        rows=result.table.num_rows,
+        rows=table.num_rows,
         decisions={d.value: counts.get(d.value, 0) for d in Decision},
-        error_rows=sum(1 for code in result.table["error_code"].to_pylist() if code),
-        warning_rows=sum(1 for codes in result.table["warning_codes"].to_pylist() if codes),
+        error_rows=sum(1 for code in table["error_code"].to_pylist() if code),
+        warning_rows=sum(1 for codes in table["warning_codes"].to_pylist() if codes),
         seconds=time.perf_counter() - started,
         candidates=result.candidates,
         master_people=result.master_people,
         model_version=result.model_version,
+        master_snapshot=snapshot,
     )
 
 
 def _scorer(
-    master: Path, requests: Path, settings: Settings, model: Path | None, retrain: bool
+    master: Path | None, requests: Path, settings: Settings, model: Path | None, retrain: bool
 ) -> FellegiSunterModel | None:
-    if retrain:
+    if retrain and master is not None:
         from matchgate.services.train_model import train_model
 
         trained = train_model(master, requests, None, settings=settings, version="retrained")
@@ -166,8 +217,9 @@ def _output_format(output: Path, *, inputs: tuple[Path, ...]) -> str:
 
 
 @contextlib.contextmanager
-def _engine(settings: Settings) -> Iterator[DuckDBEngine]:
-    """A DuckDB engine on a per-run file under the workspace, removed with its spill folder."""
+def run_engine(settings: Settings) -> Iterator[tuple[DuckDBEngine, Path]]:
+    """A DuckDB engine on a per-run file under the workspace, and the run's folder, removed
+    with everything in it (spill, key indexes) afterwards."""
     run_dir = settings.workspace / "tmp" / f"match-{uuid.uuid4().hex[:12]}"
     engine = DuckDBEngine(
         run_dir / "match.duckdb",
@@ -176,7 +228,7 @@ def _engine(settings: Settings) -> Iterator[DuckDBEngine]:
         temp_directory=run_dir / "spill",
     )
     try:
-        yield engine
+        yield engine, run_dir
     finally:
         engine.close()
         shutil.rmtree(run_dir, ignore_errors=True)

@@ -10,19 +10,19 @@ docs/submissions.md)::
                 -> processed             matched
                    -> disclosed          package sealed, audited, released to the outbox
 
-The original is copied into the workspace under the job id (owner-only folder, the file made
-read-only and hashed while copied) before anything reads it; every later step reads that copy,
-so the stored original is exactly what was received. Each submission is recorded with its job id,
-status, code and validation report; every receipt, rejection, hold and acceptance is appended to
-the audit log before it is reported, and no package leaves without its audit entries.
+The original is sealed into the workspace under the job id (owner-only folder, read-only,
+AES-256-GCM under the data key ring, hashed while sealed: ``services.workfiles``) before anything
+reads it; every later step reads a plaintext copy opened from it into a private work folder that
+is removed when the run ends, so the stored original is exactly what was received. Each
+submission is recorded with its job id, status, code and validation report; every receipt,
+rejection, hold and acceptance is appended to the audit log before it is reported, and no package
+leaves without its audit entries.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import os
 import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -62,6 +62,7 @@ from matchgate.services.agreements import (
     governing_agreement,
     readable_agreements,
 )
+from matchgate.services.datakeys import open_data_keys
 from matchgate.services.disclose import (
     DisclosureJob,
     Keys,
@@ -76,8 +77,18 @@ from matchgate.services.match import match_files
 from matchgate.services.notices import notice_statuses
 from matchgate.services.ssnvs import match_columns
 from matchgate.services.suspensions import require_submit
+from matchgate.services.workfiles import (
+    MATCH_ROLE,
+    REQUEST_ROLE,
+    open_sealed,
+    queue_possible,
+    seal_working_file,
+    store_original,
+    work_folder,
+)
 from matchgate.settings import Settings
 from matchgate.storage import submissions as store
+from matchgate.storage.atrest import DataKeyRing
 from matchgate.storage.db import session
 from matchgate.storage.submissions import SubmissionStatus
 
@@ -154,22 +165,8 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _copy_original(source: Path, folder: Path) -> tuple[Path, str]:
-    """Copy ``source`` into ``folder`` (owner-only), hashing it on the way; make it read-only."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=False)
-    suffix = source.suffix.lower() if source.suffix.lower() in _KEEP_SUFFIXES else ""
-    target = folder / f"request{suffix}"
-    partial = folder / ".request.part"
-    digest = hashlib.sha256()
-    with source.open("rb") as reader, partial.open("xb") as writer:
-        for block in iter(lambda: reader.read(1 << 20), b""):
-            digest.update(block)
-            writer.write(block)
-        writer.flush()
-        os.fsync(writer.fileno())
-    partial.chmod(0o400)
-    partial.rename(target)
-    return target, digest.hexdigest()
+def _suffix(source: Path) -> str:
+    return source.suffix.lower() if source.suffix.lower() in _KEEP_SUFFIXES else ""
 
 
 def _event(
@@ -249,6 +246,9 @@ class _Run:
         self.report: dict[str, Any] = {}
         self.fmt: str | None = None
         self.records: int | None = None
+        self.ring: DataKeyRing | None = None
+        self.plain: Path | None = None
+        self.work: Path | None = None
 
     # -- the store -----------------------------------------------------------------------------
 
@@ -361,8 +361,9 @@ class _Run:
     def message_of(self, exc: InputError) -> str:
         """The error as the submitter sees it: naming their file, not the stored copy."""
         text = str(exc)
-        if self.stored is not None:
-            text = text.replace(str(self.stored), self.path.name)
+        for path in (self.stored, self.plain):
+            if path is not None:
+                text = text.replace(str(path), self.path.name)
         return text
 
 
@@ -417,13 +418,14 @@ def submit_file(
         require_file(options.master)
         keys = _load_keys(options, settings)
     require_file(path)
+    run.ring = open_data_keys(settings)
     size = path.stat().st_size
     try:
         check_size(path, size, options.max_bytes)
     except InputError as exc:
         run.insert(size)
         return run.reject(_Rejected(exc.code or "E_FILE", run.message_of(exc)))
-    run.stored, run.sha256 = _copy_original(path, run.folder)
+    run.stored, run.sha256 = store_original(run.ring, path, run.folder, run.job_id, _suffix(path))
     run.insert(size)
     try:
         run.append(SUBMISSION_RECEIVED, sha256=run.sha256, bytes=size)
@@ -431,7 +433,9 @@ def submit_file(
         run.update(status=SubmissionStatus.REJECTED.value, code=AuditUnavailable.code)
         raise
     try:
-        return _take(run, keys, matcher, progress)
+        with work_folder(run.folder) as run.work:
+            run.plain = open_sealed(run.ring, run.stored, run.work, run.job_id, REQUEST_ROLE)
+            return _take(run, keys, matcher, progress)
     except _Rejected as rejected:
         return run.reject(rejected)
     except AuditUnavailable:
@@ -469,11 +473,11 @@ def _take(run: _Run, keys: Keys | None, matcher: Matcher, progress: Progress) ->
         raise _Rejected(*_policy_refusal(agreement, policy))
     if not options.dry_run:
         run.claim()
-    assert run.stored is not None
+    assert run.plain is not None
     try:
-        inspected = inspect_submission(run.stored, max_line_bytes=options.max_line_bytes)
+        inspected = inspect_submission(run.plain, max_line_bytes=options.max_line_bytes)
         run.fmt = inspected.format
-        refuse_fields(run.stored, disallowed_request_fields(agreement, inspected.columns))
+        refuse_fields(run.plain, disallowed_request_fields(agreement, inspected.columns))
         submission = read_submission(inspected, today=run.day)
     except InputError as exc:
         raise _Rejected(exc.code or "E_FILE", run.message_of(exc)) from None
@@ -521,10 +525,21 @@ def _process(
     options, settings = run.options, run.settings
     assert run.agreement is not None
     assert options.master is not None
-    assert run.stored is not None
-    matched = run.folder / "match.parquet"
-    summary = matcher(options.master, run.stored, matched, settings=settings, progress=progress)
+    assert run.plain is not None
+    assert run.work is not None
+    assert run.ring is not None
+    matched = run.work / "match.parquet"
+    summary = matcher(options.master, run.plain, matched, settings=settings, progress=progress)
     matches = match_columns(pq.read_table(matched))
+    seal_working_file(run.ring, matched, run.folder, run.job_id, MATCH_ROLE)
+    queue_possible(
+        settings,
+        run.ring,
+        job_id=run.job_id,
+        agreement_id=run.agreement.id,
+        table=submission.table,
+        matches=matches,
+    )
     run.update(status=SubmissionStatus.PROCESSED.value)
     snapshot, as_of = _master_snapshot(options.master, settings)
     model = str(getattr(summary, "model_version", "") or f"matchgate-{__version__}")

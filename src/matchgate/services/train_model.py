@@ -36,7 +36,7 @@ from matchgate.matching.training import (
     model_metadata,
     training_table_statements,
 )
-from matchgate.services.match import _engine
+from matchgate.services.match import run_engine
 from matchgate.settings import Settings
 
 
@@ -62,9 +62,11 @@ def train_model(
 
     started = time.perf_counter()
     batch = read_requests(requests, today=settings.today())
-    with _engine(settings) as engine:
+    with run_engine(settings) as (engine, run_dir):
         source = inspect_master(engine, master)
-        stats = index_master(engine, source.relation, source.columns, lambda *_: None)
+        stats = index_master(
+            engine, source.relation, source.columns, run_dir / "indexes", lambda *_: None
+        )
         engine.register("req", batch.table)
         for statement in training_table_statements():
             engine.execute(statement)

@@ -87,6 +87,20 @@ def common_map() -> dict[str, str]:
     return mapping
 
 
+def _generated(ch: str, common: dict[str, str]) -> str | None:
+    """The generated folding of one character, or None when it is not generated."""
+    if ch in common or not unicodedata.category(ch).startswith(("L", "Nl")):
+        return None
+    canonical = strip_marks(ch)
+    if len(canonical) == 1 and canonical in EXPLICIT:
+        # A decorated form of a hand-mapped letter (e.g. an accented Ø).
+        return EXPLICIT[canonical]
+    compat = "".join(EXPLICIT.get(c, c) for c in strip_marks(ch, "NFKD"))
+    if _is_ascii_letters(compat) and compat != canonical:
+        return compat
+    return None
+
+
 @functools.cache
 def generated_map() -> dict[str, str]:
     """Compatibility letters (``ﬁ``, ``Ｊ``, ``ǅ``, decorated forms of explicit letters), generated
@@ -95,20 +109,32 @@ def generated_map() -> dict[str, str]:
     mapping: dict[str, str] = {}
     for code in range(_FIRST_CODE_POINT, _LAST_CODE_POINT + 1):
         ch = chr(code)
-        if ch in common or not unicodedata.category(ch).startswith(("L", "Nl")):
-            continue
-        canonical = strip_marks(ch)
-        if len(canonical) == 1 and canonical in EXPLICIT:
-            # A decorated form of a hand-mapped letter (e.g. an accented Ø).
-            mapping[ch] = EXPLICIT[canonical]
-            continue
-        compat = "".join(EXPLICIT.get(c, c) for c in strip_marks(ch, "NFKD"))
-        if _is_ascii_letters(compat) and compat != canonical:
-            mapping[ch] = compat
+        folded = _generated(ch, common)
+        if folded is not None:
+            mapping[ch] = folded
     return mapping
+
+
+class _Translation(dict[int, str]):
+    """The whole map (common and generated) as :meth:`str.translate` reads it, generated lazily
+    per character met: the full generated map walks 200,000 code points, which a request file
+    of a few thousand distinct characters need not pay for."""
+
+    def __init__(self) -> None:
+        self._common = common_map()
+        super().__init__({ord(k): v for k, v in self._common.items()})
+
+    def __missing__(self, code: int) -> str:
+        folded = None
+        if _FIRST_CODE_POINT <= code <= _LAST_CODE_POINT:
+            folded = _generated(chr(code), self._common)
+        if folded is None:
+            folded = chr(code)  # unchanged; remembered so the next meeting is a lookup
+        self[code] = folded
+        return folded
 
 
 @functools.cache
 def translation_table() -> dict[int, str]:
     """The whole map (common and generated) in the form :meth:`str.translate` takes."""
-    return {ord(k): v for k, v in (common_map() | generated_map()).items()}
+    return _Translation()

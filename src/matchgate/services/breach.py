@@ -1,0 +1,474 @@
+"""Use cases of breach response (OMB M-17-12): open an incident, advance it, derive who and what
+it exposed from the audit log, write the report, list and show incidents.
+
+Every step is appended to the audit log (``breach.opened``, ``breach.reported``,
+``breach.contained``, ``breach.closed``, and ``breach.assessed`` for a report) before the
+incident row changes and before anything is reported back; an audit log that cannot write
+refuses the step (``AuditUnavailable``) and nothing changes. The audit entry is written outside
+any transaction of the operational store, which may share the database with the audit log.
+
+``actor`` / ``reported_by`` is a user id or role string (``privacy:jdoe``); access control
+decides who may call these functions. See docs/breach.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from matchgate.atomic import atomic_path
+from matchgate.audit import format_time, kinds
+from matchgate.audit.breach import (
+    BREACH_ASSESSED,
+    E_BREACH_INPUT,
+    E_BREACH_NOT_FOUND,
+    STEP_KINDS,
+    BreachStepRefused,
+    Incident,
+    IncidentStatus,
+    Scope,
+    Step,
+    aware_utc,
+    check_discovery,
+    check_step,
+    due_at,
+    looks_personal,
+    parse_category,
+    parse_status,
+)
+from matchgate.audit.breach_report import (
+    report_json,
+    report_markdown,
+    sha256_text,
+    subjects_csv,
+)
+from matchgate.audit.entry import Entry
+from matchgate.audit.exposure import PACKAGE_RELEASED, Exposure, derive_exposure
+from matchgate.domain.audit import AuditEvent, AuditSink, AuditValue
+from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError
+from matchgate.services.audit import AuditConfig
+from matchgate.settings import Settings
+from matchgate.storage import audit as audit_store
+from matchgate.storage import breaches as store
+from matchgate.storage.db import session
+
+Clock = Callable[[], dt.datetime]
+REPORTED_TO = "US-CERT/CISA"
+MAX_TEXT = 2000
+_ACTOR = re.compile(r"^[\x21-\x7e]{1,64}$")
+_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class IncidentNotFound(MatchgateError):
+    code = E_BREACH_NOT_FOUND
+
+
+# --- checks --------------------------------------------------------------------------------------
+
+
+def _actor(value: str, what: str) -> str:
+    if not _ACTOR.match(value) or looks_personal(value):
+        raise InputError(
+            "must be a user id or role of 1 to 64 printable ASCII characters without spaces",
+            field=what,
+            code=E_BREACH_INPUT,
+        )
+    return value
+
+
+def _text(value: str | None, what: str) -> str | None:
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if len(text) > MAX_TEXT or not text.isprintable():
+        raise InputError(
+            f"must be 1 to {MAX_TEXT:,} printable characters on one line",
+            field=what,
+            code=E_BREACH_INPUT,
+        )
+    if looks_personal(text):
+        raise InputError(
+            "holds what looks like an SSN or A-number; describe the incident by ids and codes",
+            field=what,
+            code=E_BREACH_INPUT,
+        )
+    return text
+
+
+def parse_moment(text: str, settings: Settings, *, end_of_day: bool = False) -> dt.datetime:
+    """An ISO date or date-time as an aware UTC time. A date or a time without a zone is in the
+    agency's time zone; with ``end_of_day`` a date means the midnight that ends it."""
+    value = text.strip()
+    try:
+        if len(value) == 10:
+            day = dt.date.fromisoformat(value)
+            moment = dt.datetime.combine(day, dt.time(), settings.zone)
+            return (moment + dt.timedelta(days=1) if end_of_day else moment).astimezone(dt.UTC)
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            "must be an ISO date (2025-09-03) or date-time (2025-09-03T14:30, optionally with "
+            "a zone)",
+            field="time",
+            code=E_BREACH_INPUT,
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=settings.zone)
+    return parsed.astimezone(dt.UTC)
+
+
+def _store_url(settings: Settings) -> str:
+    if not settings.database_url:
+        settings.workspace.mkdir(parents=True, exist_ok=True)
+    return settings.sqlite_url
+
+
+# --- rows <-> values -----------------------------------------------------------------------------
+
+
+def _maybe(moment: dt.datetime | None) -> dt.datetime | None:
+    return None if moment is None else aware_utc(moment)
+
+
+def _incident(row: store.BreachIncident, steps: Sequence[store.BreachStep]) -> Incident:
+    return Incident(
+        id=row.id,
+        category=parse_category(row.category),
+        summary=row.summary,
+        reported_by=row.reported_by,
+        opened_at=aware_utc(row.opened_at),
+        discovered_at=aware_utc(row.discovered_at),
+        due_at=aware_utc(row.due_at),
+        scope=Scope.from_json(row.scope),
+        status=parse_status(row.status),
+        reported_at=_maybe(row.reported_at),
+        reported_to=row.reported_to,
+        cisa_reference=row.cisa_reference,
+        contained_at=_maybe(row.contained_at),
+        closed_at=_maybe(row.closed_at),
+        assessed_at=_maybe(row.assessed_at),
+        affected_people=row.affected_people,
+        steps=tuple(Step(s.step, aware_utc(s.at), s.by, s.note, s.audit_sequence) for s in steps),
+    )
+
+
+def get_incident(settings: Settings, incident_id: str) -> Incident:
+    with session(_store_url(settings)) as s:
+        row = store.get_incident(s, incident_id)
+        if row is None:
+            raise IncidentNotFound(f"no incident {incident_id[:40]!r} [{E_BREACH_NOT_FOUND}]")
+        return _incident(row, store.steps_of(s, incident_id))
+
+
+def list_incidents(settings: Settings, *, status: str | None = None) -> list[Incident]:
+    """Incidents, latest opened first (of one status, or all)."""
+    wanted = None if status is None else str(parse_status(status))
+    with session(_store_url(settings)) as s:
+        rows = store.list_incidents(s, status=wanted)
+        return [_incident(r, store.steps_of(s, r.id)) for r in rows]
+
+
+# --- open and advance ----------------------------------------------------------------------------
+
+
+def open_incident(
+    settings: Settings,
+    *,
+    category: str,
+    scope: Scope,
+    reported_by: str,
+    audit: AuditSink,
+    summary: str | None = None,
+    discovered_at: dt.datetime | None = None,
+    clock: Clock = utcnow,
+) -> Incident:
+    """Open an incident and start the one-hour clock to report it to US-CERT/CISA.
+
+    ``discovered_at`` defaults to now; it may be earlier, never later. ``breach.opened`` is
+    recorded before the incident is stored; if it cannot be, nothing is stored.
+    """
+    kind = parse_category(category)
+    by = _actor(reported_by, "reported_by")
+    text = _text(summary, "summary")
+    opened = aware_utc(clock())
+    discovered = check_discovery(discovered_at or opened, opened)
+    due = due_at(discovered)
+    incident_id = uuid.uuid4().hex
+    details: dict[str, AuditValue] = {
+        "incident_id": incident_id,
+        "category": str(kind),
+        "discovered_at": format_time(discovered),
+        "due_at": format_time(due),
+        **scope.audit_details(),
+    }
+    receipt = audit.append(AuditEvent(kind=kinds.BREACH_OPENED, actor=by, details=details))
+    row = store.BreachIncident(
+        id=incident_id,
+        category=str(kind),
+        summary=text,
+        reported_by=by,
+        opened_at=opened,
+        discovered_at=discovered,
+        due_at=due,
+        scope=scope.to_json(),
+        status=str(IncidentStatus.OPEN),
+    )
+    step = store.BreachStep(
+        incident_id=incident_id,
+        step=str(IncidentStatus.OPEN),
+        at=opened,
+        by=by,
+        note=None,
+        audit_sequence=receipt.sequence,
+    )
+    with session(_store_url(settings)) as s:
+        store.add_incident(s, row, step)
+    return get_incident(settings, incident_id)
+
+
+def advance_incident(
+    settings: Settings,
+    incident_id: str,
+    to: str,
+    *,
+    actor: str,
+    audit: AuditSink,
+    note: str | None = None,
+    reference: str | None = None,
+    clock: Clock = utcnow,
+) -> Incident:
+    """Move an incident one step forward (``reported``, ``contained``, ``closed``).
+
+    ``reported`` stops the clock and may carry the US-CERT/CISA ``reference``; ``closed`` needs
+    a report made first. The step is audited before the row changes; if someone else moved the
+    incident meanwhile, the step is refused.
+    """
+    target = parse_status(to)
+    by = _actor(actor, "actor")
+    text = _text(note, "note")
+    if reference is not None and (not _REFERENCE.match(reference) or looks_personal(reference)):
+        raise InputError("is not in the expected form", field="reference", code=E_BREACH_INPUT)
+    if reference is not None and target != IncidentStatus.REPORTED:
+        raise InputError(
+            "a US-CERT/CISA reference goes with the reported step",
+            field="reference",
+            code=E_BREACH_INPUT,
+        )
+    incident = get_incident(settings, incident_id)
+    check_step(incident.status, target, assessed=incident.assessed_at is not None)
+    now = aware_utc(clock())
+    details: dict[str, AuditValue] = {
+        "incident_id": incident.id,
+        "from": str(incident.status),
+        "to": str(target),
+    }
+    values: dict[str, Any] = {"status": str(target)}
+    if target == IncidentStatus.REPORTED:
+        details.update(
+            reported_to=REPORTED_TO,
+            cisa_reference=reference,
+            due_at=format_time(incident.due_at),
+            on_time=not incident.clock(now).overdue,
+            seconds_after_discovery=int((now - incident.discovered_at).total_seconds()),
+        )
+        values.update(reported_at=now, reported_to=REPORTED_TO, cisa_reference=reference)
+    else:
+        values[f"{target}_at"] = now
+    if target == IncidentStatus.CLOSED:
+        details["affected_people"] = incident.affected_people
+    details = {k: v for k, v in details.items() if v is not None}
+    receipt = audit.append(AuditEvent(kind=STEP_KINDS[target], actor=by, details=details))
+    step = store.BreachStep(
+        incident_id=incident.id,
+        step=str(target),
+        at=now,
+        by=by,
+        note=text,
+        audit_sequence=receipt.sequence,
+    )
+    with session(_store_url(settings)) as s:
+        if not store.advance(
+            s, incident.id, current=str(incident.status), values=values, step=step
+        ):
+            raise BreachStepRefused(
+                f"incident {incident.id} was moved on meanwhile; nothing changed here "
+                "(the audit log holds this attempt)"
+            )
+    return get_incident(settings, incident.id)
+
+
+# --- affected people and the report ----------------------------------------------------------
+
+
+def _entry(row: audit_store.AuditEntryRow) -> Entry:
+    return Entry(
+        sequence=int(row.sequence),
+        recorded_at=row.recorded_at,
+        kind=row.kind,
+        actor=row.actor,
+        agency=row.agency,
+        agreement=row.agreement,
+        subjects=row.subjects,
+        details=row.details,
+        prev_hash=row.prev_hash,
+        entry_hash=row.entry_hash,
+        leaf_hash=row.leaf_hash,
+    )
+
+
+def derive_affected(config: AuditConfig, scope: Scope) -> Exposure:
+    """The disclosures in ``scope`` and the people and categories they exposed, read from the
+    audit log's entries (as of its current size)."""
+    references = [
+        *(("package_id", p) for p in scope.packages),
+        *(("job_id", j) for j in scope.jobs),
+        *(("answer_id", a) for a in scope.answers),
+    ]
+    try:
+        with audit_store.transaction(config.url, write=False) as s:
+            if not audit_store.tables_present(s):
+                raise ConfigurationError("the audit store holds no audit log")
+            size = store.audit_size(s)
+            rows = store.disclosure_entries(
+                s,
+                kinds=(*kinds.DISCLOSING, PACKAGE_RELEASED),
+                stop=size,
+                since=None if scope.since is None else format_time(scope.since),
+                until=None if scope.until is None else format_time(scope.until),
+                references=references,
+            )
+            entries = [_entry(r) for r in rows]
+            disclosing = [e.sequence for e in entries if e.kind in kinds.DISCLOSING]
+            if disclosing:
+                failed = store.entries_of_kinds_from(
+                    s, (kinds.RELEASE_FAILED,), min(disclosing), size
+                )
+                entries.extend(_entry(r) for r in failed)
+    except MatchgateError:
+        raise
+    except Exception as exc:
+        raise ConfigurationError(
+            f"the audit store {audit_store.describe_url(config.url)} cannot be read "
+            f"({type(exc).__name__}); the affected people cannot be derived"
+        ) from exc
+    return derive_exposure(entries, scope, size)
+
+
+@dataclass(frozen=True)
+class BreachReport:
+    """What ``make_report`` wrote and recorded."""
+
+    incident: Incident
+    exposure: Exposure
+    report_json: Path
+    report_markdown: Path
+    subjects_csv: Path
+    audit_sequence: int
+
+
+def _write(path: Path, text: str) -> None:
+    with atomic_path(path) as tmp:  # mkstemp: owner-only
+        tmp.write_text(text, encoding="utf-8")
+
+
+def make_report(
+    settings: Settings,
+    config: AuditConfig,
+    incident_id: str,
+    out_dir: Path,
+    *,
+    actor: str,
+    audit: AuditSink,
+    clock: Clock = utcnow,
+) -> BreachReport:
+    """Derive the affected people and categories, record ``breach.assessed`` (counts and the
+    files' SHA-256), then write the report (JSON, Markdown) and the affected subjects (CSV)."""
+    by = _actor(actor, "actor")
+    incident = get_incident(settings, incident_id)
+    exposure = derive_affected(config, incident.scope)
+    now = aware_utc(clock())
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    base = f"breach-{incident.id}-{stamp}"
+    subjects_text = subjects_csv(exposure)
+    subjects_sha = sha256_text(subjects_text)
+    report = report_json(
+        incident,
+        exposure,
+        clock=incident.clock(now),
+        generated_at=now,
+        generated_by=by,
+        subjects_file=f"{base}-subjects.csv",
+        subjects_sha256=subjects_sha,
+    )
+    report_text = json.dumps(report, indent=2) + "\n"
+    paths = (
+        out_dir / f"{base}.json",
+        out_dir / f"{base}.md",
+        out_dir / f"{base}-subjects.csv",
+    )
+    for path in paths:
+        if path.exists():
+            raise InputError(
+                "already exists; not replacing it", path=str(path), code=E_BREACH_INPUT
+            )
+    counts = exposure.counts()
+    details: dict[str, AuditValue] = {
+        "incident_id": incident.id,
+        "audit_log_size": exposure.audit_size,
+        "affected_people": counts["affected_people"],
+        "unkeyed_people": counts["unkeyed_people"],
+        "disclosure_entries": counts["disclosure_entries"],
+        "packages": counts["packages"],
+        "answers": counts["answers"],
+        "categories": ",".join(exposure.people_by_category()),
+        "recipients": ",".join(exposure.people_by_recipient()),
+        "subjects_sha256": subjects_sha,
+        "report_sha256": sha256_text(report_text),
+    }
+    receipt = audit.append(AuditEvent(kind=BREACH_ASSESSED, actor=by, details=details))
+    out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _write(paths[2], subjects_text)
+    _write(paths[0], report_text)
+    _write(paths[1], report_markdown(report))
+    step = store.BreachStep(
+        incident_id=incident.id,
+        step="assessed",
+        at=now,
+        by=by,
+        note=f"{counts['affected_people']} people, {counts['disclosure_entries']} entries",
+        audit_sequence=receipt.sequence,
+    )
+    values = {
+        "assessed_at": now,
+        "affected_people": counts["affected_people"],
+        "report_sha256": details["report_sha256"],
+    }
+    with session(_store_url(settings)) as s:
+        store.record_assessment(s, incident.id, values=values, step=step)
+    return BreachReport(
+        get_incident(settings, incident.id), exposure, *paths, audit_sequence=receipt.sequence
+    )
+
+
+__all__ = [
+    "BreachReport",
+    "BreachStepRefused",
+    "IncidentNotFound",
+    "advance_incident",
+    "derive_affected",
+    "get_incident",
+    "list_incidents",
+    "make_report",
+    "open_incident",
+    "parse_moment",
+]

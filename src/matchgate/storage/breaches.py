@@ -1,0 +1,215 @@
+"""Stored breach incidents and their steps, and the audit entries a breach is derived from.
+
+Incidents live in the operational store, not the audit store: an incident is a working record
+whose status changes (the audit tables are append-only and hold nothing that changes), and its
+free-text summary must not become a Merkle leaf that can never be redacted. Every step is also
+an audit entry (``breach.opened``, ...), recorded before the row changes; ``breach_steps`` keeps
+each step's audit sequence so the timeline can be proved against the log.
+
+Rows hold ids, codes, times and counts, never personal values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from matchgate.storage.audit import AuditEntryRow
+from matchgate.storage.models import Base
+
+
+class BreachIncident(Base):
+    """One incident: what, when discovered and opened, its scope, and where it stands."""
+
+    __tablename__ = "breach_incidents"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reported_by: Mapped[str] = mapped_column(String(64))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    discovered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    scope: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reported_to: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    cisa_reference: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    contained_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    assessed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    affected_people: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    report_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class BreachStep(Base):
+    """One step of an incident (opened, reported, contained, closed, assessed), in order."""
+
+    __tablename__ = "breach_steps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_id: Mapped[str] = mapped_column(String(32), index=True)
+    step: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    by: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    audit_sequence: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+_ready: set[str] = set()
+
+
+def ensure_tables(s: Session) -> None:
+    """Create the tables if this store lacks them (it may predate them in this process)."""
+    bind = s.get_bind()
+    key = str(bind.engine.url)
+    if key not in _ready:
+        tables = [BreachIncident.__table__, BreachStep.__table__]
+        Base.metadata.create_all(bind, tables=tables)  # type: ignore[arg-type]
+        _ready.add(key)
+
+
+def add_incident(s: Session, row: BreachIncident, step: BreachStep) -> None:
+    ensure_tables(s)
+    s.add(row)
+    s.add(step)
+    s.flush()
+
+
+def get_incident(s: Session, incident_id: str) -> BreachIncident | None:
+    ensure_tables(s)
+    return s.get(BreachIncident, incident_id)
+
+
+def list_incidents(s: Session, *, status: str | None = None) -> Sequence[BreachIncident]:
+    """Incidents, latest opened first (of one status, or all)."""
+    ensure_tables(s)
+    query = select(BreachIncident).order_by(BreachIncident.opened_at.desc())
+    if status is not None:
+        query = query.where(BreachIncident.status == status)
+    return s.scalars(query).all()
+
+
+def steps_of(s: Session, incident_id: str) -> Sequence[BreachStep]:
+    ensure_tables(s)
+    query = select(BreachStep).where(BreachStep.incident_id == incident_id)
+    return s.scalars(query.order_by(BreachStep.id)).all()
+
+
+def advance(
+    s: Session, incident_id: str, *, current: str, values: dict[str, Any], step: BreachStep
+) -> bool:
+    """Move the incident on only if it is still ``current``; whether it was (one writer wins)."""
+    ensure_tables(s)
+    changed = s.execute(
+        update(BreachIncident)
+        .where(BreachIncident.id == incident_id, BreachIncident.status == current)
+        .values(**values)
+        .execution_options(synchronize_session="fetch")
+    )
+    if getattr(changed, "rowcount", 0) != 1:
+        return False
+    s.add(step)
+    s.flush()
+    return True
+
+
+def record_assessment(
+    s: Session, incident_id: str, *, values: dict[str, Any], step: BreachStep
+) -> None:
+    ensure_tables(s)
+    s.execute(
+        update(BreachIncident)
+        .where(BreachIncident.id == incident_id)
+        .values(**values)
+        .execution_options(synchronize_session="fetch")
+    )
+    s.add(step)
+    s.flush()
+
+
+# --- the audit entries a breach is derived from (read-only) -------------------------------------
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def audit_size(s: Session) -> int:
+    """Entries in the audit log now (the derivation reads below this)."""
+    from matchgate.storage.audit import head
+
+    row = head(s, lock=False)
+    return 0 if row is None else int(row.size)
+
+
+def disclosure_entries(
+    s: Session,
+    *,
+    kinds: Collection[str],
+    stop: int,
+    since: str | None = None,
+    until: str | None = None,
+    references: Sequence[tuple[str, str]] = (),
+) -> Iterator[AuditEntryRow]:
+    """Entries of ``kinds`` below ``stop``, recorded in ``[since, until)`` (text times), whose
+    details mention one of ``references`` (detail key, id) if any are given; each entry once.
+
+    The reference test is a prefilter on the canonical details text (``"key":"id"``); callers
+    check the parsed details, which are the truth.
+    """
+    base = select(AuditEntryRow).where(
+        AuditEntryRow.kind.in_(list(kinds)), AuditEntryRow.sequence < stop
+    )
+    if since is not None:
+        base = base.where(AuditEntryRow.recorded_at >= since)
+    if until is not None:
+        base = base.where(AuditEntryRow.recorded_at < until)
+    if not references:
+        yield from s.scalars(_ordered(base))
+        return
+    seen: set[int] = set()
+    for i in range(0, len(references), _CHUNK):
+        chunk = references[i : i + _CHUNK]
+        likes = [
+            AuditEntryRow.details.like(_like(f'"{key}":"{value}"'), escape="\\")
+            for key, value in chunk
+        ]
+        for row in s.scalars(_ordered(base.where(or_(*likes)))):
+            if row.sequence not in seen:
+                seen.add(row.sequence)
+                yield row
+
+
+_CHUNK = 100
+
+
+def _ordered(query: Any) -> Any:
+    return query.order_by(AuditEntryRow.sequence).execution_options(yield_per=200)
+
+
+def entries_of_kinds_from(
+    s: Session, kinds: Collection[str], start: int, stop: int
+) -> Iterator[AuditEntryRow]:
+    """Entries of ``kinds`` with ``start <= sequence < stop``."""
+    query = select(AuditEntryRow).where(
+        AuditEntryRow.kind.in_(list(kinds)),
+        AuditEntryRow.sequence >= start,
+        AuditEntryRow.sequence < stop,
+    )
+    yield from s.scalars(_ordered(query))

@@ -1,0 +1,54 @@
+"""Queries the retention job needs over stored submissions (read, and one column cleared)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from matchgate.storage.submissions import Submission, ensure_tables
+
+
+@dataclass(frozen=True)
+class HeldSubmission:
+    """What retention needs of a submission: ids, status and when it last changed."""
+
+    job_id: str
+    agreement_id: str
+    agreement_version: int | None
+    status: str
+    updated_at: datetime
+    package_id: str | None
+    stored_path: str | None
+    sha256: str | None
+
+
+def submissions(s: Session) -> Iterator[HeldSubmission]:
+    """Every stored submission, oldest first."""
+    ensure_tables(s)
+    query = select(
+        Submission.job_id,
+        Submission.agreement_id,
+        Submission.agreement_version,
+        Submission.status,
+        Submission.updated_at,
+        Submission.package_id,
+        Submission.stored_path,
+        Submission.sha256,
+    ).order_by(Submission.received_at)
+    for row in s.execute(query):
+        yield HeldSubmission(*row)
+
+
+def forget_stored_path(s: Session, job_id: str) -> None:
+    """The stored original was purged: the row no longer points at it."""
+    ensure_tables(s)
+    s.execute(
+        update(Submission)
+        .where(Submission.job_id == job_id)
+        .values(stored_path=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,175 @@
+"""The loaded master store: load once, probe many; updates as new snapshots; failures leave the
+current snapshot intact."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from matchgate.domain.errors import ConfigurationError, InputError
+from matchgate.master import store
+from matchgate.services import master as master_service
+from matchgate.services.master import current_snapshot, list_snapshots, load_master, update_master
+from matchgate.services.match import match_files
+from matchgate.services.synth import synthesize
+from matchgate.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("world")
+    synthesize(4000, 400, 11, out, details=False)
+    return out
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(workspace=tmp_path / "ws")
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+DECIDED = ("request_id", "decision", "person_id", "score", "second_person_id", "reasons")
+
+
+def test_probing_the_store_decides_exactly_as_one_shot(
+    world: Path, settings: Settings, tmp_path: Path
+) -> None:
+    loaded = load_master(world / "master.parquet", settings=settings)
+    assert loaded.people == 4000
+    stored = match_files(None, world / "requests.csv", tmp_path / "s.csv", settings=settings)
+    direct = match_files(
+        world / "master.parquet", world / "requests.csv", tmp_path / "d.csv", settings=settings
+    )
+    a, b = _rows(tmp_path / "s.csv"), _rows(tmp_path / "d.csv")
+    assert [[r[c] for c in DECIDED] for r in a] == [[r[c] for c in DECIDED] for r in b]
+    assert stored.decisions == direct.decisions
+    assert stored.decisions["match"] > 300
+    assert {r["master_snapshot"] for r in a} == {loaded.snapshot.id}
+    assert {r["master_snapshot"] for r in b} == {direct.master_snapshot}
+    assert direct.master_snapshot.startswith("file:sha256:")
+    manifest = json.loads((loaded.snapshot.path / "manifest.json").read_text())
+    assert manifest["people"] == 4000
+    assert manifest["parent"] is None
+    assert manifest["term_frequencies"] == ["first_c", "last_c"]
+    assert len(manifest["source_sha256"]) == 64
+
+
+def test_update_adds_and_replaces_people_as_a_new_snapshot(
+    world: Path, settings: Settings, tmp_path: Path
+) -> None:
+    first = load_master(world / "master.parquet", settings=settings).snapshot
+    master = pq.read_table(world / "master.parquet")
+    person = master.slice(7, 1).to_pylist()[0]
+    renamed = {**person, "last_name": "Quillfeather", "other_names": ""}
+    newcomer = {
+        **dict.fromkeys(person),
+        "person_id": "NEW-1",
+        "ssn": "512-34-9876",
+        "first_name": "Ottoline",
+        "last_name": "Vantablack",
+        "dob": "1970-03-04",
+    }
+    changes = tmp_path / "changes.csv"
+    with changes.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(person))
+        writer.writeheader()
+        writer.writerows([renamed, newcomer])
+    summary = update_master(changes, settings=settings)
+    assert (summary.added, summary.replaced, summary.people) == (1, 1, 4001)
+    assert summary.snapshot.manifest["parent"] == first.id
+    assert current_snapshot(settings).id == summary.snapshot.id
+    assert [s.id for s, _ in list_snapshots(settings)] == [first.id, summary.snapshot.id]
+
+    requests = tmp_path / "r.csv"
+    requests.write_text(
+        "request_id,first_name,last_name,ssn,dob\n"
+        f"renamed,{person['first_name']},Quillfeather,{person['ssn']},{person['dob']}\n"
+        "new,Ottoline,Vantablack,512349876,1970-03-04\n",
+        encoding="utf-8",
+    )
+    match_files(None, requests, tmp_path / "now.csv", settings=settings)
+    now = {r["request_id"]: r for r in _rows(tmp_path / "now.csv")}
+    assert (now["new"]["decision"], now["new"]["person_id"]) == ("match", "NEW-1")
+    assert (now["renamed"]["decision"], now["renamed"]["person_id"]) == (
+        "match",
+        person["person_id"],
+    )
+    # The snapshot an old output names still answers as it did.
+    match_files(None, requests, tmp_path / "then.csv", settings=settings, snapshot=first.id)
+    then = {r["request_id"]: r for r in _rows(tmp_path / "then.csv")}
+    assert then["new"]["decision"] == "no_match"
+    # Then the surname disagreed (the person was found by SSN, first name and DOB); now it agrees.
+    assert json.loads(then["renamed"]["weights"])["surname"] < 0
+    assert json.loads(now["renamed"]["weights"])["surname"] > 0
+    assert {r["master_snapshot"] for r in then.values()} == {first.id}
+
+
+def test_a_failed_load_leaves_the_current_snapshot_intact(
+    world: Path, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = load_master(world / "master.parquet", settings=settings).snapshot
+    bad = tmp_path / "bad.csv"
+    bad.write_text("person_id,first_name\nP1,Ann\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        load_master(bad, settings=settings)
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(master_service, "store_master", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        load_master(world / "master.parquet", settings=settings)
+    assert current_snapshot(settings).id == first.id
+    assert [s.id for s, _ in list_snapshots(settings)] == [first.id]
+    building = store.root(settings.workspace) / "building"
+    assert not any(building.iterdir())
+
+
+def test_matching_without_a_loaded_master_says_how_to_load_one(
+    world: Path, settings: Settings, tmp_path: Path
+) -> None:
+    with pytest.raises(ConfigurationError, match="matchgate master load"):
+        match_files(None, world / "requests.csv", tmp_path / "o.csv", settings=settings)
+    load_master(world / "master.parquet", settings=settings)
+    with pytest.raises(ConfigurationError, match="not a snapshot id"):
+        match_files(
+            None, world / "requests.csv", tmp_path / "o.csv", settings=settings, snapshot="../x"
+        )
+    with pytest.raises(ConfigurationError, match="no master snapshot"):
+        current_snapshot(settings, "20200101T000000Z-00000000")
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_the_current_snapshot_cannot_be_removed_but_an_old_one_can(
+    world: Path, settings: Settings, tmp_path: Path
+) -> None:
+    first = load_master(world / "master.parquet", settings=settings).snapshot
+    csv_master = tmp_path / "master.csv"
+    pacsv.write_csv(pq.read_table(world / "master.parquet"), csv_master)
+    second = load_master(csv_master, settings=settings).snapshot
+    with pytest.raises(ConfigurationError, match="is current"):
+        master_service.remove_snapshot(settings, second.id)
+    master_service.remove_snapshot(settings, first.id)
+    assert [s.id for s, _ in list_snapshots(settings)] == [second.id]
+    assert second.manifest["source"] == "master.csv"
+
+
+def test_a_snapshot_indexed_by_another_engine_version_must_be_reloaded(
+    world: Path, settings: Settings, tmp_path: Path
+) -> None:
+    snapshot = load_master(world / "master.parquet", settings=settings).snapshot
+    manifest = snapshot.path / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["engine_version"] = "0.0.1"
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(ConfigurationError, match="load the master again"):
+        match_files(None, world / "requests.csv", tmp_path / "o.csv", settings=settings)
