@@ -22,6 +22,7 @@ from matchgate.services.users import (
     bootstrap,
     issue_token,
     list_tokens,
+    list_users,
     revoke_token,
     revoke_user,
     set_roles,
@@ -254,3 +255,18 @@ def test_a_partner_administrator_manages_only_its_own_agency(
         )
     with pytest.raises(InputError, match="no user 'irs-user'"):
         revoke_user(settings, "irs-user", caller=dhs_admin, audit=accounts.sink)
+
+
+@pytest.mark.parametrize("user_id", ["123456789", "123-45-6789", "a012345678", "ok.a-12345678"])
+def test_a_user_id_shaped_like_a_personal_value_is_refused(
+    settings: Settings, accounts: Accounts, user_id: str
+) -> None:
+    """A user id is the actor of audit entries, which refuse SSN and A-number shapes."""
+    from matchgate.services.users import add_user
+
+    with pytest.raises(InputError, match="SSN or an A-number"):
+        add_user(
+            settings, user_id, agency="SSA", roles=["auditor"], caller=accounts.admin,
+            audit=accounts.sink,
+        )  # fmt: skip
+    assert user_id not in {u.id for u in list_users(settings, caller=accounts.admin)}

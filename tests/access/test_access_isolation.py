@@ -23,6 +23,12 @@ from matchgate.services.audit_access import (
     tail_entries_for,
     withdraw_for_caller,
 )
+from matchgate.services.breach import (
+    advance_incident,
+    get_incident,
+    list_incidents,
+    make_report,
+)
 from matchgate.services.notices import decide_notice, list_notices
 from matchgate.services.submit import (
     SubmitOptions,
@@ -130,6 +136,23 @@ LOOKUPS = {
         _first_reference_sequence,
         fake="999999",
     ),
+    "breach incident": Lookup(
+        lambda w, c, i: get_incident(w.settings, i, caller=c, audit=w.log),
+        lambda w: w.ssa_po,
+        lambda w: w.incident.id,
+    ),
+    "breach incident (advance)": Lookup(
+        lambda w, c, i: advance_incident(w.settings, i, "reported", caller=c, audit=w.log),
+        None,  # advancing would change the world; the owner reads it above
+        lambda w: w.incident.id,
+    ),
+    "breach incident (report)": Lookup(
+        lambda w, c, i: make_report(
+            w.settings, w.log.config, i, w.settings.workspace / "reports", caller=c, audit=w.log
+        ),
+        None,
+        lambda w: w.incident.id,
+    ),
     "user": Lookup(
         lambda w, c, i: revoke_user(w.settings, i, caller=c, audit=w.log),
         None,  # revoking would change the world; the owner lists users below
@@ -228,6 +251,11 @@ LISTINGS = {
         ],
         lambda w: w.dhs_po,
         _first_reference_sequence,
+    ),
+    "breach incidents": Listing(
+        lambda w, c: _ids(list_incidents(w.settings, caller=c), "id"),
+        lambda w: w.ssa_po,
+        lambda w: w.incident.id,
     ),
     "users": Listing(
         lambda w, c: _ids(list_users(w.settings, caller=c), "id"),

@@ -5,6 +5,8 @@
   log and in the accounting of the person it was about;
 * ``save-verification``: SSA -> DHS-USCIS, with no activity.
 
+The SSA privacy officer opened a breach incident scoped to the package.
+
 Users: an SSA privacy officer and reviewer, DHS submitter and privacy officer, and two outsiders
 holding every role: one of DHS-USCIS (a partner of SSA, not of this agreement) and one of IRS
 (a party to nothing).
@@ -23,8 +25,10 @@ from tests.conftest import POSTGRES_URL, _postgres_reason
 from tests.submit.helpers import DAY, REFERENCE, REQUESTS, SAVE, ScriptedMatcher, write_master
 
 from matchgate.access import Principal
+from matchgate.audit.breach import Incident, Scope
 from matchgate.services.agreements import add_agreement
 from matchgate.services.audit import AuditLog, audit_config, init_audit, open_audit
+from matchgate.services.breach import open_incident
 from matchgate.services.notices import Notice, file_notice
 from matchgate.services.packages import make_keys
 from matchgate.services.submit import SubmitOptions, SubmitResult, submit_file
@@ -47,6 +51,7 @@ class World:
     irs_all: Principal
     submission: SubmitResult
     notice: Notice
+    incident: Incident
 
 
 def build(root: Path, store_url: str) -> World:
@@ -94,6 +99,13 @@ def build(root: Path, store_url: str) -> World:
         caller=dhs_po,
         audit=log,
     )
+    incident = open_incident(
+        settings,
+        caller=ssa_po,
+        category="lost_package",
+        scope=Scope.build(packages=[submission.package_id]),
+        audit=log,
+    )
     return World(
         settings,
         accounts,
@@ -106,6 +118,7 @@ def build(root: Path, store_url: str) -> World:
         irs_all,
         submission,
         notice,
+        incident,
     )
 
 

@@ -7,7 +7,8 @@ A cell of :data:`MATRIX` says, for one action and one role, whose objects that r
 * ``party`` - either side of the agreement;
 * ``own`` - the caller's own agency (users and tokens); the host agency's administrators
   provision every agency, the way the agency running the system onboards its partners;
-* ``host`` - only callers of the host agency (the one that runs matchgate).
+* ``host`` - only callers of the host agency (the one that runs matchgate), on its own records:
+  breach incidents (the host answers for what it disclosed) and retention runs over its store.
 
 No cell, no access. The administrator role reads no exchange data: separation of duties keeps
 account management and data access in different hands.
@@ -58,6 +59,9 @@ class Action(StrEnum):
     USER_MANAGE = "user.manage"
     USER_READ = "user.read"
     AGENCY_MANAGE = "agency.manage"
+    BREACH_MANAGE = "breach.manage"
+    BREACH_READ = "breach.read"
+    RETENTION_RUN = "retention.run"
 
 
 _S, _R, _P, _A, _ADM = (
@@ -93,6 +97,9 @@ MATRIX: Final[dict[Action, dict[Role, Side]]] = {
     Action.USER_MANAGE: {_ADM: Side.OWN},
     Action.USER_READ: {_ADM: Side.OWN, _A: Side.OWN},
     Action.AGENCY_MANAGE: {_ADM: Side.HOST},
+    Action.BREACH_MANAGE: {_P: Side.HOST},
+    Action.BREACH_READ: {_P: Side.HOST, _A: Side.HOST},
+    Action.RETENTION_RUN: {_P: Side.HOST, _ADM: Side.HOST},
 }
 """Action -> role -> whose objects. Every action has a row; docs/access.md prints this table."""
 

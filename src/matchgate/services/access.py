@@ -154,7 +154,7 @@ def require_object(
     parties: Parties | None,
     *,
     missing: Callable[[], Exception],
-    object_id: str,
+    object_id: str | None,
     audit: AuditSink | None = None,
 ) -> Principal:
     """The caller, re-read, if they may do ``action`` on an object of ``parties``.
@@ -177,3 +177,36 @@ def require_object(
             raise missing()
         raise AccessDenied(f"your roles do not allow {action.value} on the side of {fresh.agency}")
     return fresh
+
+
+# --- the host agency's own records ------------------------------------------------------------
+
+
+def host_parties(settings: Settings) -> Parties | None:
+    """The host agency as the owner of its own records (breach incidents, retention runs);
+    None before the bootstrap."""
+    with session(store_url(settings)) as s:
+        host = store.host_agency(s)
+        return None if host is None else Parties.of_agency(host.code)
+
+
+def require_host(
+    settings: Settings,
+    caller: Principal,
+    action: Action,
+    *,
+    audit: AuditSink | None = None,
+) -> Principal:
+    """The caller, re-read, if a role of theirs allows ``action`` and they are of the host
+    agency. For an action that makes or sweeps the host's records, there is nothing to hide:
+    another agency's caller is told it is not allowed (AccessDenied)."""
+    refused = AccessDenied(f"only the host agency's users may do {action.value}")
+    return require_object(
+        settings,
+        caller,
+        action,
+        host_parties(settings),
+        missing=lambda: refused,
+        object_id=None,
+        audit=audit,
+    )

@@ -28,6 +28,7 @@ from matchgate.access import (
     parse_roles,
 )
 from matchgate.audit import kinds
+from matchgate.audit.breach import looks_personal
 from matchgate.domain.audit import AuditEvent, AuditSink
 from matchgate.domain.errors import AccessDenied, InputError
 from matchgate.services.access import (
@@ -119,6 +120,10 @@ def _check_user_id(user_id: str) -> str:
             "a user id is 1 to 64 lower-case letters, digits, '.', '_', '@' or '-'",
             field="user",
             code=E_USER,
+        )
+    if looks_personal(user_id):  # it names the actor of audit entries, which refuse such shapes
+        raise InputError(
+            "a user id must not look like an SSN or an A-number", field="user", code=E_USER
         )
     return user_id
 
