@@ -1,7 +1,8 @@
 """What every command shares: the consoles, the settings, and the error-to-exit-code wrapper.
 
 Exit codes: 0 success; 2 usage error (bad option); 3 unusable input file; 4 unusable setting or
-workspace; 7 access denied (no valid token, or the caller's roles do not allow it); 70 internal
+workspace; 5 a verification failed and 6 a retention run left deletions to retry (set by those
+commands); 7 access denied (no valid token, or the caller's roles do not allow it); 70 internal
 error. Errors print one line on stderr naming the file, row and field,
 never a personal value; set ``MATCHGATE_DEBUG=1`` to see the traceback of an internal error.
 """
