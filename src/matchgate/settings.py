@@ -65,6 +65,15 @@ class Settings:
     spark_shuffle_partitions: int = field(
         default=8, metadata={"doc": "spark.sql.shuffle.partitions for engine=spark"}
     )
+    token: str = field(
+        default="",
+        repr=False,
+        metadata={"doc": "the caller's API token (never put it on a command line or in a URL)"},
+    )
+    token_file: str = field(
+        default="",
+        metadata={"doc": "a file holding the caller's API token (read when token is empty)"},
+    )
     data_key_file: str = field(
         default="",
         metadata={"doc": "key ring for encryption at rest; empty: workspace/keys/data-keys.json"},
@@ -81,6 +90,20 @@ class Settings:
     def today(self) -> dt.date:
         """Today's calendar date in the agency's time zone."""
         return dt.datetime.now(self.zone).date()
+
+    def caller_token(self) -> str | None:
+        """The API token of whoever runs this process: ``token``, else ``token_file``'s text."""
+        if self.token:
+            return self.token.strip()
+        if self.token_file:
+            try:
+                return Path(self.token_file).read_text(encoding="ascii").strip()
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = getattr(exc, "strerror", None) or type(exc).__name__
+                raise ConfigurationError(
+                    f"MATCHGATE_TOKEN_FILE cannot be read ({reason})"
+                ) from None
+        return None
 
     @property
     def sqlite_url(self) -> str:

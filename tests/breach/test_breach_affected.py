@@ -68,7 +68,8 @@ def _submit(
         env.settings,
         source,
         "reference-2025-08",
-        options=replace(env.options, actor="svc:disclose", on=on),
+        caller=env.submitter,
+        options=replace(env.options, on=on),
         audit=log,
         subject=log.subject_key,
         matcher=ScriptedMatcher(answers),
@@ -124,7 +125,7 @@ def test_report_holds_exactly_what_the_package_held(
         env.settings,
         category="lost_package",
         scope=Scope.build(packages=[a.package_id]),
-        reported_by="privacy:officer1",
+        caller=env.po,
         audit=log,
         summary="package left on a shared drive",
     )
@@ -133,7 +134,7 @@ def test_report_holds_exactly_what_the_package_held(
         log.config,
         incident.id,
         env.tmp / "reports",
-        actor="privacy:officer1",
+        caller=env.po,
         audit=log,
     )
 
@@ -176,7 +177,7 @@ def test_report_holds_exactly_what_the_package_held(
     assert steps[1].details["affected_people"] == 2
     assert steps[1].details["subjects_sha256"] == report["affected_subjects_file"]["sha256"]
     assert verify_audit(log.config).ok
-    stored = get_incident(env.settings, incident.id)
+    stored = get_incident(env.settings, incident.id, caller=env.po)
     assert stored.affected_people == 2
     assert [s.audit_sequence for s in stored.steps] == [e.sequence for e in steps]
 
@@ -206,14 +207,14 @@ def test_the_lifecycle_runs_to_closure_with_every_step_in_the_log(
         env.settings,
         category="misdirected_disclosure",
         scope=Scope.build(packages=[a.package_id or ""]),
-        reported_by="ops:jdoe",
+        caller=env.po,
         audit=log,
     )
     advance_incident(
         env.settings,
         incident.id,
         "reported",
-        actor="privacy:po",
+        caller=env.po,
         audit=log,
         reference="INC-2025-77",
     )
@@ -221,12 +222,12 @@ def test_the_lifecycle_runs_to_closure_with_every_step_in_the_log(
         env.settings,
         incident.id,
         "contained",
-        actor="ops:jdoe",
+        caller=env.po,
         audit=log,
         note="recipient deleted it",
     )
-    make_report(env.settings, log.config, incident.id, env.tmp / "r", actor="privacy:po", audit=log)
-    closed = advance_incident(env.settings, incident.id, "closed", actor="privacy:po", audit=log)
+    make_report(env.settings, log.config, incident.id, env.tmp / "r", caller=env.po, audit=log)
+    closed = advance_incident(env.settings, incident.id, "closed", caller=env.po, audit=log)
     assert closed.status == "closed"
     assert [s.step for s in closed.steps] == ["open", "reported", "contained", "assessed", "closed"]
     assert closed.cisa_reference == "INC-2025-77"

@@ -7,8 +7,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from tests.accounts import Accounts
 from tests.submit.helpers import MemorySink
 
+from matchgate.access import Principal
 from matchgate.audit.breach import (
     BreachStepRefused,
     IncidentStatus,
@@ -49,12 +51,20 @@ def settings(tmp_path: Path, store_url: str) -> Settings:
     return Settings(workspace=tmp_path / "ws", database_url=store_url)
 
 
-def _open(settings: Settings, sink: MemorySink, clock: Clock, **extra: object) -> str:
+@pytest.fixture
+def po(settings: Settings) -> Principal:
+    """A privacy officer of the host agency (SSA), who runs breach response."""
+    return Accounts(settings).user("ssa-po", "SSA", "privacy_officer")
+
+
+def _open(
+    settings: Settings, po: Principal, sink: MemorySink, clock: Clock, **extra: object
+) -> str:
     incident = open_incident(
         settings,
+        caller=po,
         category="unauthorized_access",
         scope=SCOPE,
-        reported_by="ops:jdoe",
         audit=sink,
         clock=clock,
         **extra,  # type: ignore[arg-type]
@@ -62,10 +72,12 @@ def _open(settings: Settings, sink: MemorySink, clock: Clock, **extra: object) -
     return incident.id
 
 
-def test_the_clock_runs_one_hour_from_discovery(settings: Settings) -> None:
+def test_the_clock_runs_one_hour_from_discovery(settings: Settings, po: Principal) -> None:
     clock, sink = Clock(T0), MemorySink()
     found = T0 - dt.timedelta(minutes=20)
-    incident = get_incident(settings, _open(settings, sink, clock, discovered_at=found))
+    incident = get_incident(
+        settings, caller=po, incident_id=_open(settings, po, sink, clock, discovered_at=found)
+    )
     assert incident.opened_at == T0
     assert incident.discovered_at == found
     assert incident.due_at == found + dt.timedelta(hours=1)
@@ -81,7 +93,7 @@ def test_the_clock_runs_one_hour_from_discovery(settings: Settings) -> None:
 
     clock.advance(minutes=55)
     reported = advance_incident(
-        settings, incident.id, "reported", actor="privacy:po", audit=sink, clock=clock
+        settings, incident.id, "reported", caller=po, audit=sink, clock=clock
     )
     assert reported.reported_at == T0 + dt.timedelta(minutes=55)
     stopped = reported.clock(T0 + dt.timedelta(days=3))  # the clock stopped at the report
@@ -93,16 +105,16 @@ def test_the_clock_runs_one_hour_from_discovery(settings: Settings) -> None:
     assert event.details["seconds_after_discovery"] == 75 * 60
 
 
-def test_a_report_within_the_hour_is_on_time(settings: Settings) -> None:
+def test_a_report_within_the_hour_is_on_time(settings: Settings, po: Principal) -> None:
     clock, sink = Clock(T0), MemorySink()
-    incident_id = _open(settings, sink, clock)
-    assert get_incident(settings, incident_id).due_at == T0 + dt.timedelta(hours=1)
+    incident_id = _open(settings, po, sink, clock)
+    assert get_incident(settings, incident_id, caller=po).due_at == T0 + dt.timedelta(hours=1)
     clock.advance(minutes=59)
     reported = advance_incident(
         settings,
         incident_id,
         "reported",
-        actor="privacy:po",
+        caller=po,
         audit=sink,
         clock=clock,
         reference="CISA-2025-0042",
@@ -112,18 +124,18 @@ def test_a_report_within_the_hour_is_on_time(settings: Settings) -> None:
     assert sink.events[-1].details["cisa_reference"] == "CISA-2025-0042"
 
 
-def test_discovery_after_opening_is_refused(settings: Settings) -> None:
+def test_discovery_after_opening_is_refused(settings: Settings, po: Principal) -> None:
     with pytest.raises(InputError, match="discovered_at"):
-        _open(settings, MemorySink(), Clock(T0), discovered_at=T0 + dt.timedelta(seconds=1))
+        _open(settings, po, MemorySink(), Clock(T0), discovered_at=T0 + dt.timedelta(seconds=1))
 
 
-def test_status_only_moves_forward_one_step_at_a_time(settings: Settings) -> None:
+def test_status_only_moves_forward_one_step_at_a_time(settings: Settings, po: Principal) -> None:
     clock, sink = Clock(T0), MemorySink()
-    incident_id = _open(settings, sink, clock)
+    incident_id = _open(settings, po, sink, clock)
 
     def step(to: str) -> None:
         clock.advance(minutes=1)
-        advance_incident(settings, incident_id, to, actor="privacy:po", audit=sink, clock=clock)
+        advance_incident(settings, incident_id, to, caller=po, audit=sink, clock=clock)
 
     for wrong in ("contained", "closed", "open"):
         with pytest.raises(BreachStepRefused):
@@ -135,7 +147,7 @@ def test_status_only_moves_forward_one_step_at_a_time(settings: Settings) -> Non
     step("contained")
     with pytest.raises(BreachStepRefused, match="breach report"):
         step("closed")  # never assessed
-    assert get_incident(settings, incident_id).status == IncidentStatus.CONTAINED
+    assert get_incident(settings, incident_id, caller=po).status == IncidentStatus.CONTAINED
     assert sink.kinds() == ["breach.opened", "breach.reported", "breach.contained"]
     with pytest.raises(InputError, match="status"):
         step("reopened")
@@ -152,29 +164,31 @@ def test_check_step_allows_only_the_next_status() -> None:
                     check_step(current, target, assessed=True)
 
 
-def test_nothing_is_stored_or_changed_when_the_audit_log_cannot_write(settings: Settings) -> None:
+def test_nothing_is_stored_or_changed_when_the_audit_log_cannot_write(
+    settings: Settings, po: Principal
+) -> None:
     clock = Clock(T0)
     with pytest.raises(AuditUnavailable):
-        _open(settings, MemorySink(fail_at=1), clock)
-    assert list_incidents(settings) == []
+        _open(settings, po, MemorySink(fail_at=1), clock)
+    assert list_incidents(settings, caller=po) == []
 
     sink = MemorySink()
-    incident_id = _open(settings, sink, clock)
+    incident_id = _open(settings, po, sink, clock)
     down = MemorySink(fail_at=1)
     with pytest.raises(AuditUnavailable):
-        advance_incident(settings, incident_id, "reported", actor="privacy:po", audit=down)
-    incident = get_incident(settings, incident_id)
+        advance_incident(settings, incident_id, "reported", caller=po, audit=down)
+    incident = get_incident(settings, incident_id, caller=po)
     assert incident.status == IncidentStatus.OPEN
     assert incident.reported_at is None
     assert [s.step for s in incident.steps] == ["open"]
 
 
-def test_opened_event_holds_ids_codes_and_times_only(settings: Settings) -> None:
+def test_opened_event_holds_ids_codes_and_times_only(settings: Settings, po: Principal) -> None:
     sink = MemorySink()
-    incident_id = _open(settings, sink, Clock(T0), summary="outbox folder was world-readable")
+    incident_id = _open(settings, po, sink, Clock(T0), summary="outbox folder was world-readable")
     (event,) = sink.events
     assert event.kind == "breach.opened"
-    assert event.actor == "ops:jdoe"
+    assert event.actor == "ssa-po"  # the caller's user id
     assert event.subjects == ()
     assert event.details == {
         "incident_id": incident_id,
@@ -191,24 +205,26 @@ def test_opened_event_holds_ids_codes_and_times_only(settings: Settings) -> None
     [
         ("summary", "wrong person, SSN 123-45-6789"),
         ("summary", "A-number A012345678 involved"),
-        ("reported_by", "two words"),
-        ("reported_by", "123456789"),
+        ("note", "called 123 45 6789 back"),
     ],
 )
 def test_personal_looking_or_malformed_text_is_refused(
-    settings: Settings, field: str, value: str
+    settings: Settings, po: Principal, field: str, value: str
 ) -> None:
     sink = MemorySink()
-    extra = {"summary": value} if field == "summary" else {}
-    with pytest.raises(InputError, match=field):
-        open_incident(
-            settings,
-            category="other",
-            scope=SCOPE,
-            reported_by=value if field == "reported_by" else "ops:jdoe",
-            audit=sink,
-            **extra,  # type: ignore[arg-type]
+    incident_id = _open(settings, po, MemorySink(), Clock(T0))
+
+    def step() -> object:
+        if field == "summary":
+            return open_incident(
+                settings, caller=po, category="other", scope=SCOPE, audit=sink, summary=value
+            )
+        return advance_incident(
+            settings, incident_id, "reported", caller=po, audit=sink, note=value
         )
+
+    with pytest.raises(InputError, match=field):
+        step()
     assert sink.events == []
 
 

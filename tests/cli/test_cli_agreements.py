@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 import typer
+from tests.accounts import Accounts
 from tests.governance.documents import REFERENCE, SAVE
 from typer.testing import CliRunner
 
 from matchgate.cli.agreements import agreements_app
 from matchgate.cli.main import EXIT_INPUT
+from matchgate.settings import Settings
 
 app = typer.Typer()
 
@@ -27,7 +29,14 @@ runner = CliRunner()
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    return {"MATCHGATE_WORKSPACE": str(tmp_path / "ws"), "MATCHGATE_DATABASE_URL": ""}
+    """A workspace with a privacy officer of SSA (the disclosing party) as the caller."""
+    accounts = Accounts(Settings(workspace=tmp_path / "ws"))
+    accounts.user("ssa-po", "SSA", "privacy_officer")
+    return {
+        "MATCHGATE_WORKSPACE": str(tmp_path / "ws"),
+        "MATCHGATE_DATABASE_URL": "",
+        "MATCHGATE_TOKEN": accounts.tokens["ssa-po"],
+    }
 
 
 def run(env: dict[str, str], *args: str) -> tuple[int, str, str]:

@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 import typer
 from sqlalchemy import text
+from tests.accounts import Accounts
+from tests.submit.helpers import REFERENCE, SAVE, agreement_variant
 from typer.testing import CliRunner
 
 from matchgate.audit import AuditEvent, Disclosure, kinds
 from matchgate.cli.audit import EXIT_VERIFY_FAILED, register
 from matchgate.cli.shell import EXIT_CONFIG, EXIT_INPUT, run
+from matchgate.services.agreements import add_agreement
 from matchgate.services.audit import AuditConfig, audit_config, open_audit
 from matchgate.settings import Settings
 from matchgate.storage import audit as store
@@ -32,7 +35,19 @@ SSN = "123-45-6789"
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    return {"MATCHGATE_WORKSPACE": str(tmp_path / "ws"), "MATCHGATE_DATABASE_URL": "", "SSN": SSN}
+    """A workspace where SSA (the host) discloses under two stored agreements; the caller is
+    SSA's privacy officer."""
+    settings = Settings(workspace=tmp_path / "ws")
+    accounts = Accounts(settings)
+    po = accounts.user("ssa-po", "SSA", "privacy_officer")
+    add_agreement(settings, REFERENCE, caller=po)
+    add_agreement(settings, agreement_variant(tmp_path / "docs", "le-2025", SAVE), caller=po)
+    return {
+        "MATCHGATE_WORKSPACE": str(tmp_path / "ws"),
+        "MATCHGATE_DATABASE_URL": "",
+        "SSN": SSN,
+        "MATCHGATE_TOKEN": accounts.tokens["ssa-po"],
+    }
 
 
 def cli(env: dict[str, str], *args: str, stdin: str | None = None) -> tuple[int, str, str]:
@@ -178,8 +193,6 @@ def test_withdraw_lists_the_agencies_to_notify(env: dict[str, str]) -> None:
         "SSN",
         "--reason",
         "wrong_match",
-        "--actor",
-        "po:lee",
         "--package",
         "pkg-1",
     )

@@ -1,5 +1,8 @@
 """``matchgate keys init-data|data-status|rotate-data|reencrypt-data|retire-data`` and
-``matchgate retention run`` through the command line (synthetic data)."""
+``matchgate retention run`` through the command line (synthetic data).
+
+The data key commands are operator commands (they need the key ring file itself) and run without
+a token; a retention run is for the host agency's privacy officers and administrators."""
 
 from __future__ import annotations
 
@@ -8,10 +11,12 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.accounts import Accounts
 from tests.submit.helpers import PERSONAL, REFERENCE, REQUESTS, write_master
 from typer.testing import CliRunner, Result
 
 from matchgate.cli.main import app
+from matchgate.cli.shell import EXIT_ACCESS
 from matchgate.services.agreements import add_agreement
 from matchgate.services.audit import audit_config, init_audit
 from matchgate.services.packages import make_keys
@@ -28,11 +33,18 @@ class World:
         self.master = write_master(root / "master")
         make_keys(root / "keys", "dhs")
         make_keys(self.workspace / "keys", "sender")
-        add_agreement(self.settings, REFERENCE)
         init_audit(audit_config(self.settings))
+        self.accounts = Accounts(self.settings)
+        po = self.accounts.user("ssa-po", "SSA", "privacy_officer")
+        self.accounts.user("ssa-auditor", "SSA", "auditor")
+        self.accounts.user("dhs-submitter", "DHS", "submitter")
+        self.accounts.user("dhs-admin", "DHS", "administrator")
+        add_agreement(self.settings, REFERENCE, caller=po)
 
-    def invoke(self, *args: str | Path) -> Result:
-        env = {"MATCHGATE_WORKSPACE": str(self.workspace)}
+    def invoke(self, *args: str | Path, user: str = "") -> Result:
+        """Run as ``user`` (their token in MATCHGATE_TOKEN); no user: no token at all."""
+        token = self.accounts.tokens[user] if user else ""
+        env = {"MATCHGATE_WORKSPACE": str(self.workspace), "MATCHGATE_TOKEN": token}
         result = runner.invoke(app, [str(a) for a in args], env=env)
         for value in PERSONAL:
             assert value not in result.output
@@ -53,7 +65,7 @@ def test_data_key_lifecycle_on_the_command_line(world: World) -> None:
     source.write_text(REQUESTS)
     done = world.invoke(
         "submit", source, "--agreement", "reference-2025-08", "--master", world.master,
-        "--recipient-key", world.root / "keys" / "dhs.pub",
+        "--recipient-key", world.root / "keys" / "dhs.pub", user="dhs-submitter",
     )  # fmt: skip
     assert done.exit_code == 0, done.output
     status = world.invoke("keys", "data-status")
@@ -82,23 +94,28 @@ def test_retention_run_on_the_command_line(world: World) -> None:
     source.write_text(REQUESTS)
     done = world.invoke(
         "submit", source, "--agreement", "reference-2025-08", "--master", world.master,
-        "--recipient-key", world.root / "keys" / "dhs.pub",
+        "--recipient-key", world.root / "keys" / "dhs.pub", user="dhs-submitter",
     )  # fmt: skip
     assert done.exit_code == 0, done.output
     job = done.stdout.split("job:", 1)[1].split()[0]
     due = (world.settings.today() + dt.timedelta(days=90)).isoformat()
     early = (world.settings.today() + dt.timedelta(days=89)).isoformat()
-    none = world.invoke("retention", "run", "--on", early)
+    for refused in ("", "ssa-auditor", "dhs-admin", "dhs-submitter"):
+        denied = world.invoke("retention", "run", "--dry-run", "--on", due, user=refused)
+        assert denied.exit_code == EXIT_ACCESS, (refused, denied.output)
+    admin = world.invoke("retention", "run", "--dry-run", "--on", due, user="admin")
+    assert admin.exit_code == 0, admin.output  # the host's administrator may run it
+    none = world.invoke("retention", "run", "--on", early, user="ssa-po")
     assert none.exit_code == 0, none.output
     assert "purged 0 submission(s)" in none.stdout
     assert "not yet due 1" in none.stdout
-    dry = world.invoke("retention", "run", "--dry-run", "--on", due, "--json")
+    dry = world.invoke("retention", "run", "--dry-run", "--on", due, "--json", user="ssa-po")
     assert dry.exit_code == 0, dry.output
     listed = json.loads(dry.stdout)
     assert [p["job_id"] for p in listed["purged"]] == [job]
     assert listed["purged"][0]["purged"] == ["match_results", "request_files", "response_packages"]
     assert (world.workspace / "submissions" / job).is_dir()
-    run = world.invoke("retention", "run", "--on", due)
+    run = world.invoke("retention", "run", "--on", due, user="ssa-po")
     assert run.exit_code == 0, run.output
     assert f"purged job {job}" in run.stdout
     assert "(audit entry" in run.stdout
@@ -106,7 +123,8 @@ def test_retention_run_on_the_command_line(world: World) -> None:
     assert list((world.workspace / "outbox").glob("*.mgp")) == []
     verified = world.invoke("audit", "verify")
     assert verified.exit_code == 0, verified.output
-    tail = world.invoke("audit", "tail", "--count", "1")
-    assert "purge.done" in tail.stdout, tail.stdout
-    bad = world.invoke("retention", "run", "--on", "soon")
+    tail = world.invoke("audit", "tail", "--count", "1", "--json", user="ssa-po")
+    (entry,) = json.loads(tail.stdout)
+    assert (entry["kind"], entry["actor"]) == ("purge.done", "ssa-po"), tail.stdout
+    bad = world.invoke("retention", "run", "--on", "soon", user="ssa-po")
     assert bad.exit_code == 4

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import typer
+from tests.accounts import Accounts
 from tests.submit.helpers import (
     PERSONAL,
     REFERENCE,
@@ -52,10 +53,17 @@ class World:
         self.keys = root / "keys"
         make_keys(self.keys, "sender")
         make_keys(self.keys, "dhs")
-        add_agreement(self.settings, REFERENCE)
+        self.accounts = Accounts(self.settings)
+        po = self.accounts.user("ssa-po", "SSA", "privacy_officer")
+        self.accounts.user("dhs-submitter", "DHS", "submitter")
+        self.accounts.user("dhs-po", "DHS", "privacy_officer")
+        add_agreement(self.settings, REFERENCE, caller=po)
 
-    def invoke(self, *args: str | Path, target: typer.Typer = app) -> Result:
-        env = {"MATCHGATE_WORKSPACE": str(self.workspace)}
+    def invoke(
+        self, *args: str | Path, target: typer.Typer = app, user: str = "dhs-submitter"
+    ) -> Result:
+        env = {"MATCHGATE_WORKSPACE": str(self.workspace), "MATCHGATE_TOKEN": ""}
+        env["MATCHGATE_TOKEN"] = self.accounts.tokens[user]
         return runner.invoke(target, [str(a) for a in args], env=env)
 
     def submit(self, path: Path, *extra: str | Path) -> Result:
@@ -166,22 +174,22 @@ def test_configuration_problems_exit_4(world: World, tmp_path: Path) -> None:
 def test_notices_and_a_submission_for_the_new_purpose(world: World) -> None:
     filed = world.invoke(
         "notices", "file", "--agreement", "reference-2025-08", "--purpose", "fraud-referral",
-        "--description", "Refer suspected benefit fraud", "--by", "DHS",
+        "--description", "Refer suspected benefit fraud", user="dhs-po",
     )  # fmt: skip
     assert filed.exit_code == 0, filed.output
     notice = filed.stdout.split()[1]
     source = world.root / "requests.csv"
     source.write_text(REQUESTS)
     one_line(world.submit(source, "--purpose", "fraud-referral"), "R_ONWARD_USE_PENDING", 3)
-    decided = world.invoke("notices", "decide", notice, "--deny", "--by", "SSA-privacy")
+    decided = world.invoke("notices", "decide", notice, "--deny", user="ssa-po")
     assert decided.exit_code == 0, decided.output
     assert "denied" in decided.stdout
     one_line(world.submit(source, "--purpose", "fraud-referral"), "R_ONWARD_USE_DENIED", 3)
     listed = world.invoke("notices", "list", "--json")
     assert [n["status"] for n in json.loads(listed.stdout)] == ["denied"]
-    twice = world.invoke("notices", "decide", notice, "--approve", "--by", "SSA-privacy")
+    twice = world.invoke("notices", "decide", notice, "--approve", user="ssa-po")
     one_line(twice, "E_NOTICE_DECIDED", 3)
-    missing = world.invoke("notices", "decide", notice, "--by", "SSA-privacy")
+    missing = world.invoke("notices", "decide", notice, user="ssa-po")
     assert missing.exit_code == 4
 
 

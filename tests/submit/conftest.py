@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.accounts import Accounts
 from tests.submit.helpers import DAY, REFERENCE, MemorySink, settings_for, subject, write_master
 
+from matchgate.access import Principal
 from matchgate.services.agreements import add_agreement
 from matchgate.services.packages import make_keys
 from matchgate.services.submit import SubmitOptions, SubmitResult, submit_file
@@ -40,7 +42,11 @@ def master(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @dataclass
 class Env:
-    """A workspace with the reference agreement stored, and a submit() with defaults."""
+    """A workspace with the reference agreement stored, and a submit() with defaults.
+
+    Users: ``submitter`` and ``recipient_po`` of DHS (the requesting party), ``po`` of SSA (the
+    disclosing party, host agency); ``accounts`` makes more.
+    """
 
     tmp: Path
     settings: Settings
@@ -48,6 +54,10 @@ class Env:
     master: Path
     sink: MemorySink
     options: SubmitOptions
+    accounts: Accounts
+    po: Principal
+    submitter: Principal
+    recipient_po: Principal
 
     @property
     def out(self) -> Path:
@@ -59,14 +69,22 @@ class Env:
     ) -> SubmitResult:
         matcher = changes.pop("matcher", None)
         sink = changes.pop("sink", self.sink)
+        caller = changes.pop("caller", self.submitter)
         options = replace(self.options, **changes)
         extra: dict[str, Any] = {} if matcher is None else {"matcher": matcher}
         return submit_file(
-            self.settings, path, agreement, options=options, audit=sink, subject=subject, **extra
+            self.settings,
+            path,
+            agreement,
+            caller=caller,
+            options=options,
+            audit=sink,
+            subject=subject,
+            **extra,
         )
 
     def add(self, agreement: Path) -> None:
-        add_agreement(self.settings, agreement)
+        add_agreement(self.settings, agreement, caller=self.po)
 
     def packages(self) -> list[Path]:
         return sorted(self.out.glob("*")) if self.out.exists() else []
@@ -79,7 +97,11 @@ MakeEnv = Callable[[str | None], Env]
 def make_env(tmp_path: Path, keys: Keys, master: Path) -> MakeEnv:
     def make(store_url: str | None = None) -> Env:
         settings = settings_for(tmp_path, store_url)
-        add_agreement(settings, REFERENCE)
+        accounts = Accounts(settings)
+        po = accounts.user("ssa-po", "SSA", "privacy_officer")
+        submitter = accounts.user("dhs-submitter", "DHS", "submitter")
+        recipient_po = accounts.user("dhs-po", "DHS", "privacy_officer")
+        add_agreement(settings, REFERENCE, caller=po)
         options = SubmitOptions(
             master=master,
             recipient_key=keys.recipient_pub,
@@ -87,7 +109,18 @@ def make_env(tmp_path: Path, keys: Keys, master: Path) -> MakeEnv:
             out_dir=tmp_path / "outbox",
             on=DAY,
         )
-        return Env(tmp_path, settings, keys, master, MemorySink(), options)
+        return Env(
+            tmp_path,
+            settings,
+            keys,
+            master,
+            MemorySink(),
+            options,
+            accounts,
+            po,
+            submitter,
+            recipient_po,
+        )
 
     return make
 

@@ -134,7 +134,7 @@ def test_plaintext_kept_by_an_older_version_is_sealed_by_the_reencryption_pass(e
     with io.BytesIO() as out:
         open_stream(ring, folder / "request.csv.mgr", out, context=f"submission/{job_id}/request")
         digest.update(out.getvalue())
-    assert digest.hexdigest() == get_submission(env.settings, job_id).sha256
+    assert digest.hexdigest() == get_submission(env.settings, job_id, caller=env.po).sha256
 
 
 # -- retention -----------------------------------------------------------------------------------
@@ -157,7 +157,9 @@ class CheckingSink(MemorySink):
 def test_nothing_is_purged_before_the_retention_ends(env: Env) -> None:
     job_id = _disclosed(env)
     sink = MemorySink()
-    report = run_retention(env.settings, audit=sink, on=_today_plus(env, RETENTION_DAYS - 1))
+    report = run_retention(
+        env.settings, caller=env.po, audit=sink, on=_today_plus(env, RETENTION_DAYS - 1)
+    )
     assert (report.purged, report.not_due, sink.events) == ([], 1, [])
     assert len(list(_folder(env, job_id).iterdir())) == 2
 
@@ -169,7 +171,7 @@ def test_retention_purges_files_package_and_queue_after_recording_it(env: Env) -
     size = sum(p.stat().st_size for p in watched)
     sink = CheckingSink(watched)
     report = run_retention(
-        env.settings, audit=sink, on=_today_plus(env, RETENTION_DAYS), outbox=env.out
+        env.settings, caller=env.po, audit=sink, on=_today_plus(env, RETENTION_DAYS), outbox=env.out
     )
     assert sink.present_at_purge == [True]  # recorded before anything was deleted
     (purge,) = report.purged
@@ -181,23 +183,31 @@ def test_retention_purges_files_package_and_queue_after_recording_it(env: Env) -
     assert not env_package.exists()
     with session(env.settings.sqlite_url) as s:
         assert review.count_job_items(s, job_id) == 0
-    stored = get_submission(env.settings, job_id)  # the record of the submission stays
+    stored = get_submission(env.settings, job_id, caller=env.po)  # the submission record stays
     assert (stored.status, stored.sha256) == ("disclosed", stored.sha256)
     (event,) = sink.events
     assert event.kind == "purge.done"
+    assert event.actor == env.po.user_id  # the caller who ran it
     assert event.details["job_id"] == job_id
     assert event.details["request_sha256"] == stored.sha256
     assert (event.details["files"], event.details["rows"]) == (3, 2)
     for value in PERSONAL:
         assert value not in repr(event)
-    again = run_retention(env.settings, audit=sink, on=_today_plus(env, RETENTION_DAYS + 1))
+    again = run_retention(
+        env.settings, caller=env.po, audit=sink, on=_today_plus(env, RETENTION_DAYS + 1)
+    )
     assert (again.purged, again.nothing_left, len(sink.events)) == ([], 1, 1)
 
 
 def test_dry_run_lists_and_changes_nothing(env: Env) -> None:
     job_id = _disclosed(env)
     report = run_retention(
-        env.settings, audit=None, on=_today_plus(env, RETENTION_DAYS), dry_run=True, outbox=env.out
+        env.settings,
+        caller=env.po,
+        audit=None,
+        on=_today_plus(env, RETENTION_DAYS),
+        dry_run=True,
+        outbox=env.out,
     )
     (purge,) = report.purged
     assert (purge.job_id, purge.files, purge.sequence) == (job_id, 3, None)
@@ -208,12 +218,14 @@ def test_dry_run_lists_and_changes_nothing(env: Env) -> None:
 def test_no_audit_entry_no_purge(env: Env) -> None:
     job_id = _disclosed(env)
     with pytest.raises(AuditUnavailable):
-        run_retention(env.settings, audit=MemorySink(fail_at=1), on=_today_plus(env, 400))
+        run_retention(
+            env.settings, caller=env.po, audit=MemorySink(fail_at=1), on=_today_plus(env, 400)
+        )
     assert len(list(_folder(env, job_id).iterdir())) == 2
     with session(env.settings.sqlite_url) as s:
         assert review.count_job_items(s, job_id) == 2
     with pytest.raises(AuditUnavailable):
-        run_retention(env.settings, audit=None, on=_today_plus(env, 400))
+        run_retention(env.settings, caller=env.po, audit=None, on=_today_plus(env, 400))
 
 
 def test_a_deletion_that_fails_after_its_entry_is_reported_and_retried(
@@ -229,13 +241,17 @@ def test_a_deletion_that_fails_after_its_entry_is_reported_and_retried(
 
     sink = MemorySink()
     monkeypatch.setattr(Path, "unlink", failing_unlink)
-    first = run_retention(env.settings, audit=sink, on=_today_plus(env, RETENTION_DAYS))
+    first = run_retention(
+        env.settings, caller=env.po, audit=sink, on=_today_plus(env, RETENTION_DAYS)
+    )
     monkeypatch.setattr(Path, "unlink", real_unlink)
     (failed,) = first.failed
     assert (failed.job_id, failed.error, failed.sequence) == (job_id, "PermissionError", 1)
     assert sink.kinds() == ["purge.done", "release.failed"]
     assert [p.name for p in _folder(env, job_id).iterdir()] == ["match.parquet.mgr"]
-    second = run_retention(env.settings, audit=sink, on=_today_plus(env, RETENTION_DAYS))
+    second = run_retention(
+        env.settings, caller=env.po, audit=sink, on=_today_plus(env, RETENTION_DAYS)
+    )
     (purge,) = second.purged
     assert (purge.what, purge.files) == (("match_results",), 1)
     assert sink.kinds() == ["purge.done", "release.failed", "purge.done"]
@@ -251,7 +267,7 @@ def test_what_the_agreement_does_not_list_is_kept(env: Env, tmp_path: Path) -> N
     env.add(keep_queue)
     result = env.submit(_source(env), "keeps-review", matcher=ScriptedMatcher(dict(SCRIPT)))
     assert result.status is SubmissionStatus.DISCLOSED, result
-    report = run_retention(env.settings, audit=MemorySink(), on=_today_plus(env, 30))
+    report = run_retention(env.settings, caller=env.po, audit=MemorySink(), on=_today_plus(env, 30))
     (purge,) = report.purged
     assert purge.what == ("request_files",)
     assert [p.name for p in _folder(env, result.job_id).iterdir()] == ["match.parquet.mgr"]
@@ -267,6 +283,7 @@ def test_the_audit_log_and_accounting_survive_retention(env: Env) -> None:
         env.settings,
         _source(env),
         "reference-2025-08",
+        caller=env.submitter,
         options=replace(env.options),
         audit=log,
         subject=log.subject_key,
@@ -275,7 +292,9 @@ def test_the_audit_log_and_accounting_survive_retention(env: Env) -> None:
     assert done.status is SubmissionStatus.DISCLOSED
     before = log.accounting("123456789").lines
     assert before
-    report = run_retention(env.settings, audit=log, on=_today_plus(env, RETENTION_DAYS))
+    report = run_retention(
+        env.settings, caller=env.po, audit=log, on=_today_plus(env, RETENTION_DAYS)
+    )
     assert len(report.purged) == 1
     assert log.accounting("123456789").lines == before
     verified = verify_audit(config)

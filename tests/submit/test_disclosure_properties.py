@@ -30,6 +30,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import event as note
 from hypothesis import strategies as st
+from tests.accounts import Accounts
 from tests.submit.conftest import Keys
 from tests.submit.helpers import (
     MASTER,
@@ -303,6 +304,10 @@ class World:
         self.keys = keys
         self.master = master
         self.settings: Settings = settings_for(root)
+        accounts = Accounts(self.settings)
+        self.po = accounts.user("ssa-po", "SSA", "privacy_officer")
+        self.recipient_po = accounts.user("r-po", RECIPIENT, "privacy_officer")
+        self.submitter = accounts.user("r-submitter", RECIPIENT, "submitter")
 
 
 def check(world: World, scenario: dict[str, Any]) -> None:
@@ -312,18 +317,23 @@ def check(world: World, scenario: dict[str, Any]) -> None:
     folder.mkdir()
     path = folder / "agreement.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    add_agreement(world.settings, path)
+    add_agreement(world.settings, path, caller=world.po)
     text = yaml.safe_load(path.read_text(encoding="utf-8"))  # the independent reading's source
     sink = MemorySink()
     approved: set[str] = set()
     purpose = scenario["purpose"]
     if purpose != PURPOSE and scenario["notice"] is not None:
         notice = file_notice(
-            world.settings, text["id"], purpose, "proposed use", filed_by="DHS", audit=sink
+            world.settings,
+            text["id"],
+            purpose,
+            "proposed use",
+            caller=world.recipient_po,
+            audit=sink,
         )
         if scenario["notice"] != "pending":
             approve = scenario["notice"] == "approved"
-            decide_notice(world.settings, notice.id, approve=approve, decided_by="SSA", audit=sink)
+            decide_notice(world.settings, notice.id, approve=approve, caller=world.po, audit=sink)
             if approve:
                 approved.add(purpose)
     requests = write_requests(folder, scenario["format"], scenario["rows"])
@@ -340,6 +350,7 @@ def check(world: World, scenario: dict[str, Any]) -> None:
         world.settings,
         requests,
         text["id"],
+        caller=world.submitter,
         options=options,
         audit=sink,
         subject=subject,

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import typer
 import yaml
+from tests.accounts import Accounts
 from tests.submit.helpers import REFERENCE
 from typer.testing import CliRunner, Result
 
@@ -31,8 +32,10 @@ register_packages(app, run)
 runner = CliRunner()
 
 
-def invoke(target: typer.Typer, *args: str | Path | int, workspace: Path) -> Result:
-    env = {"MATCHGATE_WORKSPACE": str(workspace)}
+def invoke(
+    target: typer.Typer, *args: str | Path | int, workspace: Path, token: str = ""
+) -> Result:
+    env = {"MATCHGATE_WORKSPACE": str(workspace), "MATCHGATE_TOKEN": token}
     return runner.invoke(target, [str(a) for a in args], env=env)
 
 
@@ -67,8 +70,11 @@ def run_end_to_end(tmp_path: Path, people: int, requests: int) -> None:
         workspace=workspace,
     )  # fmt: skip
     assert made.exit_code == 0, made.output
-    add_agreement(settings, reference_for_today(tmp_path, settings))
     init_audit(audit_config(settings))
+    accounts = Accounts(settings)
+    po = accounts.user("ssa-po", "SSA", "privacy_officer")
+    accounts.user("dhs-submitter", "DHS", "submitter")
+    add_agreement(settings, reference_for_today(tmp_path, settings), caller=po)
     keys = tmp_path / "keys"
     for name in ("sender", "dhs"):
         made = invoke(
@@ -80,7 +86,7 @@ def run_end_to_end(tmp_path: Path, people: int, requests: int) -> None:
         app, "submit", data / "requests.csv", "--agreement", "reference-2025-08",
         "--master", data / "master.parquet", "--recipient-key", keys / "dhs.pub",
         "--sender-key", keys / "sender.key", "--out", outbox, "--json",
-        workspace=workspace,
+        workspace=workspace, token=accounts.tokens["dhs-submitter"],
     )  # fmt: skip
     assert submitted.exit_code == 0, submitted.output
     result = json.loads(submitted.stdout)

@@ -79,33 +79,38 @@ def test_notice_lifecycle_is_audited(make_env: MakeEnv, store_url: str) -> None:
     env = make_env(store_url)
     sink = MemorySink()
     notice = file_notice(
-        env.settings, "reference-2025-08", NEW, "Refer suspected fraud", filed_by="DHS", audit=sink
+        env.settings,
+        "reference-2025-08",
+        NEW,
+        "Refer suspected fraud",
+        caller=env.recipient_po,
+        audit=sink,
     )
     assert notice.status is NoticeStatus.PENDING
     assert notice_statuses(env.settings, "reference-2025-08") == {NEW: NoticeStatus.PENDING}
     with pytest.raises(NoticeError, match="E_NOTICE_OPEN"):
-        file_notice(env.settings, "reference-2025-08", NEW, "again", filed_by="DHS", audit=sink)
+        file_notice(
+            env.settings, "reference-2025-08", NEW, "again", caller=env.recipient_po, audit=sink
+        )
     with pytest.raises(NoticeError, match="E_NOTICE_INVALID"):
         file_notice(
             env.settings,
             "reference-2025-08",
             "locate-and-verify-identity",
             "own purpose",
-            filed_by="DHS",
+            caller=env.recipient_po,
             audit=sink,
         )
-    denied = decide_notice(
-        env.settings, notice.id, approve=False, decided_by="SSA-privacy", audit=sink
-    )
+    denied = decide_notice(env.settings, notice.id, approve=False, caller=env.po, audit=sink)
     assert denied.status is NoticeStatus.DENIED
     with pytest.raises(NoticeError, match="E_NOTICE_DECIDED"):
-        decide_notice(env.settings, notice.id, approve=True, decided_by="SSA-privacy", audit=sink)
+        decide_notice(env.settings, notice.id, approve=True, caller=env.po, audit=sink)
     second = file_notice(
-        env.settings, "reference-2025-08", NEW, "Narrower", filed_by="DHS", audit=sink
+        env.settings, "reference-2025-08", NEW, "Narrower", caller=env.recipient_po, audit=sink
     )
-    decide_notice(env.settings, second.id, approve=True, decided_by="SSA-privacy", audit=sink)
+    decide_notice(env.settings, second.id, approve=True, caller=env.po, audit=sink)
     assert notice_statuses(env.settings, "reference-2025-08") == {NEW: NoticeStatus.APPROVED}
-    assert [n.status for n in list_notices(env.settings)] == ["denied", "approved"]
+    assert [n.status for n in list_notices(env.settings, caller=env.po)] == ["denied", "approved"]
     assert sink.kinds() == [
         "onward_use.filed",
         "onward_use.decided",
@@ -113,19 +118,19 @@ def test_notice_lifecycle_is_audited(make_env: MakeEnv, store_url: str) -> None:
         "onward_use.decided",
     ]
     with pytest.raises(NoticeError, match="E_NOTICE_NOT_FOUND"):
-        decide_notice(env.settings, "nope", approve=True, decided_by="SSA", audit=sink)
+        decide_notice(env.settings, "nope", approve=True, caller=env.po, audit=sink)
 
 
 def test_a_decision_the_audit_log_cannot_record_is_not_taken(env: Env) -> None:
     notice = file_notice(
-        env.settings, "reference-2025-08", NEW, "Refer", filed_by="DHS", audit=MemorySink()
+        env.settings, "reference-2025-08", NEW, "Refer", caller=env.recipient_po, audit=MemorySink()
     )
     with pytest.raises(Exception, match="E_AUDIT_UNAVAILABLE"):
         decide_notice(
             env.settings,
             notice.id,
             approve=True,
-            decided_by="SSA-privacy",
+            caller=env.po,
             audit=MemorySink(fail_at=1),
         )
     assert notice_statuses(env.settings, "reference-2025-08") == {NEW: NoticeStatus.PENDING}
@@ -144,16 +149,21 @@ def test_submissions_for_the_new_purpose(make_env: MakeEnv) -> None:
     first = submit()
     assert (first.status, first.code) == (SubmissionStatus.REJECTED, "R_PURPOSE_NOT_AGREED")
     notice = file_notice(
-        env.settings, "reference-onward", NEW, "Refer fraud", filed_by="DHS", audit=env.sink
+        env.settings,
+        "reference-onward",
+        NEW,
+        "Refer fraud",
+        caller=env.recipient_po,
+        audit=env.sink,
     )
     assert submit().code == "R_ONWARD_USE_PENDING"
-    decide_notice(env.settings, notice.id, approve=False, decided_by="SSA", audit=env.sink)
+    decide_notice(env.settings, notice.id, approve=False, caller=env.po, audit=env.sink)
     assert submit().code == "R_ONWARD_USE_DENIED"
     renewed = file_notice(
-        env.settings, "reference-onward", NEW, "Refer fraud, narrower", filed_by="DHS",
+        env.settings, "reference-onward", NEW, "Refer fraud, narrower", caller=env.recipient_po,
         audit=env.sink,
     )  # fmt: skip
-    decide_notice(env.settings, renewed.id, approve=True, decided_by="SSA", audit=env.sink)
+    decide_notice(env.settings, renewed.id, approve=True, caller=env.po, audit=env.sink)
     result = submit()
     assert result.status is SubmissionStatus.DISCLOSED
     assert matcher.calls == 1

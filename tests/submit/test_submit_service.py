@@ -113,7 +113,7 @@ def test_disclosed_package_holds_only_what_the_agreement_allows(
         "R_NO_ROUTINE_USE_IN_FORCE",
     }
     assert disclosure["categories"]["disclosed"]["banking"]["routine_uses"] == ["RU-SYN-31"]
-    stored = get_submission(env.settings, result.job_id)
+    stored = get_submission(env.settings, result.job_id, caller=env.submitter)
     assert stored.status == "disclosed"
     assert stored.package_id == summary.header.package_id
     assert stored.sha256 == sha256(source)
@@ -164,7 +164,10 @@ def test_the_same_file_twice_is_recognized_and_not_processed_again(
     assert again.duplicate_of == first.job_id
     assert matcher.calls == 1
     assert len(env.packages()) == 1
-    assert [s.status for s in list_submissions(env.settings)] == ["rejected", "disclosed"]
+    assert [s.status for s in list_submissions(env.settings, caller=env.submitter)] == [
+        "rejected",
+        "disclosed",
+    ]
 
 
 def test_over_the_record_cap_is_held_for_consultation(make_env: MakeEnv, store_url: str) -> None:
@@ -241,8 +244,11 @@ def test_errors_before_anything_is_recorded(env: Env) -> None:
         env.submit(requests_file(env.tmp), recipient_key=None)
     with pytest.raises(ConfigurationError):
         env.submit(requests_file(env.tmp), master=None)
-    assert list_submissions(env.settings) == []
-    assert env.sink.events == []
+    assert list_submissions(env.settings, caller=env.submitter) == []
+    # Only the unknown agreement is recorded, as a refusal of the caller (no submission).
+    assert [(e.kind, e.details["reason"]) for e in env.sink.events] == [
+        ("access.denied", "not_found")
+    ]
 
 
 # -- malformed files ------------------------------------------------------------------------------
@@ -323,7 +329,7 @@ def test_malformed_files_are_rejected_and_the_original_is_kept(
         assert stored_sha256(env, result.job_id) == before == result.sha256
         assert stat.S_IMODE(copy.stat().st_mode) == 0o400
     assert env.packages() == []
-    stored = get_submission(env.settings, result.job_id)
+    stored = get_submission(env.settings, result.job_id, caller=env.submitter)
     assert stored.report["error"]["code"] == code
     assert env.sink.kinds()[-1] == "submission.rejected"
 
@@ -439,7 +445,8 @@ def test_fixed_width_under_an_agreement_without_identity_has_no_return_file(env:
     source = write_ssnvs(
         env.tmp / "save.txt", [ssnvs_record("123456789", "TREMONT", "OLIVE", "", "04121961")]
     )
-    result = env.submit(source, "save-verification", on=dt.date(2026, 2, 2))
+    uscis = env.accounts.user("uscis-submitter", "DHS-USCIS", "submitter")
+    result = env.submit(source, "save-verification", on=dt.date(2026, 2, 2), caller=uscis)
     assert result.status is SubmissionStatus.DISCLOSED, result
     assert result.package is not None
     summary, disclosure, rows = opened(env, result.package)

@@ -24,6 +24,13 @@ CASE_CHANGED = "case.changed"
 AGREEMENT_CHANGED = "agreement.changed"
 USER_CHANGED = "user.changed"
 ROLE_CHANGED = "role.changed"
+AGENCY_ADDED = "agency.added"
+TOKEN_ISSUED = "token.issued"  # noqa: S105 - an event kind
+TOKEN_REVOKED = "token.revoked"  # noqa: S105 - an event kind
+ACCESS_DENIED = "access.denied"
+"""A caller was refused (details: user_id, token_id, action, reason, object_id). The access kinds
+are also named in ``matchgate.access.policy`` (the two stages are independent); a test keeps
+them equal."""
 PURGE_DONE = "purge.done"
 """Records deleted when an agreement's retention ended (details: job_id, purged, files, bytes,
 rows), appended before the deletion (``services.retention``)."""
@@ -57,6 +64,10 @@ KNOWN = frozenset(
         AGREEMENT_CHANGED,
         USER_CHANGED,
         ROLE_CHANGED,
+        AGENCY_ADDED,
+        TOKEN_ISSUED,
+        TOKEN_REVOKED,
+        ACCESS_DENIED,
         PURGE_DONE,
         BREACH_OPENED,
         BREACH_REPORTED,

@@ -1,4 +1,4 @@
-"""``matchgate agreements add|list|show``: a thin shell over :mod:`matchgate.services.agreements`.
+"""``matchgate agreements add|list|show|suspend|resume``: thin shells over services.
 
 Registered in :mod:`matchgate.cli.main` with ``app.add_typer(agreements_app)``; the error wrapper
 and settings come from :mod:`matchgate.cli.shell`.
@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from matchgate.cli.shell import console, out
+from matchgate.cli.shell import caller, console, out
 from matchgate.cli.shell import run as _run
 from matchgate.cli.shell import settings as _settings
 from matchgate.services.agreements import AgreementListing, StoredAgreement
@@ -35,7 +35,7 @@ def add(
     from matchgate.services.agreements import add_agreement
 
     def work() -> None:
-        added = add_agreement(_settings(), file)
+        added = add_agreement(_settings(), file, caller=caller())
         for warning in added.warnings:
             console.print(f"warning: {warning}", markup=False, highlight=False)
         verb = "stored" if added.stored else "already stored (identical text)"
@@ -56,7 +56,7 @@ def list_(
     from matchgate.services.agreements import list_agreements
 
     def work() -> None:
-        listings = list_agreements(_settings())
+        listings = list_agreements(_settings(), caller=caller())
         if as_json:
             sys.stdout.write(json.dumps([_listing_dict(x) for x in listings], indent=2) + "\n")
         else:
@@ -77,7 +77,7 @@ def show(
     from matchgate.services.agreements import describe_agreement
 
     def work() -> None:
-        stored = describe_agreement(_settings(), agreement_id, version)
+        stored = describe_agreement(_settings(), agreement_id, version, caller=caller())
         if as_json:
             sys.stdout.write(json.dumps(_stored_dict(stored), indent=2) + "\n")
         else:
@@ -97,6 +97,7 @@ def _listing_dict(listing: AgreementListing) -> dict[str, Any]:
         "expires": listing.expires.isoformat(),
         "in_force_today": listing.in_force,
         "governing_version": listing.governing_version,
+        "suspended": listing.suspended,
     }
 
 
@@ -106,6 +107,7 @@ def _listing_table(listings: list[AgreementListing]) -> Table:
         table.add_column(label)
     for x in listings:
         today = f"yes (v{x.governing_version})" if x.in_force else "no"
+        today += " (SUSPENDED)" if x.suspended else ""
         cells = (
             x.id,
             str(x.latest_version),
@@ -128,6 +130,7 @@ def _stored_dict(stored: StoredAgreement) -> dict[str, Any]:
         "warnings": list(stored.warnings),
         "on": stored.on.isoformat(),
         "in_force": stored.in_force,
+        "suspended": stored.suspended,
         "disclosable": sorted(stored.disclosable),
         "refused": {
             category: [{"code": r.code.value, "reason": r.reason} for r in reasons]
@@ -190,6 +193,7 @@ def _stored_table(stored: StoredAgreement) -> Table:
         ),
         ("versions", ", ".join(str(v) for v in stored.versions)),
         (f"on {stored.on}", "in force" if stored.in_force else "NOT in force"),
+        ("suspended", "YES: no submission is taken" if stored.suspended else "no"),
         ("disclosable", ", ".join(sorted(stored.disclosable)) or "nothing"),
     ]
     for category, reasons in sorted(stored.refusals.items()):
@@ -198,3 +202,38 @@ def _stored_table(stored: StoredAgreement) -> Table:
     for field, value in rows:
         table.add_row(Text(field), Text(value))
     return table
+
+
+@agreements_app.command("suspend")
+def suspend(
+    agreement_id: Annotated[str, typer.Argument(metavar="ID", help="Agreement id.")],
+    reason: Annotated[str, typer.Option(help="Why (kept with the suspension).")],
+) -> None:
+    """Suspend an agreement: no submission is taken under it from the next request on."""
+    from matchgate.services.suspensions import suspend_agreement
+
+    def work() -> None:
+        suspend_agreement(_settings(), agreement_id, reason, caller=caller(), audit=_audit_log())
+        console.print(f"suspended: {agreement_id}", markup=False, highlight=False)
+
+    _run(work)
+
+
+@agreements_app.command("resume")
+def resume(
+    agreement_id: Annotated[str, typer.Argument(metavar="ID", help="Agreement id.")],
+) -> None:
+    """Lift an agreement's suspension."""
+    from matchgate.services.suspensions import resume_agreement
+
+    def work() -> None:
+        resume_agreement(_settings(), agreement_id, caller=caller(), audit=_audit_log())
+        console.print(f"resumed: {agreement_id}", markup=False, highlight=False)
+
+    _run(work)
+
+
+def _audit_log() -> Any:
+    from matchgate.services.audit import audit_config, open_audit
+
+    return open_audit(audit_config(_settings()))

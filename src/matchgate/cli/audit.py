@@ -7,6 +7,12 @@ prompt without echo (``--ask-ssn``) or standard input (``--ssn-stdin``).
 
 Exit codes beyond the shell's: 5 when ``verify`` or ``check-proof`` finds the log or a proof
 does not hold.
+
+``show``, ``tail``, ``prove``, ``accounting`` and ``withdraw`` act for a user (a token, see
+docs/access.md) and show only what that user's agency and roles may see. ``init``,
+``checkpoint``, ``verify``, ``consistency`` and ``check-proof`` stay operator commands: they need
+the store and the keys themselves (or, for ``check-proof``, only a public key) and print
+hashes, sizes and sequence numbers, no entry's content.
 """
 
 from __future__ import annotations
@@ -215,9 +221,14 @@ def _register_read(audit: typer.Typer, run: Runner) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Show entries (identifiers, counts and hashes; people only as a count)."""
-        from matchgate.services.audit import show_entries
+        from matchgate.cli.shell import caller, settings
+        from matchgate.services.audit_access import show_entries_for
 
-        run(lambda: print_entries(show_entries(_config(), sequence, count), as_json))
+        run(
+            lambda: print_entries(
+                show_entries_for(settings(), _config(), sequence, count, caller=caller()), as_json
+            )
+        )
 
     @audit.command("tail")
     def tail(
@@ -225,9 +236,14 @@ def _register_read(audit: typer.Typer, run: Runner) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Show the last entries."""
-        from matchgate.services.audit import tail_entries
+        from matchgate.cli.shell import caller, settings
+        from matchgate.services.audit_access import tail_entries_for
 
-        run(lambda: print_entries(tail_entries(_config(), count), as_json))
+        run(
+            lambda: print_entries(
+                tail_entries_for(settings(), _config(), count, caller=caller()), as_json
+            )
+        )
 
 
 def _register_proofs(audit: typer.Typer, run: Runner) -> None:
@@ -240,9 +256,14 @@ def _register_proofs(audit: typer.Typer, run: Runner) -> None:
         out: Out = None,
     ) -> None:
         """An inclusion proof of one entry in a signed checkpoint (JSON, for a partner)."""
-        from matchgate.services.audit import prove_inclusion
+        from matchgate.cli.shell import caller, settings
+        from matchgate.services.audit_access import prove_for
 
-        run(lambda: _write_or_print(prove_inclusion(_config(), sequence, size=size).to_json(), out))
+        def work() -> None:
+            proof = prove_for(settings(), _config(), sequence, caller=caller(), size=size)
+            _write_or_print(proof.to_json(), out)
+
+        run(work)
 
     @audit.command("consistency")
     def consistency(
@@ -309,10 +330,15 @@ def _register_accounting(audit: typer.Typer, run: Runner) -> None:
     ) -> None:
         """The accounting of disclosures of one person's record (5 U.S.C. 552a(c))."""
         from matchgate.audit import format_time, render_text
-        from matchgate.services.audit import accounting_for, utcnow
+        from matchgate.cli.shell import caller, settings
+        from matchgate.services.audit import utcnow
+        from matchgate.services.audit_access import accounting_for_caller
 
         def work() -> None:
-            result = accounting_for(_config(), _ssn(ssn_env, ask_ssn, ssn_stdin))
+            who = caller()
+            result = accounting_for_caller(
+                settings(), _config(), _ssn(ssn_env, ask_ssn, ssn_stdin), caller=who
+            )
             if for_person:
                 result = result.for_person()
             generated = format_time(utcnow())
@@ -331,7 +357,6 @@ def _register_accounting(audit: typer.Typer, run: Runner) -> None:
         reason: Annotated[
             str, typer.Option(help="wrong_match, record_corrected or dispute_noted.")
         ],
-        actor: Annotated[str, typer.Option(help="Who records the correction, e.g. po:jsmith.")],
         package: Annotated[
             str | None, typer.Option(help="Package whose disclosure was a wrong match.")
         ] = None,
@@ -340,12 +365,18 @@ def _register_accounting(audit: typer.Typer, run: Runner) -> None:
         ssn_stdin: SsnStdin = False,
     ) -> None:
         """Record that a disclosed record proved wrong; list the agencies to notify."""
-        from matchgate.services.audit import open_audit
+        from matchgate.cli.shell import caller, settings
+        from matchgate.services.audit_access import withdraw_for_caller
 
         def work() -> None:
-            log = open_audit(_config())
-            done = log.withdraw(
-                _ssn(ssn_env, ask_ssn, ssn_stdin), reason, actor=actor, package_id=package
+            who = caller()
+            done = withdraw_for_caller(
+                settings(),
+                _config(),
+                _ssn(ssn_env, ask_ssn, ssn_stdin),
+                reason,
+                caller=who,
+                package_id=package,
             )
             withdrawn = ", ".join(str(s) for s in done.withdraws) or "none"
             _echo(f"correction recorded as entry {done.sequence}; withdraws entries {withdrawn}")

@@ -1,6 +1,8 @@
 """``matchgate breach open|list|show|report|advance|close``: thin shells over
 ``services.breach`` (docs/breach.md).
 
+The caller is the user of ``MATCHGATE_TOKEN`` (a privacy officer of the host agency to open,
+advance and report; its privacy officers and auditors to read); each step names their user id.
 Each step is audited before it is reported; an audit log that is not set up or cannot write is
 exit 4 and nothing changes (for ``open``: the incident is not recorded, and the message says to
 report it to US-CERT/CISA by other means, since the clock runs from discovery regardless).
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from matchgate.cli.shell import caller
 from matchgate.cli.shell import settings as _settings
 from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import ConfigurationError
@@ -25,7 +28,6 @@ if TYPE_CHECKING:
 
 Runner = Callable[[Callable[[], Any]], Any]
 
-By = Annotated[str, typer.Option("--by", help="Who does this step: a user id or role.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 IncidentId = Annotated[str, typer.Argument(metavar="INCIDENT", help="Incident id.")]
 
@@ -98,7 +100,6 @@ def register(app: typer.Typer, run: Runner) -> None:
                 "other."
             ),
         ],
-        by: By,
         package: Annotated[
             list[str] | None, typer.Option("--package", help="Package id in scope (repeat).")
         ] = None,
@@ -150,7 +151,7 @@ def register(app: typer.Typer, run: Runner) -> None:
                     settings,
                     category=category,
                     scope=scope,
-                    reported_by=by,
+                    caller=caller(),
                     audit=_audit(),
                     summary=summary,
                     discovered_at=found,
@@ -177,7 +178,7 @@ def register(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.breach import list_incidents
 
         def work() -> None:
-            rows = list_incidents(_settings(), status=status)
+            rows = list_incidents(_settings(), caller=caller(), status=status)
             if as_json:
                 _echo(json.dumps([_incident_json(i) for i in rows], indent=2))
                 return
@@ -197,7 +198,7 @@ def register(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.breach import get_incident
 
         def work() -> None:
-            incident = get_incident(_settings(), incident_id)
+            incident = get_incident(_settings(), incident_id, caller=caller())
             if as_json:
                 _echo(json.dumps(_incident_json(incident), indent=2))
             else:
@@ -208,7 +209,6 @@ def register(app: typer.Typer, run: Runner) -> None:
     @breach.command("report")
     def report(
         incident_id: IncidentId,
-        by: By,
         out: Annotated[
             Path | None,
             typer.Option(help="Folder for the report; default WORKSPACE/breach-reports/ID."),
@@ -225,7 +225,12 @@ def register(app: typer.Typer, run: Runner) -> None:
             folder = out or settings.workspace / "breach-reports" / incident_id[:40]
             made = _audited(
                 lambda: make_report(
-                    settings, audit_config(settings), incident_id, folder, actor=by, audit=_audit()
+                    settings,
+                    audit_config(settings),
+                    incident_id,
+                    folder,
+                    caller=caller(),
+                    audit=_audit(),
                 ),
                 "no report was written",
             )
@@ -250,12 +255,13 @@ def register(app: typer.Typer, run: Runner) -> None:
 
         run(work)
 
-    def _advance(incident_id: str, to: str, by: str, note: str | None, ref: str | None) -> None:
+    def _advance(incident_id: str, to: str, note: str | None, ref: str | None) -> None:
         from matchgate.services.breach import advance_incident
 
+        who = caller()
         incident = _audited(
             lambda: advance_incident(
-                _settings(), incident_id, to, actor=by, audit=_audit(), note=note, reference=ref
+                _settings(), incident_id, to, caller=who, audit=_audit(), note=note, reference=ref
             ),
             "the incident was not changed",
         )
@@ -266,7 +272,6 @@ def register(app: typer.Typer, run: Runner) -> None:
     def advance(
         incident_id: IncidentId,
         to: Annotated[str, typer.Option("--to", help="The next status: reported, contained.")],
-        by: By,
         note: Annotated[
             str | None, typer.Option(help="What was done (no personal values).")
         ] = None,
@@ -275,15 +280,14 @@ def register(app: typer.Typer, run: Runner) -> None:
         ] = None,
     ) -> None:
         """Move an incident one step forward: open -> reported -> contained -> closed."""
-        run(lambda: _advance(incident_id, to, by, note, reference))
+        run(lambda: _advance(incident_id, to, note, reference))
 
     @breach.command("close")
     def close(
         incident_id: IncidentId,
-        by: By,
         note: Annotated[str | None, typer.Option(help="How it ended (no personal values).")] = None,
     ) -> None:
         """Close a contained incident whose report was made."""
-        run(lambda: _advance(incident_id, "closed", by, note, None))
+        run(lambda: _advance(incident_id, "closed", note, None))
 
     app.add_typer(breach, name="breach")

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from matchgate.cli.access import register as register_access_commands
 from matchgate.cli.agreements import agreements_app
 from matchgate.cli.audit import register as register_audit_commands
 from matchgate.cli.breach import register as register_breach_commands
@@ -214,5 +215,6 @@ register_submit_commands(app, _run)
 app.add_typer(agreements_app)
 register_package_commands(app, _run)
 register_audit_commands(app, _run)
+register_access_commands(app, _run)
 register_breach_commands(app, _run)
 register_retention_commands(app, _run)

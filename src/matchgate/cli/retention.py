@@ -92,7 +92,7 @@ def register(app: typer.Typer, run: Runner) -> None:
     ) -> None:
         """Purge, per each agreement's retention terms, what submissions left behind; every
         purge is recorded in the audit log before anything is deleted."""
-        from matchgate.cli.shell import settings
+        from matchgate.cli.shell import caller, settings
         from matchgate.domain.audit import AuditUnavailable
         from matchgate.domain.errors import ConfigurationError
         from matchgate.services.audit import audit_config, open_audit
@@ -106,7 +106,9 @@ def register(app: typer.Typer, run: Runner) -> None:
                 raise ConfigurationError("--on must be a date, YYYY-MM-DD") from None
             audit = None if dry_run else open_audit(audit_config(current))
             try:
-                report = run_retention(current, audit=audit, on=day, dry_run=dry_run)
+                report = run_retention(
+                    current, caller=caller(), audit=audit, on=day, dry_run=dry_run
+                )
             except AuditUnavailable as exc:  # the log failed: nothing more was purged
                 raise ConfigurationError(f"{exc}; the retention run stopped") from None
             if as_json:

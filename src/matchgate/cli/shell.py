@@ -1,7 +1,9 @@
 """What every command shares: the consoles, the settings, and the error-to-exit-code wrapper.
 
 Exit codes: 0 success; 2 usage error (bad option); 3 unusable input file; 4 unusable setting or
-workspace; 70 internal error. Errors print one line on stderr naming the file, row and field,
+workspace; 5 a verification failed and 6 a retention run left deletions to retry (set by those
+commands); 7 access denied (no valid token, or the caller's roles do not allow it); 70 internal
+error. Errors print one line on stderr naming the file, row and field,
 never a personal value; set ``MATCHGATE_DEBUG=1`` to see the traceback of an internal error.
 """
 
@@ -11,17 +13,21 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError
+from matchgate.domain.errors import AccessDenied, ConfigurationError, InputError, MatchgateError
 from matchgate.settings import Settings
+
+if TYPE_CHECKING:
+    from matchgate.access import Principal
 
 EXIT_INPUT = 3
 EXIT_CONFIG = 4
+EXIT_ACCESS = 7
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
 
@@ -46,6 +52,15 @@ def settings() -> Settings:
     return Settings.from_env(workspace=_workspace[0])
 
 
+def caller() -> Principal:
+    """Who runs this command: the token in ``MATCHGATE_TOKEN`` (or ``MATCHGATE_TOKEN_FILE``),
+    checked against the store now (exit 7 when it is missing, unknown, expired or revoked)."""
+    from matchgate.services.access import authenticate
+
+    current = settings()
+    return authenticate(current, current.caller_token())
+
+
 def _error(exc: Exception, code: int) -> typer.Exit:
     console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
@@ -57,6 +72,8 @@ def run(work: Callable[[], T]) -> T:
         return work()
     except ConfigurationError as exc:
         raise _error(exc, EXIT_CONFIG) from None
+    except AccessDenied as exc:
+        raise _error(exc, EXIT_ACCESS) from None
     except (InputError, MatchgateError) as exc:
         raise _error(exc, EXIT_INPUT) from None
     except KeyboardInterrupt:

@@ -21,7 +21,7 @@ import typer
 
 from matchgate.cli.packages import AskPassword, PasswordEnv, _password
 from matchgate.cli.progress import RichProgress
-from matchgate.cli.shell import console
+from matchgate.cli.shell import caller, console
 from matchgate.cli.shell import settings as _settings
 from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import ConfigurationError
@@ -156,7 +156,6 @@ def _register_submit(app: typer.Typer, run: Runner) -> None:
                 sender_password=_password(password_env, ask_password),
                 out_dir=out,
                 purpose=purpose,
-                actor="matchgate-cli",
             )
             try:
                 with RichProgress(console).shown() as progress:
@@ -164,6 +163,7 @@ def _register_submit(app: typer.Typer, run: Runner) -> None:
                         settings,
                         file,
                         agreement,
+                        caller=caller(),
                         options=options,
                         audit=log,
                         subject=log.subject_key,
@@ -239,7 +239,7 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.submit import list_submissions
 
         def work() -> None:
-            rows = list_submissions(_settings(), agreement, limit)
+            rows = list_submissions(_settings(), agreement, limit, caller=caller())
             if as_json:
                 _json([_stored_json(r) for r in rows])
                 return
@@ -262,7 +262,7 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.submit import get_submission
 
         def work() -> None:
-            stored = get_submission(_settings(), job_id)
+            stored = get_submission(_settings(), job_id, caller=caller())
             if as_json:
                 _json(_stored_json(stored))
                 return
@@ -309,14 +309,14 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
         agreement: Annotated[str, typer.Option("--agreement", help="Agreement id.")],
         purpose: Annotated[str, typer.Option(help="Code of the proposed new purpose.")],
         description: Annotated[str, typer.Option(help="The proposed use or disclosure.")],
-        by: Annotated[str, typer.Option("--by", help="Who files it (the recipient agency).")],
     ) -> None:
-        """File a notice: disclosures for PURPOSE are refused until the discloser decides."""
+        """File a notice (the recipient's privacy officer): disclosures for PURPOSE are refused
+        until the discloser decides."""
         from matchgate.services.notices import file_notice
 
         def work() -> None:
             notice = file_notice(
-                _settings(), agreement, purpose, description, filed_by=by, audit=_audit()
+                _settings(), agreement, purpose, description, caller=caller(), audit=_audit()
             )
             _echo(f"notice {notice.id} filed: {notice.purpose} under {notice.agreement_id}")
             _echo("status: pending (disclosures for this purpose are refused until decided)")
@@ -330,19 +330,17 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
             bool | None,
             typer.Option("--approve/--deny", help="The disclosing agency's decision."),
         ] = None,
-        by: Annotated[str, typer.Option("--by", help="Who decides (disclosing agency).")] = "",
         note: Annotated[str | None, typer.Option(help="Reason for the decision.")] = None,
     ) -> None:
-        """Record the disclosing agency's decision on a pending notice (audited)."""
+        """Record the disclosing agency's decision on a pending notice (its privacy officer;
+        audited)."""
         from matchgate.services.notices import decide_notice
 
         def work() -> None:
             if approve is None:
                 raise ConfigurationError("give --approve or --deny")
-            if not by:
-                raise ConfigurationError("give --by: who records the decision")
             notice = decide_notice(
-                _settings(), notice_id, approve=approve, decided_by=by, note=note, audit=_audit()
+                _settings(), notice_id, approve=approve, caller=caller(), note=note, audit=_audit()
             )
             _echo(f"notice {notice.id}: {notice.status} ({notice.purpose})")
 
@@ -359,7 +357,7 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.notices import list_notices
 
         def work() -> None:
-            rows = list_notices(_settings(), agreement)
+            rows = list_notices(_settings(), agreement, caller=caller())
             if as_json:
                 _json([_notice_json(n) for n in rows])
                 return

@@ -4,7 +4,8 @@
 
     MatchgateError                 anything matchgate raises on purpose
     ├── InputError                 a file the user gave cannot be used (names file, row, field)
-    └── ConfigurationError         a setting or workspace is unusable
+    ├── ConfigurationError         a setting or workspace is unusable
+    └── AccessDenied               no valid token, or the caller's roles do not allow the action
 
 Messages name files, rows, columns and codes, never personal values: they end up in logs and
 terminals that are not cleared to hold them.
@@ -47,3 +48,16 @@ class InputError(MatchgateError):
 
 class ConfigurationError(MatchgateError):
     """A setting, workspace or environment is unusable."""
+
+
+class AccessDenied(MatchgateError):
+    """The caller is not authenticated, or may not do this (CLI exit 7).
+
+    An object of another agency is never the subject of this error: the services report it
+    exactly as an object that does not exist, so a denial reveals nothing about it.
+    """
+
+    code = "E_ACCESS_DENIED"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"{message} [{self.code}]")

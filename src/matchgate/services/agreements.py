@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from matchgate.access import Action, Parties, Principal, readable
+from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import InputError, MatchgateError
 from matchgate.governance import (
     Agreement,
@@ -25,7 +27,9 @@ from matchgate.governance import (
     read_agreement_file,
     refusal_reasons,
 )
+from matchgate.services.access import require, require_object
 from matchgate.settings import Settings
+from matchgate.storage import access as access_store
 from matchgate.storage import agreements as store
 from matchgate.storage.db import session
 
@@ -64,6 +68,7 @@ class AgreementListing:
     effective: dt.date
     expires: dt.date
     governing_version: int | None
+    suspended: bool = False
 
     @property
     def in_force(self) -> bool:
@@ -86,6 +91,8 @@ class StoredAgreement:
     disclosable: frozenset[Category]
     refusals: dict[Category, tuple[Refusal, ...]]
     """Every category not disclosable on ``on``, with each reason."""
+    suspended: bool = False
+    """Whether disclosures under it are suspended (``matchgate agreements suspend``)."""
 
 
 @dataclass(frozen=True)
@@ -105,15 +112,73 @@ def _store_url(settings: Settings) -> str:
     return settings.sqlite_url
 
 
-def add_agreement(settings: Settings, path: Path) -> AddedAgreement:
+def agreement_parties(settings: Settings, agreement_id: str) -> Parties | None:
+    """The two agencies an agreement (and everything under it) belongs to; None if unknown."""
+    with session(_store_url(settings)) as s:
+        row = store.version_of(s, agreement_id, None)
+        return None if row is None else Parties(row.disclosing, row.recipient)
+
+
+def require_agreement(
+    settings: Settings,
+    caller: Principal,
+    action: Action,
+    agreement_id: str,
+    *,
+    audit: AuditSink | None = None,
+) -> Principal:
+    """The caller, re-read, if they may do ``action`` under the agreement; an agreement of
+    other agencies is reported exactly as one that does not exist."""
+    return require_object(
+        settings,
+        caller,
+        action,
+        agreement_parties(settings, agreement_id),
+        missing=lambda: AgreementNotFound(agreement_id),
+        object_id=agreement_id,
+        audit=audit,
+    )
+
+
+def readable_agreements(settings: Settings, caller: Principal, action: Action) -> set[str]:
+    """Ids of the agreements whose objects the caller may ``action`` (after ``require``)."""
+    with session(_store_url(settings)) as s:
+        return {
+            row.agreement_id
+            for row in store.latest_versions(s)
+            if readable(caller, action, Parties(row.disclosing, row.recipient))
+        }
+
+
+def is_suspended(settings: Settings, agreement_id: str) -> bool:
+    with session(_store_url(settings)) as s:
+        return bool(access_store.active_suspensions(s, agreement_id))
+
+
+def add_agreement(settings: Settings, path: Path, *, caller: Principal) -> AddedAgreement:
     """Validate an agreement file and store it as a new version of its id.
 
     The same text added again is recognized and not stored twice. Otherwise its version must be
     higher than every stored version of the id, and it must name the same two agencies.
     """
+    require(settings, caller, Action.AGREEMENT_ADD)
     source = read_agreement_file(path)
     agreement = source.agreement
     where = str(path)
+    parties = Parties(agreement.parties.disclosing.code, agreement.parties.recipient.code)
+    require_object(
+        settings, caller, Action.AGREEMENT_ADD, parties, missing=_no_agency, object_id=agreement.id
+    )
+    stored_parties = agreement_parties(settings, agreement.id)
+    if stored_parties is not None and stored_parties != parties:
+        require_object(
+            settings,
+            caller,
+            Action.AGREEMENT_ADD,
+            stored_parties,
+            missing=lambda: _id_taken(agreement.id, where),
+            object_id=agreement.id,
+        )
     added = AddedAgreement(
         id=agreement.id,
         version=agreement.version,
@@ -157,6 +222,23 @@ def add_agreement(settings: Settings, path: Path) -> AddedAgreement:
     return added
 
 
+def _no_agency() -> Exception:
+    return InputError(
+        "you may add agreements only where your agency is the disclosing party",
+        field="parties",
+        code=AgreementCode.PARTIES_CHANGED,
+    )
+
+
+def _id_taken(agreement_id: str, where: str) -> Exception:
+    return InputError(
+        f"the id {agreement_id} is taken by another agreement; give this one its own id",
+        path=where,
+        field="id",
+        code=AgreementCode.PARTIES_CHANGED,
+    )
+
+
 def _check_succession(
     versions: Sequence[store.AgreementVersion],
     agreement: Agreement,
@@ -190,12 +272,19 @@ def _check_succession(
         )
 
 
-def list_agreements(settings: Settings, *, on: dt.date | None = None) -> list[AgreementListing]:
-    """Every stored agreement's latest version, and the version governing ``on`` (default today)."""
+def list_agreements(
+    settings: Settings, *, caller: Principal, on: dt.date | None = None
+) -> list[AgreementListing]:
+    """The latest version of every agreement the caller's agency is a party to (as their roles
+    allow), and the version governing ``on`` (default today)."""
+    caller = require(settings, caller, Action.AGREEMENT_READ)
     day = settings.today() if on is None else on
     listings: list[AgreementListing] = []
     with session(_store_url(settings)) as s:
+        suspended = access_store.suspended_agreements(s)
         for row in store.latest_versions(s):
+            if not readable(caller, Action.AGREEMENT_READ, Parties(row.disclosing, row.recipient)):
+                continue
             governing = governing_version(_spans(store.versions_of(s, row.agreement_id)), day)
             listings.append(
                 AgreementListing(
@@ -207,6 +296,7 @@ def list_agreements(settings: Settings, *, on: dt.date | None = None) -> list[Ag
                     effective=row.effective,
                     expires=row.expires,
                     governing_version=None if governing is None else governing.version,
+                    suspended=row.agreement_id in suspended,
                 )
             )
     return listings
@@ -244,10 +334,12 @@ def describe_agreement(
     agreement_id: str,
     version: int | None = None,
     *,
+    caller: Principal,
     on: dt.date | None = None,
 ) -> StoredAgreement:
     """A stored version (the latest by default) with its provenance and what it allows ``on``
     (default: today in the agency's time zone)."""
+    require_agreement(settings, caller, Action.AGREEMENT_READ, agreement_id)
     day = settings.today() if on is None else on
     row = _stored_row(settings, agreement_id, version)
     agreement = row.parse(agreement_id)
@@ -267,6 +359,7 @@ def describe_agreement(
             for category in Category
             if category not in disclosable
         },
+        suspended=is_suspended(settings, agreement_id),
     )
 
 

@@ -7,8 +7,10 @@ incident row changes and before anything is reported back; an audit log that can
 refuses the step (``AuditUnavailable``) and nothing changes. The audit entry is written outside
 any transaction of the operational store, which may share the database with the audit log.
 
-``actor`` / ``reported_by`` is a user id or role string (``privacy:jdoe``); access control
-decides who may call these functions. See docs/breach.md.
+Incidents are the host agency's own records: only its privacy officers open, advance and report
+them (``breach.manage``), and only its privacy officers and auditors read them (``breach.read``);
+another agency's caller finds none (an incident id is reported as not found, exactly like a
+made-up one). Each step names the caller's user id. See docs/breach.md and docs/access.md.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from matchgate.access import Action, Principal, readable
 from matchgate.atomic import atomic_path
 from matchgate.audit import format_time, kinds
 from matchgate.audit.breach import (
@@ -51,6 +54,7 @@ from matchgate.audit.breach_report import (
 from matchgate.audit.exposure import PACKAGE_RELEASED, Exposure, derive_exposure
 from matchgate.domain.audit import AuditEvent, AuditSink, AuditValue
 from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError
+from matchgate.services.access import host_parties, require, require_host, require_object
 from matchgate.services.audit import AuditConfig, entry_of
 from matchgate.settings import Settings
 from matchgate.storage import audit as audit_store
@@ -161,17 +165,55 @@ def _incident(row: store.BreachIncident, steps: Sequence[store.BreachStep]) -> I
     )
 
 
-def get_incident(settings: Settings, incident_id: str) -> Incident:
+def _not_found(incident_id: str) -> IncidentNotFound:
+    return IncidentNotFound(f"no incident {incident_id[:40]!r} [{E_BREACH_NOT_FOUND}]")
+
+
+def _load(settings: Settings, incident_id: str) -> Incident | None:
     with session(_store_url(settings)) as s:
         row = store.get_incident(s, incident_id)
-        if row is None:
-            raise IncidentNotFound(f"no incident {incident_id[:40]!r} [{E_BREACH_NOT_FOUND}]")
-        return _incident(row, store.steps_of(s, incident_id))
+        return None if row is None else _incident(row, store.steps_of(s, incident_id))
 
 
-def list_incidents(settings: Settings, *, status: str | None = None) -> list[Incident]:
-    """Incidents, latest opened first (of one status, or all)."""
+def _checked(
+    settings: Settings,
+    incident_id: str,
+    caller: Principal,
+    action: Action,
+    audit: AuditSink | None,
+) -> tuple[Principal, Incident]:
+    """The caller (re-read) and the incident, if the caller may do ``action`` on it; an
+    incident another agency's caller asks for is not found, exactly like a made-up id."""
+    found = _load(settings, incident_id)
+    fresh = require_object(
+        settings,
+        caller,
+        action,
+        None if found is None else host_parties(settings),
+        missing=lambda: _not_found(incident_id),
+        object_id=incident_id,
+        audit=audit,
+    )
+    assert found is not None
+    return fresh, found
+
+
+def get_incident(
+    settings: Settings, incident_id: str, *, caller: Principal, audit: AuditSink | None = None
+) -> Incident:
+    """One incident, for the host's privacy officers and auditors."""
+    return _checked(settings, incident_id, caller, Action.BREACH_READ, audit)[1]
+
+
+def list_incidents(
+    settings: Settings, *, caller: Principal, status: str | None = None
+) -> list[Incident]:
+    """Incidents, latest opened first (of one status, or all); none for another agency."""
     wanted = None if status is None else str(parse_status(status))
+    fresh = require(settings, caller, Action.BREACH_READ)
+    parties = host_parties(settings)
+    if parties is None or not readable(fresh, Action.BREACH_READ, parties):
+        return []
     with session(_store_url(settings)) as s:
         rows = store.list_incidents(s, status=wanted)
         return [_incident(r, store.steps_of(s, r.id)) for r in rows]
@@ -183,9 +225,9 @@ def list_incidents(settings: Settings, *, status: str | None = None) -> list[Inc
 def open_incident(
     settings: Settings,
     *,
+    caller: Principal,
     category: str,
     scope: Scope,
-    reported_by: str,
     audit: AuditSink,
     summary: str | None = None,
     discovered_at: dt.datetime | None = None,
@@ -194,10 +236,11 @@ def open_incident(
     """Open an incident and start the one-hour clock to report it to US-CERT/CISA.
 
     ``discovered_at`` defaults to now; it may be earlier, never later. ``breach.opened`` is
-    recorded before the incident is stored; if it cannot be, nothing is stored.
+    recorded before the incident is stored; if it cannot be, nothing is stored. The caller (a
+    privacy officer of the host agency) is the one who reported it.
     """
+    by = _actor(require_host(settings, caller, Action.BREACH_MANAGE, audit=audit).user_id, "by")
     kind = parse_category(category)
-    by = _actor(reported_by, "reported_by")
     text = _text(summary, "summary")
     opened = aware_utc(clock())
     discovered = check_discovery(discovered_at or opened, opened)
@@ -232,7 +275,9 @@ def open_incident(
     )
     with session(_store_url(settings)) as s:
         store.add_incident(s, row, step)
-    return get_incident(settings, incident_id)
+    created = _load(settings, incident_id)
+    assert created is not None
+    return created
 
 
 def advance_incident(
@@ -240,7 +285,7 @@ def advance_incident(
     incident_id: str,
     to: str,
     *,
-    actor: str,
+    caller: Principal,
     audit: AuditSink,
     note: str | None = None,
     reference: str | None = None,
@@ -252,8 +297,9 @@ def advance_incident(
     a report made first. The step is audited before the row changes; if someone else moved the
     incident meanwhile, the step is refused.
     """
+    fresh, incident = _checked(settings, incident_id, caller, Action.BREACH_MANAGE, audit)
+    by = _actor(fresh.user_id, "by")
     target = parse_status(to)
-    by = _actor(actor, "actor")
     text = _text(note, "note")
     if reference is not None and (not _REFERENCE.match(reference) or looks_personal(reference)):
         raise InputError("is not in the expected form", field="reference", code=E_BREACH_INPUT)
@@ -263,7 +309,6 @@ def advance_incident(
             field="reference",
             code=E_BREACH_INPUT,
         )
-    incident = get_incident(settings, incident_id)
     check_step(incident.status, target, assessed=incident.assessed_at is not None)
     now = aware_utc(clock())
     details: dict[str, AuditValue] = {
@@ -303,7 +348,9 @@ def advance_incident(
                 f"incident {incident.id} was moved on meanwhile; nothing changed here "
                 "(the audit log holds this attempt)"
             )
-    return get_incident(settings, incident.id)
+    moved = _load(settings, incident.id)
+    assert moved is not None
+    return moved
 
 
 # --- affected people and the report ----------------------------------------------------------
@@ -370,14 +417,14 @@ def make_report(
     incident_id: str,
     out_dir: Path,
     *,
-    actor: str,
+    caller: Principal,
     audit: AuditSink,
     clock: Clock = utcnow,
 ) -> BreachReport:
     """Derive the affected people and categories, record ``breach.assessed`` (counts and the
     files' SHA-256), then write the report (JSON, Markdown) and the affected subjects (CSV)."""
-    by = _actor(actor, "actor")
-    incident = get_incident(settings, incident_id)
+    fresh, incident = _checked(settings, incident_id, caller, Action.BREACH_MANAGE, audit)
+    by = _actor(fresh.user_id, "by")
     exposure = derive_affected(config, incident.scope)
     now = aware_utc(clock())
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
@@ -438,9 +485,9 @@ def make_report(
     }
     with session(_store_url(settings)) as s:
         store.record_assessment(s, incident.id, values=values, step=step)
-    return BreachReport(
-        get_incident(settings, incident.id), exposure, *paths, audit_sequence=receipt.sequence
-    )
+    assessed = _load(settings, incident.id)
+    assert assessed is not None
+    return BreachReport(assessed, exposure, *paths, audit_sequence=receipt.sequence)
 
 
 __all__ = [

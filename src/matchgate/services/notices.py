@@ -15,10 +15,18 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from matchgate.access import Action, Principal
 from matchgate.domain.audit import AuditEvent, AuditSink
 from matchgate.domain.errors import InputError, MatchgateError
 from matchgate.governance import NoticeStatus
-from matchgate.services.agreements import AgreementNotFound, get_agreement
+from matchgate.services.access import require, require_object
+from matchgate.services.agreements import (
+    AgreementNotFound,
+    agreement_parties,
+    get_agreement,
+    readable_agreements,
+    require_agreement,
+)
 from matchgate.settings import Settings
 from matchgate.storage import submissions as store
 from matchgate.storage.db import session
@@ -106,14 +114,17 @@ def file_notice(
     purpose: str,
     description: str,
     *,
-    filed_by: str,
+    caller: Principal,
     audit: AuditSink,
 ) -> Notice:
     """File a notice of a proposed new use or disclosure; audited before it is acknowledged.
 
-    Refused for the agreement's own purpose (already agreed) and while a notice for the same
-    purpose is pending or approved; after a denial a new notice may be filed.
+    Filed by a privacy officer of the requesting agency (recorded as ``filed_by``). Refused for
+    the agreement's own purpose (already agreed) and while a notice for the same purpose is
+    pending or approved; after a denial a new notice may be filed.
     """
+    caller = require_agreement(settings, caller, Action.NOTICE_FILE, agreement_id, audit=audit)
+    filed_by = caller.user_id
     if not _SLUG.match(purpose) or len(purpose) > 64:
         raise InputError(
             "the purpose must be a code of lower-case words joined by hyphens (at most 64)",
@@ -161,7 +172,7 @@ def decide_notice(
     notice_id: str,
     *,
     approve: bool,
-    decided_by: str,
+    caller: Principal,
     note: str | None = None,
     audit: AuditSink,
 ) -> Notice:
@@ -170,16 +181,28 @@ def decide_notice(
     The audit entry is written first (outside any transaction of the store, which may share the
     database with the audit log): if it cannot be, the notice stays pending and disclosures for
     its purpose stay refused. A notice decided by someone else meanwhile is not decided twice.
+    Decided by a privacy officer of the disclosing agency (recorded as ``decided_by``); a
+    notice under another agency's agreement is reported as not found.
     """
-    decided_by = _check_agent(decided_by, "decider")
     text = _check_text(note, "note", MAX_DESCRIPTION) if note else None
     with session(_store_url(settings)) as s:
         row = store.get_notice(s, notice_id)
-        if row is None:
-            raise NoticeError(f"no notice {notice_id[:40]!r}", E_NOTICE_NOT_FOUND)
-        if row.status != NoticeStatus.PENDING:
-            raise NoticeError(f"notice {row.id} was already {row.status}", E_NOTICE_DECIDED)
-        agreement_id, purpose = row.agreement_id, row.purpose
+        found = None if row is None else (row.agreement_id, row.purpose, row.status, row.id)
+    parties = None if found is None else agreement_parties(settings, found[0])
+    caller = require_object(
+        settings,
+        caller,
+        Action.NOTICE_DECIDE,
+        parties,
+        missing=lambda: NoticeError(f"no notice {notice_id[:40]!r}", E_NOTICE_NOT_FOUND),
+        object_id=notice_id,
+        audit=audit,
+    )
+    decided_by = _check_agent(caller.user_id, "decider")
+    assert found is not None
+    agreement_id, purpose, status_now, found_id = found
+    if status_now != NoticeStatus.PENDING:
+        raise NoticeError(f"notice {found_id} was already {status_now}", E_NOTICE_DECIDED)
     status = NoticeStatus.APPROVED if approve else NoticeStatus.DENIED
     audit.append(
         AuditEvent(
@@ -204,10 +227,16 @@ def decide_notice(
         return _notice(decided)
 
 
-def list_notices(settings: Settings, agreement_id: str | None = None) -> list[Notice]:
-    """Notices in the order they were filed (of one agreement, or all)."""
+def list_notices(
+    settings: Settings, agreement_id: str | None = None, *, caller: Principal
+) -> list[Notice]:
+    """Notices in the order they were filed (of one agreement, or all) that the caller may read."""
+    caller = require(settings, caller, Action.NOTICE_READ)
+    allowed = readable_agreements(settings, caller, Action.NOTICE_READ)
     with session(_store_url(settings)) as s:
-        return [_notice(row) for row in store.notices_of(s, agreement_id)]
+        return [
+            _notice(row) for row in store.notices_of(s, agreement_id) if row.agreement_id in allowed
+        ]
 
 
 def _latest(rows: Sequence[store.OnwardUseNotice]) -> dict[str, store.OnwardUseNotice]:

@@ -31,6 +31,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from matchgate.access import Action, Principal
 from matchgate.audit import kinds, release_after_audit
 from matchgate.domain.audit import (
     AuditEvent,
@@ -40,6 +41,7 @@ from matchgate.domain.audit import (
     AuditValue,
 )
 from matchgate.governance import Agreement
+from matchgate.services.access import require_host
 from matchgate.services.agreements import AgreementNotFound, get_agreement
 from matchgate.services.workfiles import WORK_PREFIX, maintenance_lock
 from matchgate.settings import Settings
@@ -215,17 +217,20 @@ def _agreement(
 def run_retention(
     settings: Settings,
     *,
+    caller: Principal,
     audit: AuditSink | None,
     on: dt.date | None = None,
     dry_run: bool = False,
-    actor: str = "matchgate",
     outbox: Path | None = None,
 ) -> RetentionReport:
     """Purge what each submission's retention no longer allows keeping (module docstring).
 
+    The caller must be a privacy officer or an administrator of the host agency (a dry run
+    too: it lists every agreement's submissions); each purge entry names their user id.
     ``audit`` may be None only for a dry run. Raises :class:`AuditUnavailable` (after purging
     nothing more) when an entry cannot be recorded.
     """
+    actor = require_host(settings, caller, Action.RETENTION_RUN, audit=audit).user_id
     if audit is None and not dry_run:
         raise AuditUnavailable("a purge needs the audit log; nothing was purged")
     if dry_run:

@@ -24,13 +24,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 import pyarrow.parquet as pq
 
 from matchgate import __version__
+from matchgate.access import Action, Principal
 from matchgate.disclosure import load_private_key, load_public_key
 from matchgate.domain.audit import AuditEvent, AuditSink, AuditUnavailable, AuditValue
 from matchgate.domain.errors import InputError, MatchgateError
@@ -54,7 +55,13 @@ from matchgate.intake.submission import (
     refuse_fields,
 )
 from matchgate.intake.submission_codes import SubmissionCode
-from matchgate.services.agreements import get_agreement, governing_agreement
+from matchgate.services.access import require, require_object
+from matchgate.services.agreements import (
+    agreement_parties,
+    get_agreement,
+    governing_agreement,
+    readable_agreements,
+)
 from matchgate.services.datakeys import open_data_keys
 from matchgate.services.disclose import (
     DisclosureJob,
@@ -69,6 +76,7 @@ from matchgate.services.jobs import file_digest
 from matchgate.services.match import match_files
 from matchgate.services.notices import notice_statuses
 from matchgate.services.ssnvs import match_columns
+from matchgate.services.suspensions import require_submit
 from matchgate.services.workfiles import (
     MATCH_ROLE,
     REQUEST_ROLE,
@@ -381,6 +389,7 @@ def submit_file(
     path: Path,
     agreement_id: str,
     *,
+    caller: Principal,
     options: SubmitOptions,
     audit: AuditSink,
     subject: SubjectKey,
@@ -389,10 +398,13 @@ def submit_file(
 ) -> SubmitResult:
     """Take ``path`` as a submission under ``agreement_id`` (see the module docstring).
 
-    Raises (nothing recorded) when the agreement id is unknown, the file does not exist, or, for
-    a real run, the master or a key cannot be used; raises :class:`AuditUnavailable` when the
-    audit log cannot record a step (the submission is then rejected and nothing is released).
+    Raises (nothing recorded) when the agreement id is unknown (or another agency's), the caller
+    may not submit under it or it is suspended, the file does not exist, or, for a real run, the
+    master or a key cannot be used; raises :class:`AuditUnavailable` when the audit log cannot
+    record a step (the submission is then rejected and nothing is released).
     """
+    caller = require_submit(settings, caller, agreement_id, audit=audit)
+    options = replace(options, actor=caller.user_id)
     run = _Run(settings, path, agreement_id, options, audit, subject)
     run.agreement = governing_agreement(settings, agreement_id, run.day)
     latest = run.agreement or get_agreement(settings, agreement_id)
@@ -622,20 +634,35 @@ class SubmissionNotFound(MatchgateError):
         super().__init__(f"no submission {job_id[:40]!r} [{self.code}]")
 
 
-def get_submission(settings: Settings, job_id: str) -> StoredSubmission:
-    """The stored record of one submission."""
+def get_submission(settings: Settings, job_id: str, *, caller: Principal) -> StoredSubmission:
+    """The stored record of one submission (its report, status and package id), if the caller's
+    agency is a party to its agreement; another agency's is reported as not found."""
     with session(_store_url(settings)) as s:
         row = store.get_submission(s, job_id)
-        if row is None:
-            raise SubmissionNotFound(job_id)
-        return _stored(row)
+        found = None if row is None else _stored(row)
+    parties = None if found is None else agreement_parties(settings, found.agreement_id)
+    require_object(
+        settings,
+        caller,
+        Action.SUBMISSION_READ,
+        parties,
+        missing=lambda: SubmissionNotFound(job_id),
+        object_id=job_id,
+    )
+    assert found is not None
+    return found
 
 
 def list_submissions(
-    settings: Settings, agreement_id: str | None = None, limit: int = 50
+    settings: Settings, agreement_id: str | None = None, limit: int = 50, *, caller: Principal
 ) -> list[StoredSubmission]:
-    """The latest submissions first (of one agreement, or all)."""
+    """The latest submissions first (of one agreement, or all) that the caller may read."""
+    caller = require(settings, caller, Action.SUBMISSION_READ)
+    allowed = readable_agreements(settings, caller, Action.SUBMISSION_READ)
+    if agreement_id is not None:
+        allowed &= {agreement_id}
+    if not allowed:
+        return []
     with session(_store_url(settings)) as s:
-        return [
-            _stored(r) for r in store.list_submissions(s, agreement_id=agreement_id, limit=limit)
-        ]
+        rows = store.list_submissions(s, agreement_id=None, agreement_ids=allowed, limit=limit)
+        return [_stored(r) for r in rows]

@@ -9,7 +9,7 @@ even by two submitters racing (NULLs never collide, in SQLite and PostgreSQL ali
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -173,13 +173,19 @@ def get_submission(s: Session, job_id: str) -> Submission | None:
 
 
 def list_submissions(
-    s: Session, *, agreement_id: str | None = None, limit: int = 100
+    s: Session,
+    *,
+    agreement_id: str | None = None,
+    limit: int = 100,
+    agreement_ids: Collection[str] | None = None,
 ) -> Sequence[Submission]:
-    """The latest submissions first, optionally of one agreement."""
+    """The latest submissions first, optionally of one agreement or of a set of agreements."""
     ensure_tables(s)
     query = select(Submission).order_by(Submission.received_at.desc()).limit(limit)
     if agreement_id is not None:
         query = query.where(Submission.agreement_id == agreement_id)
+    if agreement_ids is not None:
+        query = query.where(Submission.agreement_id.in_(sorted(agreement_ids)))
     return s.scalars(query).all()
 
 

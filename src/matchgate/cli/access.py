@@ -1,0 +1,244 @@
+"""``matchgate users|tokens|agencies ...``: thin shells over ``services.users``.
+
+The caller is the token in ``MATCHGATE_TOKEN`` (or the file named by ``MATCHGATE_TOKEN_FILE``),
+never an option: a token on a command line sits in shell history and process lists. A new
+token is printed alone on standard output, once (``... > token-file`` keeps it); everything
+else goes to standard error.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from matchgate.cli.shell import caller, console
+from matchgate.cli.shell import settings as _settings
+
+Runner = Callable[[Callable[[], Any]], Any]
+
+Roles = Annotated[
+    list[str],
+    typer.Option(
+        "--role",
+        help="submitter, reviewer, privacy_officer, auditor or administrator; repeat for more.",
+    ),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Days = Annotated[int, typer.Option(help="Days until the token expires (1 to 366).")]
+
+
+def _audit() -> Any:
+    from matchgate.services.audit import audit_config, open_audit
+
+    return open_audit(audit_config(_settings()))
+
+
+def _say(text: str) -> None:
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _show_token(made: Any) -> None:
+    typer.echo(made.token)
+    _say(
+        f"token {made.token_id} for {made.user_id}, expires {made.expires_at:%Y-%m-%d}: shown "
+        "once and stored only as a hash; keep it in MATCHGATE_TOKEN or a file named by "
+        "MATCHGATE_TOKEN_FILE"
+    )
+
+
+def _user_json(user: Any) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "agency": user.agency,
+        "roles": list(user.roles),
+        "status": user.status,
+        "created_at": user.created_at.isoformat(),
+        "created_by": user.created_by,
+        "revoked_at": None if user.revoked_at is None else user.revoked_at.isoformat(),
+    }
+
+
+def _users(run: Runner) -> typer.Typer:
+    users = typer.Typer(help="Users: bootstrap the first, add, list, change roles, revoke.")
+
+    @users.command("bootstrap")
+    def bootstrap(
+        agency: Annotated[str, typer.Option(help="The host agency's code, e.g. SSA.")],
+        agency_name: Annotated[str, typer.Option("--agency-name", help="Its name.")],
+        user: Annotated[str, typer.Option("--user", help="The first administrator's user id.")],
+        days: Days = 90,
+    ) -> None:
+        """Create the host agency and its first administrator (only while no user exists)."""
+        from matchgate.services.users import bootstrap as make
+
+        def work() -> None:
+            made = make(
+                _settings(),
+                agency=agency,
+                agency_name=agency_name,
+                user_id=user,
+                audit=_audit(),
+                days=days,
+            )
+            _show_token(made)
+
+        run(work)
+
+    @users.command("add")
+    def add(
+        user: Annotated[str, typer.Argument(metavar="USER", help="New user id.")],
+        agency: Annotated[str, typer.Option(help="The user's agency code.")],
+        role: Roles,
+    ) -> None:
+        """Create a user of an agency with roles (administrators)."""
+        from matchgate.services.users import add_user
+
+        def work() -> None:
+            made = add_user(
+                _settings(), user, agency=agency, roles=role, caller=caller(), audit=_audit()
+            )
+            _say(f"user {made.id} ({made.agency}) created with roles {', '.join(made.roles)}")
+
+        run(work)
+
+    @users.command("list")
+    def list_(
+        agency: Annotated[str | None, typer.Option(help="Only this agency.")] = None,
+        as_json: AsJson = False,
+    ) -> None:
+        """Users of the agencies you manage or audit."""
+        from matchgate.services.users import list_users
+
+        def work() -> None:
+            rows = list_users(_settings(), caller=caller(), agency=agency)
+            if as_json:
+                typer.echo(json.dumps([_user_json(u) for u in rows], indent=2))
+                return
+            for u in rows:
+                typer.echo(f"{u.id}  {u.agency}  {u.status}  {','.join(u.roles) or '-'}")
+
+        run(work)
+
+    @users.command("roles")
+    def roles(
+        user: Annotated[str, typer.Argument(metavar="USER", help="User id.")],
+        role: Roles,
+    ) -> None:
+        """Replace a user's roles (administrators); counts from the user's next request."""
+        from matchgate.services.users import set_roles
+
+        def work() -> None:
+            changed = set_roles(_settings(), user, role, caller=caller(), audit=_audit())
+            _say(f"user {changed.id}: roles {', '.join(changed.roles)}")
+
+        run(work)
+
+    @users.command("revoke")
+    def revoke(user: Annotated[str, typer.Argument(metavar="USER", help="User id.")]) -> None:
+        """Revoke a user and all their tokens (administrators); refused from the next request."""
+        from matchgate.services.users import revoke_user
+
+        def work() -> None:
+            revoked = revoke_user(_settings(), user, caller=caller(), audit=_audit())
+            _say(f"user {revoked.id} revoked, with every token of theirs")
+
+        run(work)
+
+    return users
+
+
+def _tokens(run: Runner) -> typer.Typer:
+    tokens = typer.Typer(help="API tokens: issue (shown once), list, revoke.")
+
+    @tokens.command("issue")
+    def issue(
+        user: Annotated[
+            str | None, typer.Option(help="For this user (administrators); default: yourself.")
+        ] = None,
+        days: Days = 90,
+        label: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+    ) -> None:
+        """Issue a token; it is printed once, on standard output, and stored only as a hash."""
+        from matchgate.services.users import issue_token
+
+        def work() -> None:
+            made = issue_token(
+                _settings(), caller=caller(), audit=_audit(), user_id=user, days=days, label=label
+            )
+            _show_token(made)
+
+        run(work)
+
+    @tokens.command("list")
+    def list_(
+        user: Annotated[str | None, typer.Option(help="This user's (default: yours).")] = None,
+    ) -> None:
+        """Token ids and dates (never the tokens)."""
+        from matchgate.services.users import list_tokens
+
+        def work() -> None:
+            for t in list_tokens(_settings(), caller=caller(), user_id=user):
+                state = "revoked" if t.revoked_at else f"expires {t.expires_at:%Y-%m-%d}"
+                typer.echo(f"{t.id}  {t.user_id}  {t.label}  {t.created_at:%Y-%m-%d}  {state}")
+
+        run(work)
+
+    @tokens.command("revoke")
+    def revoke(
+        token_id: Annotated[str, typer.Argument(metavar="TOKEN_ID", help="The token's id.")],
+    ) -> None:
+        """Revoke a token (yours, or one of a user you manage); refused from the next request."""
+        from matchgate.services.users import revoke_token
+
+        def work() -> None:
+            revoke_token(_settings(), token_id, caller=caller(), audit=_audit())
+            _say(f"token {token_id} revoked")
+
+        run(work)
+
+    return tokens
+
+
+def _agencies(run: Runner) -> typer.Typer:
+    agencies = typer.Typer(help="Agencies whose staff use matchgate.")
+
+    @agencies.command("add")
+    def add(
+        code: Annotated[str, typer.Argument(metavar="CODE", help="Agency code, e.g. DHS.")],
+        name: Annotated[str, typer.Option(help="The agency's name.")],
+    ) -> None:
+        """Register a partner agency (the host agency's administrators)."""
+        from matchgate.services.users import add_agency
+
+        def work() -> None:
+            made = add_agency(_settings(), code, name, caller=caller(), audit=_audit())
+            _say(f"agency {made.code} registered")
+
+        run(work)
+
+    @agencies.command("list")
+    def list_() -> None:
+        """Agencies you manage or audit (the host's administrators: all)."""
+        from matchgate.services.users import list_agencies
+
+        def work() -> None:
+            for a in list_agencies(_settings(), caller=caller()):
+                typer.echo(f"{a.code}  {a.name}" + ("  (host)" if a.host else ""))
+
+        run(work)
+
+    return agencies
+
+
+def register(app: typer.Typer, run: Runner) -> None:
+    """Add ``users``, ``tokens`` and ``agencies`` to ``app``."""
+    for name, sub in (
+        ("users", _users(run)),
+        ("tokens", _tokens(run)),
+        ("agencies", _agencies(run)),
+    ):
+        sub.info.no_args_is_help = True
+        app.add_typer(sub, name=name)

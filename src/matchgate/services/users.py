@@ -1,0 +1,570 @@
+"""Use cases of account management: bootstrap, agencies, users, roles and tokens.
+
+Each change is recorded in the audit log before it is acknowledged: ``user.changed`` (created,
+revoked), ``role.changed``, ``token.issued``, ``token.revoked`` and ``agency.added``, with user
+ids, agency codes and token ids only. A token is shown once, when issued, and stored only as its
+SHA-256 (:mod:`matchgate.access.tokens`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from matchgate.access import (
+    AGENCY_ADDED,
+    TOKEN_ISSUED,
+    TOKEN_REVOKED,
+    Action,
+    IssuedToken,
+    Parties,
+    Principal,
+    Role,
+    check_action,
+    check_agency,
+    new_token,
+    parse_roles,
+)
+from matchgate.audit import kinds
+from matchgate.audit.breach import looks_personal
+from matchgate.domain.audit import AuditEvent, AuditSink
+from matchgate.domain.errors import AccessDenied, InputError
+from matchgate.services.access import (
+    current,
+    now,
+    record_denial,
+    require,
+    require_object,
+    store_url,
+)
+from matchgate.settings import Settings
+from matchgate.storage import access as store
+from matchgate.storage.db import session
+
+E_USER = "E_USER"
+E_AGENCY = "E_AGENCY"
+E_TOKEN = "E_TOKEN"  # noqa: S105 - an error code
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 366
+_USER_ID = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
+_AGENCY = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
+_LABEL = re.compile(r"^[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?$")
+
+
+@dataclass(frozen=True)
+class UserView:
+    """A user as listed: id, agency, roles, status and dates; never a token."""
+
+    id: str
+    agency: str
+    roles: tuple[str, ...]
+    status: str
+    created_at: dt.datetime
+    created_by: str
+    revoked_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class AgencyView:
+    code: str
+    name: str
+    host: bool
+
+
+@dataclass(frozen=True)
+class TokenView:
+    """A token as listed: its public id and dates, never the token or its hash."""
+
+    id: str
+    user_id: str
+    label: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A token just issued: ``token`` is shown once and stored nowhere."""
+
+    user_id: str
+    token_id: str
+    token: str
+    expires_at: dt.datetime
+
+    def __repr__(self) -> str:
+        return f"NewToken(user_id={self.user_id!r}, token_id={self.token_id!r})"
+
+
+def _user_view(row: store.User) -> UserView:
+    return UserView(
+        id=row.id,
+        agency=row.agency,
+        roles=tuple(sorted(row.roles or [])),
+        status=row.status,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        revoked_at=row.revoked_at,
+    )
+
+
+def _token_view(row: store.ApiToken) -> TokenView:
+    return TokenView(row.id, row.user_id, row.label, row.created_at, row.expires_at, row.revoked_at)
+
+
+def _check_user_id(user_id: str) -> str:
+    if not _USER_ID.match(user_id):
+        raise InputError(
+            "a user id is 1 to 64 lower-case letters, digits, '.', '_', '@' or '-'",
+            field="user",
+            code=E_USER,
+        )
+    if looks_personal(user_id):  # it names the actor of audit entries, which refuse such shapes
+        raise InputError(
+            "a user id must not look like an SSN or an A-number", field="user", code=E_USER
+        )
+    return user_id
+
+
+def _check_agency_code(code: str) -> str:
+    if not (2 <= len(code) <= 16 and _AGENCY.match(code)):
+        raise InputError(
+            "an agency code is 2 to 16 upper-case letters and digits, e.g. SSA or DHS-USCIS",
+            field="agency",
+            code=E_AGENCY,
+        )
+    return code
+
+
+def _check_label(label: str, what: str) -> str:
+    if not _LABEL.match(label):
+        raise InputError(f"the {what} must be 1 to 64 printable ASCII characters", field=what)
+    return label
+
+
+def _roles(names: list[str] | tuple[str, ...]) -> list[str]:
+    return sorted(role.value for role in parse_roles(list(names)))
+
+
+def _token_row(
+    user_id: str, *, by: str, days: int, label: str, issued: IssuedToken
+) -> tuple[store.ApiToken, NewToken]:
+    made = now()
+    expires = made + dt.timedelta(days=days)
+    row = store.ApiToken(
+        id=issued.token_id,
+        user_id=user_id,
+        sha256=issued.sha256,
+        label=label,
+        created_at=made,
+        created_by=by,
+        expires_at=expires,
+    )
+    return row, NewToken(user_id, issued.token_id, issued.token, expires)
+
+
+def _check_days(days: int) -> int:
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InputError(f"a token lives 1 to {MAX_TOKEN_DAYS} days", field="days", code=E_TOKEN)
+    return days
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    agency: str,
+    agency_name: str,
+    user_id: str,
+    audit: AuditSink,
+    days: int = DEFAULT_TOKEN_DAYS,
+) -> NewToken:
+    """The first administrator, of the host agency, and their token (shown once).
+
+    Refused once any user exists: after that, administrators create users. Audited before the
+    token is returned; two bootstraps racing cannot both win (one host agency only).
+    """
+    _check_agency_code(agency)
+    _check_label(agency_name, "agency name")
+    _check_user_id(user_id)
+    _check_days(days)
+    with session(store_url(settings)) as s:
+        if store.any_user(s) or store.host_agency(s) is not None:
+            raise AccessDenied("users exist already: an administrator creates the next ones")
+    issued = new_token()
+    roles = [Role.ADMINISTRATOR.value]
+    audit.append(
+        AuditEvent(
+            kind=AGENCY_ADDED,
+            actor=user_id,
+            agency=agency,
+            details={"agency": agency, "host": True, "bootstrap": True},
+        )
+    )
+    audit.append(
+        AuditEvent(
+            kind=kinds.USER_CHANGED,
+            actor=user_id,
+            agency=agency,
+            details={"user_id": user_id, "change": "created", "roles": ",".join(roles)},
+        )
+    )
+    audit.append(_token_event(TOKEN_ISSUED, user_id, agency, user_id, issued.token_id))
+    made = now()
+    try:
+        with session(store_url(settings)) as s:
+            store.add(
+                s,
+                store.Agency(
+                    code=agency,
+                    name=agency_name,
+                    host_marker=1,
+                    created_at=made,
+                    created_by=user_id,
+                ),
+            )
+            store.add(
+                s,
+                store.User(
+                    id=user_id,
+                    agency=agency,
+                    roles=roles,
+                    status=store.ACTIVE,
+                    created_at=made,
+                    created_by=user_id,
+                ),
+            )
+            token_row, new = _token_row(
+                user_id, by=user_id, days=days, label="bootstrap", issued=issued
+            )
+            store.add(s, token_row)
+            return new
+    except store.AlreadyExists:
+        raise AccessDenied("users exist already: an administrator creates the next ones") from None
+
+
+def _token_event(kind: str, actor: str, agency: str, user_id: str, token_id: str) -> AuditEvent:
+    return AuditEvent(
+        kind=kind,
+        actor=actor,
+        agency=agency,
+        details={"user_id": user_id, "token_id": token_id},
+    )
+
+
+def add_agency(
+    settings: Settings, code: str, name: str, *, caller: Principal, audit: AuditSink
+) -> AgencyView:
+    """Register a partner agency (host administrators only)."""
+    fresh = require(settings, caller, Action.AGENCY_MANAGE, audit=audit)
+    denial = check_agency(fresh, Action.AGENCY_MANAGE, code)
+    if denial is not None:
+        record_denial(settings, fresh, denial, Action.AGENCY_MANAGE, code, audit)
+        raise AccessDenied("only the host agency's administrators register agencies")
+    _check_agency_code(code)
+    _check_label(name, "agency name")
+    with session(store_url(settings)) as s:
+        if store.get_agency(s, code) is not None:
+            raise InputError(f"agency {code} is already registered", field="agency", code=E_AGENCY)
+    audit.append(
+        AuditEvent(kind=AGENCY_ADDED, actor=fresh.user_id, agency=code, details={"agency": code})
+    )
+    try:
+        with session(store_url(settings)) as s:
+            store.add(
+                s,
+                store.Agency(code=code, name=name, created_at=now(), created_by=fresh.user_id),
+            )
+    except store.AlreadyExists:
+        raise InputError(
+            f"agency {code} is already registered", field="agency", code=E_AGENCY
+        ) from None
+    return AgencyView(code, name, host=False)
+
+
+def list_agencies(settings: Settings, *, caller: Principal) -> list[AgencyView]:
+    """Agencies the caller's administrator or auditor role covers (the host's: all)."""
+    fresh = current(settings, caller)
+    if check_action(fresh, Action.USER_READ) is not None:
+        raise AccessDenied(f"your roles do not allow {Action.USER_READ.value}")
+    with session(store_url(settings)) as s:
+        return [
+            AgencyView(row.code, row.name, row.host_marker == 1)
+            for row in store.agencies(s)
+            if check_agency(fresh, Action.USER_READ, row.code) is None
+        ]
+
+
+def _user_missing(user_id: str) -> Callable[[], Exception]:
+    return lambda: InputError(f"no user {user_id[:64]!r} you may manage", field="user", code=E_USER)
+
+
+def _target(settings: Settings, user_id: str) -> tuple[str | None, store.User | None]:
+    with session(store_url(settings)) as s:
+        row = store.get_user(s, user_id)
+        return (None if row is None else row.agency), row
+
+
+def add_user(
+    settings: Settings,
+    user_id: str,
+    *,
+    agency: str,
+    roles: list[str],
+    caller: Principal,
+    audit: AuditSink,
+) -> UserView:
+    """Create an active user of a registered agency with ``roles`` (audited first)."""
+    fresh = require_object(
+        settings,
+        caller,
+        Action.USER_MANAGE,
+        Parties.of_agency(agency),
+        missing=lambda: InputError(f"no agency {agency[:16]!r} you may manage", code=E_AGENCY),
+        object_id=user_id,
+        audit=audit,
+    )
+    _check_user_id(user_id)
+    names = _roles(roles)
+    with session(store_url(settings)) as s:
+        if store.get_agency(s, agency) is None:
+            raise InputError(
+                f"agency {agency} is not registered (`matchgate agencies add`)",
+                field="agency",
+                code=E_AGENCY,
+            )
+        if store.get_user(s, user_id) is not None:
+            raise InputError(f"user {user_id} exists already", field="user", code=E_USER)
+    audit.append(
+        AuditEvent(
+            kind=kinds.USER_CHANGED,
+            actor=fresh.user_id,
+            agency=agency,
+            details={"user_id": user_id, "change": "created", "roles": ",".join(names)},
+        )
+    )
+    row = store.User(
+        id=user_id,
+        agency=agency,
+        roles=names,
+        status=store.ACTIVE,
+        created_at=now(),
+        created_by=fresh.user_id,
+    )
+    try:
+        with session(store_url(settings)) as s:
+            store.add(s, row)
+    except store.AlreadyExists:
+        raise InputError(f"user {user_id} exists already", field="user", code=E_USER) from None
+    return _user_view(row)
+
+
+def list_users(
+    settings: Settings, *, caller: Principal, agency: str | None = None
+) -> list[UserView]:
+    """Users of the agencies the caller may see (administrators and auditors)."""
+    fresh = require(settings, caller, Action.USER_READ)
+    with session(store_url(settings)) as s:
+        return [
+            _user_view(row)
+            for row in store.users(s, agency)
+            if check_agency(fresh, Action.USER_READ, row.agency) is None
+        ]
+
+
+def _manage(
+    settings: Settings, caller: Principal, user_id: str, audit: AuditSink
+) -> tuple[Principal, store.User]:
+    agency, row = _target(settings, user_id)
+    parties = None if agency is None else Parties.of_agency(agency)
+    fresh = require_object(
+        settings,
+        caller,
+        Action.USER_MANAGE,
+        parties,
+        missing=_user_missing(user_id),
+        object_id=user_id,
+        audit=audit,
+    )
+    assert row is not None
+    return fresh, row
+
+
+def _last_host_admin(settings: Settings, user_id: str) -> bool:
+    """Whether ``user_id`` is the host agency's only active administrator (no lock-out)."""
+    with session(store_url(settings)) as s:
+        host = store.host_agency(s)
+        if host is None:
+            return False
+        admins = [
+            u.id
+            for u in store.users(s, host.code)
+            if u.status == store.ACTIVE and Role.ADMINISTRATOR.value in (u.roles or [])
+        ]
+    return admins == [user_id]
+
+
+def set_roles(
+    settings: Settings,
+    user_id: str,
+    roles: list[str],
+    *,
+    caller: Principal,
+    audit: AuditSink,
+) -> UserView:
+    """Replace a user's roles (audited as ``role.changed`` first); counts from the next call."""
+    fresh, row = _manage(settings, caller, user_id, audit)
+    names = _roles(roles)
+    if Role.ADMINISTRATOR.value not in names and _last_host_admin(settings, user_id):
+        raise InputError(
+            "this is the host agency's last administrator; make another one first",
+            field="role",
+            code=E_USER,
+        )
+    if row.status != store.ACTIVE:
+        raise InputError(f"user {user_id} is revoked", field="user", code=E_USER)
+    audit.append(
+        AuditEvent(
+            kind=kinds.ROLE_CHANGED,
+            actor=fresh.user_id,
+            agency=row.agency,
+            details={
+                "user_id": user_id,
+                "roles": ",".join(names),
+                "previous": ",".join(sorted(row.roles or [])),
+            },
+        )
+    )
+    with session(store_url(settings)) as s:
+        stored = store.get_user(s, user_id)
+        assert stored is not None
+        stored.roles = names
+        return _user_view(stored)
+
+
+def revoke_user(
+    settings: Settings, user_id: str, *, caller: Principal, audit: AuditSink
+) -> UserView:
+    """Revoke a user and every token of theirs; refused from the next request on."""
+    fresh, row = _manage(settings, caller, user_id, audit)
+    if row.status != store.ACTIVE:
+        raise InputError(f"user {user_id} is already revoked", field="user", code=E_USER)
+    if _last_host_admin(settings, user_id):
+        raise InputError(
+            "this is the host agency's last administrator; make another one first",
+            field="user",
+            code=E_USER,
+        )
+    audit.append(
+        AuditEvent(
+            kind=kinds.USER_CHANGED,
+            actor=fresh.user_id,
+            agency=row.agency,
+            details={"user_id": user_id, "change": "revoked"},
+        )
+    )
+    when = now()
+    with session(store_url(settings)) as s:
+        stored = store.get_user(s, user_id)
+        assert stored is not None
+        stored.status = store.REVOKED
+        stored.revoked_at = when
+        stored.revoked_by = fresh.user_id
+        for token in store.tokens_of(s, user_id):
+            if token.revoked_at is None:
+                token.revoked_at = when
+                token.revoked_by = fresh.user_id
+        return _user_view(stored)
+
+
+def issue_token(
+    settings: Settings,
+    *,
+    caller: Principal,
+    audit: AuditSink,
+    user_id: str | None = None,
+    days: int = DEFAULT_TOKEN_DAYS,
+    label: str = "cli",
+) -> NewToken:
+    """A new token for the caller, or (administrators) for a user they manage; shown once."""
+    _check_days(days)
+    _check_label(label, "label")
+    target = user_id or caller.user_id
+    if target == caller.user_id:
+        fresh = current(settings, caller)
+        agency = fresh.agency
+    else:
+        fresh, row = _manage(settings, caller, target, audit)
+        if row.status != store.ACTIVE:
+            raise InputError(f"user {target} is revoked", field="user", code=E_USER)
+        agency = row.agency
+    issued = new_token()
+    audit.append(_token_event(TOKEN_ISSUED, fresh.user_id, agency, target, issued.token_id))
+    token_row, new = _token_row(target, by=fresh.user_id, days=days, label=label, issued=issued)
+    with session(store_url(settings)) as s:
+        store.add(s, token_row)
+    return new
+
+
+def list_tokens(
+    settings: Settings, *, caller: Principal, user_id: str | None = None
+) -> list[TokenView]:
+    """The caller's tokens, or (administrators, auditors) a user's: ids and dates only."""
+    target = user_id or caller.user_id
+    if target != caller.user_id:
+        agency, _ = _target(settings, target)
+        parties = None if agency is None else Parties.of_agency(agency)
+        require_object(
+            settings,
+            caller,
+            Action.USER_READ,
+            parties,
+            missing=_user_missing(target),
+            object_id=target,
+        )
+    else:
+        current(settings, caller)
+    with session(store_url(settings)) as s:
+        return [_token_view(row) for row in store.tokens_of(s, target)]
+
+
+def revoke_token(
+    settings: Settings, token_id: str, *, caller: Principal, audit: AuditSink
+) -> TokenView:
+    """Revoke one token (the caller's own, or one of a user they manage)."""
+    with session(store_url(settings)) as s:
+        row = store.get_token(s, token_id)
+        owner = None if row is None else row.user_id
+
+    def missing() -> Exception:
+        return InputError(f"no token {token_id[:16]!r} you may revoke", field="token", code=E_TOKEN)
+
+    if owner is None:
+        fresh = current(settings, caller)
+        record_denial(settings, fresh, "not_found", Action.USER_MANAGE, token_id, audit)
+        raise missing()
+    if owner == caller.user_id:
+        fresh = current(settings, caller)
+        agency = fresh.agency
+    else:
+        agency_of, _ = _target(settings, owner)
+        parties = None if agency_of is None else Parties.of_agency(agency_of)
+        fresh = require_object(
+            settings,
+            caller,
+            Action.USER_MANAGE,
+            parties,
+            missing=missing,
+            object_id=token_id,
+            audit=audit,
+        )
+        agency = agency_of or fresh.agency
+    audit.append(_token_event(TOKEN_REVOKED, fresh.user_id, agency, owner, token_id))
+    with session(store_url(settings)) as s:
+        stored = store.get_token(s, token_id)
+        assert stored is not None
+        if stored.revoked_at is None:
+            stored.revoked_at = now()
+            stored.revoked_by = fresh.user_id
+        return _token_view(stored)

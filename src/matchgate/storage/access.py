@@ -1,0 +1,165 @@
+"""Agencies, users, API tokens and agreement suspensions.
+
+Tokens are stored as their public id and SHA-256 only. Users and tokens are never deleted: a
+revoked user or token keeps its row (who had access, and when, is itself a record). Every read
+here goes to the database; nothing is cached, so a revocation counts from the next request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from matchgate.storage.models import Base
+
+ACTIVE = "active"
+REVOKED = "revoked"
+
+
+class Agency(Base):
+    """An agency whose staff use matchgate; ``host_marker`` is 1 for the host agency only."""
+
+    __tablename__ = "agencies"
+    __table_args__ = (UniqueConstraint("host_marker", name="uq_one_host_agency"),)
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    host_marker: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
+class User(Base):
+    """A person's account: one agency, some roles, active until revoked."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(16), index=True)
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(64))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class ApiToken(Base):
+    """An API token: its public id and the SHA-256 of the whole token, never the token."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class AgreementSuspension(Base):
+    """A suspension of all disclosures under an agreement, until lifted (``lifted_at``)."""
+
+    __tablename__ = "agreement_suspensions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    agreement_id: Mapped[str] = mapped_column(String(64), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    suspended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    suspended_by: Mapped[str] = mapped_column(String(64))
+    lifted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    lifted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+_TABLES = [Agency, User, ApiToken, AgreementSuspension]
+_ready: set[str] = set()
+
+
+def ensure_tables(s: Session) -> None:
+    """Create the tables if this store lacks them (it may predate them in this process)."""
+    bind = s.get_bind()
+    key = str(bind.engine.url)
+    if key not in _ready:
+        Base.metadata.create_all(bind, tables=[t.__table__ for t in _TABLES])  # type: ignore[misc]
+        _ready.add(key)
+
+
+class AlreadyExists(Exception):
+    """A row with that key (or a second host agency) is already stored."""
+
+
+def add(s: Session, row: Agency | User | ApiToken | AgreementSuspension) -> None:
+    ensure_tables(s)
+    s.add(row)
+    try:
+        with s.begin_nested():
+            s.flush()
+    except IntegrityError:
+        raise AlreadyExists(type(row).__name__) from None
+
+
+def get_agency(s: Session, code: str) -> Agency | None:
+    ensure_tables(s)
+    return s.get(Agency, code)
+
+
+def host_agency(s: Session) -> Agency | None:
+    ensure_tables(s)
+    return s.scalars(select(Agency).where(Agency.host_marker == 1)).first()
+
+
+def agencies(s: Session) -> Sequence[Agency]:
+    ensure_tables(s)
+    return s.scalars(select(Agency).order_by(Agency.code)).all()
+
+
+def get_user(s: Session, user_id: str) -> User | None:
+    ensure_tables(s)
+    return s.get(User, user_id)
+
+
+def users(s: Session, agency: str | None = None) -> Sequence[User]:
+    ensure_tables(s)
+    query = select(User).order_by(User.agency, User.id)
+    if agency is not None:
+        query = query.where(User.agency == agency)
+    return s.scalars(query).all()
+
+
+def any_user(s: Session) -> bool:
+    ensure_tables(s)
+    return s.scalars(select(User.id).limit(1)).first() is not None
+
+
+def get_token(s: Session, token_id: str) -> ApiToken | None:
+    ensure_tables(s)
+    return s.get(ApiToken, token_id)
+
+
+def tokens_of(s: Session, user_id: str) -> Sequence[ApiToken]:
+    ensure_tables(s)
+    query = select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at)
+    return s.scalars(query).all()
+
+
+def active_suspensions(s: Session, agreement_id: str) -> Sequence[AgreementSuspension]:
+    """The suspensions in effect (normally one; two suspenders racing may leave two)."""
+    ensure_tables(s)
+    query = select(AgreementSuspension).where(
+        AgreementSuspension.agreement_id == agreement_id, AgreementSuspension.active.is_(True)
+    )
+    return s.scalars(query).all()
+
+
+def suspended_agreements(s: Session) -> set[str]:
+    ensure_tables(s)
+    query = select(AgreementSuspension.agreement_id).where(AgreementSuspension.active.is_(True))
+    return set(s.scalars(query).all())

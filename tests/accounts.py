@@ -1,0 +1,69 @@
+"""Users and tokens for tests: the host agency (SSA) bootstrapped, partners and users on demand.
+
+Tests of governed services act as a real user with a real token, made through the services,
+never by switching the checks off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tests.submit.helpers import MemorySink
+
+from matchgate.access import Principal
+from matchgate.domain.audit import AuditSink
+from matchgate.services.access import authenticate
+from matchgate.services.users import add_agency, add_user, bootstrap, issue_token
+from matchgate.settings import Settings
+from matchgate.storage import access as store
+from matchgate.storage.db import session
+
+HOST = "SSA"
+
+
+@dataclass
+class Accounts:
+    """The host agency's first administrator, and a way to make users with tokens."""
+
+    settings: Settings
+    sink: AuditSink = field(default_factory=MemorySink)
+    admin_token: str = ""
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        made = bootstrap(
+            self.settings,
+            agency=HOST,
+            agency_name="Social Security Administration (synthetic)",
+            user_id="admin",
+            audit=self.sink,
+        )
+        self.admin_token = made.token
+        self.tokens["admin"] = made.token
+
+    @property
+    def admin(self) -> Principal:
+        return authenticate(self.settings, self.admin_token)
+
+    def agency(self, code: str) -> None:
+        with session(self.settings.sqlite_url) as s:
+            known = store.get_agency(s, code) is not None
+        if not known:
+            add_agency(
+                self.settings, code, f"{code} (synthetic)", caller=self.admin, audit=self.sink
+            )
+
+    def user(self, user_id: str, agency: str, *roles: str) -> Principal:
+        """A new active user of ``agency`` (registered if new) with ``roles``, authenticated."""
+        self.agency(agency)
+        add_user(
+            self.settings,
+            user_id,
+            agency=agency,
+            roles=list(roles),
+            caller=self.admin,
+            audit=self.sink,
+        )
+        made = issue_token(self.settings, caller=self.admin, audit=self.sink, user_id=user_id)
+        self.tokens[user_id] = made.token
+        return authenticate(self.settings, made.token)
