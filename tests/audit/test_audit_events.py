@@ -48,7 +48,15 @@ def test_a_plain_event_is_normalized() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["123-45-6789", "123456789", "ssn 123 45 6789 here", "A123456789", "a-1234567", "A12345678"],
+    [
+        "123-45-6789",
+        "123456789",
+        "ssn 123 45 6789 here",
+        "A123456789",
+        "a-1234567",
+        "A12345678",
+        "a9463907-1c2d-4e5f-8a9b-0c1d2e3f4a5b A12345678",  # a UUID beside an A-number
+    ],
 )
 def test_strings_that_look_like_ssns_or_a_numbers_are_refused_without_quoting_them(
     value: str,
@@ -71,6 +79,7 @@ def test_strings_that_look_like_ssns_or_a_numbers_are_refused_without_quoting_th
         "E_ROW_SSN_INVALID",
         "1234567890123",
         "pkg-12",
+        "a9463907-1c2d-4e5f-8a9b-0c1d2e3f4a5b",  # a package id (UUID) that starts a, 7 digits
     ],
 )
 def test_identifiers_that_are_not_ssn_shaped_pass(value: str) -> None:

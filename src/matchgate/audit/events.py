@@ -26,6 +26,8 @@ SUBJECT_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
 _SSN_LIKE = re.compile(r"(?<![0-9A-Za-z])[0-9]{3}[-_ .]?[0-9]{2}[-_ .]?[0-9]{4}(?![0-9A-Za-z])")
 _A_NUMBER_LIKE = re.compile(r"(?<![0-9A-Za-z])[Aa]-?[0-9]{7,9}(?![0-9A-Za-z])")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+"""Random identifiers (package ids): one beginning ``a`` and seven digits is not an A-number."""
 
 MAX_KIND = 64
 MAX_TOKEN = 200
@@ -47,6 +49,7 @@ class EventRecord:
 
 
 def _looks_personal(text: str) -> bool:
+    text = _UUID.sub("-", text)
     return bool(_SSN_LIKE.search(text) or _A_NUMBER_LIKE.search(text))
 
 
