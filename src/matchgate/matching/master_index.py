@@ -107,13 +107,15 @@ def build_master(
     def t(column: str) -> str:
         return text_expr(columns, column)
 
+    # The working tables are ordinary tables of the engine's database file, not TEMP ones: a
+    # temporary table lives in memory and spills uncompressed (tens of GB at 100M people).
     # Where person_id is absent or empty the SSN serves; a row with neither cannot be named in
     # an answer, so it is left out.
     person_id = f"coalesce(nullif(trim({t('person_id')}), ''), nullif(mg_digits({t('ssn')}), ''))"
     # The relation is SQL built by the engine from a quoted path; column names are quoted.
     engine.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE m_raw AS
+        CREATE OR REPLACE TABLE m_raw AS
         SELECT * FROM (SELECT {person_id} AS person_id,
                mg_ssn({t("ssn")}) AS ssn,
                mg_a_number({t("a_number")}) AS a_number,
@@ -133,7 +135,7 @@ def build_master(
     # may also be FIRST + a two-word compound surname, so both readings are kept.
     engine.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE m_names AS
+        CREATE OR REPLACE TABLE m_names AS
         SELECT rowid + {int(first_pid)} AS pid, person_id, ssn, a_number, dob,
                first, middle, last, zip, addr,
                list_distinct(list_concat(
