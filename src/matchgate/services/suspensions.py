@@ -63,16 +63,7 @@ def suspend_agreement(
         raise InputError(
             f"agreement {agreement_id} is already suspended", field="agreement", code=E_SUSPENSION
         )
-    parties = agreement_parties(settings, agreement_id)
-    audit.append(
-        AuditEvent(
-            kind=kinds.AGREEMENT_CHANGED,
-            actor=fresh.user_id,
-            agency=None if parties is None else parties.recipient,
-            agreement=agreement_id,
-            details={"change": "suspended"},
-        )
-    )
+    _audit_change(settings, agreement_id, fresh.user_id, "suspended", audit)
     with session(store_url(settings)) as s:
         store.add(
             s,
@@ -97,19 +88,26 @@ def resume_agreement(
         raise InputError(
             f"agreement {agreement_id} is not suspended", field="agreement", code=E_SUSPENSION
         )
-    parties = agreement_parties(settings, agreement_id)
-    audit.append(
-        AuditEvent(
-            kind=kinds.AGREEMENT_CHANGED,
-            actor=fresh.user_id,
-            agency=None if parties is None else parties.recipient,
-            agreement=agreement_id,
-            details={"change": "resumed"},
-        )
-    )
+    _audit_change(settings, agreement_id, fresh.user_id, "resumed", audit)
     with session(store_url(settings)) as s:
         for row in store.active_suspensions(s, agreement_id):
             row.active = False
             row.lifted_at = now()
             row.lifted_by = fresh.user_id
     return SuspensionChange(agreement_id, suspended=False)
+
+
+def _audit_change(
+    settings: Settings, agreement_id: str, user_id: str, change: str, audit: AuditSink
+) -> None:
+    """Append the agreement change before it is made (a failure here changes nothing)."""
+    parties = agreement_parties(settings, agreement_id)
+    audit.append(
+        AuditEvent(
+            kind=kinds.AGREEMENT_CHANGED,
+            actor=user_id,
+            agency=None if parties is None else parties.recipient,
+            agreement=agreement_id,
+            details={"change": change},
+        )
+    )
