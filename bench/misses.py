@@ -71,7 +71,9 @@ def analyse(data: Path, workspace: Path) -> dict[str, Any]:
     engine = DuckDBEngine(workspace / f"misses-{time.time_ns()}.duckdb")
     try:
         source = inspect_master(engine, master_path)
-        stats = index_master(engine, source.relation, source.columns, lambda *_: None)
+        stats = index_master(
+            engine, source.relation, source.columns, workspace / "indexes", lambda *_: None
+        )
         scorer = KeepingScorer()
         result = match_requests(engine, stats, batch.table, scorer=scorer)
         ids = engine.query("SELECT rowid AS pid, person_id FROM m")
