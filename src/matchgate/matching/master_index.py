@@ -35,6 +35,9 @@ from matchgate.standardize.variants import dictionary_keys, variant_keys
 
 OTHER_NAMES_SEPARATOR = "|"
 VARIANT_TABLE = "name_variants"
+NAME_TABLE = "m_name_of"
+KEY_TABLE = "m_name_keys"
+"""Distinct raw names of the master file and their standardized forms (while indexing)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,15 @@ def variant_table(names: list[str]) -> pa.Table:
     )
 
 
+def _other_lasts(names: str) -> str:
+    """SQL for the surnames of a list of earlier names "FIRST [MIDDLE...] LAST": the last word,
+    and for a three-word name also the two-word compound after the first name."""
+    return f"""list_distinct(list_concat(
+        list_transform({names}, lambda x: list_extract(string_split(x, ' '), -1)),
+        list_transform(list_filter({names}, lambda x: len(string_split(x, ' ')) > 2),
+            lambda x: replace(substr(x, strpos(x, ' ') + 1), ' ', ''))))"""
+
+
 def build_master(
     engine: Engine,
     relation: str,
@@ -110,8 +122,10 @@ def build_master(
     # The working tables are ordinary tables of the engine's database file, not TEMP ones: a
     # temporary table lives in memory and spills uncompressed (tens of GB at 100M people).
     # Where person_id is absent or empty the SSN serves; a row with neither cannot be named in
-    # an answer, so it is left out.
+    # an answer, so it is left out. Names are carried raw here and standardized once per
+    # distinct value below (a master of 10M people holds a few hundred thousand distinct names).
     person_id = f"coalesce(nullif(trim({t('person_id')}), ''), nullif(mg_digits({t('ssn')}), ''))"
+    other = f"nullif(trim({t('other_names')}), '')"
     # The relation is SQL built by the engine from a quoted path; column names are quoted.
     engine.execute(
         f"""
@@ -120,45 +134,39 @@ def build_master(
                mg_ssn({t("ssn")}) AS ssn,
                mg_a_number({t("a_number")}) AS a_number,
                mg_date({t("dob")}) AS dob,
-               mg_name({t("first_name")}) AS first,
-               mg_name({t("middle_name")}) AS middle,
-               mg_name({t("last_name")}) AS last,
+               {t("first_name")} AS first_raw,
+               {t("middle_name")} AS middle_raw,
+               {t("last_name")} AS last_raw,
                mg_zip({t("zip")}) AS zip,
                mg_address({t("address_line")}) AS addr,
-               list_filter(list_transform(string_split(nullif(trim({t("other_names")}), ''),
-                   '{OTHER_NAMES_SEPARATOR}'), lambda x: mg_name(x)), lambda x: x IS NOT NULL)
-                   AS other_names
+               CASE WHEN {other} IS NOT NULL THEN list_filter(list_transform(string_split(
+                   {other}, '{OTHER_NAMES_SEPARATOR}'), lambda x: mg_name(x)),
+                   lambda x: x IS NOT NULL) END AS other_names
         FROM {relation}) WHERE person_id IS NOT NULL
         """  # noqa: S608
     )
-    # Earlier names "FIRST [MIDDLE...] LAST": the last word is the surname; a three-word name
-    # may also be FIRST + a two-word compound surname, so both readings are kept.
     engine.execute(
         f"""
-        CREATE OR REPLACE TABLE m_names AS
-        SELECT rowid + {int(first_pid)} AS pid, person_id, ssn, a_number, dob,
-               first, middle, last, zip, addr,
-               list_distinct(list_concat(
-                   list_transform(other_names, lambda x: list_extract(string_split(x, ' '), -1)),
-                   list_transform(list_filter(other_names, lambda x: len(string_split(x, ' ')) > 2),
-                       lambda x: replace(substr(x, strpos(x, ' ') + 1), ' ', ''))
-               )) AS other_lasts,
-               list_distinct(list_transform(list_filter(other_names,
-                   lambda x: len(string_split(x, ' ')) > 1), lambda x: string_split(x, ' ')[1]))
-                   AS other_firsts
-        FROM m_raw
+        CREATE OR REPLACE TABLE {NAME_TABLE} AS
+        SELECT raw, mg_name(raw) AS name FROM (
+            SELECT DISTINCT raw FROM (
+                SELECT first_raw AS raw FROM m_raw UNION ALL SELECT middle_raw FROM m_raw
+                UNION ALL SELECT last_raw FROM m_raw
+            ) WHERE raw IS NOT NULL
+        )
         """  # noqa: S608
     )
-    engine.execute("DROP TABLE m_raw")
     names = engine.query(
-        """
+        f"""
         SELECT DISTINCT name FROM (
-            SELECT first AS name FROM m_names UNION ALL SELECT last FROM m_names
-            UNION ALL SELECT unnest(other_lasts) FROM m_names
+            SELECT name FROM {NAME_TABLE}
+            UNION ALL SELECT unnest({_other_lasts("other_names")}) FROM m_raw
         ) WHERE name IS NOT NULL
-        """
+        """  # noqa: S608
     )["name"].to_pylist()
     engine.register(VARIANT_TABLE, variant_table(names))
+    # Earlier names "FIRST [MIDDLE...] LAST": the last word is the surname; a three-word name
+    # may also be FIRST + a two-word compound surname, so both readings are kept.
     engine.execute(
         f"""
         CREATE OR REPLACE TABLE m AS
@@ -168,49 +176,77 @@ def build_master(
                replace(n.middle, ' ', '') AS middle_c,
                replace(n.last, ' ', '') AS last_c,
                string_split(n.last, ' ') AS last_tokens,
-               n.other_lasts, n.other_firsts,
+               {_other_lasts("n.other_names")} AS other_lasts,
+               list_distinct(list_transform(list_filter(n.other_names,
+                   lambda x: len(string_split(x, ' ')) > 1), lambda x: string_split(x, ' ')[1]))
+                   AS other_firsts,
                vf.vk AS first_vk, vf.dk AS first_dk, vl.vk AS last_vk, vl.dk AS last_dk
-        FROM m_names n
+        FROM (
+            SELECT r.rowid + {int(first_pid)} AS pid, r.person_id, r.ssn, r.a_number, r.dob,
+                   nf.name AS first, nm.name AS middle, nl.name AS last, r.zip, r.addr,
+                   r.other_names
+            FROM m_raw r
+            LEFT JOIN {NAME_TABLE} nf ON nf.raw = r.first_raw
+            LEFT JOIN {NAME_TABLE} nm ON nm.raw = r.middle_raw
+            LEFT JOIN {NAME_TABLE} nl ON nl.raw = r.last_raw
+        ) n
         LEFT JOIN {VARIANT_TABLE} vf ON vf.name = n.first
         LEFT JOIN {VARIANT_TABLE} vl ON vl.name = n.last
-        ORDER BY n.pid
         """  # noqa: S608
     )
+    engine.execute("DROP TABLE m_raw")
+    engine.execute(f"DROP TABLE {NAME_TABLE}")  # noqa: S608
+    # Blocking keys depend on the name alone: computed once per distinct name, then joined.
+    # A person known by one surname gets each of its keys once; only people with earlier
+    # surnames need the DISTINCT (two of their surnames may share a key).
+    engine.execute(
+        f"""
+        CREATE OR REPLACE TABLE {KEY_TABLE} AS
+        SELECT name,
+               list_filter(list_distinct(list_concat(mg_surname_keys(name), vk)),
+                   lambda k: k IS NOT NULL) AS surname_keys,
+               list_filter(list_distinct(list_concat([mg_key(name)], vk)),
+                   lambda k: k IS NOT NULL) AS first_keys,
+               mg_surname_keys(name) AS prefix_keys
+        FROM {VARIANT_TABLE}
+        """  # noqa: S608
+    )
+    by_surname = f"""
+        SELECT s.pid, s.first, s.dob, s.other, k.surname_keys, k.prefix_keys
+        FROM (SELECT pid, first, dob, len(coalesce(other_lasts, [])) > 0 AS other,
+                     unnest(list_concat([last], other_lasts)) AS last FROM m) s
+        JOIN {KEY_TABLE} k ON k.name = s.last
+        """  # noqa: S608
     engine.execute(
         f"""
         CREATE OR REPLACE TABLE mkeys_l AS
-        SELECT DISTINCT pid, key, dob FROM (
-            SELECT n.pid, unnest(list_concat(mg_surname_keys(n.last), v.vk)) AS key, n.dob
-            FROM (SELECT pid, dob, unnest(list_concat([last], other_lasts)) AS last
-                  FROM m_names) n
-            LEFT JOIN {VARIANT_TABLE} v ON v.name = n.last
-            WHERE n.last IS NOT NULL
-        ) WHERE key IS NOT NULL
+        WITH s AS ({by_surname})
+        SELECT pid, unnest(surname_keys) AS key, dob FROM s WHERE NOT other
+        UNION ALL
+        SELECT DISTINCT pid, unnest(surname_keys) AS key, dob FROM s WHERE other
         """  # noqa: S608
     )
     engine.execute(
         f"""
         CREATE OR REPLACE TABLE mkeys_f AS
-        SELECT DISTINCT pid, key, dob FROM (
-            SELECT n.pid, unnest(list_concat([mg_key(n.first)], v.vk)) AS key, n.dob
-            FROM m_names n LEFT JOIN {VARIANT_TABLE} v ON v.name = n.first
-            WHERE n.first IS NOT NULL
-        ) WHERE key IS NOT NULL
+        SELECT m.pid, unnest(k.first_keys) AS key, m.dob
+        FROM m JOIN {KEY_TABLE} k ON k.name = m.first
         """  # noqa: S608
     )
     engine.execute(
-        """
+        f"""
         CREATE OR REPLACE TABLE mkeys_lf AS
-        SELECT DISTINCT pid, lkey, fkey, year(dob) AS byear, strftime(dob, '%m-%d') AS md
-        FROM (
-            SELECT pid, unnest(mg_surname_keys(last)) AS lkey, mg_key(first) AS fkey, dob
-            FROM (SELECT pid, first, dob, unnest(list_concat([last], other_lasts)) AS last
-                  FROM m_names)
-            WHERE first IS NOT NULL
+        WITH s AS (
+            SELECT pid, unnest(prefix_keys) AS lkey, mg_key(first) AS fkey, year(dob) AS byear,
+                   strftime(dob, '%m-%d') AS md, other
+            FROM ({by_surname}) WHERE first IS NOT NULL
         )
-        """
+        SELECT pid, lkey, fkey, byear, md FROM s WHERE NOT other
+        UNION ALL
+        SELECT DISTINCT pid, lkey, fkey, byear, md FROM s WHERE other
+        """  # noqa: S608
     )
-    engine.execute("DROP TABLE m_names")
+    engine.execute(f"DROP TABLE {KEY_TABLE}")  # noqa: S608
     engine.unregister(VARIANT_TABLE)
     people = engine.query("SELECT count(*) AS n FROM m")["n"][0].as_py()
     return int(people)
