@@ -195,7 +195,7 @@ def build_master(
         """  # noqa: S608
     )
     engine.execute("DROP TABLE m_raw")
-    engine.execute(f"DROP TABLE {NAME_TABLE}")  # noqa: S608
+    engine.execute(f"DROP TABLE {NAME_TABLE}")
     # Blocking keys depend on the name alone: computed once per distinct name, then joined.
     # A person known by one surname gets each of its keys once; only people with earlier
     # surnames need the DISTINCT (two of their surnames may share a key).
@@ -246,7 +246,7 @@ def build_master(
         SELECT DISTINCT pid, lkey, fkey, byear, md FROM s WHERE other
         """  # noqa: S608
     )
-    engine.execute(f"DROP TABLE {KEY_TABLE}")  # noqa: S608
+    engine.execute(f"DROP TABLE {KEY_TABLE}")
     engine.unregister(VARIANT_TABLE)
     people = engine.query("SELECT count(*) AS n FROM m")["n"][0].as_py()
     return int(people)
