@@ -37,6 +37,8 @@ OTHER_NAMES_SEPARATOR = "|"
 VARIANT_TABLE = "name_variants"
 NAME_TABLE = "m_name_of"
 KEY_TABLE = "m_name_keys"
+OTHER_TABLE = "m_other_names"
+"""Distinct raw ``other_names`` values and the earlier surnames and first names they hold."""
 """Distinct raw names of the master file and their standardized forms (while indexing)."""
 
 
@@ -139,9 +141,7 @@ def build_master(
                {t("last_name")} AS last_raw,
                mg_zip({t("zip")}) AS zip,
                mg_address({t("address_line")}) AS addr,
-               CASE WHEN {other} IS NOT NULL THEN list_filter(list_transform(string_split(
-                   {other}, '{OTHER_NAMES_SEPARATOR}'), lambda x: mg_name(x)),
-                   lambda x: x IS NOT NULL) END AS other_names
+               {other} AS other_raw
         FROM {relation}) WHERE person_id IS NOT NULL
         """  # noqa: S608
     )
@@ -156,17 +156,31 @@ def build_master(
         )
         """  # noqa: S608
     )
+    # Earlier names "FIRST [MIDDLE...] LAST": the last word is the surname; a three-word name
+    # may also be FIRST + a two-word compound surname, so both readings are kept.
+    engine.execute(
+        f"""
+        CREATE OR REPLACE TABLE {OTHER_TABLE} AS
+        SELECT raw, {_other_lasts("names")} AS other_lasts,
+               list_distinct(list_transform(list_filter(names,
+                   lambda x: len(string_split(x, ' ')) > 1), lambda x: string_split(x, ' ')[1]))
+                   AS other_firsts
+        FROM (
+            SELECT raw, list_filter(list_transform(string_split(raw, '{OTHER_NAMES_SEPARATOR}'),
+                lambda x: mg_name(x)), lambda x: x IS NOT NULL) AS names
+            FROM (SELECT DISTINCT other_raw AS raw FROM m_raw WHERE other_raw IS NOT NULL)
+        )
+        """  # noqa: S608
+    )
     names = engine.query(
         f"""
         SELECT DISTINCT name FROM (
             SELECT name FROM {NAME_TABLE}
-            UNION ALL SELECT unnest({_other_lasts("other_names")}) FROM m_raw
+            UNION ALL SELECT unnest(other_lasts) FROM {OTHER_TABLE}
         ) WHERE name IS NOT NULL
         """  # noqa: S608
     )["name"].to_pylist()
     engine.register(VARIANT_TABLE, variant_table(names))
-    # Earlier names "FIRST [MIDDLE...] LAST": the last word is the surname; a three-word name
-    # may also be FIRST + a two-word compound surname, so both readings are kept.
     engine.execute(
         f"""
         CREATE OR REPLACE TABLE m AS
@@ -176,16 +190,14 @@ def build_master(
                replace(n.middle, ' ', '') AS middle_c,
                replace(n.last, ' ', '') AS last_c,
                string_split(n.last, ' ') AS last_tokens,
-               {_other_lasts("n.other_names")} AS other_lasts,
-               list_distinct(list_transform(list_filter(n.other_names,
-                   lambda x: len(string_split(x, ' ')) > 1), lambda x: string_split(x, ' ')[1]))
-                   AS other_firsts,
+               n.other_lasts, n.other_firsts,
                vf.vk AS first_vk, vf.dk AS first_dk, vl.vk AS last_vk, vl.dk AS last_dk
         FROM (
             SELECT r.rowid + {int(first_pid)} AS pid, r.person_id, r.ssn, r.a_number, r.dob,
                    nf.name AS first, nm.name AS middle, nl.name AS last, r.zip, r.addr,
-                   r.other_names
+                   coalesce(o.other_lasts, []) AS other_lasts, o.other_firsts
             FROM m_raw r
+            LEFT JOIN {OTHER_TABLE} o ON o.raw = r.other_raw
             LEFT JOIN {NAME_TABLE} nf ON nf.raw = r.first_raw
             LEFT JOIN {NAME_TABLE} nm ON nm.raw = r.middle_raw
             LEFT JOIN {NAME_TABLE} nl ON nl.raw = r.last_raw
@@ -196,6 +208,7 @@ def build_master(
     )
     engine.execute("DROP TABLE m_raw")
     engine.execute(f"DROP TABLE {NAME_TABLE}")
+    engine.execute(f"DROP TABLE {OTHER_TABLE}")
     # Blocking keys depend on the name alone: computed once per distinct name, then joined.
     # A person known by one surname gets each of its keys once; only people with earlier
     # surnames need the DISTINCT (two of their surnames may share a key).
