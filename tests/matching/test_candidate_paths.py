@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from matchgate.engines.duckdb_engine import DuckDBEngine
@@ -42,3 +43,37 @@ def test_index_probe_and_join_find_the_same_pairs(world: Path, tmp_path: Path) -
     for pair in by_index:
         every_block |= pair["via"]
     assert every_block == sum(BLOCK_NAMES)  # each block found something on this world
+
+
+def test_index_entries_are_distinct_without_a_distinct(tmp_path: Path) -> None:
+    """The name indexes are written without DISTINCT: the key tables hold each (person, key)
+    once, even for people whose earlier surnames repeat or share keys with the current one."""
+    master = tmp_path / "master.csv"
+    master.write_text(
+        "person_id,ssn,first_name,last_name,other_names,dob\n"
+        "p1,123-45-6789,Ana,Garcia Lopez,Ana Garcia|Ana Lopez Garcia|Ana Garcia Lopez,1980-02-03\n"
+        "p2,223-45-6789,Li,Li,Li Li|Li Lee|Lee Li,1975-07-08\n"
+        "p3,323-45-6789,Mary,Smith-Jones,Mary Smith|Mary Jones|Mary Jones Smith,\n"
+        "p4,423-45-6789,Jo,De La Cruz,Jo Cruz|Jo De La Cruz|Jo Delacruz,1990-12-31\n",
+        encoding="utf-8",
+    )
+    engine = DuckDBEngine(tmp_path / "m.duckdb")
+    try:
+        source = inspect_master(engine, master)
+        index_master(engine, source.relation, source.columns, tmp_path / "ix", print)
+        for table, key in (
+            ("mkeys_l", "pid, key, dob"),
+            ("mkeys_f", "pid, key, dob"),
+            ("mkeys_lf", "pid, lkey, fkey, byear, md"),
+        ):
+            rows, distinct = engine.query(
+                f"SELECT count(*) AS n, count(DISTINCT ({key})) AS d FROM {table}"  # noqa: S608
+            ).to_pylist()[0].values()
+            assert rows == distinct > 0, table
+        for name in ("names", "names_year", "names_day"):
+            keys = np.load(tmp_path / "ix" / f"{name}.h.npy")
+            pids = np.load(tmp_path / "ix" / f"{name}.pid.npy")
+            assert len(keys) > 0
+            assert len(set(zip(keys.tolist(), pids.tolist(), strict=True))) == len(keys), name
+    finally:
+        engine.close()

@@ -93,15 +93,17 @@ MASTER_INDEXES: dict[str, str] = {
     "a_number": "SELECT CAST(a_number AS UBIGINT) AS h, pid FROM m WHERE a_number IS NOT NULL",
     "surname_dob": f"SELECT {_KD} AS h, pid FROM mkeys_l WHERE key IS NOT NULL AND dob IS NOT NULL",
     "first_dob": f"SELECT {_KD} AS h, pid FROM mkeys_f WHERE key IS NOT NULL AND dob IS NOT NULL",
-    "names_year": f"SELECT DISTINCT {_LFY} AS h, pid FROM mkeys_lf "
+    "names_year": f"SELECT {_LFY} AS h, pid FROM mkeys_lf "
     "WHERE lkey IS NOT NULL AND fkey IS NOT NULL AND byear IS NOT NULL",
-    "names": f"SELECT DISTINCT {_LF} AS h, pid FROM mkeys_lf "
+    "names": f"SELECT {_LF} AS h, pid FROM mkeys_lf "
     "WHERE lkey IS NOT NULL AND fkey IS NOT NULL",
-    "names_day": f"SELECT DISTINCT {_LFD} AS h, pid FROM mkeys_lf "
+    "names_day": f"SELECT {_LFD} AS h, pid FROM mkeys_lf "
     "WHERE lkey IS NOT NULL AND fkey IS NOT NULL AND md IS NOT NULL",
 }
 """Each master index: its entries ``(h, pid)`` from the tables of
-:mod:`matchgate.matching.master_index` (written sorted by :func:`build_indexes`)."""
+:mod:`matchgate.matching.master_index` (written sorted by :func:`build_indexes`). No DISTINCT:
+``mkeys_lf`` holds one row per person and surname key, and a person has one first-name key and
+one date of birth, so its ``(h, pid)`` are distinct already (a test keeps it so)."""
 
 
 def _keys(source: str, key: str, columns: str) -> str:
