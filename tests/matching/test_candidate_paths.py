@@ -66,9 +66,11 @@ def test_index_entries_are_distinct_without_a_distinct(tmp_path: Path) -> None:
             ("mkeys_f", "pid, key, dob"),
             ("mkeys_lf", "pid, lkey, fkey, byear, md"),
         ):
-            rows, distinct = engine.query(
-                f"SELECT count(*) AS n, count(DISTINCT ({key})) AS d FROM {table}"  # noqa: S608
-            ).to_pylist()[0].values()
+            rows, distinct = (
+                engine.query(f"SELECT count(*) AS n, count(DISTINCT ({key})) AS d FROM {table}")
+                .to_pylist()[0]
+                .values()
+            )
             assert rows == distinct > 0, table
         for name in ("names", "names_year", "names_day"):
             keys = np.load(tmp_path / "ix" / f"{name}.h.npy")
