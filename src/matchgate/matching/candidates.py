@@ -95,8 +95,7 @@ MASTER_INDEXES: dict[str, str] = {
     "first_dob": f"SELECT {_KD} AS h, pid FROM mkeys_f WHERE key IS NOT NULL AND dob IS NOT NULL",
     "names_year": f"SELECT {_LFY} AS h, pid FROM mkeys_lf "
     "WHERE lkey IS NOT NULL AND fkey IS NOT NULL AND byear IS NOT NULL",
-    "names": f"SELECT {_LF} AS h, pid FROM mkeys_lf "
-    "WHERE lkey IS NOT NULL AND fkey IS NOT NULL",
+    "names": f"SELECT {_LF} AS h, pid FROM mkeys_lf WHERE lkey IS NOT NULL AND fkey IS NOT NULL",
     "names_day": f"SELECT {_LFD} AS h, pid FROM mkeys_lf "
     "WHERE lkey IS NOT NULL AND fkey IS NOT NULL AND md IS NOT NULL",
 }

@@ -11,9 +11,14 @@
   surname) and the name's variant keys (:mod:`matchgate.standardize.variants`).
 * ``mkeys_lf``: surname and first-name prefix keys together, with year and month-day of birth.
 
-Spelling-variant keys are computed in Python once per *distinct* name (a few hundred thousand
-even for a very large master), registered as a table and joined: one implementation of the
-rules, no SQL copy to keep equal.
+Work that depends on a name alone is done once per *distinct* value and joined back: a
+10M-person master of the synthetic world holds about 340,000 distinct surnames, 3,700 first
+names and 1.5 million distinct ``other_names`` values. Names are standardized by the ``mg_name``
+macro per distinct raw value; the spelling-variant keys are computed in Python per distinct
+standardized name (one implementation of the rules, no SQL copy to keep equal), the blocking keys
+per distinct name in SQL. Per row remain the joins, the identifiers, dates and addresses. At 10M
+people the statements building these tables took 116 s with every name standardized and keyed
+per row, 66 s this way (the same tables, bit for bit).
 
 Column names and types come from the caller (intake checked that the required ones exist); Parquet
 and JSON columns keep their types, so each is cast to text before the ``mg_*`` macros
@@ -226,7 +231,7 @@ def build_master(
     )
     by_surname = f"""
         SELECT s.pid, s.first, s.dob, s.other, k.surname_keys, k.prefix_keys
-        FROM (SELECT pid, first, dob, len(coalesce(other_lasts, [])) > 0 AS other,
+        FROM (SELECT pid, first, dob, len(other_lasts) > 0 AS other,
                      unnest(list_concat([last], other_lasts)) AS last FROM m) s
         JOIN {KEY_TABLE} k ON k.name = s.last
         """  # noqa: S608
