@@ -201,3 +201,22 @@ def test_load_then_update_decides_as_loading_the_changed_master(
     match_files(None, world / "requests.csv", tmp_path / "fresh.csv", settings=fresh)
     a, b = _rows(tmp_path / "updated.csv"), _rows(tmp_path / "fresh.csv")
     assert [[r[c] for c in DECIDED] for r in a] == [[r[c] for c in DECIDED] for r in b]
+
+
+def test_snapshots_published_in_one_second_are_listed_in_publication_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Snapshot ids carry the second only; two published within it (a load, then an update of a
+    small master) are listed oldest first even when the random part sorts the other way."""
+    import datetime as dt
+    import uuid
+
+    suffixes = iter(["ffffffff", "00000000"])
+    monkeypatch.setattr(store.uuid, "uuid4", lambda: uuid.UUID(next(suffixes) + "0" * 24))
+    second = dt.datetime(2026, 12, 2, 18, 5, 34, tzinfo=dt.UTC)
+    published = []
+    for _ in range(2):
+        building = store.begin(tmp_path, now=second)
+        published.append(store.publish(tmp_path, building, {"people": 1}).id)
+    assert published[0] > published[1]  # the ids alone would list the second one first
+    assert [s.id for s in store.snapshots(tmp_path)] == published

@@ -88,7 +88,13 @@ def discard(building: Building) -> None:
 
 def publish(workspace: Path, building: Building, manifest: dict[str, Any]) -> Snapshot:
     """Write the manifest, move the folder into ``snapshots/`` and make it current."""
-    manifest = {"id": building.id, **manifest}
+    # Ids carry the second only: a load and an update can fall in the same second (a small
+    # master loads in well under one), so the listing orders by this finer stamp.
+    manifest = {
+        "id": building.id,
+        "published_at": datetime.now(UTC).isoformat(timespec="microseconds"),
+        **manifest,
+    }
     with atomic_path(building.path / MANIFEST) as tmp:
         tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     target = root(workspace) / "snapshots" / building.id
@@ -121,12 +127,17 @@ def get(workspace: Path, snapshot_id: str) -> Snapshot:
 
 
 def snapshots(workspace: Path) -> Iterator[Snapshot]:
-    """Every published snapshot, oldest first."""
+    """Every published snapshot, oldest first (by publication; snapshots published before the
+    manifest recorded it come first, in id order)."""
     folder = root(workspace) / "snapshots"
-    if folder.is_dir():
-        for path in sorted(folder.iterdir()):
-            if _ID.match(path.name) and (path / MANIFEST).is_file():
-                yield get(workspace, path.name)
+    if not folder.is_dir():
+        return
+    found = [
+        get(workspace, path.name)
+        for path in folder.iterdir()
+        if _ID.match(path.name) and (path / MANIFEST).is_file()
+    ]
+    yield from sorted(found, key=lambda s: (str(s.manifest.get("published_at", "")), s.id))
 
 
 def remove(workspace: Path, snapshot_id: str) -> None:
