@@ -47,8 +47,9 @@ def training_table_statements() -> list[str]:
     return [
         f"CREATE OR REPLACE TABLE {REQUEST_TABLE} AS SELECT CAST(row AS BIGINT) AS unique_id, "
         f"{request_columns} FROM req WHERE error_code IS NULL",
-        f"CREATE OR REPLACE TABLE {MASTER_TABLE} AS SELECT CAST(rowid AS BIGINT) AS unique_id, "
-        f"{master_columns} FROM m",
+        # Ordered by pid, so seeded sampling reads the same rows whatever order ``m`` was built in.
+        f"CREATE OR REPLACE TABLE {MASTER_TABLE} AS SELECT CAST(pid AS BIGINT) AS unique_id, "
+        f"{master_columns} FROM m ORDER BY pid",
     ]
 
 
