@@ -71,12 +71,10 @@ def analyse(data: Path, workspace: Path) -> dict[str, Any]:
     engine = DuckDBEngine(workspace / f"misses-{time.time_ns()}.duckdb")
     try:
         source = inspect_master(engine, master_path)
-        stats = index_master(
-            engine, source.relation, source.columns, workspace / "indexes", lambda *_: None
-        )
+        stats = index_master(engine, source.relation, source.columns, None, lambda *_: None)
         scorer = KeepingScorer()
         result = match_requests(engine, stats, batch.table, scorer=scorer)
-        ids = engine.query("SELECT rowid AS pid, person_id FROM m")
+        ids = engine.query("SELECT pid, person_id FROM m")
         pid_of = dict(zip(ids["person_id"].to_pylist(), ids["pid"].to_pylist(), strict=True))
         person_of = {v: k for k, v in pid_of.items()}
         raw_master = engine.query(f"SELECT * FROM {source.relation}").to_pylist()
