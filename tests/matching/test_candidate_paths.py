@@ -1,4 +1,5 @@
-"""Probing the sorted key indexes finds exactly the pairs the same blocks find as joins."""
+"""Probing the sorted key indexes finds exactly the pairs the same blocks find as joins, and a
+master indexed for one request file only answers exactly as one indexed whole."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from matchgate.engines.duckdb_engine import DuckDBEngine
 from matchgate.intake import inspect_master, read_requests
-from matchgate.matching import index_master
+from matchgate.matching import index_master, index_master_for, match_requests
 from matchgate.matching.candidates import BLOCK_NAMES, find_candidates
 from matchgate.services.synth import synthesize
 
@@ -79,3 +80,38 @@ def test_index_entries_are_distinct_without_a_distinct(tmp_path: Path) -> None:
             assert len(set(zip(keys.tolist(), pids.tolist(), strict=True))) == len(keys), name
     finally:
         engine.close()
+
+
+def test_a_master_indexed_for_its_requests_answers_as_one_indexed_whole(
+    world: Path, tmp_path: Path
+) -> None:
+    """The one-shot path keys only what the requests look up and standardizes only the
+    candidates; every output column, weights and levels included, is the same."""
+    requests = read_requests(world / "requests.csv", today=dt.date(2026, 1, 1)).table
+    runs = []
+    for lean in (False, True):
+        engine = DuckDBEngine(tmp_path / f"{lean}.duckdb")
+        try:
+            source = inspect_master(engine, world / "master.parquet")
+            if lean:
+                stats = index_master_for(engine, source.relation, source.columns, requests, print)
+                assert stats.deferred
+            else:
+                stats = index_master(engine, source.relation, source.columns, None, print)
+            keyed = engine.query("SELECT count(*) AS n FROM mkeys_l")["n"][0].as_py()
+            result = match_requests(engine, stats, requests)
+            standardized = engine.query("SELECT * FROM m ORDER BY pid")
+            candidates = engine.query("SELECT DISTINCT pid FROM cand ORDER BY pid")
+        finally:
+            engine.close()
+        runs.append((result, keyed, standardized, candidates))
+    (whole, whole_keys, whole_m, whole_cand), (lean, lean_keys, lean_m, lean_cand) = runs
+    assert whole.master_people == lean.master_people == 6000
+    assert whole.table.to_pylist() == lean.table.to_pylist()
+    assert {"match", "no_match"} <= set(whole.table["decision"].to_pylist())
+    assert lean_keys < whole_keys / 2  # only the looked-up keys were kept
+    # The lean m holds just the candidates, each row exactly as the whole master has it.
+    assert lean_cand.equals(whole_cand)
+    assert lean_m.num_rows == lean_cand.num_rows < whole_m.num_rows
+    wanted = set(lean_cand["pid"].to_pylist())
+    assert [r for r in whole_m.to_pylist() if r["pid"] in wanted] == lean_m.to_pylist()

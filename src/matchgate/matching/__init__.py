@@ -1,6 +1,7 @@
 """Candidates, scoring, decisions and explanations, engine-agnostic (SQL run by an engine).
 
-:func:`index_master` standardizes the master inside the engine; :func:`match_requests` answers a
+:func:`index_master` standardizes the master inside the engine (:func:`index_master_for`: for
+one request file only); :func:`match_requests` answers a
 standardized request table against it. Scoring sits behind :class:`PairScorer`; the shipped
 scorer is :class:`FellegiSunterModel` with the Splink-trained model file.
 """
@@ -11,6 +12,7 @@ from matchgate.matching.pipeline import (
     OUTPUT_COLUMNS,
     MatchResult,
     index_master,
+    index_master_for,
     match_requests,
     store_master,
     stored_master_stats,
@@ -25,6 +27,7 @@ __all__ = [
     "Policy",
     "ScoredPairs",
     "index_master",
+    "index_master_for",
     "load_model",
     "match_requests",
     "store_master",

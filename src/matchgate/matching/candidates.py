@@ -88,21 +88,35 @@ _LF = _h("CAST(lkey AS VARCHAR)", "CAST(fkey AS VARCHAR)")
 _LFY = _h("CAST(lkey AS VARCHAR)", "CAST(fkey AS VARCHAR)", "CAST(byear AS INTEGER)")
 _LFD = _h("CAST(lkey AS VARCHAR)", "CAST(fkey AS VARCHAR)", "CAST(md AS VARCHAR)")
 
-MASTER_INDEXES: dict[str, str] = {
-    "ssn": "SELECT CAST(ssn AS UBIGINT) AS h, pid FROM m WHERE ssn IS NOT NULL",
-    "a_number": "SELECT CAST(a_number AS UBIGINT) AS h, pid FROM m WHERE a_number IS NOT NULL",
-    "surname_dob": f"SELECT {_KD} AS h, pid FROM mkeys_l WHERE key IS NOT NULL AND dob IS NOT NULL",
-    "first_dob": f"SELECT {_KD} AS h, pid FROM mkeys_f WHERE key IS NOT NULL AND dob IS NOT NULL",
-    "names_year": f"SELECT {_LFY} AS h, pid FROM mkeys_lf "
-    "WHERE lkey IS NOT NULL AND fkey IS NOT NULL AND byear IS NOT NULL",
-    "names": f"SELECT {_LF} AS h, pid FROM mkeys_lf WHERE lkey IS NOT NULL AND fkey IS NOT NULL",
-    "names_day": f"SELECT {_LFD} AS h, pid FROM mkeys_lf "
-    "WHERE lkey IS NOT NULL AND fkey IS NOT NULL AND md IS NOT NULL",
+
+@dataclass(frozen=True)
+class MasterIndex:
+    """Entries ``(h, pid)`` of one master index: the 64-bit ``key`` of each row of ``table``
+    whose ``present`` columns are all known."""
+
+    table: str
+    key: str
+    present: tuple[str, ...]
+
+    @property
+    def sql(self) -> str:
+        known = " AND ".join(f"{c} IS NOT NULL" for c in self.present)
+        return f"SELECT {self.key} AS h, pid FROM {self.table} WHERE {known}"
+
+
+MASTER_INDEXES: dict[str, MasterIndex] = {
+    "ssn": MasterIndex("m", "CAST(ssn AS UBIGINT)", ("ssn",)),
+    "a_number": MasterIndex("m", "CAST(a_number AS UBIGINT)", ("a_number",)),
+    "surname_dob": MasterIndex("mkeys_l", _KD, ("key", "dob")),
+    "first_dob": MasterIndex("mkeys_f", _KD, ("key", "dob")),
+    "names_year": MasterIndex("mkeys_lf", _LFY, ("lkey", "fkey", "byear")),
+    "names": MasterIndex("mkeys_lf", _LF, ("lkey", "fkey")),
+    "names_day": MasterIndex("mkeys_lf", _LFD, ("lkey", "fkey", "md")),
 }
-"""Each master index: its entries ``(h, pid)`` from the tables of
-:mod:`matchgate.matching.master_index` (written sorted by :func:`build_indexes`). No DISTINCT:
-``mkeys_lf`` holds one row per person and surname key, and a person has one first-name key and
-one date of birth, so its ``(h, pid)`` are distinct already (a test keeps it so)."""
+"""Each master index, from the tables of :mod:`matchgate.matching.master_index` (written sorted
+by :func:`build_indexes`). No DISTINCT: ``mkeys_lf`` holds one row per person and surname key,
+and a person has one first-name key and one date of birth, so its ``(h, pid)`` are distinct
+already (a test keeps it so)."""
 
 
 def _keys(source: str, key: str, columns: str) -> str:
@@ -213,12 +227,44 @@ BLOCK_NAMES = {block.bit: block.name for block in BLOCKS}
 
 def build_indexes(engine: Engine, folder: Path, progress: Progress = NO_PROGRESS) -> None:
     """Write every master index into ``folder`` (see :mod:`matchgate.matching.key_index`)."""
-    for done, (name, sql) in enumerate(MASTER_INDEXES.items(), start=1):
+    for done, (name, index) in enumerate(MASTER_INDEXES.items(), start=1):
+        sql = index.sql
         count = engine.query(f"SELECT count(*) AS n FROM ({sql})")["n"][0].as_py()
         write_index(
             folder, name, int(count), engine.stream(f"SELECT h, pid FROM ({sql}) ORDER BY h, pid")
         )
         progress("key indexes", done, len(MASTER_INDEXES))
+
+
+WANTED_PREFIX = "want_"
+
+
+def wanted_keys(engine: Engine) -> dict[str, str]:
+    """Create ``want_<index>``: the distinct keys the registered ``req`` looks up in each name
+    index; return, per key table, the SQL condition keeping its rows that hold one of them.
+
+    This lets a one-shot job key only what its requests can meet. Every entry of a looked-up
+    key is kept, so a block's size, and its cap, are those of the whole master.
+    """
+    conditions: dict[str, list[str]] = {}
+    for name, index in MASTER_INDEXES.items():
+        probes = [b.probe for b in BLOCKS if b.index == name and b.probe]
+        if index.table == "m" or not probes:
+            continue
+        union = " UNION ALL ".join(f"SELECT h FROM ({p})" for p in probes)
+        engine.execute(
+            f"CREATE OR REPLACE TEMP TABLE {WANTED_PREFIX}{name} AS "
+            f"SELECT DISTINCT h FROM ({union})"
+        )
+        conditions.setdefault(index.table, []).append(
+            f"{index.key} IN (SELECT h FROM {WANTED_PREFIX}{name})"
+        )
+    return {table: " OR ".join(keep) for table, keep in conditions.items()}
+
+
+def drop_wanted_keys(engine: Engine) -> None:
+    for name in MASTER_INDEXES:
+        engine.execute(f"DROP TABLE IF EXISTS {WANTED_PREFIX}{name}")
 
 
 def find_candidates(
@@ -293,7 +339,7 @@ def _join(block: Block) -> str:
     """A block as a join inside the engine: its request keys onto its master entries, keeping
     keys shared by at most the block's cap."""
     probes = "SELECT rid, h FROM ssn_var" if block.name == SSN_ONE_EDIT else block.probe
-    entries = MASTER_INDEXES[block.index]
+    entries = MASTER_INDEXES[block.index].sql
     capped = "" if block.cap is None else f"WHERE s.n <= {int(block.cap)}"
     return f"""
         WITH q AS ({probes}), k AS ({entries}),

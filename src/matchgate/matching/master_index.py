@@ -61,6 +61,9 @@ class MasterStats:
     """Folder of the sorted key indexes (:mod:`matchgate.matching.key_index`); None: blocks are
     joins inside the engine."""
     term_frequencies: tuple[str, ...] = ()
+    deferred: bool = False
+    """Indexed for one request file (:func:`build_master_for`): the candidates are standardized
+    by :func:`finish_master` once found."""
 
 
 TERM_FREQUENCY_PREFIX = "mtf_"
@@ -107,6 +110,12 @@ def _other_lasts(names: str) -> str:
             lambda x: replace(substr(x, strpos(x, ' ') + 1), ' ', ''))))"""
 
 
+RAW_TABLE = "m_raw"
+RAW_VIEW = "m"
+"""While a master is indexed for one request file, ``m`` is this view of the raw rows (their
+identifiers serve the SSN and A-number blocks) until :func:`finish_master` replaces it."""
+
+
 def build_master(
     engine: Engine,
     relation: str,
@@ -120,23 +129,113 @@ def build_master(
     Internal pids are numbered from ``first_pid`` in file order (an update numbers its new rows
     after the store's last pid, so a pid is never reused).
     """
+    people = _read_raw(engine, relation, columns)
+    _name_tables(engine)
+    numbered = f"SELECT rowid + {int(first_pid)} AS pid, * FROM {RAW_TABLE}"  # noqa: S608
+    _standardize(engine, "m", numbered)
+    _key_tables(engine, "SELECT pid, dob, first, last, other_lasts FROM m", {})
+    _drop_working(engine)
+    return people
+
+
+def build_master_for(
+    engine: Engine,
+    relation: str,
+    columns: Mapping[str, tuple[str, str]],
+    keep: Mapping[str, str],
+) -> int:
+    """Index the master file read by ``relation`` for one request file only; return the number
+    of people.
+
+    The key tables hold only the rows satisfying ``keep`` (key table -> SQL condition: the keys
+    the requests look up, :func:`matchgate.matching.candidates.wanted_keys`), and ``m`` is a view
+    of the raw rows: only the candidates are standardized, by :func:`finish_master`, after the
+    blocks. Address lines, ZIP codes, compact names and variant lists are then worked out for a
+    few hundred thousand people instead of every person of the master.
+    """
+    people = _read_raw(engine, relation, columns, temporary=True)
+    _name_tables(engine)
+    engine.execute(f"CREATE TEMP VIEW {RAW_VIEW} AS SELECT rowid AS pid, * FROM {RAW_TABLE}")  # noqa: S608
+    named = f"""
+        SELECT r.rowid AS pid, r.dob, nf.name AS first, nl.name AS last,
+               coalesce(o.other_lasts, []) AS other_lasts
+        FROM {RAW_TABLE} r
+        LEFT JOIN {NAME_TABLE} nf ON nf.raw = r.first_raw
+        LEFT JOIN {NAME_TABLE} nl ON nl.raw = r.last_raw
+        LEFT JOIN {OTHER_TABLE} o ON o.raw = r.other_raw
+        """  # noqa: S608
+    _key_tables(engine, named, keep)
+    return people
+
+
+LEAN_TERM_FREQUENCIES = {
+    "first": ("first_raw", "name"),
+    "middle": ("middle_raw", "name"),
+    "last": ("last_raw", "name"),
+    "first_c": ("first_raw", "replace(name, ' ', '')"),
+    "middle_c": ("middle_raw", "replace(name, ' ', '')"),
+    "last_c": ("last_raw", "replace(name, ' ', '')"),
+}
+"""Term-frequency columns :func:`finish_master` can count over the whole master from its raw
+names: column -> (raw name column, SQL of the column from the standardized ``name``)."""
+
+
+def finish_master(engine: Engine, tf_columns: tuple[str, ...]) -> None:
+    """After the blocks of a master indexed by :func:`build_master_for`: replace the view ``m``
+    by the standardized candidates of ``cand``, and store the whole master's counts of the
+    values ``req`` holds for each of ``tf_columns`` (see :data:`LEAN_TERM_FREQUENCIES`)."""
+    for column in tf_columns:
+        raw, expr = LEAN_TERM_FREQUENCIES[column]
+        wanted = f"SELECT DISTINCT {column} AS v FROM req WHERE {column} IS NOT NULL"  # noqa: S608
+        engine.execute(
+            f"""
+            CREATE OR REPLACE TABLE {TERM_FREQUENCY_PREFIX}{column} AS
+            SELECT v, CAST(sum(c) AS BIGINT) AS n FROM (
+                SELECT {expr} AS v, c FROM (
+                    SELECT {raw} AS raw, count(*) AS c FROM {RAW_TABLE} GROUP BY {raw}
+                ) JOIN {NAME_TABLE} USING (raw)
+            ) SEMI JOIN ({wanted}) USING (v)
+            GROUP BY v
+            """  # noqa: S608
+        )
+    engine.execute(f"DROP VIEW {RAW_VIEW}")
+    _standardize(
+        engine,
+        "m",
+        f"SELECT rowid AS pid, * FROM {RAW_TABLE} "  # noqa: S608
+        "WHERE rowid IN (SELECT DISTINCT pid FROM cand)",
+    )
+    _drop_working(engine)
+
+
+def _read_raw(
+    engine: Engine,
+    relation: str,
+    columns: Mapping[str, tuple[str, str]],
+    *,
+    temporary: bool = False,
+) -> int:
+    """Create ``m_raw``: one row per person, identifiers and dates standardized, the rest raw
+    (a ``temporary`` table: in memory, spilling to disk past the engine's memory limit)."""
     for statement in macro_statements():
         engine.execute(statement)
 
     def t(column: str) -> str:
         return text_expr(columns, column)
 
-    # The working tables are ordinary tables of the engine's database file, not TEMP ones: a
-    # temporary table lives in memory and spills uncompressed (tens of GB at 100M people).
+    # A stored master's working tables are ordinary tables of the engine's database file, not
+    # TEMP ones: a temporary table lives in memory and spills uncompressed (tens of GB at 100M
+    # people). A one-shot job's is TEMP: writing it compressed took half its time (10M people:
+    # 11 s against 6 s).
     # Where person_id is absent or empty the SSN serves; a row with neither cannot be named in
     # an answer, so it is left out. Names are carried raw here and standardized once per
-    # distinct value below (a master of 10M people holds a few hundred thousand distinct names).
+    # distinct value (a master of 10M people holds a few hundred thousand distinct names).
     person_id = f"coalesce(nullif(trim({t('person_id')}), ''), nullif(mg_digits({t('ssn')}), ''))"
     other = f"nullif(trim({t('other_names')}), '')"
     # The relation is SQL built by the engine from a quoted path; column names are quoted.
     engine.execute(
         f"""
-        CREATE OR REPLACE TABLE m_raw AS
+        CREATE OR REPLACE {"TEMP " if temporary else ""}TABLE {RAW_TABLE} AS
         SELECT * FROM (SELECT {person_id} AS person_id,
                mg_ssn({t("ssn")}) AS ssn,
                mg_a_number({t("a_number")}) AS a_number,
@@ -144,19 +243,27 @@ def build_master(
                {t("first_name")} AS first_raw,
                {t("middle_name")} AS middle_raw,
                {t("last_name")} AS last_raw,
-               mg_zip({t("zip")}) AS zip,
-               mg_address({t("address_line")}) AS addr,
+               {t("zip")} AS zip_raw,
+               {t("address_line")} AS addr_raw,
                {other} AS other_raw
         FROM {relation}) WHERE person_id IS NOT NULL
         """  # noqa: S608
     )
+    people = engine.query(f"SELECT count(*) AS n FROM {RAW_TABLE}")["n"][0].as_py()  # noqa: S608
+    return int(people)
+
+
+def _name_tables(engine: Engine) -> None:
+    """Standardize every distinct raw name (``m_name_of``) and earlier-names value
+    (``m_other_names``) of ``m_raw``, and register their spelling-variant keys."""
     engine.execute(
         f"""
         CREATE OR REPLACE TABLE {NAME_TABLE} AS
         SELECT raw, mg_name(raw) AS name FROM (
             SELECT DISTINCT raw FROM (
-                SELECT first_raw AS raw FROM m_raw UNION ALL SELECT middle_raw FROM m_raw
-                UNION ALL SELECT last_raw FROM m_raw
+                SELECT first_raw AS raw FROM {RAW_TABLE}
+                UNION ALL SELECT middle_raw FROM {RAW_TABLE}
+                UNION ALL SELECT last_raw FROM {RAW_TABLE}
             ) WHERE raw IS NOT NULL
         )
         """  # noqa: S608
@@ -173,7 +280,7 @@ def build_master(
         FROM (
             SELECT raw, list_filter(list_transform(string_split(raw, '{OTHER_NAMES_SEPARATOR}'),
                 lambda x: mg_name(x)), lambda x: x IS NOT NULL) AS names
-            FROM (SELECT DISTINCT other_raw AS raw FROM m_raw WHERE other_raw IS NOT NULL)
+            FROM (SELECT DISTINCT other_raw AS raw FROM {RAW_TABLE} WHERE other_raw IS NOT NULL)
         )
         """  # noqa: S608
     )
@@ -186,11 +293,16 @@ def build_master(
         """  # noqa: S608
     )["name"].to_pylist()
     engine.register(VARIANT_TABLE, variant_table(names))
+
+
+def _standardize(engine: Engine, table: str, people: str) -> None:
+    """Create ``table``: the standardized people of ``people`` (SQL yielding ``pid`` and the
+    columns of ``m_raw``), with the columns the comparisons read."""
     engine.execute(
         f"""
-        CREATE OR REPLACE TABLE m AS
+        CREATE OR REPLACE TABLE {table} AS
         SELECT n.pid, n.person_id, n.ssn, n.a_number, n.dob,
-               n.first, n.middle, n.last, n.zip, n.addr,
+               n.first, n.middle, n.last, mg_zip(n.zip_raw) AS zip, mg_address(n.addr_raw) AS addr,
                replace(n.first, ' ', '') AS first_c,
                replace(n.middle, ' ', '') AS middle_c,
                replace(n.last, ' ', '') AS last_c,
@@ -198,10 +310,10 @@ def build_master(
                n.other_lasts, n.other_firsts,
                vf.vk AS first_vk, vf.dk AS first_dk, vl.vk AS last_vk, vl.dk AS last_dk
         FROM (
-            SELECT r.rowid + {int(first_pid)} AS pid, r.person_id, r.ssn, r.a_number, r.dob,
-                   nf.name AS first, nm.name AS middle, nl.name AS last, r.zip, r.addr,
+            SELECT r.pid, r.person_id, r.ssn, r.a_number, r.dob,
+                   nf.name AS first, nm.name AS middle, nl.name AS last, r.zip_raw, r.addr_raw,
                    coalesce(o.other_lasts, []) AS other_lasts, o.other_firsts
-            FROM m_raw r
+            FROM ({people}) r
             LEFT JOIN {OTHER_TABLE} o ON o.raw = r.other_raw
             LEFT JOIN {NAME_TABLE} nf ON nf.raw = r.first_raw
             LEFT JOIN {NAME_TABLE} nm ON nm.raw = r.middle_raw
@@ -211,9 +323,16 @@ def build_master(
         LEFT JOIN {VARIANT_TABLE} vl ON vl.name = n.last
         """  # noqa: S608
     )
-    engine.execute("DROP TABLE m_raw")
-    engine.execute(f"DROP TABLE {NAME_TABLE}")
-    engine.execute(f"DROP TABLE {OTHER_TABLE}")
+
+
+def _key_tables(engine: Engine, people: str, keep: Mapping[str, str]) -> None:
+    """Create ``mkeys_l``, ``mkeys_f`` and ``mkeys_lf`` from ``people`` (SQL yielding pid, dob
+    and the standardized first, last and other_lasts), each holding only its rows satisfying
+    ``keep[table]`` when given."""
+
+    def kept(table: str, word: str = "WHERE") -> str:
+        return f"{word} ({keep[table]})" if table in keep else ""
+
     # Blocking keys depend on the name alone: computed once per distinct name, then joined.
     # A person known by one surname gets each of its keys once; only people with earlier
     # surnames need the DISTINCT (two of their surnames may share a key).
@@ -232,23 +351,26 @@ def build_master(
     by_surname = f"""
         SELECT s.pid, s.first, s.dob, s.other, k.surname_keys, k.prefix_keys
         FROM (SELECT pid, first, dob, len(other_lasts) > 0 AS other,
-                     unnest(list_concat([last], other_lasts)) AS last FROM m) s
+                     unnest(list_concat([last], other_lasts)) AS last FROM ({people})) s
         JOIN {KEY_TABLE} k ON k.name = s.last
         """  # noqa: S608
     engine.execute(
         f"""
         CREATE OR REPLACE TABLE mkeys_l AS
         WITH s AS ({by_surname})
-        SELECT pid, unnest(surname_keys) AS key, dob FROM s WHERE NOT other
+        , k AS (SELECT pid, unnest(surname_keys) AS key, dob, other FROM s)
+        SELECT pid, key, dob FROM k WHERE NOT other {kept("mkeys_l", "AND")}
         UNION ALL
-        SELECT DISTINCT pid, unnest(surname_keys) AS key, dob FROM s WHERE other
+        SELECT DISTINCT pid, key, dob FROM k WHERE other {kept("mkeys_l", "AND")}
         """  # noqa: S608
     )
     engine.execute(
         f"""
         CREATE OR REPLACE TABLE mkeys_f AS
-        SELECT m.pid, unnest(k.first_keys) AS key, m.dob
-        FROM m JOIN {KEY_TABLE} k ON k.name = m.first
+        SELECT * FROM (
+            SELECT p.pid, unnest(k.first_keys) AS key, p.dob
+            FROM ({people}) p JOIN {KEY_TABLE} k ON k.name = p.first
+        ) {kept("mkeys_f")}
         """  # noqa: S608
     )
     engine.execute(
@@ -259,15 +381,18 @@ def build_master(
                    strftime(dob, '%m-%d') AS md, other
             FROM ({by_surname}) WHERE first IS NOT NULL
         )
-        SELECT pid, lkey, fkey, byear, md FROM s WHERE NOT other
+        SELECT pid, lkey, fkey, byear, md FROM s WHERE NOT other {kept("mkeys_lf", "AND")}
         UNION ALL
-        SELECT DISTINCT pid, lkey, fkey, byear, md FROM s WHERE other
+        SELECT DISTINCT pid, lkey, fkey, byear, md FROM s WHERE other {kept("mkeys_lf", "AND")}
         """  # noqa: S608
     )
     engine.execute(f"DROP TABLE {KEY_TABLE}")
+
+
+def _drop_working(engine: Engine) -> None:
+    for table in (RAW_TABLE, NAME_TABLE, OTHER_TABLE):
+        engine.execute(f"DROP TABLE {table}")
     engine.unregister(VARIANT_TABLE)
-    people = engine.query("SELECT count(*) AS n FROM m")["n"][0].as_py()
-    return int(people)
 
 
 def build_term_frequencies(engine: Engine, columns: tuple[str, ...]) -> None:

@@ -218,6 +218,10 @@ class PairScorer(Protocol):
 
     def score(self, engine: Engine, master: MasterStats) -> ScoredPairs: ...
 
+    def tf_columns(self) -> list[str]:
+        """Columns of ``m`` whose whole-master value counts the scoring reads."""
+        ...
+
 
 def pair_columns_sql() -> str:
     """Both sides' comparison columns, suffixed ``_l`` (request) and ``_r`` (master)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +13,12 @@ import pyarrow.compute as pc
 
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.engines.base import Engine
-from matchgate.matching.candidates import build_indexes, find_candidates
+from matchgate.matching.candidates import (
+    build_indexes,
+    drop_wanted_keys,
+    find_candidates,
+    wanted_keys,
+)
 from matchgate.matching.decide import NO_PERSON, Decisions, Policy, decide
 from matchgate.matching.master_index import (
     TERM_FREQUENCY_PREFIX,
@@ -21,7 +26,9 @@ from matchgate.matching.master_index import (
     MasterStats,
     apply_changes,
     build_master,
+    build_master_for,
     build_term_frequencies,
+    finish_master,
 )
 from matchgate.matching.model import FellegiSunterModel, PairScorer, ScoredPairs
 from matchgate.matching.ssa import ssa_codes
@@ -76,6 +83,29 @@ def index_master(
     if indexes is not None:
         build_indexes(engine, indexes, progress)
     return MasterStats(people=people, indexes=indexes)
+
+
+def index_master_for(
+    engine: Engine,
+    relation: str,
+    columns: Mapping[str, tuple[str, str]],
+    requests: pa.Table,
+    progress: Progress,
+) -> MasterStats:
+    """Index the master for the one request file ``requests`` (a one-shot job): only the keys
+    its blocks look up, and, once :func:`match_requests` has found the candidates, only their
+    standardized rows (:func:`~matchgate.matching.master_index.build_master_for`). The
+    decisions are those of :func:`index_master`."""
+    progress("index master", 0, None)
+    engine.register("req", requests)
+    try:
+        keep = wanted_keys(engine)
+        people = build_master_for(engine, relation, columns, keep)
+    finally:
+        drop_wanted_keys(engine)
+        engine.unregister("req")
+    progress("index master", people, people)
+    return MasterStats(people=people, indexes=None, deferred=True)
 
 
 def store_master(
@@ -146,8 +176,12 @@ def match_requests(
     engine.register("req", requests)
     try:
         candidates = find_candidates(engine, requests, master.indexes, progress)
-        progress("score", 0, candidates)
         model = scorer or FellegiSunterModel()
+        if master.deferred:
+            tf_columns = tuple(model.tf_columns())
+            finish_master(engine, tf_columns)
+            master = replace(master, deferred=False, term_frequencies=tf_columns)
+        progress("score", 0, candidates)
         pairs = model.score(engine, master)
         progress("score", candidates, candidates)
         decisions = decide(requests.num_rows, pairs, policy or Policy())

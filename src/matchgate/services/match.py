@@ -33,10 +33,12 @@ from matchgate.matching import (
     FellegiSunterModel,
     MatchResult,
     index_master,
+    index_master_for,
     load_model,
     match_requests,
 )
 from matchgate.matching.comparisons import COMPARISONS
+from matchgate.matching.master_index import LEAN_TERM_FREQUENCIES
 from matchgate.matching.model import model_from_settings
 from matchgate.services.jobs import file_digest, tracked_job
 from matchgate.services.master import current_snapshot, open_snapshot
@@ -146,13 +148,20 @@ def _match_one_shot(
     progress: Progress,
     scorer: FellegiSunterModel | None,
 ) -> tuple[MatchResult, str]:
+    model = scorer or FellegiSunterModel()
+    lean = set(model.tf_columns()) <= LEAN_TERM_FREQUENCIES.keys()
     with one_shot_engine(settings) as engine:
         source = inspect_master(engine, master)
         try:
-            stats = index_master(engine, source.relation, source.columns, None, progress)
+            if lean:
+                stats = index_master_for(
+                    engine, source.relation, source.columns, requests, progress
+                )
+            else:
+                stats = index_master(engine, source.relation, source.columns, None, progress)
         except EngineError as exc:
             raise master_input_error(master, exc) from None
-        result = match_requests(engine, stats, requests, scorer=scorer, progress=progress)
+        result = match_requests(engine, stats, requests, scorer=model, progress=progress)
     return result, f"file:sha256:{file_digest(master)[:16]}"
 
 

@@ -207,7 +207,7 @@ _CLASSES = str.maketrans(
 MIN_SKELETON = 2
 """Shortest skeleton used as a key (one consonant, as in LI or SEO, says too little)."""
 _VOWEL_LIKE = frozenset("AEIOUYWH")
-_REPEATS = re.compile(r"(.)\1+")
+_CLASSES_DROPPING_VOWELS = {**_CLASSES, **{ord(ch): None for ch in _VOWEL_LIKE}}
 
 
 @functools.lru_cache(maxsize=262144)
@@ -221,12 +221,20 @@ def skeleton(standardized: str) -> str:
     if not text:
         return ""
     head = "_" if text[0] in _VOWEL_LIKE and not text.startswith(("WH", "HW")) else ""
-    text = _SOFT_C.sub("S", text)
+    if "C" in text:
+        text = _SOFT_C.sub("S", text)
     for old, new in _DIGRAPHS:
-        text = text.replace(old, new)
-    text = text.translate(_CLASSES)
-    body = "".join(ch for ch in text if ch not in _VOWEL_LIKE)
-    return _REPEATS.sub(r"\1", head + body).upper()
+        if old in text:
+            text = text.replace(old, new)
+    body = text.translate(_CLASSES_DROPPING_VOWELS)
+    # Collapse runs of one letter (a loop: faster than a back-referencing regex on short text).
+    kept = [head] if head else []
+    last = head
+    for ch in body:
+        if ch != last:
+            kept.append(ch)
+            last = ch
+    return "".join(kept).upper()
 
 
 @functools.lru_cache(maxsize=262144)
