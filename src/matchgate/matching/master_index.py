@@ -207,8 +207,8 @@ def finish_master(engine: Engine, tf_columns: tuple[str, ...]) -> None:
     _standardize(
         engine,
         "m",
-        f"SELECT rowid AS pid, * FROM {RAW_TABLE} "  # noqa: S608
-        "WHERE rowid IN (SELECT DISTINCT pid FROM cand)",
+        f"SELECT r.rowid AS pid, r.* FROM {RAW_TABLE} r "  # noqa: S608
+        "WHERE r.rowid IN (SELECT DISTINCT pid FROM cand)",
         temporary=True,
     )
     _drop_working(engine)
