@@ -65,7 +65,7 @@ DETAILS = {
     ),
     "appointments": (
         "person_id,office_code,office_city,office_state,starts_at,service,as_of,source\n"
-        "P1,A12,Springfield,IL,2025-10-01T09:00:00,Replacement card,2025-08-20,phone\n"
+        "P1,QZ12,Springfield,IL,2025-10-01T09:00:00,Replacement card,2025-08-20,phone\n"
     ),
 }
 

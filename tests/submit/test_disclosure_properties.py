@@ -80,7 +80,7 @@ MARKERS: dict[str, tuple[str, ...]] = {
     "ip_addresses": ("203.0.113.7",),
     "citizenship": ("US_CITIZEN", "LAWFUL_ALIEN_WORK_AUTHORIZED"),
     "earnings": ("Acme Corp", "51234.00"),
-    "appointments": ("Replacement card", "A12"),
+    "appointments": ("Replacement card", "QZ12"),  # no hex digit string (job ids) holds it
 }
 """Master values that belong to one category only: none may appear unless it is allowed."""
 RECORD_KEYS = {"request_id", "decision", "score", "reasons", "records", "withheld", "note"}
