@@ -187,11 +187,10 @@ names: column -> (raw name column, SQL of the column from the standardized ``nam
 
 def finish_master(engine: Engine, tf_columns: tuple[str, ...]) -> None:
     """After the blocks of a master indexed by :func:`build_master_for`: replace the view ``m``
-    by the standardized candidates of ``cand``, and store the whole master's counts of the
-    values ``req`` holds for each of ``tf_columns`` (see :data:`LEAN_TERM_FREQUENCIES`)."""
+    by the standardized candidates of ``cand``, and store the whole master's value counts of
+    each of ``tf_columns`` (see :data:`LEAN_TERM_FREQUENCIES`), as a loaded store keeps them."""
     for column in tf_columns:
         raw, expr = LEAN_TERM_FREQUENCIES[column]
-        wanted = f"SELECT DISTINCT {column} AS v FROM req WHERE {column} IS NOT NULL"  # noqa: S608
         engine.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE {TERM_FREQUENCY_PREFIX}{column} AS
@@ -199,7 +198,7 @@ def finish_master(engine: Engine, tf_columns: tuple[str, ...]) -> None:
                 SELECT {expr} AS v, c FROM (
                     SELECT {raw} AS raw, count(*) AS c FROM {RAW_TABLE} GROUP BY {raw}
                 ) JOIN {NAME_TABLE} USING (raw)
-            ) SEMI JOIN ({wanted}) USING (v)
+            ) WHERE v IS NOT NULL
             GROUP BY v
             """  # noqa: S608
         )
