@@ -1,4 +1,5 @@
-"""The engine setting: an unknown engine and Spark on the DuckDB master store are refused."""
+"""The engine setting: an unknown engine is refused, and a snapshot is probed only by the engine
+that loaded it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from matchgate.domain.errors import ConfigurationError
+from matchgate.services.master import load_master
 from matchgate.services.match import match_files
 from matchgate.services.synth import synthesize
 from matchgate.settings import Settings
@@ -28,7 +30,19 @@ def test_an_unknown_engine_is_a_configuration_error(world: Path, tmp_path: Path)
     assert not (tmp_path / "o.csv").exists()
 
 
-def test_spark_needs_a_master_file_not_the_duckdb_store(world: Path, tmp_path: Path) -> None:
-    settings = Settings(workspace=tmp_path / "ws", engine="spark")
-    with pytest.raises(ConfigurationError, match="--master FILE"):
+def test_an_unknown_engine_loads_nothing(world: Path, tmp_path: Path) -> None:
+    settings = Settings(workspace=tmp_path / "ws", engine="oracle")
+    with pytest.raises(ConfigurationError, match="MATCHGATE_ENGINE"):
+        load_master(world / "master.parquet", settings=settings)
+    assert not (tmp_path / "ws" / "master").exists()
+
+
+def test_a_duckdb_snapshot_is_not_probed_by_spark(world: Path, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    loaded = load_master(world / "master.parquet", settings=Settings(workspace=workspace))
+    settings = Settings(workspace=workspace, engine="spark")
+    with pytest.raises(ConfigurationError, match="loaded by the duckdb engine") as raised:
         match_files(None, world / "requests.csv", tmp_path / "o.csv", settings=settings)
+    assert loaded.snapshot.id in str(raised.value)
+    assert "MATCHGATE_ENGINE=duckdb" in str(raised.value)
+    assert not (tmp_path / "o.csv").exists()

@@ -47,6 +47,31 @@ def test_tables_parameters_insert_drop_and_describe(spark_engine: Any) -> None:
         spark_engine.query("SELECT * FROM acc")
 
 
+def test_delete_removes_the_rows_duckdb_removes(spark_engine: Any) -> None:
+    people = pa.table({"pid": [1, 2, 3, 4, 5], "v": [10, None, 30, 40, 50]})
+    gone = pa.table({"pid": [4]})
+    statements = [
+        "DELETE FROM t WHERE v > 20 AND v < 35",  # a NULL condition (pid 2) keeps the row
+        "DELETE FROM t WHERE pid IN (SELECT pid FROM gone)",
+    ]
+    duck = DuckDBEngine()
+    try:
+        kept = []
+        for engine in (duck, spark_engine):
+            engine.register("src", people)
+            engine.register("gone", gone)
+            engine.execute("CREATE OR REPLACE TEMP TABLE t AS SELECT * FROM src")
+            for statement in statements:
+                engine.execute(statement)
+            kept.append(engine.query("SELECT pid FROM t ORDER BY pid")["pid"].to_pylist())
+    finally:
+        duck.close()
+    assert kept[0] == [1, 2, 5]
+    assert kept[1] == kept[0]
+    with pytest.raises(EngineError):
+        spark_engine.execute("DELETE FROM t")
+
+
 def test_rowid_follows_the_table_order(spark_engine: Any) -> None:
     spark_engine.register("src", pa.table({"v": list(range(500))}))
     spark_engine.execute(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import pyarrow as pa
 
@@ -44,6 +44,8 @@ class Engine(Protocol):
     """A SQL engine that can read files, hold Arrow tables and answer queries."""
 
     name: str
+    version: str
+    """The engine's release, recorded with what it stores."""
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
         """Run a statement for its effect."""
@@ -71,3 +73,16 @@ class Engine(Protocol):
 
     def close(self) -> None:
         """Release the connection."""
+
+
+@runtime_checkable
+class TableFiles(Protocol):
+    """An engine whose tables can be kept as files and read back in place (a Spark master
+    store: the tables stay on the cluster's storage, never pass through the driver)."""
+
+    def save_table(self, name: str, folder: Path) -> None:
+        """Write the table ``name`` as Parquet files into the new folder ``folder``."""
+
+    def open_table(self, name: str, folder: Path) -> None:
+        """Hold the Parquet files of ``folder`` (from :meth:`save_table`) as table ``name``,
+        read lazily."""

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pyarrow as pa
+import pyspark
 from py4j.protocol import Py4JError
 from pyspark.errors import PySparkException
 from pyspark.sql import DataFrame, SparkSession
@@ -158,6 +159,7 @@ class SparkEngine:
     """An engine on its own Spark session (views and functions of its own, shared executors)."""
 
     name = "spark"
+    version = pyspark.__version__
 
     def __init__(
         self,
@@ -247,6 +249,24 @@ class SparkEngine:
         frame.createOrReplaceTempView(name)  # read lazily: nothing is loaded here
         return name
 
+    # -- the TableFiles interface --------------------------------------------------------------
+
+    def save_table(self, name: str, folder: Path) -> None:
+        frame = self._tables[name]
+        if "rowid" in frame.columns:  # the engine's own numbering, given again when read
+            frame = frame.drop("rowid")
+        try:
+            frame.write.mode("errorifexists").parquet(str(folder))
+        except (PySparkException, Py4JError) as exc:
+            _raise_sanitized(exc)
+
+    def open_table(self, name: str, folder: Path) -> None:
+        try:
+            frame = self.spark.read.parquet(str(folder))
+        except (PySparkException, Py4JError) as exc:
+            _raise_sanitized(exc)
+        self._store(name, frame)
+
     def close(self) -> None:
         for name in list(self._tables):
             self._drop(name)
@@ -273,6 +293,11 @@ class SparkEngine:
             self._store(statement.table, self.spark.createDataFrame([], schema))
             return
         self._give_rowid(statement.uses_rowid)
+        if statement.kind == "delete":
+            # DuckDB deletes the rows the condition holds for: those where it is NULL stay.
+            kept = f"SELECT * FROM {statement.table} WHERE NOT (({statement.sql}) <=> true)"  # noqa: S608
+            self._store(statement.table, self.spark.sql(kept, args=args or None), materialize=True)
+            return
         frame = self.spark.sql(statement.sql, args=args or None)
         if statement.kind == "insert":
             old = self._tables[statement.table]

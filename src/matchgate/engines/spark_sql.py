@@ -20,8 +20,9 @@ sqlglot translates most of it; this module fixes what its Spark output gets wron
   new one fails loudly instead of reading the wrong element.
 
 Statements are classified for the engine: a query, ``CREATE [TEMP] TABLE ... AS``, an empty
-``CREATE TABLE (columns)``, ``INSERT INTO ... SELECT``, ``DROP TABLE``, ``CREATE MACRO`` (the
-engine provides the ``mg_*`` functions itself) and ``DESCRIBE SELECT``. Parameters (``$1``,
+``CREATE TABLE (columns)``, ``INSERT INTO ... SELECT``, ``DELETE FROM ... WHERE``, ``DROP
+TABLE``, ``CREATE MACRO`` (the engine provides the ``mg_*`` functions itself) and ``DESCRIBE
+SELECT``. Parameters (``$1``,
 ``?``) stay parameters: Spark binds them (``spark.sql(text, args=[...])``).
 """
 
@@ -133,9 +134,11 @@ class Statement:
     """One statement, classified for the engine; ``sql`` is Spark SQL (the query part)."""
 
     kind: str
-    """``query``, ``create_as``, ``create_empty``, ``insert``, ``drop``, ``macro``, ``describe``
-    or ``set``."""
+    """``query``, ``create_as``, ``create_empty``, ``insert``, ``delete``, ``drop``, ``macro``,
+    ``describe`` or ``set``."""
     sql: str = ""
+    """Spark SQL: the query of a query, ``create_as`` or ``insert``; the condition of a
+    ``delete``."""
     table: str = ""
     temporary: bool = False
     columns: tuple[tuple[str, str], ...] = ()
@@ -222,6 +225,12 @@ def translate(sql: str, params: Sequence[Any] | None = None) -> tuple[Statement,
         target = node.this
         name = target.this.name if isinstance(target, exp.Schema) else target.name
         return Statement("insert", _spark(node.expression), table=name, uses_rowid=rowid), args
+    if isinstance(node, exp.Delete):
+        where = node.args.get("where")
+        if where is None:
+            raise UnsupportedSql("DELETE without WHERE")
+        rowid = _rowid_tables(where.this)
+        return Statement("delete", _spark(where.this), table=node.this.name, uses_rowid=rowid), args
     if isinstance(node, exp.Drop):
         tables = node.args.get("tables") or [node.this]
         return Statement("drop", table=tables[0].name), args

@@ -8,6 +8,7 @@
         manifest.json        id, parent, when, source file (name, bytes, SHA-256), people, changes
         master.duckdb        standardized master, blocking keys and term frequencies
         indexes/             sorted key indexes a probe searches (matching.key_index)
+        tables/<table>/      instead of both, loaded by Spark: each table as Parquet files
       building/<id>/         a load or update in progress: never read by a match, removed on failure
 
 A load or update builds a whole new snapshot in ``building/`` and publishes it by two renames
@@ -34,6 +35,7 @@ from matchgate.domain.errors import ConfigurationError
 
 DATABASE = "master.duckdb"
 INDEXES = "indexes"
+TABLES = "tables"
 MANIFEST = "manifest.json"
 _ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
 

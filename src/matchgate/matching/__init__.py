@@ -15,7 +15,6 @@ from matchgate.matching.pipeline import (
     index_master_for,
     match_requests,
     store_master,
-    stored_master_stats,
     update_stored_master,
 )
 
@@ -31,6 +30,5 @@ __all__ = [
     "load_model",
     "match_requests",
     "store_master",
-    "stored_master_stats",
     "update_stored_master",
 ]

@@ -127,18 +127,20 @@ def build_master(
     columns: Mapping[str, tuple[str, str]],
     *,
     first_pid: int = 0,
+    prefix: str = "",
 ) -> int:
-    """Create ``m`` and the blocking-key tables from the master file read by ``relation``;
-    return the number of people.
+    """Create ``m`` and the blocking-key tables (:data:`INDEX_TABLES`, each name preceded by
+    ``prefix``) from the master file read by ``relation``; return the number of people.
 
     Internal pids are numbered from ``first_pid`` in file order (an update numbers its new rows
     after the store's last pid, so a pid is never reused).
     """
     people = _read_raw(engine, relation, columns)
     _name_tables(engine)
-    numbered = f"SELECT rowid + {int(first_pid)} AS pid, * FROM {RAW_TABLE}"  # noqa: S608
-    _standardize(engine, "m", numbered)
-    _key_tables(engine, "SELECT pid, dob, first, last, other_lasts FROM m", {})
+    numbered = f"SELECT w.rowid + {int(first_pid)} AS pid, w.* FROM {RAW_TABLE} w"  # noqa: S608
+    _standardize(engine, f"{prefix}m", numbered)
+    people_sql = f"SELECT pid, dob, first, last, other_lasts FROM {prefix}m"  # noqa: S608
+    _key_tables(engine, people_sql, {}, prefix=prefix)
     _drop_working(engine)
     return people
 
@@ -346,11 +348,16 @@ def _standardize(engine: Engine, table: str, people: str, *, temporary: bool = F
 
 
 def _key_tables(
-    engine: Engine, people: str, keep: Mapping[str, str], *, temporary: bool = False
+    engine: Engine,
+    people: str,
+    keep: Mapping[str, str],
+    *,
+    temporary: bool = False,
+    prefix: str = "",
 ) -> None:
-    """Create ``mkeys_l``, ``mkeys_f`` and ``mkeys_lf`` from ``people`` (SQL yielding pid, dob
-    and the standardized first, last and other_lasts), each holding only its rows satisfying
-    ``keep[table]`` when given."""
+    """Create ``mkeys_l``, ``mkeys_f`` and ``mkeys_lf`` (names preceded by ``prefix``) from
+    ``people`` (SQL yielding pid, dob and the standardized first, last and other_lasts), each
+    holding only its rows satisfying ``keep[table]`` when given."""
 
     def kept(table: str, word: str = "WHERE") -> str:
         return f"{word} ({keep[table]})" if table in keep else ""
@@ -378,7 +385,7 @@ def _key_tables(
         """  # noqa: S608
     engine.execute(
         f"""
-        {_create(temporary)} mkeys_l AS
+        {_create(temporary)} {prefix}mkeys_l AS
         WITH s AS ({by_surname})
         , k AS (SELECT pid, unnest(surname_keys) AS key, dob, other FROM s)
         SELECT pid, key, dob FROM k WHERE NOT other {kept("mkeys_l", "AND")}
@@ -388,7 +395,7 @@ def _key_tables(
     )
     engine.execute(
         f"""
-        {_create(temporary)} mkeys_f AS
+        {_create(temporary)} {prefix}mkeys_f AS
         SELECT * FROM (
             SELECT p.pid, unnest(k.first_keys) AS key, p.dob
             FROM ({people}) p JOIN {KEY_TABLE} k ON k.name = p.first
@@ -397,7 +404,7 @@ def _key_tables(
     )
     engine.execute(
         f"""
-        {_create(temporary)} mkeys_lf AS
+        {_create(temporary)} {prefix}mkeys_lf AS
         WITH s AS (
             SELECT pid, unnest(prefix_keys) AS lkey, mg_key(first) AS fkey, year(dob) AS byear,
                    strftime(dob, '%m-%d') AS md, other
@@ -431,7 +438,8 @@ def build_term_frequencies(engine: Engine, columns: tuple[str, ...]) -> None:
 
 INDEX_TABLES = ("m", "mkeys_l", "mkeys_f", "mkeys_lf")
 """The tables :func:`build_master` creates, each keyed by ``pid``."""
-CHANGES_SCHEMA = "changes"
+CHANGES_PREFIX = "chg_"
+"""Prefix of the tables an update builds from its change file before merging them in."""
 
 
 @dataclass(frozen=True)
@@ -450,28 +458,22 @@ def apply_changes(
 
     A person already present is replaced whole (name change, death, naturalization, new address:
     the row holds the person as they now are); a new person_id is added. The changed rows are
-    standardized and keyed exactly as a load does, in a side schema, under fresh pids.
+    standardized and keyed exactly as a load does, into tables of their own under fresh pids,
+    then merged in by plain DELETE and INSERT (which every engine runs).
     """
     last = engine.query("SELECT coalesce(max(pid), -1) AS p FROM m")["p"][0].as_py()
-    engine.execute(f"CREATE SCHEMA {CHANGES_SCHEMA}")
-    engine.execute(f"USE {CHANGES_SCHEMA}")
-    try:
-        build_master(engine, relation, columns, first_pid=int(last) + 1)
-    finally:
-        engine.execute("USE main")
-    c = CHANGES_SCHEMA
-    replaced = engine.query(
-        f"SELECT count(*) AS n FROM m SEMI JOIN {c}.m USING (person_id)"  # noqa: S608
-    )["n"][0].as_py()
-    incoming = engine.query(f"SELECT count(*) AS n FROM {c}.m")["n"][0].as_py()  # noqa: S608
+    c = CHANGES_PREFIX
+    build_master(engine, relation, columns, first_pid=int(last) + 1, prefix=c)
     engine.execute(
-        f"CREATE TEMP TABLE retired AS SELECT pid FROM m SEMI JOIN {c}.m USING (person_id)"  # noqa: S608
+        f"CREATE TEMP TABLE retired AS SELECT pid FROM m SEMI JOIN {c}m USING (person_id)"  # noqa: S608
     )
+    replaced = engine.query("SELECT count(*) AS n FROM retired")["n"][0].as_py()
+    incoming = engine.query(f"SELECT count(*) AS n FROM {c}m")["n"][0].as_py()  # noqa: S608
     for table in INDEX_TABLES:
         engine.execute(f"DELETE FROM {table} WHERE pid IN (SELECT pid FROM retired)")  # noqa: S608
-        engine.execute(f"INSERT INTO {table} SELECT * FROM {c}.{table}")  # noqa: S608
+        engine.execute(f"INSERT INTO {table} SELECT * FROM {c}{table}")  # noqa: S608
+        engine.execute(f"DROP TABLE {c}{table}")
     engine.execute("DROP TABLE retired")
-    engine.execute(f"DROP SCHEMA {c} CASCADE")
     people = engine.query("SELECT count(*) AS n FROM m")["n"][0].as_py()
     return AppliedChanges(
         added=int(incoming) - int(replaced), replaced=int(replaced), people=int(people)

@@ -21,7 +21,6 @@ from matchgate.matching.candidates import (
 )
 from matchgate.matching.decide import NO_PERSON, Decisions, Policy, decide
 from matchgate.matching.master_index import (
-    TERM_FREQUENCY_PREFIX,
     AppliedChanges,
     MasterStats,
     apply_changes,
@@ -112,54 +111,44 @@ def store_master(
     engine: Engine,
     relation: str,
     columns: Mapping[str, tuple[str, str]],
-    indexes: Path,
+    indexes: Path | None,
     progress: Progress,
     scorer: FellegiSunterModel | None = None,
 ) -> MasterStats:
-    """Build the standardized master, its blocking keys and indexes and the term-frequency
-    tables the model reads, to be kept (a loaded master store)."""
-    index_master(engine, relation, columns, indexes, progress)
-    _term_frequencies(engine, scorer, progress)
-    return stored_master_stats(engine, indexes)
+    """Build the standardized master, its blocking keys (and key indexes in the folder
+    ``indexes``, when given) and the term-frequency tables the model reads, to be kept (a
+    loaded master store)."""
+    stats = index_master(engine, relation, columns, indexes, progress)
+    return replace(stats, term_frequencies=_term_frequencies(engine, scorer, progress))
 
 
 def update_stored_master(
     engine: Engine,
     relation: str,
     columns: Mapping[str, tuple[str, str]],
-    indexes: Path,
+    indexes: Path | None,
     progress: Progress,
     scorer: FellegiSunterModel | None = None,
 ) -> tuple[MasterStats, AppliedChanges]:
     """Apply a change file to a stored master, rewrite its indexes (into the new snapshot's
-    folder ``indexes``) and refresh its term frequencies."""
+    folder ``indexes``, when given) and refresh its term frequencies."""
     progress("apply changes", 0, None)
     applied = apply_changes(engine, relation, columns)
     progress("apply changes", applied.added + applied.replaced, applied.added + applied.replaced)
-    build_indexes(engine, indexes, progress)
-    _term_frequencies(engine, scorer, progress)
-    return stored_master_stats(engine, indexes), applied
+    if indexes is not None:
+        build_indexes(engine, indexes, progress)
+    terms = _term_frequencies(engine, scorer, progress)
+    return MasterStats(applied.people, indexes, terms), applied
 
 
 def _term_frequencies(
     engine: Engine, scorer: FellegiSunterModel | None, progress: Progress
-) -> None:
-    columns = tuple((scorer or FellegiSunterModel()).tf_columns())
+) -> tuple[str, ...]:
+    columns = tuple(sorted((scorer or FellegiSunterModel()).tf_columns()))
     progress("term frequencies", 0, len(columns))
     build_term_frequencies(engine, columns)
     progress("term frequencies", len(columns), len(columns))
-
-
-def stored_master_stats(engine: Engine, indexes: Path) -> MasterStats:
-    """The figures of a stored master (its size and the term-frequency tables it keeps)."""
-    people = engine.query("SELECT count(*) AS n FROM m")["n"][0].as_py()
-    tables = engine.query(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-        "AND starts_with(table_name, $1)",
-        [TERM_FREQUENCY_PREFIX],
-    )["table_name"].to_pylist()
-    stored = tuple(sorted(name[len(TERM_FREQUENCY_PREFIX) :] for name in tables))
-    return MasterStats(people=int(people), indexes=indexes, term_frequencies=stored)
+    return columns
 
 
 def match_requests(

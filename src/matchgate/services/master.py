@@ -1,11 +1,14 @@
 """Use cases: load a master file into the workspace's master store, apply a change file, list
 snapshots, and open the snapshot a match probes (layout in :mod:`matchgate.master.store`).
 
-A load standardizes the master, builds its blocking keys and term frequencies once, in a DuckDB
-file that later matches open read-only; an update copies the current snapshot's file and upserts
-the changed people into the copy. Either way the result is published as a new snapshot only
-when complete, so an interrupted run leaves the previous master current and intact. Only one
-load or update runs at a time in a workspace (a lock file; a second one waits).
+A load standardizes the master, builds its blocking keys and term frequencies once, and keeps
+them in the snapshot: with DuckDB (the default) in a database file that later matches open
+read-only, with the key indexes a probe searches; with Spark (``MATCHGATE_ENGINE=spark``) as
+Parquet tables that a match reads on the executors, its blocks run as joins there. An update
+starts from the current snapshot (a copy of its file, or its tables read in place) and upserts
+the changed people. Either way the result is published as a new snapshot only when complete,
+so an interrupted run leaves the previous master current and intact. Only one load or update
+runs at a time in a workspace (a lock file; a second one waits).
 """
 
 from __future__ import annotations
@@ -21,18 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from matchgate.domain.progress import NO_PROGRESS, Progress
-from matchgate.engines.base import EngineError
+from matchgate.engines.base import Engine, EngineError, TableFiles
 from matchgate.engines.duckdb_engine import DuckDBEngine
 from matchgate.intake import inspect_master, master_input_error
 from matchgate.master import store
 from matchgate.master.store import NoSnapshot, Snapshot
-from matchgate.matching import (
-    FellegiSunterModel,
-    store_master,
-    stored_master_stats,
-    update_stored_master,
-)
-from matchgate.matching.master_index import MasterStats
+from matchgate.matching import FellegiSunterModel, store_master, update_stored_master
+from matchgate.matching.master_index import INDEX_TABLES, TERM_FREQUENCY_PREFIX, MasterStats
+from matchgate.services.engines import check_engine, spark_engine
 from matchgate.services.jobs import file_digest, tracked_job
 from matchgate.settings import Settings
 
@@ -52,6 +51,7 @@ def load_master(
     path: Path, *, settings: Settings, progress: Progress = NO_PROGRESS
 ) -> StoreSummary:
     """Load ``path`` (a master file, data contract section 1) as the new current snapshot."""
+    check_engine(settings)
     started = time.perf_counter()
     source_facts = _source_facts(path)
     with (
@@ -59,16 +59,19 @@ def load_master(
         tracked_job(settings, "master-load", source_facts) as job,
         _building(settings) as building,
     ):
-        with _engine(settings, building.database, building.path / "spill") as engine:
+        with _store_engine(settings, building) as engine:
             source = inspect_master(engine, path)
             try:
                 stats = store_master(
-                    engine, source.relation, source.columns, building.indexes, progress
+                    engine, source.relation, source.columns, _indexes(settings, building), progress
                 )
             except EngineError as exc:
                 raise master_input_error(path, exc) from None
-            engine.execute("CHECKPOINT")
-        snapshot = _publish(settings, building, stats, source_facts, parent=None, changes=None)
+            _keep(engine, settings, building, stats, progress)
+            version = engine.version
+        snapshot = _publish(
+            settings, building, stats, source_facts, version, parent=None, changes=None
+        )
         job.outputs["snapshot"] = snapshot.id
         job.counts.update(people=stats.people)
     return StoreSummary(snapshot, stats.people, time.perf_counter() - started)
@@ -79,6 +82,7 @@ def update_master(
 ) -> StoreSummary:
     """Apply the change file ``path`` (master columns; one row per new or changed person, as
     the person now is) to the current snapshot, publishing the result as a new snapshot."""
+    check_engine(settings)
     started = time.perf_counter()
     source_facts = _source_facts(path)
     with _writer_lock(settings):
@@ -87,20 +91,30 @@ def update_master(
             tracked_job(settings, "master-update", {**source_facts, "parent": parent.id}) as job,
             _building(settings) as building,
         ):
-            progress("copy snapshot", 0, None)
-            shutil.copyfile(parent.database, building.database)
-            progress("copy snapshot", 1, 1)
-            with _engine(settings, building.database, building.path / "spill") as engine:
+            if settings.engine == "duckdb":
+                progress("copy snapshot", 0, None)
+                shutil.copyfile(parent.database, building.database)
+                progress("copy snapshot", 1, 1)
+            with _store_engine(settings, building) as engine:
+                if settings.engine == "spark":
+                    _open_tables(engine, parent)
                 source = inspect_master(engine, path)
                 try:
                     stats, applied = update_stored_master(
-                        engine, source.relation, source.columns, building.indexes, progress
+                        engine,
+                        source.relation,
+                        source.columns,
+                        _indexes(settings, building),
+                        progress,
                     )
                 except EngineError as exc:
                     raise master_input_error(path, exc) from None
-                engine.execute("CHECKPOINT")
+                _keep(engine, settings, building, stats, progress)
+                version = engine.version
             changes = {"added": applied.added, "replaced": applied.replaced}
-            snapshot = _publish(settings, building, stats, source_facts, parent.id, changes)
+            snapshot = _publish(
+                settings, building, stats, source_facts, version, parent.id, changes
+            )
             job.outputs["snapshot"] = snapshot.id
             job.counts.update(people=stats.people, **changes)
     return StoreSummary(
@@ -113,8 +127,8 @@ def update_master(
 
 
 def current_snapshot(settings: Settings, snapshot_id: str | None = None) -> Snapshot:
-    """The snapshot a match probes: ``snapshot_id``, or the current one (which this engine
-    version can probe)."""
+    """The snapshot a match probes: ``snapshot_id``, or the current one (which the engine the
+    settings name can probe)."""
     if snapshot_id is not None:
         found = store.get(settings.workspace, snapshot_id)
     else:
@@ -125,8 +139,15 @@ def current_snapshot(settings: Settings, snapshot_id: str | None = None) -> Snap
                 "or pass --master FILE"
             )
         found = current
+    engine = _snapshot_engine(found)
+    if engine != settings.engine:
+        raise NoSnapshot(
+            f"snapshot {found.id} was loaded by the {engine} engine and this run uses "
+            f"{settings.engine}: set MATCHGATE_ENGINE={engine}, or load the master again"
+        )
     written_by = found.manifest.get("engine_version")
-    if written_by != DuckDBEngine.version:
+    if engine == "duckdb" and written_by != DuckDBEngine.version:
+        # Its key indexes hold DuckDB hashes, which another version may compute differently.
         raise NoSnapshot(
             f"snapshot {found.id} was indexed by DuckDB {written_by}, this is "
             f"{DuckDBEngine.version}: load the master again (`matchgate master load FILE`)"
@@ -146,23 +167,95 @@ def remove_snapshot(settings: Settings, snapshot_id: str) -> None:
 
 
 @contextlib.contextmanager
-def open_snapshot(
-    settings: Settings, snapshot: Snapshot
-) -> Iterator[tuple[DuckDBEngine, MasterStats]]:
-    """A read-only engine on ``snapshot`` (its own spill folder, removed afterwards)."""
+def open_snapshot(settings: Settings, snapshot: Snapshot) -> Iterator[tuple[Engine, MasterStats]]:
+    """An engine on ``snapshot`` (read-only; scratch files of its own, removed afterwards) and
+    the figures of its master."""
     run_dir = settings.workspace / "tmp" / f"probe-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
-    engine = DuckDBEngine(
-        snapshot.database,
-        memory_limit=settings.duckdb_memory_limit,
-        threads=settings.duckdb_threads,
-        temp_directory=run_dir / "spill",
-        read_only=True,
-    )
+    engine: Engine
+    if _snapshot_engine(snapshot) == "spark":
+        engine = spark_engine(settings, run_dir)
+        indexes = None
+    else:
+        engine = DuckDBEngine(
+            snapshot.database,
+            memory_limit=settings.duckdb_memory_limit,
+            threads=settings.duckdb_threads,
+            temp_directory=run_dir / "spill",
+            read_only=True,
+        )
+        indexes = snapshot.indexes
     try:
-        yield engine, stored_master_stats(engine, snapshot.indexes)
+        if indexes is None:
+            _open_tables(engine, snapshot)
+        term_frequencies = tuple(snapshot.manifest.get("term_frequencies", ()))
+        yield engine, MasterStats(snapshot.people, indexes, term_frequencies)
     finally:
         engine.close()
         shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _snapshot_engine(snapshot: Snapshot) -> str:
+    return str(snapshot.manifest.get("engine", "duckdb"))
+
+
+def _stored_tables(stats: MasterStats) -> tuple[str, ...]:
+    return (*INDEX_TABLES, *(TERM_FREQUENCY_PREFIX + c for c in stats.term_frequencies))
+
+
+def _indexes(settings: Settings, building: store.Building) -> Path | None:
+    """Where a load writes its key indexes: none on Spark, whose blocks are joins."""
+    return building.indexes if settings.engine == "duckdb" else None
+
+
+def _keep(
+    engine: Engine,
+    settings: Settings,
+    building: store.Building,
+    stats: MasterStats,
+    progress: Progress,
+) -> None:
+    """Make the built master durable in the building folder."""
+    if settings.engine == "duckdb":
+        engine.execute("CHECKPOINT")
+        return
+    names = _stored_tables(stats)
+    for done, name in enumerate(names):
+        progress("write tables", done, len(names))
+        _table_files(engine).save_table(name, building.path / store.TABLES / name)
+    progress("write tables", len(names), len(names))
+
+
+def _open_tables(engine: Engine, snapshot: Snapshot) -> None:
+    """Read a Spark snapshot's tables in place (lazily, on the executors)."""
+    terms = tuple(snapshot.manifest.get("term_frequencies", ()))
+    for name in _stored_tables(MasterStats(snapshot.people, None, terms)):
+        _table_files(engine).open_table(name, snapshot.path / store.TABLES / name)
+
+
+def _table_files(engine: Engine) -> TableFiles:
+    if not isinstance(engine, TableFiles):
+        raise TypeError(f"the {engine.name} engine keeps no tables as files")
+    return engine
+
+
+@contextlib.contextmanager
+def _store_engine(settings: Settings, building: store.Building) -> Iterator[Engine]:
+    """The engine a load or update builds with: DuckDB on the snapshot's database file, or
+    Spark with its scratch files in the building folder."""
+    engine: Engine
+    if settings.engine == "spark":
+        engine = spark_engine(settings, building.path / "scratch")
+    else:
+        engine = DuckDBEngine(
+            building.database,
+            memory_limit=settings.duckdb_memory_limit,
+            threads=settings.duckdb_threads,
+            temp_directory=building.path / "spill",
+        )
+    try:
+        yield engine
+    finally:
+        engine.close()
 
 
 def _source_facts(path: Path) -> dict[str, Any]:
@@ -178,16 +271,18 @@ def _publish(
     building: store.Building,
     stats: MasterStats,
     source_facts: dict[str, Any],
+    engine_version: str,
     parent: str | None,
     changes: dict[str, int] | None,
 ) -> Snapshot:
     shutil.rmtree(building.path / "spill", ignore_errors=True)
+    shutil.rmtree(building.path / "scratch", ignore_errors=True)
     manifest: dict[str, Any] = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "parent": parent,
         "people": stats.people,
-        "engine": "duckdb",
-        "engine_version": DuckDBEngine.version,
+        "engine": settings.engine,
+        "engine_version": engine_version,
         "term_frequencies": list(stats.term_frequencies),
         "model": FellegiSunterModel().version,
         **source_facts,
@@ -218,17 +313,3 @@ def _writer_lock(settings: Settings) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-@contextlib.contextmanager
-def _engine(settings: Settings, database: Path, spill: Path) -> Iterator[DuckDBEngine]:
-    engine = DuckDBEngine(
-        database,
-        memory_limit=settings.duckdb_memory_limit,
-        threads=settings.duckdb_threads,
-        temp_directory=spill,
-    )
-    try:
-        yield engine
-    finally:
-        engine.close()

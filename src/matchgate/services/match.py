@@ -8,13 +8,9 @@ are read into Python. The output is written all-or-nothing, in the format its ex
 
 from __future__ import annotations
 
-import contextlib
 import json
-import shutil
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +20,9 @@ import pyarrow.parquet as pq
 
 from matchgate.atomic import atomic_path
 from matchgate.domain.decision import Decision
-from matchgate.domain.errors import ConfigurationError, InputError
+from matchgate.domain.errors import InputError
 from matchgate.domain.progress import NO_PROGRESS, Progress
-from matchgate.engines.base import Engine, EngineError
-from matchgate.engines.duckdb_engine import DuckDBEngine
+from matchgate.engines.base import EngineError
 from matchgate.intake import Code, RequestBatch, inspect_master, master_input_error, read_requests
 from matchgate.matching import (
     FellegiSunterModel,
@@ -40,6 +35,7 @@ from matchgate.matching import (
 from matchgate.matching.comparisons import COMPARISONS
 from matchgate.matching.master_index import LEAN_TERM_FREQUENCIES
 from matchgate.matching.model import model_from_settings
+from matchgate.services.engines import one_shot_engine
 from matchgate.services.jobs import file_digest, tracked_job
 from matchgate.services.master import current_snapshot, open_snapshot
 from matchgate.settings import Settings
@@ -96,11 +92,6 @@ def match_files(
     inputs_to_check = (requests,) if master is None else (master, requests)
     fmt = _output_format(output, inputs=inputs_to_check)
     if master is None:
-        if settings.engine == "spark":
-            raise ConfigurationError(
-                "the loaded master store holds DuckDB snapshots; with MATCHGATE_ENGINE=spark "
-                "pass --master FILE (Spark indexes it on its executors)"
-            )
         if retrain:
             raise InputError(
                 "--retrain trains on a master file: pass --master FILE", code="E_RETRAIN_STORE"
@@ -226,68 +217,6 @@ def _output_format(output: Path, *, inputs: tuple[Path, ...]) -> str:
             "the output would overwrite an input file", path=str(output), code=Code.OUTPUT_IS_INPUT
         )
     return fmt
-
-
-ENGINES = ("duckdb", "spark")
-
-
-def _spark_engine(settings: Settings, run_dir: Path) -> Engine:
-    try:
-        from matchgate.engines.spark_engine import SparkEngine
-    except ImportError:
-        raise ConfigurationError(
-            "MATCHGATE_ENGINE=spark needs PySpark: pip install 'matchgate[spark]'"
-        ) from None
-    return SparkEngine(
-        master=settings.spark_master,
-        driver_memory=settings.spark_driver_memory,
-        shuffle_partitions=settings.spark_shuffle_partitions,
-        local_dir=run_dir / "spark",
-    )
-
-
-@contextlib.contextmanager
-def one_shot_engine(settings: Settings) -> Iterator[Engine]:
-    """The engine the settings name for a one-shot job: DuckDB (see :func:`run_engine`), or
-    Spark, whose master stays on its executors; its scratch folder is removed afterwards.
-
-    A one-shot job writes no key index files: its blocks run as joins inside the engine. An
-    index pays for itself over many probes; for one probe, writing and sorting it cost more
-    than the joins (50,000 x 10M: about 24 s of index files and binary searches against 11 s
-    of joins, the same pairs)."""
-    if settings.engine not in ENGINES:
-        raise ConfigurationError(
-            f"MATCHGATE_ENGINE must be one of {', '.join(ENGINES)}, not {settings.engine!r}"
-        )
-    if settings.engine == "duckdb":
-        with run_engine(settings) as (duck, _):
-            yield duck
-        return
-    run_dir = settings.workspace / "tmp" / f"match-{uuid.uuid4().hex[:12]}"
-    engine = _spark_engine(settings, run_dir)
-    try:
-        yield engine
-    finally:
-        engine.close()
-        shutil.rmtree(run_dir, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def run_engine(settings: Settings) -> Iterator[tuple[DuckDBEngine, Path]]:
-    """A DuckDB engine on a per-run file under the workspace, and the run's folder, removed
-    with everything in it (spill, key indexes) afterwards."""
-    run_dir = settings.workspace / "tmp" / f"match-{uuid.uuid4().hex[:12]}"
-    engine = DuckDBEngine(
-        run_dir / "match.duckdb",
-        memory_limit=settings.duckdb_memory_limit,
-        threads=settings.duckdb_threads,
-        temp_directory=run_dir / "spill",
-    )
-    try:
-        yield engine, run_dir
-    finally:
-        engine.close()
-        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def _write(table: pa.Table, path: Path, fmt: str) -> None:

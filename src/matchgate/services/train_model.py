@@ -36,7 +36,7 @@ from matchgate.matching.training import (
     model_metadata,
     training_table_statements,
 )
-from matchgate.services.match import run_engine
+from matchgate.services.engines import run_engine
 from matchgate.settings import Settings
 
 
