@@ -15,6 +15,7 @@ people, identity columns above) and a 50,000-row request file, then runs, each a
     .venv/bin/python bench/master_scale.py                    # 1M and 10M, one-shot 10M
     .venv/bin/python bench/master_scale.py --sizes 100000000 --one-shot 0   # manual 100M
     .venv/bin/python bench/master_scale.py --sizes 1000000 --json out.json
+    .venv/bin/python bench/master_scale.py --sizes 200000 --one-shot 0 --engine spark
 
 Targets (issue 4): 50k x 1M probe <= 10 s; 50k x 100M probe <= 60 s and <= 8 GB; probe time
 grows < 2x from 1M to 100M; load of 100M <= 20 min; one-shot 50k x 10M >= 5x faster than Splink.
@@ -86,14 +87,19 @@ def scale_run(people: int, args: argparse.Namespace) -> dict[str, Any]:
     workspace = args.data / f"ws-{people}"
     shutil.rmtree(workspace, ignore_errors=True)
     ws = ["--workspace", str(workspace)]
+    env = {**os.environ, "MATCHGATE_ENGINE": args.engine}
     load = _check(
-        "master load", run([*MATCHGATE, *ws, "master", "load", str(data / "master.parquet")])
+        "master load",
+        run([*MATCHGATE, *ws, "master", "load", str(data / "master.parquet")], env=env),
     )
     output = workspace / "results.csv"
     probe = [*MATCHGATE, *ws, "match", "--requests", str(data / "requests.csv")]
-    probes = [_check("match", run([*probe, "--output", str(output)])) for _ in range(args.probes)]
+    probes = [
+        _check("match", run([*probe, "--output", str(output)], env=env)) for _ in range(args.probes)
+    ]
     store_bytes = sum(p.stat().st_size for p in (workspace / "master").rglob("*") if p.is_file())
     result = {
+        "engine": args.engine,
         "people": people,
         "requests": args.requests,
         "synth_seconds": synth_seconds,
@@ -155,6 +161,9 @@ def main() -> None:
     parser.add_argument("--probes", type=int, default=2, help="match runs per loaded master")
     parser.add_argument("--one-shot", type=int, default=10_000_000, help="size; 0 to skip")
     parser.add_argument("--no-splink", dest="splink", action="store_false")
+    parser.add_argument(
+        "--engine", choices=("duckdb", "spark"), default="duckdb", help="for load and probes"
+    )
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--data", type=Path, default=Path("workspace/bench"))
     parser.add_argument("--keep", action="store_true", help="keep workspaces and outputs")
