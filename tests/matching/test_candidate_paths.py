@@ -13,6 +13,7 @@ from matchgate.engines.duckdb_engine import DuckDBEngine
 from matchgate.intake import inspect_master, read_requests
 from matchgate.matching import index_master, index_master_for, match_requests
 from matchgate.matching.candidates import BLOCK_NAMES, find_candidates
+from matchgate.matching.master_index import CANDIDATE_ROWS
 from matchgate.services.synth import synthesize
 
 
@@ -100,18 +101,21 @@ def test_a_master_indexed_for_its_requests_answers_as_one_indexed_whole(
                 stats = index_master(engine, source.relation, source.columns, None, print)
             keyed = engine.query("SELECT count(*) AS n FROM mkeys_l")["n"][0].as_py()
             result = match_requests(engine, stats, requests)
-            standardized = engine.query("SELECT * FROM m ORDER BY pid")
+            scored = engine.query(f"SELECT * FROM {CANDIDATE_ROWS} ORDER BY pid")
             candidates = engine.query("SELECT DISTINCT pid FROM cand ORDER BY pid")
+            if not lean:
+                whole_m = engine.query("SELECT * FROM m ORDER BY pid")
         finally:
             engine.close()
-        runs.append((result, keyed, standardized, candidates))
-    (whole, whole_keys, whole_m, whole_cand), (lean, lean_keys, lean_m, lean_cand) = runs
+        runs.append((result, keyed, scored, candidates))
+    (whole, whole_keys, whole_rows, whole_cand), (lean, lean_keys, lean_m, lean_cand) = runs
     assert whole.master_people == lean.master_people == 6000
     assert whole.table.to_pylist() == lean.table.to_pylist()
     assert {"match", "no_match"} <= set(whole.table["decision"].to_pylist())
     assert lean_keys < whole_keys / 2  # only the looked-up keys were kept
-    # The lean m holds just the candidates, each row exactly as the whole master has it.
+    # Scoring reads just the candidates' rows, each exactly as the whole master has it.
     assert lean_cand.equals(whole_cand)
     assert lean_m.num_rows == lean_cand.num_rows < whole_m.num_rows
     wanted = set(lean_cand["pid"].to_pylist())
     assert [r for r in whole_m.to_pylist() if r["pid"] in wanted] == lean_m.to_pylist()
+    assert whole_rows.equals(lean_m)

@@ -14,12 +14,13 @@ import pytest
 
 pytest.importorskip("pyspark", reason="PySpark is not installed (pip install 'matchgate[spark]')")
 
+from tests.spark.test_spark_match import assert_same_decisions
+
 from matchgate.domain.errors import ConfigurationError
 from matchgate.services.master import load_master, update_master
 from matchgate.services.match import SNAPSHOT_COLUMN, match_files
 from matchgate.services.synth import synthesize
 from matchgate.settings import Settings
-from tests.spark.test_spark_match import assert_same_decisions
 
 
 def _changes(master: Path, out: Path) -> Path:

@@ -72,6 +72,9 @@ class MasterStats:
 
 
 TERM_FREQUENCY_PREFIX = "mtf_"
+CANDIDATE_ROWS = "mcand"
+"""The standardized rows of the candidates found (``m``'s columns): what scoring reads, so that
+the whole master is read once per file, not once per use."""
 
 
 def _quote(name: str) -> str:
@@ -188,9 +191,10 @@ names: column -> (raw name column, SQL of the column from the standardized ``nam
 
 
 def finish_master(engine: Engine, tf_columns: tuple[str, ...]) -> None:
-    """After the blocks of a master indexed by :func:`build_master_for`: replace the view ``m``
-    by the standardized candidates of ``cand``, and store the whole master's value counts of
-    each of ``tf_columns`` (see :data:`LEAN_TERM_FREQUENCIES`), as a loaded store keeps them."""
+    """After the blocks of a master indexed by :func:`build_master_for`: standardize the
+    candidates of ``cand`` (:data:`CANDIDATE_ROWS`; the view ``m`` is dropped), and store the
+    whole master's value counts of each of ``tf_columns`` (see :data:`LEAN_TERM_FREQUENCIES`),
+    as a loaded store keeps them."""
     for column in tf_columns:
         raw, expr = LEAN_TERM_FREQUENCIES[column]
         engine.execute(
@@ -207,12 +211,23 @@ def finish_master(engine: Engine, tf_columns: tuple[str, ...]) -> None:
     engine.execute(f"DROP VIEW {RAW_VIEW}")
     _standardize(
         engine,
-        "m",
+        CANDIDATE_ROWS,
         f"SELECT r.rowid AS pid, r.* FROM {RAW_TABLE} r "  # noqa: S608
         "WHERE r.rowid IN (SELECT DISTINCT pid FROM cand)",
         temporary=True,
     )
     _drop_working(engine)
+
+
+def fetch_candidate_rows(engine: Engine) -> None:
+    """Create :data:`CANDIDATE_ROWS` from ``m`` (a master indexed whole) for the pids of ``cand``.
+
+    A semi-join: the engine filters ``m``'s scan by the candidate pids before reading its other
+    columns, instead of carrying every row of the master into a join."""
+    engine.execute(
+        f"CREATE OR REPLACE TEMP TABLE {CANDIDATE_ROWS} AS "  # noqa: S608
+        "SELECT * FROM m SEMI JOIN (SELECT DISTINCT pid FROM cand) c USING (pid)"
+    )
 
 
 def _create(temporary: bool) -> str:

@@ -40,7 +40,7 @@ from matchgate.matching.comparisons import (
     RECORD_COLUMNS,
     Comparison,
 )
-from matchgate.matching.master_index import TERM_FREQUENCY_PREFIX, MasterStats
+from matchgate.matching.master_index import CANDIDATE_ROWS, TERM_FREQUENCY_PREFIX, MasterStats
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -214,7 +214,8 @@ def probability(weight: Floats) -> Floats:
 
 
 class PairScorer(Protocol):
-    """Anything that scores the candidate table ``cand`` against ``req`` and ``m``."""
+    """Anything that scores the candidate table ``cand`` against ``req`` and the candidates'
+    master rows (``mcand``, :data:`~matchgate.matching.master_index.CANDIDATE_ROWS`)."""
 
     def score(self, engine: Engine, master: MasterStats) -> ScoredPairs: ...
 
@@ -269,7 +270,7 @@ class FellegiSunterModel:
         return f"""
             WITH p AS (
                 SELECT c.rid, c.pid, c.via, {pair_columns_sql()}
-                FROM cand c JOIN req l ON l.row = c.rid JOIN m r ON r.pid = c.pid
+                FROM cand c JOIN req l ON l.row = c.rid JOIN {CANDIDATE_ROWS} r ON r.pid = c.pid
             )
             SELECT p.rid, p.pid, p.via, {gammas} {tf_cols}
             FROM p {tf_joins}

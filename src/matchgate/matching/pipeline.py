@@ -21,12 +21,14 @@ from matchgate.matching.candidates import (
 )
 from matchgate.matching.decide import NO_PERSON, Decisions, Policy, decide
 from matchgate.matching.master_index import (
+    CANDIDATE_ROWS,
     AppliedChanges,
     MasterStats,
     apply_changes,
     build_master,
     build_master_for,
     build_term_frequencies,
+    fetch_candidate_rows,
     finish_master,
 )
 from matchgate.matching.model import FellegiSunterModel, PairScorer, ScoredPairs
@@ -170,6 +172,8 @@ def match_requests(
             tf_columns = tuple(model.tf_columns())
             finish_master(engine, tf_columns)
             master = replace(master, deferred=False, term_frequencies=tf_columns)
+        else:
+            fetch_candidate_rows(engine)
         progress("score", 0, candidates)
         pairs = model.score(engine, master)
         progress("score", candidates, candidates)
@@ -187,8 +191,8 @@ def _people(engine: Engine, pids: np.ndarray) -> tuple[dict[int, str], dict[int,
     engine.register("wanted_pids", pa.table({"pid": wanted.astype(np.int64)}))
     try:
         found = engine.query(
-            "SELECT w.pid, m.person_id, coalesce(m.ssn, -1) AS ssn "
-            "FROM wanted_pids w JOIN m ON m.pid = w.pid"
+            "SELECT w.pid, m.person_id, coalesce(m.ssn, -1) AS ssn "  # noqa: S608
+            f"FROM wanted_pids w JOIN {CANDIDATE_ROWS} m ON m.pid = w.pid"
         )
     finally:
         engine.unregister("wanted_pids")
