@@ -51,7 +51,7 @@ import pyarrow.compute as pc
 
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.engines.base import Engine
-from matchgate.matching.key_index import probe, write_index
+from matchgate.matching.key_index import Probe, probe, write_index
 from matchgate.matching.ssn_variants import ssn_variants
 
 BLOCK_CAP = 200
@@ -281,14 +281,15 @@ def find_candidates(
     if indexes is None:
         engine.register("ssn_var", pa.table({"rid": variant_rid, "h": variant_key}))
         engine.execute(
-            "CREATE OR REPLACE TEMP TABLE cand_raw (rid INTEGER, pid BIGINT, via INTEGER)"
+            "CREATE OR REPLACE TEMP TABLE cand_raw "
+            "(rid INTEGER, pid BIGINT, via INTEGER, size BIGINT)"
         )
-    found: list[tuple[np.ndarray, np.ndarray, int]] = []
+    found: list[tuple[Probe, int]] = []
     try:
         for done, block in enumerate(BLOCKS, start=1):
             if indexes is None:
                 engine.execute(
-                    f"INSERT INTO cand_raw SELECT rid, pid, {block.bit} FROM ({_join(block)})"
+                    f"INSERT INTO cand_raw SELECT rid, pid, {block.bit}, size FROM ({_join(block)})"
                 )
             else:
                 if block.name == SSN_ONE_EDIT:
@@ -297,19 +298,19 @@ def find_candidates(
                     probes = engine.query(block.probe)
                     rid = probes["rid"].to_numpy().astype(np.int64)
                     key = probes["h"].to_numpy().astype(np.uint64)
-                pairs = probe(indexes, block.index, rid, key, block.cap)
-                found.append((pairs.rid, pairs.pid, block.bit))
+                found.append((probe(indexes, block.index, rid, key, block.cap), block.bit))
             progress("find candidates", done, len(BLOCKS))
         if indexes is not None:
             engine.register(
                 "cand_raw",
                 pa.table(
                     {
-                        "rid": np.concatenate([r for r, _, _ in found]).astype(np.int32),
-                        "pid": np.concatenate([p for _, p, _ in found]),
+                        "rid": np.concatenate([f.rid for f, _ in found]).astype(np.int32),
+                        "pid": np.concatenate([f.pid for f, _ in found]),
                         "via": np.concatenate(
-                            [np.full(len(r), bit, np.int32) for r, _, bit in found]
+                            [np.full(len(f.rid), bit, np.int32) for f, bit in found]
                         ),
+                        "size": np.concatenate([f.size for f, _ in found]),
                     }
                 ),
             )
@@ -318,9 +319,13 @@ def find_candidates(
             CREATE OR REPLACE TEMP TABLE cand AS
             SELECT rid, pid, via FROM (
                 SELECT rid, pid, via,
-                       row_number() OVER (PARTITION BY rid ORDER BY bit_count(via) DESC, pid)
-                           AS rank
-                FROM (SELECT rid, pid, bit_or(via) AS via FROM cand_raw GROUP BY rid, pid)
+                       row_number() OVER (
+                           PARTITION BY rid ORDER BY bit_count(via) DESC, size, pid
+                       ) AS rank
+                FROM (
+                    SELECT rid, pid, bit_or(via) AS via, min(size) AS size
+                    FROM cand_raw GROUP BY rid, pid
+                )
             ) WHERE via & {IDENTIFIER_BITS} <> 0 OR rank <= $1
             """,
             [MAX_NAME_CANDIDATES],
@@ -345,7 +350,7 @@ def _join(block: Block) -> str:
         WITH q AS ({probes}), k AS ({entries}),
         s AS (SELECT h, count(*) AS n FROM k SEMI JOIN (SELECT DISTINCT h FROM q) USING (h)
               GROUP BY h)
-        SELECT q.rid, k.pid FROM q JOIN s USING (h) JOIN k USING (h) {capped}
+        SELECT q.rid, k.pid, s.n AS size FROM q JOIN s USING (h) JOIN k USING (h) {capped}
     """
 
 

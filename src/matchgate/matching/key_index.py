@@ -36,6 +36,8 @@ class Probe:
 
     rid: npt.NDArray[np.int64]
     pid: Pids
+    size: npt.NDArray[np.int64]
+    """How many master entries share the pair's key (the block's size)."""
 
 
 def write_index(folder: Path, name: str, count: int, batches: Iterator[pa.RecordBatch]) -> None:
@@ -70,7 +72,7 @@ def probe(folder: Path, name: str, rid: npt.NDArray[np.int64], key: Keys, cap: i
     """
     keys: Keys = np.load(folder / f"{name}.h.npy", mmap_mode="r")
     if len(key) == 0 or len(keys) == 0:
-        return Probe(np.empty(0, np.int64), np.empty(0, np.int64))
+        return Probe(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64))
     order = np.argsort(key, kind="stable")  # sorted probes walk the memory map forward
     lo = np.empty(len(key), np.int64)
     hi = np.empty(len(key), np.int64)
@@ -82,11 +84,11 @@ def probe(folder: Path, name: str, rid: npt.NDArray[np.int64], key: Keys, cap: i
     lo, width, rid = lo[keep], width[keep], rid[keep]
     total = int(width.sum())
     if total == 0:
-        return Probe(np.empty(0, np.int64), np.empty(0, np.int64))
+        return Probe(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64))
     # Positions lo[i], lo[i]+1, ..., lo[i]+width[i]-1 for every kept key, vectorized.
     starts = np.repeat(lo - np.cumsum(width) + width, width)
     positions = starts + np.arange(total, dtype=np.int64)
     pids: Pids = np.load(folder / f"{name}.pid.npy", mmap_mode="r")
     found = np.asarray(pids[positions], dtype=np.int64)
     del pids
-    return Probe(np.repeat(rid, width), found)
+    return Probe(np.repeat(rid, width), found, np.repeat(width, width))

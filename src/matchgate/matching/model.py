@@ -39,6 +39,7 @@ from matchgate.matching.comparisons import (
     MASTER_ONLY_COLUMNS,
     RECORD_COLUMNS,
     Comparison,
+    share_costly_calls,
 )
 from matchgate.matching.master_index import CANDIDATE_ROWS, TERM_FREQUENCY_PREFIX, MasterStats
 
@@ -170,8 +171,12 @@ class ScoredPairs:
     def has_level(self, comparison: str, labels: tuple[str, ...]) -> npt.NDArray[np.bool_]:
         """Whether each pair's ``comparison`` level is one of ``labels``."""
         spec = next(c for c in self.comparisons if c.name == comparison)
-        wanted = [spec.level(label) for label in labels]
-        return np.isin(self.levels[comparison], wanted)
+        # A lookup by level index (the trailing False answers -1, missing): one pass over the
+        # pairs, where np.isin sorts them (5 s of a 50,000 x 100M probe's 5M pairs).
+        table = np.zeros(len(spec.levels) + 1, dtype=np.bool_)
+        table[[spec.level(label) for label in labels]] = True
+        found: npt.NDArray[np.bool_] = table[self.levels[comparison]]
+        return found
 
     def missing(self, comparison: str) -> npt.NDArray[np.bool_]:
         """Whether the field could not be compared (unknown on either side)."""
@@ -262,16 +267,20 @@ class FellegiSunterModel:
         )
 
     def _query(self) -> str:
-        gammas = ",\n".join(f"{c.gamma_sql()} AS g_{c.name}" for c in self.comparisons)
+        levels, shared = share_costly_calls([c.gamma_sql() for c in self.comparisons])
+        gammas = ",\n".join(
+            f"{sql} AS g_{c.name}" for sql, c in zip(levels, self.comparisons, strict=True)
+        )
+        similarities = "".join(f", {call} AS {name}" for name, call in shared)
         tf_joins = " ".join(
             f"LEFT JOIN tf_{col} ON tf_{col}.v = p.{col}_l" for col in self.tf_columns()
         )
         tf_cols = "".join(f", coalesce(tf_{col}.n, 0) AS tf_{col}" for col in self.tf_columns())
         return f"""
-            WITH p AS (
+            WITH pairs AS (
                 SELECT c.rid, c.pid, c.via, {pair_columns_sql()}
                 FROM cand c JOIN req l ON l.row = c.rid JOIN {CANDIDATE_ROWS} r ON r.pid = c.pid
-            )
+            ), p AS (SELECT *{similarities} FROM pairs)
             SELECT p.rid, p.pid, p.via, {gammas} {tf_cols}
             FROM p {tf_joins}
             ORDER BY p.rid, p.pid
