@@ -13,9 +13,7 @@ from matchgate.engines.duckdb_engine import DuckDBEngine
 from matchgate.intake import inspect_master, read_requests
 from matchgate.matching import index_master, index_master_for, match_requests
 from matchgate.matching.candidates import BLOCK_NAMES, find_candidates
-from matchgate.matching.comparisons import COMPARISONS, share_costly_calls
-from matchgate.matching.master_index import CANDIDATE_ROWS, fetch_candidate_rows
-from matchgate.matching.model import pair_columns_sql
+from matchgate.matching.master_index import CANDIDATE_ROWS
 from matchgate.services.synth import synthesize
 
 
@@ -121,38 +119,3 @@ def test_a_master_indexed_for_its_requests_answers_as_one_indexed_whole(
     wanted = set(lean_cand["pid"].to_pylist())
     assert [r for r in whole_m.to_pylist() if r["pid"] in wanted] == lean_m.to_pylist()
     assert whole_rows.equals(lean_m)
-
-
-def test_sharing_the_costly_similarities_changes_no_level(world: Path, tmp_path: Path) -> None:
-    """Scoring computes each similarity that several levels use once per pair; every pair's
-    every level is what the comparisons' own SQL gives."""
-    engine = DuckDBEngine(tmp_path / "m.duckdb")
-    try:
-        source = inspect_master(engine, world / "master.parquet")
-        stats = index_master(engine, source.relation, source.columns, None, print)
-        requests = read_requests(world / "requests.csv", today=dt.date(2026, 1, 1)).table
-        engine.register("req", requests)
-        find_candidates(engine, requests, stats.indexes)
-        fetch_candidate_rows(engine)
-        engine.execute(
-            f"CREATE TEMP TABLE pairs AS SELECT c.rid, c.pid, {pair_columns_sql()} "
-            f"FROM cand c JOIN req l ON l.row = c.rid JOIN {CANDIDATE_ROWS} r ON r.pid = c.pid"
-        )
-        own = [c.gamma_sql() for c in COMPARISONS]
-        shared_sql, shared = share_costly_calls(own)
-        similarities = "".join(f", {call} AS {name}" for name, call in shared)
-        levels = ", ".join(f"{a} AS own_{i}, {b} AS shared_{i}" for i, (a, b) in enumerate(
-            zip(own, shared_sql, strict=True)))  # fmt: skip
-        rows = engine.query(
-            f"SELECT {levels} FROM (SELECT *{similarities} FROM pairs) ORDER BY ALL"
-        ).to_pylist()
-    finally:
-        engine.close()
-    assert len(shared) >= 5  # the SSN distance, the name similarities of the swapped-name level
-    assert "damerau_levenshtein" not in shared_sql[0]  # the SSN's distance, once for both levels
-    assert len(rows) > 500
-    for i, spec in enumerate(COMPARISONS):
-        assert [r[f"own_{i}"] for r in rows] == [r[f"shared_{i}"] for r in rows], spec.name
-    for name in ("ssn", "surname", "first_name"):
-        column = f"own_{[c.name for c in COMPARISONS].index(name)}"
-        assert len({r[column] for r in rows}) > 3, name  # the levels compared vary

@@ -427,47 +427,6 @@ COMPARISONS: tuple[Comparison, ...] = (
 )
 """In the order reasons are written."""
 
-COSTLY_FUNCTIONS = ("damerau_levenshtein", "jaro_winkler_similarity")
-"""String similarities: the bulk of scoring's cost, worth computing once per pair."""
-
-
-def _calls(sql: str, function: str) -> list[str]:
-    """Every call of ``function`` in ``sql``, as written (balanced parentheses)."""
-    found, start = [], 0
-    while (at := sql.find(function + "(", start)) >= 0:
-        depth, end = 0, at + len(function)
-        for end in range(at + len(function), len(sql)):
-            depth += {"(": 1, ")": -1}.get(sql[end], 0)
-            if depth == 0:
-                break
-        found.append(sql[at : end + 1])
-        start = end + 1
-    return found
-
-
-def share_costly_calls(sqls: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """``sqls`` with each costly call that occurs more than once among them replaced by a
-    column ``s<n>``, and those columns' ``(name, expression)``.
-
-    A level condition is a branch of a CASE, which the engine evaluates separately: the same
-    similarity in two levels (a distance of 1, then of 2) or two comparisons (the swapped-name
-    level of both the first name and the surname) would be computed once per branch reached."""
-    counts: dict[str, int] = {}
-    for sql in sqls:
-        for function in COSTLY_FUNCTIONS:
-            for call in _calls(sql, function):
-                counts[call] = counts.get(call, 0) + 1
-    shared = [call for call, n in counts.items() if n > 1]
-    columns = [(f"s{i}", call) for i, call in enumerate(shared, start=1)]
-    rewritten = []
-    for sql in sqls:
-        text = sql
-        for name, call in columns:
-            text = text.replace(call, name)
-        rewritten.append(text)
-    return rewritten, columns
-
-
 RECORD_COLUMNS: tuple[str, ...] = (
     "first",
     "middle",

@@ -39,7 +39,6 @@ from matchgate.matching.comparisons import (
     MASTER_ONLY_COLUMNS,
     RECORD_COLUMNS,
     Comparison,
-    share_costly_calls,
 )
 from matchgate.matching.master_index import CANDIDATE_ROWS, TERM_FREQUENCY_PREFIX, MasterStats
 
@@ -267,20 +266,16 @@ class FellegiSunterModel:
         )
 
     def _query(self) -> str:
-        levels, shared = share_costly_calls([c.gamma_sql() for c in self.comparisons])
-        gammas = ",\n".join(
-            f"{sql} AS g_{c.name}" for sql, c in zip(levels, self.comparisons, strict=True)
-        )
-        similarities = "".join(f", {call} AS {name}" for name, call in shared)
+        gammas = ",\n".join(f"{c.gamma_sql()} AS g_{c.name}" for c in self.comparisons)
         tf_joins = " ".join(
             f"LEFT JOIN tf_{col} ON tf_{col}.v = p.{col}_l" for col in self.tf_columns()
         )
         tf_cols = "".join(f", coalesce(tf_{col}.n, 0) AS tf_{col}" for col in self.tf_columns())
         return f"""
-            WITH pairs AS (
+            WITH p AS (
                 SELECT c.rid, c.pid, c.via, {pair_columns_sql()}
                 FROM cand c JOIN req l ON l.row = c.rid JOIN {CANDIDATE_ROWS} r ON r.pid = c.pid
-            ), p AS (SELECT *{similarities} FROM pairs)
+            )
             SELECT p.rid, p.pid, p.via, {gammas} {tf_cols}
             FROM p {tf_joins}
             ORDER BY p.rid, p.pid
