@@ -37,6 +37,7 @@ def test_load_list_probe(world: Path, tmp_path: Path) -> None:
     listed = runner.invoke(app, [*ws, "master", "list"])
     assert listed.stdout.startswith("* ")
     assert "load of master.parquet" in listed.stdout
+    assert " duckdb " in listed.stdout  # the engine that loaded it (and alone can probe it)
     snapshot = listed.stdout.split()[1]
 
     matched = runner.invoke(app, [*ws, *probe])

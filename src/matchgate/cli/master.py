@@ -76,7 +76,7 @@ def list_() -> None:
             )
             out.print(
                 f"{'*' if is_current else ' '} {snapshot.id}  {snapshot.people:>13,} people  "
-                f"{m.get('created_at')}  {what}"
+                f"{m.get('engine', 'duckdb'):<6}  {m.get('created_at')}  {what}"
             )
 
     _run(work)
