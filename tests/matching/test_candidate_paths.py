@@ -13,7 +13,9 @@ from matchgate.engines.duckdb_engine import DuckDBEngine
 from matchgate.intake import inspect_master, read_requests
 from matchgate.matching import index_master, index_master_for, match_requests
 from matchgate.matching.candidates import BLOCK_NAMES, find_candidates
-from matchgate.matching.master_index import CANDIDATE_ROWS
+from matchgate.matching.comparisons import COMPARISONS, hoist_repeated_calls
+from matchgate.matching.master_index import CANDIDATE_ROWS, fetch_candidate_rows
+from matchgate.matching.model import pair_columns_sql
 from matchgate.services.synth import synthesize
 
 
@@ -119,3 +121,38 @@ def test_a_master_indexed_for_its_requests_answers_as_one_indexed_whole(
     wanted = set(lean_cand["pid"].to_pylist())
     assert [r for r in whole_m.to_pylist() if r["pid"] in wanted] == lean_m.to_pylist()
     assert whole_rows.equals(lean_m)
+
+
+def test_similarities_computed_once_per_pair_change_no_level(world: Path, tmp_path: Path) -> None:
+    """Scoring computes a similarity that two levels of one comparison test once per pair;
+    every level of every pair is what the comparison's own SQL gives."""
+    engine = DuckDBEngine(tmp_path / "m.duckdb")
+    try:
+        source = inspect_master(engine, world / "master.parquet")
+        stats = index_master(engine, source.relation, source.columns, None, print)
+        requests = read_requests(world / "requests.csv", today=dt.date(2026, 1, 1)).table
+        engine.register("req", requests)
+        find_candidates(engine, requests, stats.indexes)
+        fetch_candidate_rows(engine)
+        engine.execute(
+            f"CREATE TEMP TABLE pairs AS SELECT c.rid, c.pid, {pair_columns_sql()} "
+            f"FROM cand c JOIN req l ON l.row = c.rid JOIN {CANDIDATE_ROWS} r ON r.pid = c.pid"
+        )
+        compared = {}
+        for spec in COMPARISONS:
+            own = spec.gamma_sql()
+            sql, columns = hoist_repeated_calls(own, "s")
+            if not columns:
+                continue
+            similarities = "".join(f", {call} AS {name}" for name, call in columns)
+            compared[spec.name] = engine.query(
+                f"SELECT {own} AS own, {sql} AS once "
+                f"FROM (SELECT *{similarities} FROM pairs) ORDER BY rid, pid"
+            ).to_pylist()
+    finally:
+        engine.close()
+    assert "ssn" in compared  # its distance is tested for one and for two keystrokes
+    assert len(compared["ssn"]) > 500
+    for name, rows in compared.items():
+        assert [r["own"] for r in rows] == [r["once"] for r in rows], name
+        assert len({r["own"] for r in rows}) > 2, name  # the levels compared vary

@@ -39,6 +39,7 @@ from matchgate.matching.comparisons import (
     MASTER_ONLY_COLUMNS,
     RECORD_COLUMNS,
     Comparison,
+    hoist_repeated_calls,
 )
 from matchgate.matching.master_index import CANDIDATE_ROWS, TERM_FREQUENCY_PREFIX, MasterStats
 
@@ -266,16 +267,20 @@ class FellegiSunterModel:
         )
 
     def _query(self) -> str:
-        gammas = ",\n".join(f"{c.gamma_sql()} AS g_{c.name}" for c in self.comparisons)
+        hoisted = [hoist_repeated_calls(c.gamma_sql(), f"s_{c.name}_") for c in self.comparisons]
+        gammas = ",\n".join(
+            f"{sql} AS g_{c.name}" for (sql, _), c in zip(hoisted, self.comparisons, strict=True)
+        )
+        similarities = "".join(f", {call} AS {name}" for _, cols in hoisted for name, call in cols)
         tf_joins = " ".join(
             f"LEFT JOIN tf_{col} ON tf_{col}.v = p.{col}_l" for col in self.tf_columns()
         )
         tf_cols = "".join(f", coalesce(tf_{col}.n, 0) AS tf_{col}" for col in self.tf_columns())
         return f"""
-            WITH p AS (
+            WITH pairs AS (
                 SELECT c.rid, c.pid, c.via, {pair_columns_sql()}
                 FROM cand c JOIN req l ON l.row = c.rid JOIN {CANDIDATE_ROWS} r ON r.pid = c.pid
-            )
+            ), p AS (SELECT *{similarities} FROM pairs)
             SELECT p.rid, p.pid, p.via, {gammas} {tf_cols}
             FROM p {tf_joins}
             ORDER BY p.rid, p.pid
