@@ -76,3 +76,16 @@ def test_spark_loads_updates_and_probes_its_store_as_duckdb_does(
     duck_settings = Settings(workspace=tmp_path / "ws-spark", engine="duckdb")
     with pytest.raises(ConfigurationError, match="loaded by the spark engine"):
         match_files(None, data / "requests.csv", tmp_path / "x.csv", settings=duck_settings)
+
+
+@pytest.mark.slow
+def test_spark_store_equals_duckdb_store_on_200k_people(spark: Any, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    synthesize(200_000, 10_000, 4, data, details=False)
+    probed = {}
+    for engine in ("duckdb", "spark"):
+        settings = Settings(workspace=tmp_path / f"ws-{engine}", engine=engine)
+        load_master(data / "master.parquet", settings=settings)
+        probed[engine] = _probe(data, settings, tmp_path / f"{engine}.csv").drop([SNAPSHOT_COLUMN])
+    assert {"match", "no_match"} <= set(probed["duckdb"]["decision"].to_pylist())
+    assert_same_decisions(probed["duckdb"], probed["spark"])
