@@ -146,7 +146,7 @@ def update_stored_master(
 def _term_frequencies(
     engine: Engine, scorer: FellegiSunterModel | None, progress: Progress
 ) -> tuple[str, ...]:
-    columns = tuple(sorted((scorer or FellegiSunterModel()).tf_columns()))
+    columns = tuple((scorer or FellegiSunterModel()).tf_columns())
     progress("term frequencies", 0, len(columns))
     build_term_frequencies(engine, columns)
     progress("term frequencies", len(columns), len(columns))

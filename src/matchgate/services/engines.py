@@ -68,17 +68,26 @@ def one_shot_engine(settings: Settings) -> Iterator[Engine]:
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
+def duckdb_engine(
+    settings: Settings, database: Path | None, run_dir: Path, *, read_only: bool = False
+) -> DuckDBEngine:
+    """A DuckDB engine on ``database`` (None: in memory) with the settings' memory limit and
+    threads, spilling into ``run_dir/spill``."""
+    return DuckDBEngine(
+        database,
+        memory_limit=settings.duckdb_memory_limit,
+        threads=settings.duckdb_threads,
+        temp_directory=run_dir / "spill",
+        read_only=read_only,
+    )
+
+
 @contextlib.contextmanager
 def run_engine(settings: Settings) -> Iterator[tuple[DuckDBEngine, Path]]:
     """A DuckDB engine on a per-run file under the workspace, and the run's folder, removed
     with everything in it (spill, key indexes) afterwards."""
     run_dir = settings.workspace / "tmp" / f"match-{uuid.uuid4().hex[:12]}"
-    engine = DuckDBEngine(
-        run_dir / "match.duckdb",
-        memory_limit=settings.duckdb_memory_limit,
-        threads=settings.duckdb_threads,
-        temp_directory=run_dir / "spill",
-    )
+    engine = duckdb_engine(settings, run_dir / "match.duckdb", run_dir)
     try:
         yield engine, run_dir
     finally:

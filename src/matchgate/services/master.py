@@ -31,7 +31,7 @@ from matchgate.master import store
 from matchgate.master.store import NoSnapshot, Snapshot
 from matchgate.matching import FellegiSunterModel, store_master, update_stored_master
 from matchgate.matching.master_index import INDEX_TABLES, TERM_FREQUENCY_PREFIX, MasterStats
-from matchgate.services.engines import check_engine, spark_engine
+from matchgate.services.engines import check_engine, duckdb_engine, spark_engine
 from matchgate.services.jobs import file_digest, tracked_job
 from matchgate.settings import Settings
 
@@ -176,19 +176,12 @@ def open_snapshot(settings: Settings, snapshot: Snapshot) -> Iterator[tuple[Engi
         engine = spark_engine(settings, run_dir)
         indexes = None
     else:
-        engine = DuckDBEngine(
-            snapshot.database,
-            memory_limit=settings.duckdb_memory_limit,
-            threads=settings.duckdb_threads,
-            temp_directory=run_dir / "spill",
-            read_only=True,
-        )
+        engine = duckdb_engine(settings, snapshot.database, run_dir, read_only=True)
         indexes = snapshot.indexes
     try:
         if indexes is None:
             _open_tables(engine, snapshot)
-        term_frequencies = tuple(snapshot.manifest.get("term_frequencies", ()))
-        yield engine, MasterStats(snapshot.people, indexes, term_frequencies)
+        yield engine, MasterStats(snapshot.people, indexes, _term_frequencies(snapshot))
     finally:
         engine.close()
         shutil.rmtree(run_dir, ignore_errors=True)
@@ -198,8 +191,12 @@ def _snapshot_engine(snapshot: Snapshot) -> str:
     return str(snapshot.manifest.get("engine", "duckdb"))
 
 
-def _stored_tables(stats: MasterStats) -> tuple[str, ...]:
-    return (*INDEX_TABLES, *(TERM_FREQUENCY_PREFIX + c for c in stats.term_frequencies))
+def _stored_tables(term_frequencies: tuple[str, ...]) -> tuple[str, ...]:
+    return (*INDEX_TABLES, *(TERM_FREQUENCY_PREFIX + c for c in term_frequencies))
+
+
+def _term_frequencies(snapshot: Snapshot) -> tuple[str, ...]:
+    return tuple(snapshot.manifest.get("term_frequencies", ()))
 
 
 def _indexes(settings: Settings, building: store.Building) -> Path | None:
@@ -218,7 +215,7 @@ def _keep(
     if settings.engine == "duckdb":
         engine.execute("CHECKPOINT")
         return
-    names = _stored_tables(stats)
+    names = _stored_tables(stats.term_frequencies)
     for done, name in enumerate(names):
         progress("write tables", done, len(names))
         _table_files(engine).save_table(name, building.path / store.TABLES / name)
@@ -227,8 +224,7 @@ def _keep(
 
 def _open_tables(engine: Engine, snapshot: Snapshot) -> None:
     """Read a Spark snapshot's tables in place (lazily, on the executors)."""
-    terms = tuple(snapshot.manifest.get("term_frequencies", ()))
-    for name in _stored_tables(MasterStats(snapshot.people, None, terms)):
+    for name in _stored_tables(_term_frequencies(snapshot)):
         _table_files(engine).open_table(name, snapshot.path / store.TABLES / name)
 
 
@@ -246,12 +242,7 @@ def _store_engine(settings: Settings, building: store.Building) -> Iterator[Engi
     if settings.engine == "spark":
         engine = spark_engine(settings, building.path / "scratch")
     else:
-        engine = DuckDBEngine(
-            building.database,
-            memory_limit=settings.duckdb_memory_limit,
-            threads=settings.duckdb_threads,
-            temp_directory=building.path / "spill",
-        )
+        engine = duckdb_engine(settings, building.database, building.path)
     try:
         yield engine
     finally:

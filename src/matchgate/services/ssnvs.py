@@ -55,6 +55,7 @@ from matchgate.master.verification import (
     Verification,
     verify,
 )
+from matchgate.services.engines import duckdb_engine
 from matchgate.services.jobs import file_digest, tracked_job
 from matchgate.services.match import match_files
 from matchgate.settings import Settings
@@ -203,12 +204,7 @@ def return_records(
 def lookup_engine(settings: Settings) -> Iterator[DuckDBEngine]:
     """An in-memory DuckDB engine (memory-capped, spilling under the workspace) for lookups."""
     run_dir = settings.workspace / "tmp" / f"lookup-{uuid.uuid4().hex[:12]}"
-    engine = DuckDBEngine(
-        None,
-        memory_limit=settings.duckdb_memory_limit,
-        threads=settings.duckdb_threads,
-        temp_directory=run_dir / "spill",
-    )
+    engine = duckdb_engine(settings, None, run_dir)
     try:
         yield engine
     finally:
