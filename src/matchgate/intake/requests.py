@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from matchgate.collector import collector_paused
 from matchgate.domain.errors import InputError
 from matchgate.intake.codes import WARNING_SEPARATOR, Code
 from matchgate.intake.readers import TextTable, read_text_table
@@ -47,10 +48,11 @@ def read_requests(path: Path, *, today: dt.date) -> RequestBatch:
 
     ``today`` is the calendar date in the agency's time zone (future dates of birth are unusable).
     """
-    text = read_text_table(path)
-    _check_columns(text)
-    ids = _request_ids(text)
-    return RequestBatch(path, _standardize(text, ids, today))
+    with collector_paused():
+        text = read_text_table(path)
+        _check_columns(text)
+        ids = _request_ids(text)
+        return RequestBatch(path, _standardize(text, ids, today))
 
 
 def _check_columns(text: TextTable) -> None:

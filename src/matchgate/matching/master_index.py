@@ -31,15 +31,14 @@ and JSON columns keep their types, so each is cast to text before the ``mg_*`` m
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 
+from matchgate.collector import collector_paused
 from matchgate.engines.base import Engine
 from matchgate.standardize.identifiers import SSN_DIGITS
 from matchgate.standardize.sql import macro_statements
@@ -97,21 +96,6 @@ def text_expr(columns: Mapping[str, tuple[str, str]], column: str) -> str:
     if kind.startswith("TIMESTAMP"):
         return f"CAST(CAST({ref} AS DATE) AS VARCHAR)"
     return f"CAST({ref} AS VARCHAR)"
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: building the variant keys of a few hundred
-    thousand names creates millions of small tuples and lists (none in a cycle, so reference
-    counting frees them all), and the collector's passes over them took about as long as the
-    keys themselves (10M people: 389,000 earlier surnames in 5.2 s, 2.8 s paused)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def variant_table(names: list[str]) -> pa.Table:
@@ -326,7 +310,7 @@ def _name_tables(engine: Engine, *, temporary: bool = False) -> None:
     current = engine.query(
         f"SELECT DISTINCT name FROM {NAME_TABLE} WHERE name IS NOT NULL"  # noqa: S608
     )["name"].to_pylist()
-    with _collector_paused(), ThreadPoolExecutor(max_workers=1) as pool:
+    with collector_paused(), ThreadPoolExecutor(max_workers=1) as pool:
         first = pool.submit(variant_table, current)
         # Earlier names "FIRST [MIDDLE...] LAST": the last word is the surname; a three-word
         # name may also be FIRST + a two-word compound surname, so both readings are kept.
