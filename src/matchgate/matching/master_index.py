@@ -167,12 +167,10 @@ def build_master_for(
     few hundred thousand people instead of every person of the master.
     """
     people = _read_raw(engine, relation, columns, temporary=True)
-    _name_tables(engine, temporary=True)
-    engine.execute(f"CREATE TEMP VIEW {RAW_VIEW} AS SELECT rowid AS pid, * FROM {RAW_TABLE}")  # noqa: S608
     # The three key tables read every person's standardized names: joined onto the raw rows
-    # once, not once per key table (10M people: 1.9 s once, about 5 s saved).
-    engine.execute(
-        f"""
+    # once, not once per key table (10M people: 1.9 s once, about 5 s saved), while the
+    # variant keys of the earlier surnames are worked out.
+    named = f"""
         CREATE OR REPLACE TEMP TABLE {NAMED_TABLE} AS
         SELECT r.rowid AS pid, r.dob, nf.name AS first, nl.name AS last,
                coalesce(o.other_lasts, []) AS other_lasts
@@ -181,7 +179,8 @@ def build_master_for(
         LEFT JOIN {NAME_TABLE} nl ON nl.raw = r.last_raw
         LEFT JOIN {OTHER_TABLE} o ON o.raw = r.other_raw
         """  # noqa: S608
-    )
+    _name_tables(engine, temporary=True, meanwhile=named)
+    engine.execute(f"CREATE TEMP VIEW {RAW_VIEW} AS SELECT rowid AS pid, * FROM {RAW_TABLE}")  # noqa: S608
     _key_tables(engine, f"SELECT * FROM {NAMED_TABLE}", keep, temporary=True)  # noqa: S608
     engine.execute(f"DROP TABLE {NAMED_TABLE}")
     return people
@@ -289,9 +288,11 @@ def _read_raw(
     return int(people)
 
 
-def _name_tables(engine: Engine, *, temporary: bool = False) -> None:
+def _name_tables(engine: Engine, *, temporary: bool = False, meanwhile: str = "") -> None:
     """Standardize every distinct raw name (``m_name_of``) and earlier-names value
-    (``m_other_names``) of ``m_raw``, and register their spelling-variant keys."""
+    (``m_other_names``) of ``m_raw``, and register their spelling-variant keys; the statement
+    ``meanwhile`` (which must not read the variant keys) runs while the last of them are
+    worked out in Python."""
     engine.execute(
         f"""
         {_create(temporary)} {NAME_TABLE} AS
@@ -337,7 +338,10 @@ def _name_tables(engine: Engine, *, temporary: bool = False) -> None:
             EXCEPT SELECT name FROM {NAME_TABLE}
             """  # noqa: S608
         )["name"].to_pylist()
-        variants = pa.concat_tables([first.result(), variant_table(earlier)])
+        later = pool.submit(variant_table, earlier)
+        if meanwhile:
+            engine.execute(meanwhile)
+        variants = pa.concat_tables([first.result(), later.result()])
     engine.register(VARIANT_TABLE, variants)
 
 
