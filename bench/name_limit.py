@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """What the per-request limit of name candidates buys: probe time and accuracy of one loaded
-master store at several limits (``matchgate.matching.candidates.MAX_NAME_CANDIDATES``, set in
-this process; the default is the module's value), one probe after another in this process.
+master store at several limits (``matchgate.matching.candidates.MAX_NAME_CANDIDATES``; the
+default is the module's value), each probe in its own process (the time is that of
+``match_files``, without the interpreter's start).
 
     .venv/bin/python bench/name_limit.py --workspace workspace/bench/ws-100000000 \\
         --data workspace/bench/scale-100000000x50000-s2025 --limits 150,100,50
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,38 +27,50 @@ from matchgate.services.match import match_files
 from matchgate.settings import Settings
 
 
+def probe(workspace: Path, data: Path, limit: int) -> dict[str, object]:
+    """Probe with ``limit`` name candidates per request in this process; figures of the run."""
+    candidates.MAX_NAME_CANDIDATES = limit
+    settings = Settings.from_env(workspace=workspace)
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "results.csv"
+        started = time.perf_counter()
+        match_files(None, data / "requests.csv", out, settings=settings)
+        seconds = time.perf_counter() - started
+        o = evaluate_files(data / "truth.csv", out).overall
+    return {
+        "limit": limit,
+        "probe_seconds": round(seconds, 1),
+        "matched": o.matched,
+        "precision": round(o.correct_matches / o.matched, 4) if o.matched else None,
+        "recall": round(o.correct_without_name_only / o.present_without_name_only, 4),
+        "review_rate": round(o.possible / o.rows, 4),
+        "false_match_rate": round(o.absent_matched / o.absent, 5) if o.absent else None,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workspace", type=Path, required=True)
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--limits", default="150,100,50")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child: one limit
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    settings = Settings.from_env(workspace=args.workspace)
-    rows = []
+    if args.one is not None:
+        print(json.dumps(probe(args.workspace, args.data, args.one)))
+        return
     heads = ("probe s", "matched", "precis.", "recall*", "review", "FMR")
     print(f"{'limit':>6} " + " ".join(f"{h:>8}" for h in heads))
-    with tempfile.TemporaryDirectory() as scratch:
-        for limit in (int(x) for x in args.limits.split(",")):
-            candidates.MAX_NAME_CANDIDATES = limit
-            out = Path(scratch) / f"limit-{limit}.csv"
-            started = time.perf_counter()
-            match_files(None, args.data / "requests.csv", out, settings=settings)
-            seconds = time.perf_counter() - started
-            o = evaluate_files(args.data / "truth.csv", out).overall
-            row = {
-                "limit": limit,
-                "probe_seconds": round(seconds, 1),
-                "matched": o.matched,
-                "precision": round(o.correct_matches / o.matched, 4) if o.matched else None,
-                "recall": round(o.correct_without_name_only / o.present_without_name_only, 4),
-                "review_rate": round(o.possible / o.rows, 4),
-                "false_match_rate": round(o.absent_matched / o.absent, 5) if o.absent else None,
-            }
-            rows.append(row)
-            cells = [row[k] for k in ("probe_seconds", "matched", "precision", "recall")]
-            tail = [row["review_rate"], row["false_match_rate"]]
-            print(f"{limit:>6} " + " ".join(f"{c!s:>8}" for c in cells + tail))
+    rows = []
+    for limit in (int(x) for x in args.limits.split(",")):
+        child = [sys.executable, __file__, "--workspace", str(args.workspace)]
+        child += ["--data", str(args.data), "--one", str(limit)]
+        done = subprocess.run(child, check=True, capture_output=True, text=True)
+        row = json.loads(done.stdout.strip().splitlines()[-1])
+        rows.append(row)
+        cells = [row[k] for k in ("probe_seconds", "matched", "precision", "recall")]
+        tail = [row["review_rate"], row["false_match_rate"]]
+        print(f"{limit:>6} " + " ".join(f"{c!s:>8}" for c in cells + tail), flush=True)
     text = json.dumps({"limits": rows}, indent=2)
     print(text)
     if args.json:
