@@ -140,11 +140,11 @@ def _match_one_shot(
     progress: Progress,
     scorer: FellegiSunterModel | None,
 ) -> tuple[MatchResult, str]:
+    table = _read(requests, settings, progress).table
     # The master file is named by its digest, read in a thread (hashing releases the GIL) while
-    # the requests are read and the engine works (10M people: 0.5 s no longer at the end).
+    # the engine works (10M people: 0.5 s no longer at the end).
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(file_digest, master)
-        table = _read(requests, settings, progress).table
         result = _index_and_match(master, table, settings, progress, scorer)
         return result, f"file:sha256:{digest.result()[:16]}"
 
