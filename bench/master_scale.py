@@ -75,6 +75,7 @@ def accuracy(data: Path, output: Path) -> dict[str, Any]:
         return round(a / b, 4) if b else None
 
     return {
+        "matched": overall.matched,
         "precision": ratio(overall.correct_matches, overall.matched),
         "recall": ratio(overall.correct_without_name_only, overall.present_without_name_only),
         "review_rate": ratio(overall.possible, overall.rows),

@@ -21,8 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from master_scale import accuracy
+
 from matchgate.matching import candidates
-from matchgate.services.evaluate import evaluate_files
 from matchgate.services.match import match_files
 from matchgate.settings import Settings
 
@@ -36,16 +37,8 @@ def probe(workspace: Path, data: Path, limit: int) -> dict[str, object]:
         started = time.perf_counter()
         match_files(None, data / "requests.csv", out, settings=settings)
         seconds = time.perf_counter() - started
-        o = evaluate_files(data / "truth.csv", out).overall
-    return {
-        "limit": limit,
-        "probe_seconds": round(seconds, 1),
-        "matched": o.matched,
-        "precision": round(o.correct_matches / o.matched, 4) if o.matched else None,
-        "recall": round(o.correct_without_name_only / o.present_without_name_only, 4),
-        "review_rate": round(o.possible / o.rows, 4),
-        "false_match_rate": round(o.absent_matched / o.absent, 5) if o.absent else None,
-    }
+        figures = accuracy(data, out)
+    return {"limit": limit, "probe_seconds": round(seconds, 1), **figures}
 
 
 def main() -> None:

@@ -194,13 +194,27 @@ class ScoredPairs:
                     phrases.append(phrase)
         return phrases
 
-    def field_weights(self, index: int) -> dict[str, float]:
-        """The prior and each compared field's match weight (bits) for pair ``index``."""
-        out = {"prior": round(self.prior, 3)}
+    def explanations(self, indices: Ints) -> tuple[list[str], list[str]]:
+        """For each pair of ``indices``, two compact JSON objects: the prior and each compared
+        field's match weight (bits, 3 decimals), and each compared field's level label (the
+        output's ``weights`` and ``levels``). Gathered column by column: per pair and field,
+        numpy's scalar access cost more than the JSON (50,000 pairs: 0.94 s, 0.62 s)."""
+        prior = _json_number(round(self.prior, 3))
+        weights: list[list[str]] = [[f'"prior":{prior}'] for _ in range(len(indices))]
+        labels: list[list[str]] = [[] for _ in range(len(indices))]
         for spec in self.comparisons:
-            if int(self.levels[spec.name][index]) >= 0:
-                out[spec.name] = round(float(self.bits[spec.name][index]), 3)
-        return out
+            key = json.dumps(spec.name)
+            named = [f"{key}:{json.dumps(level.label)}" for level in spec.levels]
+            levels = self.levels[spec.name][indices].tolist()
+            bits = self.bits[spec.name][indices].tolist()
+            for row, (level, bit) in enumerate(zip(levels, bits, strict=True)):
+                if level >= 0:
+                    weights[row].append(f"{key}:{_json_number(round(bit, 3))}")
+                    labels[row].append(named[level])
+        return (
+            ["{" + ",".join(parts) + "}" for parts in weights],
+            ["{" + ",".join(parts) + "}" for parts in labels],
+        )
 
     def level_labels(self, index: int) -> dict[str, str]:
         """Each compared field's level label for pair ``index``."""
@@ -210,6 +224,11 @@ class ScoredPairs:
             if level >= 0:
                 out[spec.name] = spec.levels[level].label
         return out
+
+
+def _json_number(value: float) -> str:
+    """``value`` as :func:`json.dumps` writes it (``repr`` for a finite float)."""
+    return float.__repr__(value) if math.isfinite(value) else json.dumps(value)
 
 
 def probability(weight: Floats) -> Floats:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -204,36 +202,14 @@ def _people(engine: Engine, pids: np.ndarray) -> tuple[dict[int, str], dict[int,
     )
 
 
-def _number(value: float) -> str:
-    """``value`` as :func:`json.dumps` writes it (which is ``repr`` for a finite float)."""
-    return float.__repr__(value) if math.isfinite(value) else json.dumps(value)
-
-
 def _explanations(pairs: ScoredPairs, decisions: Decisions) -> tuple[list[str], list[str]]:
-    """The ``weights`` and ``levels`` JSON of each row's best candidate ("" for none): the
-    objects of :meth:`ScoredPairs.field_weights` and :meth:`ScoredPairs.level_labels`, gathered
-    column by column for all rows at once (per row and field, numpy's scalar access cost more
-    than the JSON)."""
-    best = decisions.best
-    chosen = best[best >= 0]
-    prior = _number(round(pairs.prior, 3))
-    weight_parts: list[list[str]] = [[f'"prior":{prior}'] for _ in range(len(chosen))]
-    level_parts: list[list[str]] = [[] for _ in range(len(chosen))]
-    for spec in pairs.comparisons:
-        levels = pairs.levels[spec.name][chosen].tolist()
-        bits = pairs.bits[spec.name][chosen].tolist()
-        key = json.dumps(spec.name)
-        labels = [f"{key}:{json.dumps(level.label)}" for level in spec.levels]
-        for row, (level, bit) in enumerate(zip(levels, bits, strict=True)):
-            if level >= 0:
-                weight_parts[row].append(f"{key}:{_number(round(bit, 3))}")
-                level_parts[row].append(labels[level])
-    weights = ["{" + ",".join(parts) + "}" for parts in weight_parts]
-    labelled = ["{" + ",".join(parts) + "}" for parts in level_parts]
-    out_weights, out_levels = [""] * len(best), [""] * len(best)
-    for row, i in enumerate(np.flatnonzero(best >= 0).tolist()):
-        out_weights[i], out_levels[i] = weights[row], labelled[row]
-    return out_weights, out_levels
+    """The ``weights`` and ``levels`` JSON of each row's best candidate ("" for none)."""
+    rows = np.flatnonzero(decisions.best >= 0)
+    found = pairs.explanations(decisions.best[rows])
+    weights, levels = [""] * len(decisions.best), [""] * len(decisions.best)
+    for row, weight, level in zip(rows.tolist(), *found, strict=True):
+        weights[row], levels[row] = weight, level
+    return weights, levels
 
 
 def _output(
