@@ -164,6 +164,7 @@ def test_standardizers_and_similarities_equal_duckdb(spark_engine: Any) -> None:
         "jaro_winkler_similarity(mg_name(s), mg_name(t)) AS jw",
         "jaro_winkler_similarity(s, t) AS jw_raw",
         "damerau_levenshtein(s, t) AS dl",
+        "levenshtein(s, t) AS lev",
         "list_transform(string_split(s, ' '), lambda x: mg_name(x)) AS names_each",
     ]
     sql = f"SELECT i, {', '.join(calls)} FROM strings ORDER BY i"

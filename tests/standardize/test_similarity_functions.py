@@ -7,7 +7,11 @@ import random
 import duckdb
 import pyarrow as pa
 
-from matchgate.engines.spark_functions import damerau_levenshtein, jaro_winkler_similarity
+from matchgate.engines.spark_functions import (
+    damerau_levenshtein,
+    jaro_winkler_similarity,
+    levenshtein,
+)
 
 
 def _pairs() -> tuple[list[str | None], list[str | None]]:
@@ -29,13 +33,14 @@ def _pairs() -> tuple[list[str | None], list[str | None]]:
     return left, right
 
 
-def test_jaro_winkler_and_damerau_levenshtein_equal_duckdb() -> None:
+def test_similarities_equal_duckdb() -> None:
     left, right = _pairs()
     table = pa.table({"a": pa.array(left, pa.string()), "b": pa.array(right, pa.string())})
     con = duckdb.connect()
     con.register("pairs", table)
     expected = con.sql(
-        "SELECT jaro_winkler_similarity(a, b) AS j, damerau_levenshtein(a, b) AS d FROM pairs"
+        "SELECT jaro_winkler_similarity(a, b) AS j, damerau_levenshtein(a, b) AS d, "
+        "levenshtein(a, b) AS l FROM pairs"
     ).to_arrow_table()
     a, b = table["a"].combine_chunks(), table["b"].combine_chunks()
     got_j = jaro_winkler_similarity(a, b)
@@ -43,4 +48,5 @@ def test_jaro_winkler_and_damerau_levenshtein_equal_duckdb() -> None:
     # Exact equality: a value one unit in the last place off can cross a level's threshold.
     assert got_j.equals(expected["j"].combine_chunks())
     assert got_d.equals(expected["d"].combine_chunks().cast(pa.int64()))
+    assert levenshtein(a, b).equals(expected["l"].combine_chunks().cast(pa.int64()))
     assert got_j[-1].as_py() < 0.7  # no prefix bonus below Jaro 0.7 (Spark's own function adds it)

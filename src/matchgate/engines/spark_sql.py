@@ -6,9 +6,10 @@ sqlglot translates most of it; this module fixes what its Spark output gets wron
   coalesced to an empty array;
 * ``list_has_any`` becomes ``arrays_overlap``, ``list_has_all(a, b)`` "every element of b is in
   a";
-* ``jaro_winkler_similarity`` and ``damerau_levenshtein`` become ``mg_jaro_winkler_similarity``
-  and ``mg_damerau_levenshtein``, DuckDB's algorithms (Spark's own ``jaro_winkler_similarity``
-  gives other values);
+* ``jaro_winkler_similarity``, ``levenshtein`` and ``damerau_levenshtein`` become
+  ``mg_jaro_winkler_similarity``, ``mg_levenshtein`` and ``mg_damerau_levenshtein``, DuckDB's
+  algorithms (Spark's own ``jaro_winkler_similarity`` gives other values, its ``levenshtein``
+  counts characters where DuckDB counts bytes);
 * ``hash(...)`` (DuckDB's 64-bit hash, for blocking keys) becomes ``xxhash64(...)``, 64 bits too
   (Spark's ``hash`` has 32: collisions would merge blocks); unsigned integer types become signed;
 * ``list_extract`` becomes ``element_at`` (both 1-based, negative counting from the end);
@@ -119,6 +120,8 @@ def _rewrite(node: exp.Expr) -> exp.Expr:
         return exp.Anonymous(this="XXHASH64", expressions=list(node.expressions or [node.this]))
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "damerau_levenshtein":
         return exp.Anonymous(this="MG_DAMERAU_LEVENSHTEIN", expressions=node.expressions)
+    if isinstance(node, exp.Levenshtein):
+        return exp.Anonymous(this="MG_LEVENSHTEIN", expressions=[node.this, node.expression])
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "list_extract":
         # 1-based, negative from the end, in both (Spark's [] is 0-based).
         return exp.Anonymous(this="ELEMENT_AT", expressions=node.expressions)
