@@ -5,8 +5,8 @@ holds (``-1`` when its ``missing`` condition holds: a field unknown on either si
 the request's columns with the suffix ``_l`` and the master person's with ``_r``, as Splink writes
 them, so the very same text is a Splink comparison level (:func:`splink_settings`), runs in
 DuckDB at match time, and can run on Spark (functions used: ``jaro_winkler_similarity``,
-``levenshtein``, ``damerau_levenshtein``, ``list_has_any``, ``list_contains``, ``list_has_all``, ``list_sort``,
-``starts_with``, date parts; Splink's dialects translate them).
+``levenshtein``, ``damerau_levenshtein``, ``list_has_any``, ``list_contains``, ``list_has_all``,
+``list_sort``, ``starts_with``, date parts; Splink's dialects translate them).
 
 Each level has
 
@@ -111,7 +111,8 @@ def _two_edits(a: str, b: str) -> str:
 def _close(a: str, b: str) -> str:
     return (
         f"(jaro_winkler_similarity({a}, {b}) >= {CLOSE} OR "
-        f"(least(length({a}), length({b})) >= {MIN_EDIT_LENGTH} AND {_one_edit(a, b, or_none=True)}))"
+        f"(least(length({a}), length({b})) >= {MIN_EDIT_LENGTH} "
+        f"AND {_one_edit(a, b, or_none=True)}))"
     )
 
 
