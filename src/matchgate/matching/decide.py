@@ -193,8 +193,9 @@ def decide(rows: int, pairs: ScoredPairs, policy: Policy = Policy()) -> Decision
 
     notes: list[list[str]] = [[] for _ in range(rows)]
     decision = [Decision.NO_MATCH] * rows
-    checks = match_checks(pairs, confirm=policy.confirm_names_and_birthday)
-    refusals = refusal_checks(pairs)
+    strong = corroborated(pairs) if len(pairs) else np.zeros(0, dtype=np.bool_)
+    checks = match_checks(pairs, confirm=policy.confirm_names_and_birthday, strong=strong)
+    refusals = refusal_checks(pairs, strong=strong)
     for row in range(rows):
         i = int(best_index[row])
         if i < 0:
@@ -238,11 +239,13 @@ def _name_only(pairs: ScoredPairs) -> Mask:
     return result
 
 
-def match_checks(pairs: ScoredPairs, *, confirm: bool = False) -> list[tuple[str, Mask]]:
+def match_checks(
+    pairs: ScoredPairs, *, confirm: bool = False, strong: Mask | None = None
+) -> list[tuple[str, Mask]]:
     """The non-probability conditions for ``match``, each with the note shown when it fails.
 
-    A pair passes them all, or is *corroborated* (:func:`corroborated`): then every check
-    counts as passed."""
+    A pair passes them all, or is *corroborated* (:func:`corroborated`, or ``strong`` when the
+    caller has it): then every check counts as passed."""
     if not len(pairs):
         return []
     level = pairs.has_level
@@ -298,7 +301,8 @@ def match_checks(pairs: ScoredPairs, *, confirm: bool = False) -> list[tuple[str
         ),
         (NOTE_NAME_ONLY, ~name_only | name_only_strong),
     ]
-    strong = corroborated(pairs)
+    if strong is None:
+        strong = corroborated(pairs)
     return [(note, ok | strong) for note, ok in checks]
 
 
@@ -383,16 +387,17 @@ def corroborated(pairs: ScoredPairs) -> Mask:
     any_conflict = np.logical_or.reduce(list(conflicts.values()))
     address_agrees = level("address", ("line_and_zip", "line", "line_close", "line_part", "zip"))
     conflict_count = np.sum(np.stack(list(conflicts.values())), axis=0)
+    points = corroboration(pairs)
     result: Mask = (
         (
             anchor
             & (
-                ((corroboration(pairs) >= CORROBORATION_NEEDED) & (conflict_count <= 1))
+                ((points >= CORROBORATION_NEEDED) & (conflict_count <= 1))
                 | (
                     (conflict_count <= 2)
                     & level("ssn", IDENTIFIER_AGREES)
                     & (
-                        (dob_exact & (corroboration(pairs) >= STRONG_CORROBORATION))
+                        (dob_exact & (points >= STRONG_CORROBORATION))
                         # A surname changed (marriage) and a mistyped birthday: the SSN, the first
                         # name and the address line (exactly or closely) still agree. Someone else
                         # using the SSN at that address (a relative) shares the surname, not the
@@ -441,27 +446,23 @@ def corroborated(pairs: ScoredPairs) -> Mask:
     return result
 
 
-def refusal_checks(pairs: ScoredPairs) -> list[tuple[str, Mask]]:
-    """Patterns answered ``no_match`` whatever the probability (see the module docstring)."""
+def refusal_checks(pairs: ScoredPairs, *, strong: Mask | None = None) -> list[tuple[str, Mask]]:
+    """Patterns answered ``no_match`` whatever the probability (see the module docstring);
+    ``strong``: :func:`corroborated`, when the caller has it."""
     if not len(pairs):
         return []
+    if strong is None:
+        strong = corroborated(pairs)
     level = pairs.has_level
     identified = _identified(pairs)
     first_bad = level("first_name", ("different", "somewhat"))
     dob_bad = level("dob", ("different", "one_part"))
-    borrowed = (
-        level("ssn", ("exact",))
-        & first_bad
-        & (dob_bad | pairs.missing("dob"))
-        & ~corroborated(pairs)
-    )
+    borrowed = level("ssn", ("exact",)) & first_bad & (dob_bad | pairs.missing("dob")) & ~strong
     lookalike = ~identified & (
         ~level("first_name", (*FIRST_NAME_STRICT, "nickname", "close"))
         | ~(level("dob", DOB_EXPLAINED) | pairs.missing("dob"))
     )
-    ssn_conflict = (
-        level("ssn", ("different",)) & ~level("a_number", IDENTIFIER_AGREES) & ~corroborated(pairs)
-    )
+    ssn_conflict = level("ssn", ("different",)) & ~level("a_number", IDENTIFIER_AGREES) & ~strong
     return [
         (NOTE_BORROWED, borrowed),
         (NOTE_SSN_CONFLICT, ssn_conflict),
