@@ -193,14 +193,17 @@ def decide(rows: int, pairs: ScoredPairs, policy: Policy = Policy()) -> Decision
 
     notes: list[list[str]] = [[] for _ in range(rows)]
     decision = [Decision.NO_MATCH] * rows
-    strong = corroborated(pairs) if len(pairs) else np.zeros(0, dtype=np.bool_)
-    checks = match_checks(pairs, confirm=policy.confirm_names_and_birthday, strong=strong)
-    refusals = refusal_checks(pairs, strong=strong)
+    # The rules read each row's best pair (and, for corroboration, the row's other candidates).
+    chosen = pairs.take(best_index[best_index >= 0])
+    at = np.cumsum(best_index >= 0) - 1  # row -> its best pair's position in ``chosen``
+    strong = corroborated(chosen, among=pairs) if len(chosen) else np.zeros(0, dtype=np.bool_)
+    checks = match_checks(chosen, confirm=policy.confirm_names_and_birthday, strong=strong)
+    refusals = refusal_checks(chosen, strong=strong)
     for row in range(rows):
-        i = int(best_index[row])
-        if i < 0:
+        if best_index[row] < 0:
             notes[row].append(NOTE_NO_CANDIDATE)
             continue
+        i = int(at[row])
         failed = [note for note, ok in checks if not ok[i]]
         if lead[row] < policy.margin_bits:
             failed.insert(0, NOTE_RUNNER_UP)
@@ -350,8 +353,9 @@ def _conflicts(pairs: ScoredPairs) -> dict[str, Mask]:
     }
 
 
-def corroborated(pairs: ScoredPairs) -> Mask:
-    """Pairs whose agreeing fields outweigh their conflicting ones (see the module docstring).
+def corroborated(pairs: ScoredPairs, among: ScoredPairs | None = None) -> Mask:
+    """Pairs whose agreeing fields outweigh their conflicting ones (see the module docstring);
+    ``among`` holds every candidate of their requests (default: ``pairs`` themselves).
 
     Needed: at most one conflicting field of SSN, first name, surname and date of birth; an
     *anchor* (SSN or A-number equal or one keystroke off; both names agreeing, exactly, closely,
@@ -428,20 +432,22 @@ def corroborated(pairs: ScoredPairs) -> Mask:
     )
     if not result.any():
         return result
-    names_agree = level("first_name", FIRST_NAME_STRICT) & level("surname", SURNAME_STRICT)
+    everyone = pairs if among is None else among
+    other = everyone.has_level
+    names_agree = other("first_name", FIRST_NAME_STRICT) & other("surname", SURNAME_STRICT)
     # A household look-alike: the same names and either the birthday or the address (a twin, a
     # parent, a sibling), not merely a namesake elsewhere.
-    household = level("dob", ("exact",)) | level("address", ("line_and_zip", "line", "zip"))
+    household = other("dob", ("exact",)) | other("address", ("line_and_zip", "line", "zip"))
     explains = {
-        "ssn": level("ssn", ("exact",)),
+        "ssn": other("ssn", ("exact",)),
         "first_name": names_agree & household,
         "surname": names_agree & household,
-        "dob": level("dob", ("exact",)) & names_agree,
+        "dob": other("dob", ("exact",)) & names_agree,
     }
     for field, conflicted in conflicts.items():
         # A request with a candidate that agrees on the field takes corroboration away from
         # every candidate that conflicts on it.
-        rids = np.unique(pairs.rid[explains[field]])
+        rids = np.unique(everyone.rid[explains[field]])
         result &= ~(conflicted & np.isin(pairs.rid, rids))
     return result
 

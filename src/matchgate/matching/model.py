@@ -164,6 +164,19 @@ class ScoredPairs:
     def __len__(self) -> int:
         return len(self.rid)
 
+    def take(self, indices: Ints) -> ScoredPairs:
+        """The pairs at ``indices``, in that order."""
+        return ScoredPairs(
+            rid=self.rid[indices],
+            pid=self.pid[indices],
+            via=self.via[indices],
+            prior=self.prior,
+            weight=self.weight[indices],
+            levels={k: v[indices] for k, v in self.levels.items()},
+            bits={k: v[indices] for k, v in self.bits.items()},
+            comparisons=self.comparisons,
+        )
+
     @property
     def probability(self) -> Floats:
         return probability(self.weight)
