@@ -123,6 +123,7 @@ def probe(folder: Path, name: str, rid: npt.NDArray[np.int64], key: Keys, cap: i
     present = keys[np.minimum(lo, len(keys) - 1)] == key
     hi = lo.copy()
     hi[present] = _search(keys, fences, key[present], "right")
+    del keys  # unmapped before the pids are read: the two maps' pages are not resident at once
     width = hi - lo
     keep = width > 0 if cap is None else (width > 0) & (width <= cap)
     lo, width, rid = lo[keep], width[keep], rid[keep]
@@ -134,5 +135,5 @@ def probe(folder: Path, name: str, rid: npt.NDArray[np.int64], key: Keys, cap: i
     positions = starts + np.arange(total, dtype=np.int64)
     pids: Pids = np.load(folder / f"{name}.pid.npy", mmap_mode="r")
     found = np.asarray(pids[positions], dtype=np.int64)
-    del keys, pids
+    del pids
     return Probe(np.repeat(rid, width), found, np.repeat(width, width))
