@@ -160,10 +160,11 @@ NOTE_TAKEN = "another request in this file matches this person more strongly"
 NOTE_NO_CANDIDATE = "no candidate found"
 
 
-def _first_per_request(rid: Ints, weight: Floats) -> tuple[Ints, Ints, Ints]:
-    """Order pairs by request then weight (descending); return the order, each request's first
-    position in it, and the requests."""
-    order = np.lexsort((-weight, rid))
+def _first_per_request(rid: Ints, weight: Floats, pid: Ints) -> tuple[Ints, Ints, Ints]:
+    """Order pairs by request, then weight (descending), then person (a tie goes to the lower
+    pid, whatever order the pairs came in); return the order, each request's first position in
+    it, and the requests."""
+    order = np.lexsort((pid, -weight, rid))
     ordered = rid[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     return order, starts, ordered[starts]
@@ -179,7 +180,7 @@ def decide(rows: int, pairs: ScoredPairs, policy: Policy = Policy()) -> Decision
     best_weight = np.full(rows, -np.inf)
     lead = np.full(rows, np.inf)
     if len(pairs):
-        order, starts, requests = _first_per_request(pairs.rid, pairs.weight)
+        order, starts, requests = _first_per_request(pairs.rid, pairs.weight, pairs.pid)
         best = order[starts]
         has_second = np.r_[starts[1:], len(order)] - starts > 1
         second = order[np.minimum(starts + 1, len(order) - 1)]

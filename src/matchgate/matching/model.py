@@ -315,7 +315,6 @@ class FellegiSunterModel:
             ), p AS (SELECT *{similarities} FROM pairs)
             SELECT p.rid, p.pid, p.via, {gammas} {tf_cols}
             FROM p {tf_joins}
-            ORDER BY p.rid, p.pid
         """  # noqa: S608
 
     def score(self, engine: Engine, master: MasterStats) -> ScoredPairs:
