@@ -13,7 +13,8 @@ people, identity columns above) and a 50,000-row request file, then runs, each a
   on the same files, with accuracy for both from the truth file and the time ratio.
 
     .venv/bin/python bench/master_scale.py                    # 1M and 10M, one-shot 10M
-    .venv/bin/python bench/master_scale.py --sizes 100000000 --one-shot 0   # manual 100M
+    .venv/bin/python bench/master_scale.py --sizes 100000000 --one-shot 0 --keep  # manual 100M
+    .venv/bin/python bench/master_scale.py --sizes 100000000 --one-shot 0 --probe-only
     .venv/bin/python bench/master_scale.py --sizes 1000000 --json out.json
     .venv/bin/python bench/master_scale.py --sizes 200000 --one-shot 0 --engine spark
 
@@ -86,13 +87,17 @@ def accuracy(data: Path, output: Path) -> dict[str, Any]:
 def scale_run(people: int, args: argparse.Namespace) -> dict[str, Any]:
     data, synth_seconds = world(people, args.requests, args.seed, args.data)
     workspace = args.data / f"ws-{people}"
-    shutil.rmtree(workspace, ignore_errors=True)
     ws = ["--workspace", str(workspace)]
     env = {**os.environ, "MATCHGATE_ENGINE": args.engine}
-    load = _check(
-        "master load",
-        run([*MATCHGATE, *ws, "master", "load", str(data / "master.parquet")], env=env),
-    )
+    load = None
+    if not args.probe_only:
+        shutil.rmtree(workspace, ignore_errors=True)
+        load = _check(
+            "master load",
+            run([*MATCHGATE, *ws, "master", "load", str(data / "master.parquet")], env=env),
+        )
+    elif not (workspace / "master" / "CURRENT").is_file():
+        raise SystemExit(f"--probe-only: no loaded master in {workspace}")
     output = workspace / "results.csv"
     probe = [*MATCHGATE, *ws, "match", "--requests", str(data / "requests.csv")]
     probes = [
@@ -104,14 +109,14 @@ def scale_run(people: int, args: argparse.Namespace) -> dict[str, Any]:
         "people": people,
         "requests": args.requests,
         "synth_seconds": synth_seconds,
-        "load_seconds": round(load.seconds, 1),
-        "load_peak_rss_mib": load.peak_rss_mib,
+        "load_seconds": round(load.seconds, 1) if load else None,
+        "load_peak_rss_mib": load.peak_rss_mib if load else None,
         "store_mib": store_bytes >> 20,
         "probe_seconds": [round(p.seconds, 2) for p in probes],
         "probe_peak_rss_mib": max(p.peak_rss_mib for p in probes),
         **accuracy(data, output),
     }
-    if not args.keep:
+    if not args.keep and not args.probe_only:
         shutil.rmtree(workspace, ignore_errors=True)
     return result
 
@@ -168,6 +173,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--data", type=Path, default=Path("workspace/bench"))
     parser.add_argument("--keep", action="store_true", help="keep workspaces and outputs")
+    parser.add_argument(
+        "--probe-only",
+        action="store_true",
+        help="probe the masters a --keep run (or matchgate master load) left, without reloading",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     args.data = args.data.resolve()
@@ -177,8 +187,10 @@ def main() -> None:
           f"{'probe MiB':>10} {'precision':>9} {'recall':>7} {'review':>7} {'FMR':>7}")  # fmt: skip
     for r in scale:
         probes = "/".join(f"{s:.1f}" for s in r["probe_seconds"])
+        load_s = "-" if r["load_seconds"] is None else f"{r['load_seconds']:.1f}"
+        load_mib = "-" if r["load_peak_rss_mib"] is None else f"{r['load_peak_rss_mib']:,}"
         print(
-            f"{r['people']:>12,} {r['load_seconds']:>8.1f} {r['load_peak_rss_mib']:>9,} "
+            f"{r['people']:>12,} {load_s:>8} {load_mib:>9} "
             f"{r['store_mib']:>10,} {probes:>14} {r['probe_peak_rss_mib']:>10,} "
             f"{r['precision']!s:>9} {r['recall']!s:>7} {r['review_rate']!s:>7} "
             f"{r['false_match_rate']!s:>7}"
