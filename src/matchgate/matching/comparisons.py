@@ -448,8 +448,9 @@ COMPARISONS: tuple[Comparison, ...] = (
 """In the order reasons are written."""
 
 COSTLY_FUNCTIONS = ("levenshtein", "jaro_winkler_similarity")
-"""String similarities computed once per pair when a comparison tests them more than once
-(Damerau-Levenshtein is not: it is asked only where the Levenshtein distance is 2)."""
+"""String similarities computed once per pair when a comparison tests them more than once.
+Damerau-Levenshtein is not one: computed for every pair it would undo :func:`_one_edit`, which
+asks it only where the Levenshtein distance leaves the level open."""
 
 
 def _calls(sql: str, function: str) -> list[str]:
