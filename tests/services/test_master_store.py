@@ -176,6 +176,16 @@ def test_a_snapshot_indexed_by_another_engine_version_must_be_reloaded(
         match_files(None, world / "requests.csv", tmp_path / "o.csv", settings=settings)
 
 
+def test_a_damaged_snapshot_is_named_and_nothing_is_written(
+    world: Path, settings: Settings, tmp_path: Path
+) -> None:
+    snapshot = load_master(world / "master.parquet", settings=settings).snapshot
+    (snapshot.indexes / "first_dob.pid.npy").unlink()
+    with pytest.raises(ConfigurationError, match=r"damaged \(indexes/first_dob.pid.npy is missing"):
+        match_files(None, world / "requests.csv", tmp_path / "o.csv", settings=settings)
+    assert not (tmp_path / "o.csv").exists()
+
+
 def test_load_then_update_decides_as_loading_the_changed_master(
     world: Path, settings: Settings, tmp_path: Path
 ) -> None:

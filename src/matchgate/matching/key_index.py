@@ -51,6 +51,11 @@ class Probe:
     """How many master entries share the pair's key (the block's size)."""
 
 
+def index_files(folder: Path, name: str) -> tuple[Path, Path]:
+    """The files index ``name`` cannot be probed without (its keys and its pids)."""
+    return folder / f"{name}.h.npy", folder / f"{name}.pid.npy"
+
+
 def _fence_file(folder: Path, name: str) -> Path:
     return folder / f"{name}.fence-{FENCE_STEP}.npy"
 
@@ -108,7 +113,8 @@ def probe(folder: Path, name: str, rid: npt.NDArray[np.int64], key: Keys, cap: i
     ``cap`` skips a key shared by more than that many entries (None: no cap). Pairs come out
     grouped by request key, in key order.
     """
-    keys: Keys = np.load(folder / f"{name}.h.npy", mmap_mode="r")
+    keys_file, pids_file = index_files(folder, name)
+    keys: Keys = np.load(keys_file, mmap_mode="r")
     fence_file = _fence_file(folder, name)
     fences: Keys | None = np.load(fence_file) if fence_file.is_file() else None
     if len(key) == 0 or len(keys) == 0:
@@ -133,7 +139,7 @@ def probe(folder: Path, name: str, rid: npt.NDArray[np.int64], key: Keys, cap: i
     # Positions lo[i], lo[i]+1, ..., lo[i]+width[i]-1 for every kept key, vectorized.
     starts = np.repeat(lo - np.cumsum(width) + width, width)
     positions = starts + np.arange(total, dtype=np.int64)
-    pids: Pids = np.load(folder / f"{name}.pid.npy", mmap_mode="r")
+    pids: Pids = np.load(pids_file, mmap_mode="r")
     found = np.asarray(pids[positions], dtype=np.int64)
     del pids
     return Probe(np.repeat(rid, width), found, np.repeat(width, width))

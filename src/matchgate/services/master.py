@@ -30,6 +30,8 @@ from matchgate.intake import inspect_master, master_input_error
 from matchgate.master import store
 from matchgate.master.store import NoSnapshot, Snapshot
 from matchgate.matching import FellegiSunterModel, store_master, update_stored_master
+from matchgate.matching.candidates import MASTER_INDEXES
+from matchgate.matching.key_index import index_files
 from matchgate.matching.master_index import INDEX_TABLES, TERM_FREQUENCY_PREFIX, MasterStats
 from matchgate.services.engines import check_engine, duckdb_engine, spark_engine
 from matchgate.services.jobs import file_digest, tracked_job
@@ -152,6 +154,16 @@ def current_snapshot(settings: Settings, snapshot_id: str | None = None) -> Snap
             f"snapshot {found.id} was indexed by DuckDB {written_by}, this is "
             f"{DuckDBEngine.version}: load the master again (`matchgate master load FILE`)"
         )
+    if engine == "duckdb":
+        wanted = [found.database] + [
+            path for name in MASTER_INDEXES for path in index_files(found.indexes, name)
+        ]
+        gone = [path.relative_to(found.path) for path in wanted if not path.is_file()]
+        if gone:
+            raise NoSnapshot(
+                f"snapshot {found.id} is damaged ({gone[0]} is missing): load the master again "
+                "(`matchgate master load FILE`), or probe another one with --snapshot"
+            )
     return found
 
 
