@@ -453,13 +453,17 @@ Damerau-Levenshtein is not one: computed for every pair it would undo :func:`_on
 asks it only where the Levenshtein distance leaves the level open."""
 
 
+_WHOLE_NAME = r"(?<!\w)"
+"""Before a function name: not the tail of another one (``levenshtein`` in
+``damerau_levenshtein``)."""
+
+
 def _calls(sql: str, function: str) -> list[str]:
     """Every call of ``function`` in ``sql``, as written (balanced parentheses)."""
     found, start = [], 0
-    while (at := sql.find(function + "(", start)) >= 0:
-        if at > 0 and (sql[at - 1].isalnum() or sql[at - 1] == "_"):  # another function's name
-            start = at + len(function)
-            continue
+    calls = re.compile(_WHOLE_NAME + re.escape(function + "("))
+    while (match := calls.search(sql, start)) is not None:
+        at = match.start()
         depth, end = 0, at
         for end in range(at + len(function), len(sql)):
             depth += {"(": 1, ")": -1}.get(sql[end], 0)
@@ -481,8 +485,8 @@ def hoist_repeated_calls(sql: str, prefix: str) -> tuple[str, list[tuple[str, st
     calls = [c for function in COSTLY_FUNCTIONS for c in _calls(sql, function)]
     repeated = sorted({c for c in calls if calls.count(c) > 1})
     columns = [(f"{prefix}{i}", call) for i, call in enumerate(repeated, start=1)]
-    for name, call in columns:  # a whole call, not the tail of another function's name
-        sql = re.sub(r"(?<![\w])" + re.escape(call), name, sql)
+    for name, call in columns:
+        sql = re.sub(_WHOLE_NAME + re.escape(call), name, sql)
     return sql, columns
 
 

@@ -244,12 +244,12 @@ def _name_only(pairs: ScoredPairs) -> Mask:
 
 
 def match_checks(
-    pairs: ScoredPairs, *, confirm: bool = False, strong: Mask | None = None
+    pairs: ScoredPairs, *, strong: Mask, confirm: bool = False
 ) -> list[tuple[str, Mask]]:
     """The non-probability conditions for ``match``, each with the note shown when it fails.
 
-    A pair passes them all, or is *corroborated* (:func:`corroborated`, or ``strong`` when the
-    caller has it): then every check counts as passed."""
+    A pair passes them all, or is *corroborated* (``strong``: :func:`corroborated`): then every
+    check counts as passed."""
     if not len(pairs):
         return []
     level = pairs.has_level
@@ -305,8 +305,6 @@ def match_checks(
         ),
         (NOTE_NAME_ONLY, ~name_only | name_only_strong),
     ]
-    if strong is None:
-        strong = corroborated(pairs)
     return [(note, ok | strong) for note, ok in checks]
 
 
@@ -453,13 +451,11 @@ def corroborated(pairs: ScoredPairs, among: ScoredPairs | None = None) -> Mask:
     return result
 
 
-def refusal_checks(pairs: ScoredPairs, *, strong: Mask | None = None) -> list[tuple[str, Mask]]:
+def refusal_checks(pairs: ScoredPairs, *, strong: Mask) -> list[tuple[str, Mask]]:
     """Patterns answered ``no_match`` whatever the probability (see the module docstring);
-    ``strong``: :func:`corroborated`, when the caller has it."""
+    ``strong``: :func:`corroborated`."""
     if not len(pairs):
         return []
-    if strong is None:
-        strong = corroborated(pairs)
     level = pairs.has_level
     identified = _identified(pairs)
     first_bad = level("first_name", ("different", "somewhat"))
