@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import pyarrow as pa
 
 from matchgate.domain.errors import MatchgateError
+from matchgate.engines.capabilities import EngineCapabilities
 
 
 class EngineFailure(Enum):
@@ -44,8 +45,13 @@ class Engine(Protocol):
     """A SQL engine that can read files, hold Arrow tables and answer queries."""
 
     name: str
+    """The name settings choose it by (``MATCHGATE_ENGINE``) and snapshots record."""
+    label: str
+    """The engine's name as messages print it."""
     version: str
     """The engine's release, recorded with what it stores."""
+    capabilities: ClassVar[EngineCapabilities]
+    """What it can do with the master store: services ask this, never the name."""
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
         """Run a statement for its effect."""
@@ -86,3 +92,19 @@ class TableFiles(Protocol):
     def open_table(self, name: str, folder: Path) -> None:
         """Hold the Parquet files of ``folder`` (from :meth:`save_table`) as table ``name``,
         read lazily."""
+
+
+@runtime_checkable
+class DatabaseFile(Protocol):
+    """An engine that keeps its tables in one database file (a DuckDB master store)."""
+
+    def checkpoint(self) -> None:
+        """Write everything built so far into the database file, so that it alone holds it."""
+
+
+class EmbeddedEngine(Engine, Protocol):
+    """The in-process engine: small lookups beside a match, and training the model with Splink,
+    whatever engine the settings choose for matching."""
+
+    def splink_api(self) -> Any:
+        """A Splink database API on this engine's connection."""

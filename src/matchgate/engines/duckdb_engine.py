@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import duckdb
 import pyarrow as pa
 
 from matchgate.engines.base import EngineError, EngineFailure
+from matchgate.engines.capabilities import EngineCapabilities, SnapshotFormat, SnapshotVersions
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
@@ -39,8 +40,14 @@ class DuckDBEngine:
     """An engine on one DuckDB database file (or in memory when ``path`` is None)."""
 
     name = "duckdb"
+    label = "DuckDB"
     version = duckdb.__version__
     """Recorded with stored indexes: another version's ``hash()`` may differ."""
+    capabilities: ClassVar[EngineCapabilities] = EngineCapabilities(
+        snapshot_format=SnapshotFormat.DATABASE_FILE,
+        key_index_files=True,  # a probe of many requests: binary searches beat joins
+        snapshot_versions=SnapshotVersions.SAME_RELEASE,  # the key indexes hold hash() values
+    )
 
     def __init__(
         self,
@@ -117,6 +124,9 @@ class DuckDBEngine:
             f"read_csv({literal}, header=true, all_varchar=true, encoding='utf-8', delim=',', "
             "quote='\"', escape='\"', skip=0, strict_mode=true, null_padding=false)"
         )
+
+    def checkpoint(self) -> None:
+        self.execute("CHECKPOINT")
 
     def splink_api(self) -> Any:
         """A Splink database API on this engine's connection (for training the model)."""

@@ -24,7 +24,7 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import pyarrow as pa
 import pyspark
@@ -35,6 +35,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from matchgate.engines.base import EngineError, EngineFailure
+from matchgate.engines.capabilities import EngineCapabilities, SnapshotFormat, SnapshotVersions
 from matchgate.engines.spark_functions import (
     SIMILARITY_FUNCTIONS,
     SPARK_TYPES,
@@ -159,7 +160,13 @@ class SparkEngine:
     """An engine on its own Spark session (views and functions of its own, shared executors)."""
 
     name = "spark"
+    label = "Spark"
     version = pyspark.__version__
+    capabilities: ClassVar[EngineCapabilities] = EngineCapabilities(
+        snapshot_format=SnapshotFormat.TABLE_FILES,  # the master never passes through the driver
+        key_index_files=False,  # blocks are joins on the executors
+        snapshot_versions=SnapshotVersions.ANY_RELEASE,  # plain Parquet
+    )
 
     def __init__(
         self,

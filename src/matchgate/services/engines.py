@@ -1,6 +1,6 @@
-"""The engines a use case runs on, as the settings name them: DuckDB on a per-run file under
-the workspace, or Spark (an optional extra) on its own session, each with a scratch folder
-removed afterwards."""
+"""The engines a one-shot use case runs on, each in a per-run folder under the workspace that is
+removed afterwards with everything in it (database file, spill, scratch, key indexes). Which
+engine, and how it is built, is :class:`matchgate.engines.factory.EngineFactory`'s business."""
 
 from __future__ import annotations
 
@@ -9,58 +9,34 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from matchgate.domain.errors import ConfigurationError
-from matchgate.engines.base import Engine
-from matchgate.engines.duckdb_engine import DuckDBEngine
+from matchgate.engines.base import EmbeddedEngine, Engine
+from matchgate.engines.factory import EngineFactory
 from matchgate.settings import Settings
-
-if TYPE_CHECKING:
-    from matchgate.engines.spark_engine import SparkEngine
-
-ENGINES = ("duckdb", "spark")
 
 
 def check_engine(settings: Settings) -> None:
-    if settings.engine not in ENGINES:
-        raise ConfigurationError(
-            f"MATCHGATE_ENGINE must be one of {', '.join(ENGINES)}, not {settings.engine!r}"
-        )
+    """Refuse an unknown ``MATCHGATE_ENGINE`` before anything is written."""
+    EngineFactory(settings).check()
 
 
-def spark_engine(settings: Settings, run_dir: Path) -> SparkEngine:
-    """A Spark engine as the settings describe it (scratch files under ``run_dir``)."""
-    try:
-        from matchgate.engines.spark_engine import SparkEngine
-    except ImportError:
-        raise ConfigurationError(
-            "MATCHGATE_ENGINE=spark needs PySpark: pip install 'matchgate[spark]'"
-        ) from None
-    return SparkEngine(
-        master=settings.spark_master,
-        driver_memory=settings.spark_driver_memory,
-        shuffle_partitions=settings.spark_shuffle_partitions,
-        local_dir=run_dir / "spark",
-    )
+def _run_dir(settings: Settings) -> Path:
+    return settings.workspace / "tmp" / f"match-{uuid.uuid4().hex[:12]}"
 
 
 @contextlib.contextmanager
 def one_shot_engine(settings: Settings) -> Iterator[Engine]:
-    """The engine the settings name for a one-shot job: DuckDB (see :func:`run_engine`), or
-    Spark, whose master stays on its executors; its scratch folder is removed afterwards.
+    """The engine the settings name for a one-shot job: on a per-run database file if it keeps
+    one (DuckDB), else on its own session, whose master stays on its executors (Spark).
 
     A one-shot job writes no key index files: its blocks run as joins inside the engine. An
     index pays for itself over many probes; for one probe, writing and sorting it cost more
     than the joins (50,000 x 10M: about 24 s of index files and binary searches against 11 s
     of joins, the same pairs)."""
-    check_engine(settings)
-    if settings.engine == "duckdb":
-        with run_engine(settings) as (duck, _):
-            yield duck
-        return
-    run_dir = settings.workspace / "tmp" / f"match-{uuid.uuid4().hex[:12]}"
-    engine = spark_engine(settings, run_dir)
+    factory = EngineFactory(settings)
+    factory.check()
+    run_dir = _run_dir(settings)
+    engine = factory.create(run_dir, database=run_dir / "match.duckdb")
     try:
         yield engine
     finally:
@@ -68,26 +44,12 @@ def one_shot_engine(settings: Settings) -> Iterator[Engine]:
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
-def duckdb_engine(
-    settings: Settings, database: Path | None, run_dir: Path, *, read_only: bool = False
-) -> DuckDBEngine:
-    """A DuckDB engine on ``database`` (None: in memory) with the settings' memory limit and
-    threads, spilling into ``run_dir/spill``."""
-    return DuckDBEngine(
-        database,
-        memory_limit=settings.duckdb_memory_limit,
-        threads=settings.duckdb_threads,
-        temp_directory=run_dir / "spill",
-        read_only=read_only,
-    )
-
-
 @contextlib.contextmanager
-def run_engine(settings: Settings) -> Iterator[tuple[DuckDBEngine, Path]]:
-    """A DuckDB engine on a per-run file under the workspace, and the run's folder, removed
-    with everything in it (spill, key indexes) afterwards."""
-    run_dir = settings.workspace / "tmp" / f"match-{uuid.uuid4().hex[:12]}"
-    engine = duckdb_engine(settings, run_dir / "match.duckdb", run_dir)
+def run_engine(settings: Settings) -> Iterator[tuple[EmbeddedEngine, Path]]:
+    """The embedded engine on a per-run file under the workspace (training the model), and
+    the run's folder."""
+    run_dir = _run_dir(settings)
+    engine = EngineFactory(settings).embedded(run_dir, database=run_dir / "match.duckdb")
     try:
         yield engine, run_dir
     finally:

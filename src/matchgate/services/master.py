@@ -2,13 +2,16 @@
 snapshots, and open the snapshot a match probes (layout in :mod:`matchgate.master.store`).
 
 A load standardizes the master, builds its blocking keys and term frequencies once, and keeps
-them in the snapshot: with DuckDB (the default) in a database file that later matches open
-read-only, with the key indexes a probe searches; with Spark (``MATCHGATE_ENGINE=spark``) as
-Parquet tables that a match reads on the executors, its blocks run as joins there. An update
-starts from the current snapshot (a copy of its file, or its tables read in place) and upserts
-the changed people. Either way the result is published as a new snapshot only when complete,
-so an interrupted run leaves the previous master current and intact. Only one load or update
-runs at a time in a workspace (a lock file; a second one waits).
+them in the snapshot in the engine's format (:class:`~matchgate.engines.capabilities.
+SnapshotFormat`): one database file that later matches open read-only, with the key indexes a
+probe searches if the engine keeps them (DuckDB, the default); or Parquet tables that a match
+reads on the executors, its blocks run as joins there (Spark, ``MATCHGATE_ENGINE=spark``). An
+update starts from the current snapshot (a copy of its file, or its tables read in place) and
+upserts the changed people. Either way the result is published as a new snapshot only when
+complete, so an interrupted run leaves the previous master current and intact. Only one load
+or update runs at a time in a workspace (a lock file; a second one waits).
+
+What differs between engines is asked of their capabilities, never of their names.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from matchgate.domain.progress import NO_PROGRESS, Progress
-from matchgate.engines.base import Engine, EngineError, TableFiles
-from matchgate.engines.duckdb_engine import DuckDBEngine
+from matchgate.engines.base import DatabaseFile, Engine, EngineError, TableFiles
+from matchgate.engines.capabilities import EngineCapabilities, SnapshotFormat
+from matchgate.engines.factory import DEFAULT_ENGINE, EngineFactory
 from matchgate.intake import inspect_master, master_input_error
 from matchgate.master import store
 from matchgate.master.store import NoSnapshot, Snapshot
@@ -33,9 +37,11 @@ from matchgate.matching import FellegiSunterModel, store_master, update_stored_m
 from matchgate.matching.candidates import MASTER_INDEXES
 from matchgate.matching.key_index import index_files
 from matchgate.matching.master_index import INDEX_TABLES, TERM_FREQUENCY_PREFIX, MasterStats
-from matchgate.services.engines import check_engine, duckdb_engine, spark_engine
 from matchgate.services.jobs import file_digest, tracked_job
 from matchgate.settings import Settings
+
+SCRATCH = "scratch"
+"""The building folder's scratch files (spill, Spark's local files), removed before publishing."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,8 @@ def load_master(
     path: Path, *, settings: Settings, progress: Progress = NO_PROGRESS
 ) -> StoreSummary:
     """Load ``path`` (a master file, data contract section 1) as the new current snapshot."""
-    check_engine(settings)
+    engines = EngineFactory(settings)
+    engines.check()
     started = time.perf_counter()
     source_facts = _source_facts(path)
     with (
@@ -61,19 +68,16 @@ def load_master(
         tracked_job(settings, "master-load", source_facts) as job,
         _building(settings) as building,
     ):
-        with _store_engine(settings, building) as engine:
+        with _store_engine(engines, building) as engine:
             source = inspect_master(engine, path)
             try:
                 stats = store_master(
-                    engine, source.relation, source.columns, _indexes(settings, building), progress
+                    engine, source.relation, source.columns, _indexes(engine, building), progress
                 )
             except EngineError as exc:
                 raise master_input_error(path, exc) from None
-            _keep(engine, settings, building, stats, progress)
-            version = engine.version
-        snapshot = _publish(
-            settings, building, stats, source_facts, version, parent=None, changes=None
-        )
+            _keep(engine, building, stats, progress)
+        snapshot = _publish(settings, building, stats, source_facts, engine, None, None)
         job.outputs["snapshot"] = snapshot.id
         job.counts.update(people=stats.people)
     return StoreSummary(snapshot, stats.people, time.perf_counter() - started)
@@ -84,7 +88,8 @@ def update_master(
 ) -> StoreSummary:
     """Apply the change file ``path`` (master columns; one row per new or changed person, as
     the person now is) to the current snapshot, publishing the result as a new snapshot."""
-    check_engine(settings)
+    engines = EngineFactory(settings)
+    engines.check()
     started = time.perf_counter()
     source_facts = _source_facts(path)
     with _writer_lock(settings):
@@ -93,12 +98,13 @@ def update_master(
             tracked_job(settings, "master-update", {**source_facts, "parent": parent.id}) as job,
             _building(settings) as building,
         ):
-            if settings.engine == "duckdb":
+            database_file = engines.capabilities().snapshot_format is SnapshotFormat.DATABASE_FILE
+            if database_file:  # the parent is never written to: the update starts from a copy
                 progress("copy snapshot", 0, None)
                 shutil.copyfile(parent.database, building.database)
                 progress("copy snapshot", 1, 1)
-            with _store_engine(settings, building) as engine:
-                if settings.engine == "spark":
+            with _store_engine(engines, building) as engine:
+                if not database_file:
                     _open_tables(engine, parent)
                 source = inspect_master(engine, path)
                 try:
@@ -106,17 +112,14 @@ def update_master(
                         engine,
                         source.relation,
                         source.columns,
-                        _indexes(settings, building),
+                        _indexes(engine, building),
                         progress,
                     )
                 except EngineError as exc:
                     raise master_input_error(path, exc) from None
-                _keep(engine, settings, building, stats, progress)
-                version = engine.version
+                _keep(engine, building, stats, progress)
             changes = {"added": applied.added, "replaced": applied.replaced}
-            snapshot = _publish(
-                settings, building, stats, source_facts, version, parent.id, changes
-            )
+            snapshot = _publish(settings, building, stats, source_facts, engine, parent.id, changes)
             job.outputs["snapshot"] = snapshot.id
             job.counts.update(people=stats.people, **changes)
     return StoreSummary(
@@ -141,30 +144,38 @@ def current_snapshot(settings: Settings, snapshot_id: str | None = None) -> Snap
                 "or pass --master FILE"
             )
         found = current
-    engine = _snapshot_engine(found)
-    if engine != settings.engine:
+    written_by = _snapshot_engine(found)
+    if written_by != settings.engine:  # each engine opens only its own format
         raise NoSnapshot(
-            f"snapshot {found.id} was loaded by the {engine} engine and this run uses "
-            f"{settings.engine}: set MATCHGATE_ENGINE={engine}, or load the master again"
+            f"snapshot {found.id} was loaded by the {written_by} engine and this run uses "
+            f"{settings.engine}: set MATCHGATE_ENGINE={written_by}, or load the master again"
         )
-    written_by = found.manifest.get("engine_version")
-    if engine == "duckdb" and written_by != DuckDBEngine.version:
-        # Its key indexes hold DuckDB hashes, which another version may compute differently.
+    engine = EngineFactory(settings).engine_class(written_by)
+    release = found.manifest.get("engine_version")
+    if not engine.capabilities.opens_version(release, engine.version):
         raise NoSnapshot(
-            f"snapshot {found.id} was indexed by DuckDB {written_by}, this is "
-            f"{DuckDBEngine.version}: load the master again (`matchgate master load FILE`)"
+            f"snapshot {found.id} was indexed by {engine.label} {release}, this is "
+            f"{engine.version}: load the master again (`matchgate master load FILE`)"
         )
-    if engine == "duckdb":
-        wanted = [found.database] + [
-            path for name in MASTER_INDEXES for path in index_files(found.indexes, name)
-        ]
-        gone = [path.relative_to(found.path) for path in wanted if not path.is_file()]
-        if gone:
-            raise NoSnapshot(
-                f"snapshot {found.id} is damaged ({gone[0]} is missing): load the master again "
-                "(`matchgate master load FILE`), or probe another one with --snapshot"
-            )
+    wanted = _snapshot_files(found, engine.capabilities)
+    gone = [path.relative_to(found.path) for path in wanted if not path.is_file()]
+    if gone:
+        raise NoSnapshot(
+            f"snapshot {found.id} is damaged ({gone[0]} is missing): load the master again "
+            "(`matchgate master load FILE`), or probe another one with --snapshot"
+        )
     return found
+
+
+def _snapshot_files(snapshot: Snapshot, capabilities: EngineCapabilities) -> list[Path]:
+    """The files a probe of ``snapshot`` opens by name: its database file and key indexes, for
+    an engine that keeps them (a table folder is read whole, whatever files it holds)."""
+    files = []
+    if capabilities.snapshot_format is SnapshotFormat.DATABASE_FILE:
+        files.append(snapshot.database)
+    if capabilities.key_index_files:
+        files += [path for name in MASTER_INDEXES for path in index_files(snapshot.indexes, name)]
+    return files
 
 
 def list_snapshots(settings: Settings) -> list[tuple[Snapshot, bool]]:
@@ -183,15 +194,13 @@ def open_snapshot(settings: Settings, snapshot: Snapshot) -> Iterator[tuple[Engi
     """An engine on ``snapshot`` (read-only; scratch files of its own, removed afterwards) and
     the figures of its master."""
     run_dir = settings.workspace / "tmp" / f"probe-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
-    engine: Engine
-    if _snapshot_engine(snapshot) == "spark":
-        engine = spark_engine(settings, run_dir)
-        indexes = None
-    else:
-        engine = duckdb_engine(settings, snapshot.database, run_dir, read_only=True)
-        indexes = snapshot.indexes
+    engine = EngineFactory(settings).create(
+        run_dir, database=snapshot.database, read_only=True, name=_snapshot_engine(snapshot)
+    )
+    capabilities = engine.capabilities
+    indexes = snapshot.indexes if capabilities.key_index_files else None
     try:
-        if indexes is None:
+        if capabilities.snapshot_format is SnapshotFormat.TABLE_FILES:
             _open_tables(engine, snapshot)
         yield engine, MasterStats(snapshot.people, indexes, _term_frequencies(snapshot))
     finally:
@@ -200,7 +209,8 @@ def open_snapshot(settings: Settings, snapshot: Snapshot) -> Iterator[tuple[Engi
 
 
 def _snapshot_engine(snapshot: Snapshot) -> str:
-    return str(snapshot.manifest.get("engine", "duckdb"))
+    """The name of the engine that wrote ``snapshot``."""
+    return str(snapshot.manifest.get("engine", DEFAULT_ENGINE))
 
 
 def _stored_tables(term_frequencies: tuple[str, ...]) -> tuple[str, ...]:
@@ -211,21 +221,15 @@ def _term_frequencies(snapshot: Snapshot) -> tuple[str, ...]:
     return tuple(snapshot.manifest.get("term_frequencies", ()))
 
 
-def _indexes(settings: Settings, building: store.Building) -> Path | None:
-    """Where a load writes its key indexes: none on Spark, whose blocks are joins."""
-    return building.indexes if settings.engine == "duckdb" else None
+def _indexes(engine: Engine, building: store.Building) -> Path | None:
+    """Where a load writes its key indexes: none for an engine whose blocks are joins."""
+    return building.indexes if engine.capabilities.key_index_files else None
 
 
-def _keep(
-    engine: Engine,
-    settings: Settings,
-    building: store.Building,
-    stats: MasterStats,
-    progress: Progress,
-) -> None:
-    """Make the built master durable in the building folder."""
-    if settings.engine == "duckdb":
-        engine.execute("CHECKPOINT")
+def _keep(engine: Engine, building: store.Building, stats: MasterStats, progress: Progress) -> None:
+    """Make the built master durable in the building folder, in the engine's format."""
+    if engine.capabilities.snapshot_format is SnapshotFormat.DATABASE_FILE:
+        _database_file(engine).checkpoint()
         return
     names = _stored_tables(stats.term_frequencies)
     for done, name in enumerate(names):
@@ -235,7 +239,7 @@ def _keep(
 
 
 def _open_tables(engine: Engine, snapshot: Snapshot) -> None:
-    """Read a Spark snapshot's tables in place (lazily, on the executors)."""
+    """Read a snapshot's table files in place (lazily, on the executors)."""
     for name in _stored_tables(_term_frequencies(snapshot)):
         _table_files(engine).open_table(name, snapshot.path / store.TABLES / name)
 
@@ -246,15 +250,17 @@ def _table_files(engine: Engine) -> TableFiles:
     return engine
 
 
+def _database_file(engine: Engine) -> DatabaseFile:
+    if not isinstance(engine, DatabaseFile):
+        raise TypeError(f"the {engine.name} engine keeps no database file")
+    return engine
+
+
 @contextlib.contextmanager
-def _store_engine(settings: Settings, building: store.Building) -> Iterator[Engine]:
-    """The engine a load or update builds with: DuckDB on the snapshot's database file, or
-    Spark with its scratch files in the building folder."""
-    engine: Engine
-    if settings.engine == "spark":
-        engine = spark_engine(settings, building.path / "scratch")
-    else:
-        engine = duckdb_engine(settings, building.database, building.path)
+def _store_engine(engines: EngineFactory, building: store.Building) -> Iterator[Engine]:
+    """The configured engine a load or update builds with: on the snapshot's database file if
+    its format is one, its scratch files in the building folder."""
+    engine = engines.create(building.path / SCRATCH, database=building.database)
     try:
         yield engine
     finally:
@@ -274,18 +280,17 @@ def _publish(
     building: store.Building,
     stats: MasterStats,
     source_facts: dict[str, Any],
-    engine_version: str,
+    engine: Engine,
     parent: str | None,
     changes: dict[str, int] | None,
 ) -> Snapshot:
-    shutil.rmtree(building.path / "spill", ignore_errors=True)
-    shutil.rmtree(building.path / "scratch", ignore_errors=True)
+    shutil.rmtree(building.path / SCRATCH, ignore_errors=True)
     manifest: dict[str, Any] = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "parent": parent,
         "people": stats.people,
-        "engine": settings.engine,
-        "engine_version": engine_version,
+        "engine": engine.name,
+        "engine_version": engine.version,
         "term_frequencies": list(stats.term_frequencies),
         "model": FellegiSunterModel().version,
         **source_facts,

@@ -28,8 +28,8 @@ from matchgate.atomic import atomic_path
 from matchgate.disclosure.ssnvs import WRITTEN_CODES, ReturnRecord, write_return_file
 from matchgate.domain.errors import InputError
 from matchgate.domain.progress import NO_PROGRESS, Progress
-from matchgate.engines.base import EngineError
-from matchgate.engines.duckdb_engine import DuckDBEngine
+from matchgate.engines.base import Engine, EngineError
+from matchgate.engines.factory import EngineFactory
 from matchgate.intake import Code, inspect_master, master_input_error
 from matchgate.intake.ssnvs import (
     DOB,
@@ -55,7 +55,6 @@ from matchgate.master.verification import (
     Verification,
     verify,
 )
-from matchgate.services.engines import duckdb_engine
 from matchgate.services.jobs import file_digest, tracked_job
 from matchgate.services.match import match_files
 from matchgate.settings import Settings
@@ -102,7 +101,7 @@ class People:
 
 
 def lookup_people(
-    engine: DuckDBEngine, master: Path, *, ssns: Sequence[str], person_ids: Sequence[str]
+    engine: Engine, master: Path, *, ssns: Sequence[str], person_ids: Sequence[str]
 ) -> People:
     """Read the master rows of ``ssns`` and ``person_ids`` (one scan of the master)."""
     source = inspect_master(engine, master)
@@ -201,10 +200,11 @@ def return_records(
 
 
 @contextlib.contextmanager
-def lookup_engine(settings: Settings) -> Iterator[DuckDBEngine]:
-    """An in-memory DuckDB engine (memory-capped, spilling under the workspace) for lookups."""
+def lookup_engine(settings: Settings) -> Iterator[Engine]:
+    """The embedded engine in memory (memory-capped, spilling under the workspace) for lookups:
+    one scan of the master for a request file's people needs no cluster."""
     run_dir = settings.workspace / "tmp" / f"lookup-{uuid.uuid4().hex[:12]}"
-    engine = duckdb_engine(settings, None, run_dir)
+    engine = EngineFactory(settings).embedded(run_dir)
     try:
         yield engine
     finally:
