@@ -15,11 +15,6 @@ from matchgate.engines.factory import EngineFactory
 from matchgate.settings import Settings
 
 
-def check_engine(settings: Settings) -> None:
-    """Refuse an unknown ``MATCHGATE_ENGINE`` before anything is written."""
-    EngineFactory(settings).check()
-
-
 def _run_dir(settings: Settings) -> Path:
     return settings.workspace / "tmp" / f"match-{uuid.uuid4().hex[:12]}"
 

@@ -144,7 +144,7 @@ def current_snapshot(settings: Settings, snapshot_id: str | None = None) -> Snap
                 "or pass --master FILE"
             )
         found = current
-    written_by = _snapshot_engine(found)
+    written_by = snapshot_engine(found)
     if written_by != settings.engine:  # each engine opens only its own format
         raise NoSnapshot(
             f"snapshot {found.id} was loaded by the {written_by} engine and this run uses "
@@ -195,7 +195,7 @@ def open_snapshot(settings: Settings, snapshot: Snapshot) -> Iterator[tuple[Engi
     the figures of its master."""
     run_dir = settings.workspace / "tmp" / f"probe-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
     engine = EngineFactory(settings).create(
-        run_dir, database=snapshot.database, read_only=True, name=_snapshot_engine(snapshot)
+        run_dir, database=snapshot.database, read_only=True, name=snapshot_engine(snapshot)
     )
     capabilities = engine.capabilities
     indexes = snapshot.indexes if capabilities.key_index_files else None
@@ -208,8 +208,8 @@ def open_snapshot(settings: Settings, snapshot: Snapshot) -> Iterator[tuple[Engi
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
-def _snapshot_engine(snapshot: Snapshot) -> str:
-    """The name of the engine that wrote ``snapshot``."""
+def snapshot_engine(snapshot: Snapshot) -> str:
+    """The name of the engine that wrote ``snapshot`` (the one that can probe it)."""
     return str(snapshot.manifest.get("engine", DEFAULT_ENGINE))
 
 
