@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from matchgate.cli.shell import (
     AsJson,
     Runner,
+    T,
     audit_config,
     audit_log,
     caller,
@@ -32,8 +33,6 @@ from matchgate.domain.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from matchgate.audit.breach import Incident
-
-T = TypeVar("T")
 IncidentId = Annotated[str, typer.Argument(metavar="INCIDENT", help="Incident id.")]
 
 

@@ -21,6 +21,7 @@ error and exit 4, and so that the command modules work the same when registered 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -47,9 +48,17 @@ EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool stopped by a closed pipe
 
-console = Console(stderr=True)
+
+class _Console(Console):
+    """A Rich console that leaves a closed pipe to :func:`run` (Rich alone would exit with 1)."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError(errno.EPIPE, "the reader of the output has gone")
+
+
+console = _Console(stderr=True)
 # Tables are wide; when stdout is a file or pipe, do not squeeze them into 80 columns.
-out = Console() if sys.stdout.isatty() else Console(width=160)
+out = _Console() if sys.stdout.isatty() else _Console(width=160)
 
 T = TypeVar("T")
 
