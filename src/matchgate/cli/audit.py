@@ -1,6 +1,6 @@
 """``matchgate audit ...``: thin shells over ``services.audit``.
 
-``register(app, run)`` adds the ``audit`` sub-app; ``run`` is the app's error mapper. An SSN is
+``register(app, run)`` adds the ``audit`` sub-app; ``run`` is the shell's error mapper. An SSN is
 never taken on the command line (it would sit in shell history and process lists): the
 accounting and withdraw commands read it from an environment variable (``--ssn-env NAME``), a
 prompt without echo (``--ask-ssn``) or standard input (``--ssn-stdin``).
@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -28,6 +28,7 @@ from matchgate.cli.shell import (
     AsJson,
     Runner,
     audit_config,
+    audit_log,
     caller,
     echo,
     echo_json,
@@ -35,6 +36,9 @@ from matchgate.cli.shell import (
     settings,
 )
 from matchgate.domain.errors import ConfigurationError, InputError
+
+if TYPE_CHECKING:
+    from matchgate.services.audit import EntryView
 
 EXIT_VERIFY_FAILED = 5
 
@@ -101,14 +105,13 @@ def _register_setup(audit: typer.Typer, run: Runner) -> None:
     @audit.command("checkpoint")
     def checkpoint() -> None:
         """Sign the log's current size and root now; print the checkpoint (one JSON line)."""
-        from matchgate.services.audit import open_audit
 
         def work() -> None:
-            config = audit_config()
-            made = open_audit(config).checkpoint()
+            log = audit_log()
+            made = log.checkpoint()
             echo(made.to_line())
             typer.echo(
-                f"checkpoint of {made.size} entries appended to {config.checkpoint_file}",
+                f"checkpoint of {made.size} entries appended to {log.config.checkpoint_file}",
                 err=True,
             )
 
@@ -185,7 +188,7 @@ def _register_verify(audit: typer.Typer, run: Runner) -> None:
 
 
 def _register_read(audit: typer.Typer, run: Runner) -> None:
-    def print_entries(views: list[Any], as_json: bool) -> None:
+    def print_entries(views: list[EntryView], as_json: bool) -> None:
         if as_json:
             echo_json([view.__dict__ for view in views], sort_keys=True)
             return

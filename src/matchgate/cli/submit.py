@@ -12,7 +12,7 @@ be used; 5 held for consultation (over the agreement's volume cap, not processed
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -34,6 +34,10 @@ from matchgate.cli.shell import (
 from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import ConfigurationError
 
+if TYPE_CHECKING:
+    from matchgate.services.notices import Notice
+    from matchgate.services.submit import StoredSubmission, SubmitResult
+
 EXIT_REJECTED = 3
 EXIT_HELD = 5
 
@@ -52,7 +56,7 @@ def match_ssnvs(master: Path, requests: Path, output: Path) -> None:
     )
 
 
-def _result_json(result: Any) -> dict[str, Any]:
+def _result_json(result: SubmitResult) -> dict[str, Any]:
     return {
         "job_id": result.job_id,
         "status": str(result.status),
@@ -71,7 +75,7 @@ def _result_json(result: Any) -> dict[str, Any]:
     }
 
 
-def _print_result(result: Any) -> None:
+def _print_result(result: SubmitResult) -> None:
     version = "" if result.agreement_version is None else f" v{result.agreement_version}"
     echo(f"job:       {result.job_id}")
     echo(f"status:    {result.status}" + (" (dry run)" if result.dry_run else ""))
@@ -177,7 +181,7 @@ def _register_submit(app: typer.Typer, run: Runner) -> None:
             raise typer.Exit(code)
 
 
-def _stored_json(stored: Any) -> dict[str, Any]:
+def _stored_json(stored: StoredSubmission) -> dict[str, Any]:
     return {
         "job_id": stored.job_id,
         "agreement": {"id": stored.agreement_id, "version": stored.agreement_version},
@@ -262,7 +266,7 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
     app.add_typer(submissions, name="submissions")
 
 
-def _notice_json(notice: Any) -> dict[str, Any]:
+def _notice_json(notice: Notice) -> dict[str, Any]:
     return {
         "id": notice.id,
         "agreement": notice.agreement_id,
