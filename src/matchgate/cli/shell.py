@@ -24,6 +24,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import select
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,9 +45,9 @@ if TYPE_CHECKING:
 EXIT_INPUT = 3
 EXIT_CONFIG = 4
 EXIT_ACCESS = 7
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool stopped by a closed pipe
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool stopped by a closed pipe
 
 
 class _Console(Console):
@@ -203,8 +204,6 @@ def _stdout_closed() -> bool:
         pass
     try:
         fd = sys.stdout.fileno()
-        import select
-
         poller = select.poll()
     except (AttributeError, OSError, ValueError):  # no descriptor (captured), or no poll()
         return False
@@ -216,9 +215,12 @@ def _quiet_broken_pipe() -> typer.Exit:
     """Stop quietly after the reader of standard output has gone. What is still buffered goes to
     /dev/null, so that Python's own flush at exit does not fail again (the note on SIGPIPE in
     Python's ``signal`` documentation)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no descriptor to redirect: nothing will flush to it either
+        pass
     return typer.Exit(EXIT_BROKEN_PIPE)
 
 
