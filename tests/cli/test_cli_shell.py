@@ -12,12 +12,11 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 import matchgate.cli
 from matchgate.cli.main import app
-from matchgate.cli.shell import EXIT_ACCESS, EXIT_BROKEN_PIPE, EXIT_INTERNAL, run
+from matchgate.cli.shell import EXIT_ACCESS, EXIT_BROKEN_PIPE, EXIT_INTERNAL
 from matchgate.settings import Settings
 
 runner = CliRunner()
@@ -179,18 +178,34 @@ def test_a_closed_standard_output_is_quiet_even_in_debug_mode(tmp_path: Path) ->
     assert (code, stderr) == (EXIT_BROKEN_PIPE, "")
 
 
-def test_a_broken_pipe_elsewhere_is_still_an_internal_error() -> None:
-    other = typer.Typer(pretty_exceptions_enable=False)
+ELSEWHERE = """
+import typer
 
-    @other.command()
-    def fails() -> None:
-        def work() -> None:
-            raise BrokenPipeError(32, "a socket's peer went away")
+from matchgate.cli.shell import echo, run
 
-        run(work)
+app = typer.Typer(pretty_exceptions_enable=False)
 
-    result = runner.invoke(other, [])
-    assert result.exit_code == EXIT_INTERNAL
-    assert result.stderr.strip() == (
-        "internal error: BrokenPipeError (set MATCHGATE_DEBUG=1 to see the traceback)"
+
+@app.command()
+def fails() -> None:
+    def work() -> None:
+        echo("a first line")
+        raise BrokenPipeError(32, "a socket's peer went away")
+
+    run(work)
+
+
+app()
+"""
+
+
+def test_a_broken_pipe_elsewhere_is_still_an_internal_error(tmp_path: Path) -> None:
+    script = tmp_path / "elsewhere.py"
+    script.write_text(ELSEWHERE, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert (done.returncode, done.stdout) == (EXIT_INTERNAL, "a first line\n")
+    assert done.stderr == (
+        "internal error: BrokenPipeError (set MATCHGATE_DEBUG=1 to see the traceback)\n"
     )
