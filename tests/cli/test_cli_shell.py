@@ -127,6 +127,14 @@ def test_each_command_reads_the_environment_afresh(
     assert [s.workspace for s in from_env_calls] == [tmp_path / "one", tmp_path / "two"]
 
 
+def test_the_workspace_option_is_dropped_even_when_no_command_body_runs(tmp_path: Path) -> None:
+    from matchgate.cli import shell
+
+    result = runner.invoke(app, ["--workspace", str(tmp_path / "ws1"), "master", "--help"])
+    assert result.exit_code == 0, result.output
+    assert shell.settings().workspace != tmp_path / "ws1"
+
+
 def test_a_malformed_setting_fails_only_commands_that_use_settings(tmp_path: Path) -> None:
     env = {"MATCHGATE_DUCKDB_THREADS": "many", "MATCHGATE_WORKSPACE": str(tmp_path / "ws")}
     made = runner.invoke(app, ["keys", "generate", "--out", str(tmp_path), "--name", "k"], env=env)

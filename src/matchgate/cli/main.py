@@ -46,6 +46,7 @@ app = typer.Typer(
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     workspace: Annotated[
         Path | None,
         typer.Option(help="Workspace folder (default: ./workspace or $MATCHGATE_WORKSPACE)."),
@@ -53,6 +54,7 @@ def main(
 ) -> None:
     """Governed inter-agency identity matching and status verification."""
     set_workspace(workspace)  # the settings of the command are built from it on first use
+    ctx.call_on_close(lambda: set_workspace(None))  # also when no command body ran (--help)
 
 
 @app.command()
