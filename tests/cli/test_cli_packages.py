@@ -8,12 +8,13 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from matchgate.cli.main import EXIT_CONFIG, EXIT_INPUT, _run
+from matchgate.cli.main import EXIT_CONFIG, EXIT_INPUT
 from matchgate.cli.packages import register
+from matchgate.cli.shell import run
 from matchgate.disclosure import package_layout
 
 app = typer.Typer(pretty_exceptions_enable=False)
-register(app, _run)
+register(app, run)
 runner = CliRunner()
 
 ROWS = "request_id,decision,person_id,last_name\nR1,match,P1,GARCIA-LOPEZ\nR2,no_match,,\n"

@@ -264,7 +264,7 @@ def test_an_audit_log_failing_mid_way_releases_nothing_and_exits_4(
             return subject(ssn)
 
     sink = Failing(fail_at=3)  # received, accepted, then the first disclosure entry fails
-    monkeypatch.setattr(cli_submit, "_audit", lambda: sink)
+    monkeypatch.setattr(cli_submit, "audit_log", lambda: sink)
     source = world.root / "requests.csv"
     source.write_text(REQUESTS)
     line = one_line(world.submit(source), "E_AUDIT_UNAVAILABLE", 4)

@@ -8,16 +8,14 @@ else goes to standard error.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from matchgate.cli.shell import caller, console
-from matchgate.cli.shell import settings as _settings
+from matchgate.cli.shell import AsJson, Runner, audit_log, caller, echo, echo_json, say, settings
 
-Runner = Callable[[Callable[[], Any]], Any]
+if TYPE_CHECKING:
+    from matchgate.services.users import NewToken, UserView
 
 Roles = Annotated[
     list[str],
@@ -26,30 +24,19 @@ Roles = Annotated[
         help="submitter, reviewer, privacy_officer, auditor or administrator; repeat for more.",
     ),
 ]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 Days = Annotated[int, typer.Option(help="Days until the token expires (1 to 366).")]
 
 
-def _audit() -> Any:
-    from matchgate.services.audit import audit_config, open_audit
-
-    return open_audit(audit_config(_settings()))
-
-
-def _say(text: str) -> None:
-    console.print(text, markup=False, highlight=False, soft_wrap=True)
-
-
-def _show_token(made: Any) -> None:
-    typer.echo(made.token)
-    _say(
+def _show_token(made: NewToken) -> None:
+    echo(made.token)
+    say(
         f"token {made.token_id} for {made.user_id}, expires {made.expires_at:%Y-%m-%d}: shown "
         "once and stored only as a hash; keep it in MATCHGATE_TOKEN or a file named by "
         "MATCHGATE_TOKEN_FILE"
     )
 
 
-def _user_json(user: Any) -> dict[str, Any]:
+def _user_json(user: UserView) -> dict[str, Any]:
     return {
         "id": user.id,
         "agency": user.agency,
@@ -76,11 +63,11 @@ def _users(run: Runner) -> typer.Typer:
 
         def work() -> None:
             made = make(
-                _settings(),
+                settings(),
                 agency=agency,
                 agency_name=agency_name,
                 user_id=user,
-                audit=_audit(),
+                audit=audit_log(),
                 days=days,
             )
             _show_token(made)
@@ -98,9 +85,9 @@ def _users(run: Runner) -> typer.Typer:
 
         def work() -> None:
             made = add_user(
-                _settings(), user, agency=agency, roles=role, caller=caller(), audit=_audit()
+                settings(), user, agency=agency, roles=role, caller=caller(), audit=audit_log()
             )
-            _say(f"user {made.id} ({made.agency}) created with roles {', '.join(made.roles)}")
+            say(f"user {made.id} ({made.agency}) created with roles {', '.join(made.roles)}")
 
         run(work)
 
@@ -113,12 +100,12 @@ def _users(run: Runner) -> typer.Typer:
         from matchgate.services.users import list_users
 
         def work() -> None:
-            rows = list_users(_settings(), caller=caller(), agency=agency)
+            rows = list_users(settings(), caller=caller(), agency=agency)
             if as_json:
-                typer.echo(json.dumps([_user_json(u) for u in rows], indent=2))
+                echo_json([_user_json(u) for u in rows])
                 return
             for u in rows:
-                typer.echo(f"{u.id}  {u.agency}  {u.status}  {','.join(u.roles) or '-'}")
+                echo(f"{u.id}  {u.agency}  {u.status}  {','.join(u.roles) or '-'}")
 
         run(work)
 
@@ -131,8 +118,8 @@ def _users(run: Runner) -> typer.Typer:
         from matchgate.services.users import set_roles
 
         def work() -> None:
-            changed = set_roles(_settings(), user, role, caller=caller(), audit=_audit())
-            _say(f"user {changed.id}: roles {', '.join(changed.roles)}")
+            changed = set_roles(settings(), user, role, caller=caller(), audit=audit_log())
+            say(f"user {changed.id}: roles {', '.join(changed.roles)}")
 
         run(work)
 
@@ -142,8 +129,8 @@ def _users(run: Runner) -> typer.Typer:
         from matchgate.services.users import revoke_user
 
         def work() -> None:
-            revoked = revoke_user(_settings(), user, caller=caller(), audit=_audit())
-            _say(f"user {revoked.id} revoked, with every token of theirs")
+            revoked = revoke_user(settings(), user, caller=caller(), audit=audit_log())
+            say(f"user {revoked.id} revoked, with every token of theirs")
 
         run(work)
 
@@ -166,7 +153,7 @@ def _tokens(run: Runner) -> typer.Typer:
 
         def work() -> None:
             made = issue_token(
-                _settings(), caller=caller(), audit=_audit(), user_id=user, days=days, label=label
+                settings(), caller=caller(), audit=audit_log(), user_id=user, days=days, label=label
             )
             _show_token(made)
 
@@ -180,9 +167,9 @@ def _tokens(run: Runner) -> typer.Typer:
         from matchgate.services.users import list_tokens
 
         def work() -> None:
-            for t in list_tokens(_settings(), caller=caller(), user_id=user):
+            for t in list_tokens(settings(), caller=caller(), user_id=user):
                 state = "revoked" if t.revoked_at else f"expires {t.expires_at:%Y-%m-%d}"
-                typer.echo(f"{t.id}  {t.user_id}  {t.label}  {t.created_at:%Y-%m-%d}  {state}")
+                echo(f"{t.id}  {t.user_id}  {t.label}  {t.created_at:%Y-%m-%d}  {state}")
 
         run(work)
 
@@ -194,8 +181,8 @@ def _tokens(run: Runner) -> typer.Typer:
         from matchgate.services.users import revoke_token
 
         def work() -> None:
-            revoke_token(_settings(), token_id, caller=caller(), audit=_audit())
-            _say(f"token {token_id} revoked")
+            revoke_token(settings(), token_id, caller=caller(), audit=audit_log())
+            say(f"token {token_id} revoked")
 
         run(work)
 
@@ -214,8 +201,8 @@ def _agencies(run: Runner) -> typer.Typer:
         from matchgate.services.users import add_agency
 
         def work() -> None:
-            made = add_agency(_settings(), code, name, caller=caller(), audit=_audit())
-            _say(f"agency {made.code} registered")
+            made = add_agency(settings(), code, name, caller=caller(), audit=audit_log())
+            say(f"agency {made.code} registered")
 
         run(work)
 
@@ -225,8 +212,8 @@ def _agencies(run: Runner) -> typer.Typer:
         from matchgate.services.users import list_agencies
 
         def work() -> None:
-            for a in list_agencies(_settings(), caller=caller()):
-                typer.echo(f"{a.code}  {a.name}" + ("  (host)" if a.host else ""))
+            for a in list_agencies(settings(), caller=caller()):
+                echo(f"{a.code}  {a.name}" + ("  (host)" if a.host else ""))
 
         run(work)
 

@@ -6,8 +6,6 @@ and settings come from :mod:`matchgate.cli.shell`.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,9 +13,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from matchgate.cli.shell import caller, console, out
-from matchgate.cli.shell import run as _run
-from matchgate.cli.shell import settings as _settings
+from matchgate.cli.shell import AsJson, audit_log, caller, echo_json, out, run, say, settings
 from matchgate.services.agreements import AgreementListing, StoredAgreement
 
 agreements_app = typer.Typer(
@@ -35,17 +31,16 @@ def add(
     from matchgate.services.agreements import add_agreement
 
     def work() -> None:
-        added = add_agreement(_settings(), file, caller=caller())
+        added = add_agreement(settings(), file, caller=caller())
         for warning in added.warnings:
-            console.print(f"warning: {warning}", markup=False, highlight=False)
+            say(f"warning: {warning}", soft_wrap=False)
         verb = "stored" if added.stored else "already stored (identical text)"
-        console.print(
+        say(
             f"{verb}: {added.id} version {added.version} (sha256 {added.sha256[:16]})",
-            markup=False,
-            highlight=False,
+            soft_wrap=False,
         )
 
-    _run(work)
+    run(work)
 
 
 @agreements_app.command("list")
@@ -56,13 +51,13 @@ def list_(
     from matchgate.services.agreements import list_agreements
 
     def work() -> None:
-        listings = list_agreements(_settings(), caller=caller())
+        listings = list_agreements(settings(), caller=caller())
         if as_json:
-            sys.stdout.write(json.dumps([_listing_dict(x) for x in listings], indent=2) + "\n")
+            echo_json([_listing_dict(x) for x in listings])
         else:
             out.print(_listing_table(listings))
 
-    _run(work)
+    run(work)
 
 
 @agreements_app.command("show")
@@ -71,19 +66,19 @@ def show(
     version: Annotated[
         int | None, typer.Option(help="Version to show (default: the latest).", min=1)
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Show one stored agreement version and what it allows today."""
     from matchgate.services.agreements import describe_agreement
 
     def work() -> None:
-        stored = describe_agreement(_settings(), agreement_id, version, caller=caller())
+        stored = describe_agreement(settings(), agreement_id, version, caller=caller())
         if as_json:
-            sys.stdout.write(json.dumps(_stored_dict(stored), indent=2) + "\n")
+            echo_json(_stored_dict(stored))
         else:
             out.print(_stored_table(stored))
 
-    _run(work)
+    run(work)
 
 
 def _listing_dict(listing: AgreementListing) -> dict[str, Any]:
@@ -213,10 +208,10 @@ def suspend(
     from matchgate.services.suspensions import suspend_agreement
 
     def work() -> None:
-        suspend_agreement(_settings(), agreement_id, reason, caller=caller(), audit=_audit_log())
-        console.print(f"suspended: {agreement_id}", markup=False, highlight=False)
+        suspend_agreement(settings(), agreement_id, reason, caller=caller(), audit=audit_log())
+        say(f"suspended: {agreement_id}", soft_wrap=False)
 
-    _run(work)
+    run(work)
 
 
 @agreements_app.command("resume")
@@ -227,13 +222,7 @@ def resume(
     from matchgate.services.suspensions import resume_agreement
 
     def work() -> None:
-        resume_agreement(_settings(), agreement_id, caller=caller(), audit=_audit_log())
-        console.print(f"resumed: {agreement_id}", markup=False, highlight=False)
+        resume_agreement(settings(), agreement_id, caller=caller(), audit=audit_log())
+        say(f"resumed: {agreement_id}", soft_wrap=False)
 
-    _run(work)
-
-
-def _audit_log() -> Any:
-    from matchgate.services.audit import audit_config, open_audit
-
-    return open_audit(audit_config(_settings()))
+    run(work)

@@ -1,6 +1,6 @@
 """``matchgate audit ...``: thin shells over ``services.audit``.
 
-``register(app, run)`` adds the ``audit`` sub-app; ``run`` is the app's error mapper. An SSN is
+``register(app, run)`` adds the ``audit`` sub-app; ``run`` is the shell's error mapper. An SSN is
 never taken on the command line (it would sit in shell history and process lists): the
 accounting and withdraw commands read it from an environment variable (``--ssn-env NAME``), a
 prompt without echo (``--ask-ssn``) or standard input (``--ssn-stdin``).
@@ -18,20 +18,27 @@ hashes, sizes and sequence numbers, no entry's content.
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from matchgate.cli.shell import (
+    AsJson,
+    Runner,
+    audit_config,
+    audit_log,
+    caller,
+    echo,
+    echo_json,
+    env_secret,
+    settings,
+)
 from matchgate.domain.errors import ConfigurationError, InputError
 
 if TYPE_CHECKING:
-    from matchgate.services.audit import AuditConfig
-
-Runner = Callable[[Callable[[], Any]], Any]
+    from matchgate.services.audit import EntryView
 
 EXIT_VERIFY_FAILED = 5
 
@@ -48,22 +55,11 @@ def _ssn(env: str | None, ask: bool, stdin: bool) -> str:
     if sum([env is not None, ask, stdin]) != 1:
         raise ConfigurationError("give exactly one of --ssn-env NAME, --ask-ssn, --ssn-stdin")
     if env is not None:
-        value = os.environ.get(env)
-        if not value:
-            raise ConfigurationError(f"environment variable {env} is not set or is empty")
-        return value
+        return env_secret(env)
     if ask:
         text: str = typer.prompt("SSN", hide_input=True, err=True)
         return text
     return sys.stdin.readline().strip()
-
-
-def _echo(line: str = "") -> None:
-    typer.echo(line)
-
-
-def _json(value: Any) -> None:
-    typer.echo(json.dumps(value, indent=2, sort_keys=True))
 
 
 def _write_or_print(value: dict[str, Any], out: Path | None) -> None:
@@ -76,14 +72,7 @@ def _write_or_print(value: dict[str, Any], out: Path | None) -> None:
             handle.write(text)
     except FileExistsError:
         raise InputError("already exists; not replacing it", path=str(out)) from None
-    _echo(f"wrote {out}")
-
-
-def _config() -> AuditConfig:
-    from matchgate.cli.shell import settings
-    from matchgate.services.audit import audit_config
-
-    return audit_config(settings())
+    echo(f"wrote {out}")
 
 
 def _register_setup(audit: typer.Typer, run: Runner) -> None:
@@ -93,37 +82,36 @@ def _register_setup(audit: typer.Typer, run: Runner) -> None:
         from matchgate.services.audit import init_audit
 
         def work() -> None:
-            made = init_audit(_config())
+            made = init_audit(audit_config())
             config = made.config
 
             def state(created: bool) -> str:
                 return "created" if created else "kept"
 
-            _echo(f"audit log:       {made.log_id} ({state(made.created_log)})")
-            _echo(
+            echo(f"audit log:       {made.log_id} ({state(made.created_log)})")
+            echo(
                 f"subject key:     {config.subject_key_file} id {made.subject_key_id} "
                 f"({state(made.created_subject_key)}; keep it secret, outside the audit store)"
             )
-            _echo(
+            echo(
                 f"signing key:     {config.signing_key_file} id {made.signing_key_id} "
                 f"({state(made.created_signing_key)})"
             )
-            _echo(f"public key:      {config.signing_public_key_file} (give it to partners)")
-            _echo(f"checkpoints:     {config.checkpoint_file}")
+            echo(f"public key:      {config.signing_public_key_file} (give it to partners)")
+            echo(f"checkpoints:     {config.checkpoint_file}")
 
         run(work)
 
     @audit.command("checkpoint")
     def checkpoint() -> None:
         """Sign the log's current size and root now; print the checkpoint (one JSON line)."""
-        from matchgate.services.audit import open_audit
 
         def work() -> None:
-            config = _config()
-            made = open_audit(config).checkpoint()
-            _echo(made.to_line())
+            log = audit_log()
+            made = log.checkpoint()
+            echo(made.to_line())
             typer.echo(
-                f"checkpoint of {made.size} entries appended to {config.checkpoint_file}",
+                f"checkpoint of {made.size} entries appended to {log.config.checkpoint_file}",
                 err=True,
             )
 
@@ -145,7 +133,7 @@ def _register_verify(audit: typer.Typer, run: Runner) -> None:
             list[Path] | None,
             typer.Option("--trust", help="Public key (.pub) trusted to sign checkpoints."),
         ] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        as_json: AsJson = False,
     ) -> None:
         """Recompute every entry, the chain and the Merkle tree against trusted checkpoints.
 
@@ -154,9 +142,11 @@ def _register_verify(audit: typer.Typer, run: Runner) -> None:
         from matchgate.services.audit import verify_audit
 
         def work() -> bool:
-            report = verify_audit(_config(), checkpoint_files=checkpoint or [], trust=trust or [])
+            report = verify_audit(
+                audit_config(), checkpoint_files=checkpoint or [], trust=trust or []
+            )
             if as_json:
-                _json(
+                echo_json(
                     {
                         "ok": report.ok,
                         "log": report.log_id,
@@ -174,10 +164,11 @@ def _register_verify(audit: typer.Typer, run: Runner) -> None:
                             }
                             for f in report.findings
                         ],
-                    }
+                    },
+                    sort_keys=True,
                 )
             elif report.ok:
-                _echo(
+                echo(
                     f"verified: log {report.log_id}, {report.size} entries, "
                     f"{report.checkpoints} signed checkpoints; {report.covered} entries covered, "
                     f"{report.uncovered} after the newest checkpoint"
@@ -185,11 +176,11 @@ def _register_verify(audit: typer.Typer, run: Runner) -> None:
             else:
                 first = report.first_bad
                 where = "" if first is None else f"; first bad entry: {first}"
-                _echo(f"FAILED: log {report.log_id}, {report.size} entries{where}")
+                echo(f"FAILED: log {report.log_id}, {report.size} entries{where}")
                 for f in report.findings:
-                    _echo(f"  [{f.code}] {f.message}")
+                    echo(f"  [{f.code}] {f.message}")
                 if report.truncated_findings:
-                    _echo("  (more findings not shown)")
+                    echo("  (more findings not shown)")
             return report.ok
 
         if not run(work):
@@ -197,9 +188,9 @@ def _register_verify(audit: typer.Typer, run: Runner) -> None:
 
 
 def _register_read(audit: typer.Typer, run: Runner) -> None:
-    def print_entries(views: list[Any], as_json: bool) -> None:
+    def print_entries(views: list[EntryView], as_json: bool) -> None:
         if as_json:
-            _json([view.__dict__ for view in views])
+            echo_json([view.__dict__ for view in views], sort_keys=True)
             return
         for v in views:
             where = " ".join(
@@ -212,36 +203,35 @@ def _register_read(audit: typer.Typer, run: Runner) -> None:
                 if part
             )
             details = json.dumps(v.details, sort_keys=True)
-            _echo(f"{v.sequence:>8}  {v.recorded_at}  {v.kind:<22} {v.actor}  {where}  {details}")
+            echo(f"{v.sequence:>8}  {v.recorded_at}  {v.kind:<22} {v.actor}  {where}  {details}")
 
     @audit.command("show")
     def show(
         sequence: Annotated[int, typer.Argument(help="First entry to show.")],
         count: Annotated[int, typer.Option(help="How many entries.")] = 1,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        as_json: AsJson = False,
     ) -> None:
         """Show entries (identifiers, counts and hashes; people only as a count)."""
-        from matchgate.cli.shell import caller, settings
         from matchgate.services.audit_access import show_entries_for
 
         run(
             lambda: print_entries(
-                show_entries_for(settings(), _config(), sequence, count, caller=caller()), as_json
+                show_entries_for(settings(), audit_config(), sequence, count, caller=caller()),
+                as_json,
             )
         )
 
     @audit.command("tail")
     def tail(
         count: Annotated[int, typer.Option("-n", "--count", help="How many entries.")] = 20,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        as_json: AsJson = False,
     ) -> None:
         """Show the last entries."""
-        from matchgate.cli.shell import caller, settings
         from matchgate.services.audit_access import tail_entries_for
 
         run(
             lambda: print_entries(
-                tail_entries_for(settings(), _config(), count, caller=caller()), as_json
+                tail_entries_for(settings(), audit_config(), count, caller=caller()), as_json
             )
         )
 
@@ -256,11 +246,10 @@ def _register_proofs(audit: typer.Typer, run: Runner) -> None:
         out: Out = None,
     ) -> None:
         """An inclusion proof of one entry in a signed checkpoint (JSON, for a partner)."""
-        from matchgate.cli.shell import caller, settings
         from matchgate.services.audit_access import prove_for
 
         def work() -> None:
-            proof = prove_for(settings(), _config(), sequence, caller=caller(), size=size)
+            proof = prove_for(settings(), audit_config(), sequence, caller=caller(), size=size)
             _write_or_print(proof.to_json(), out)
 
         run(work)
@@ -274,7 +263,7 @@ def _register_proofs(audit: typer.Typer, run: Runner) -> None:
         """A consistency proof: the log at NEW extends the log at OLD (JSON, for a partner)."""
         from matchgate.services.audit import prove_consistency
 
-        run(lambda: _write_or_print(prove_consistency(_config(), old, new).to_json(), out))
+        run(lambda: _write_or_print(prove_consistency(audit_config(), old, new).to_json(), out))
 
     @audit.command("check-proof")
     def check_proof(
@@ -305,9 +294,9 @@ def _register_proofs(audit: typer.Typer, run: Runner) -> None:
                     problems.append("the checkpoints are of another log")
                 what = f"the log at size {document.new.size} extends it at {document.old.size}"
             if problems:
-                _echo("FAILED: " + "; ".join(problems))
+                echo("FAILED: " + "; ".join(problems))
                 return False
-            _echo(f"verified: {what}")
+            echo(f"verified: {what}")
             return True
 
         if not run(work):
@@ -326,24 +315,23 @@ def _register_accounting(audit: typer.Typer, run: Runner) -> None:
                 "--for-person", help="The person's copy: disclosures exempt from it left out."
             ),
         ] = False,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        as_json: AsJson = False,
     ) -> None:
         """The accounting of disclosures of one person's record (5 U.S.C. 552a(c))."""
         from matchgate.audit import format_time, render_text
-        from matchgate.cli.shell import caller, settings
         from matchgate.services.audit import utcnow
         from matchgate.services.audit_access import accounting_for_caller
 
         def work() -> None:
             who = caller()
             result = accounting_for_caller(
-                settings(), _config(), _ssn(ssn_env, ask_ssn, ssn_stdin), caller=who
+                settings(), audit_config(), _ssn(ssn_env, ask_ssn, ssn_stdin), caller=who
             )
             if for_person:
                 result = result.for_person()
             generated = format_time(utcnow())
             if as_json:
-                _json(result.to_json(generated_at=generated))
+                echo_json(result.to_json(generated_at=generated), sort_keys=True)
                 return
             title = "Accounting of disclosures of your record (5 U.S.C. 552a(c))"
             if not for_person:
@@ -365,22 +353,21 @@ def _register_accounting(audit: typer.Typer, run: Runner) -> None:
         ssn_stdin: SsnStdin = False,
     ) -> None:
         """Record that a disclosed record proved wrong; list the agencies to notify."""
-        from matchgate.cli.shell import caller, settings
         from matchgate.services.audit_access import withdraw_for_caller
 
         def work() -> None:
             who = caller()
             done = withdraw_for_caller(
                 settings(),
-                _config(),
+                audit_config(),
                 _ssn(ssn_env, ask_ssn, ssn_stdin),
                 reason,
                 caller=who,
                 package_id=package,
             )
             withdrawn = ", ".join(str(s) for s in done.withdraws) or "none"
-            _echo(f"correction recorded as entry {done.sequence}; withdraws entries {withdrawn}")
-            _echo("notify (5 U.S.C. 552a(c)(4)): " + (", ".join(done.notify) or "nobody"))
+            echo(f"correction recorded as entry {done.sequence}; withdraws entries {withdrawn}")
+            echo("notify (5 U.S.C. 552a(c)(4)): " + (", ".join(done.notify) or "nobody"))
 
         run(work)
 

@@ -11,29 +11,29 @@ report it to US-CERT/CISA by other means, since the clock runs from discovery re
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from matchgate.cli.shell import caller
-from matchgate.cli.shell import settings as _settings
+from matchgate.cli.shell import (
+    AsJson,
+    Runner,
+    T,
+    audit_config,
+    audit_log,
+    caller,
+    echo,
+    echo_json,
+    settings,
+)
 from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from matchgate.audit.breach import Incident
-
-Runner = Callable[[Callable[[], Any]], Any]
-
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 IncidentId = Annotated[str, typer.Argument(metavar="INCIDENT", help="Incident id.")]
-
-
-def _echo(line: str = "") -> None:
-    typer.echo(line)
 
 
 def _now() -> dt.datetime:
@@ -46,36 +46,30 @@ def _incident_json(incident: Incident) -> dict[str, Any]:
     return incident_json(incident, incident.clock(_now()))
 
 
-def _print(incident: Incident, *, timeline: bool) -> None:
+def _print_incident(incident: Incident, *, timeline: bool) -> None:
     data = _incident_json(incident)
     for key in ("id", "category", "status", "reported_by", "discovered_at", "opened_at", "due_at"):
-        _echo(f"{key + ':':<15} {data[key]}")
-    _echo(f"{'clock:':<15} {data['clock']['state']}")
+        echo(f"{key + ':':<15} {data[key]}")
+    echo(f"{'clock:':<15} {data['clock']['state']}")
     if incident.cisa_reference:
-        _echo(f"{'cisa reference:':<15} {incident.cisa_reference}")
+        echo(f"{'cisa reference:':<15} {incident.cisa_reference}")
     if incident.summary:
-        _echo(f"{'summary:':<15} {incident.summary}")
+        echo(f"{'summary:':<15} {incident.summary}")
     scope = ", ".join(f"{k} {', '.join(v)}" for k, v in data["scope"].items() if v and k[0] != "s")
     window = [f"{k} {data['scope'][k]}" for k in ("since", "until") if data["scope"][k]]
-    _echo(f"{'scope:':<15} {'; '.join(x for x in [scope, *window] if x)}")
+    echo(f"{'scope:':<15} {'; '.join(x for x in [scope, *window] if x)}")
     if incident.affected_people is not None:
-        _echo(f"{'affected:':<15} {incident.affected_people:,} people (last report)")
+        echo(f"{'affected:':<15} {incident.affected_people:,} people (last report)")
     if timeline:
         for step in data["timeline"]:
             entry = (
                 f" (audit entry {step['audit_entry']})" if step["audit_entry"] is not None else ""
             )
             note = f": {step['note']}" if step["note"] else ""
-            _echo(f"{'step:':<15} {step['at']} {step['step']} by {step['by']}{entry}{note}")
+            echo(f"{'step:':<15} {step['at']} {step['step']} by {step['by']}{entry}{note}")
 
 
-def _audit() -> Any:
-    from matchgate.services.audit import audit_config, open_audit
-
-    return open_audit(audit_config(_settings()))
-
-
-def _audited(work: Callable[[], Any], refused: str) -> Any:
+def _audited(work: Callable[[], T], refused: str) -> T:
     """Run an audited step; an audit log that is missing or cannot write is exit 4."""
     try:
         return work()
@@ -135,24 +129,24 @@ def register(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.breach import open_incident, parse_moment
 
         def work() -> None:
-            settings = _settings()
+            current = settings()
             parse_category(category)  # a usage mistake is exit 3 even with no audit log
             scope = Scope.build(
                 packages=package or (),
                 jobs=job or (),
                 answers=answer or (),
                 recipients=recipient or (),
-                since=None if since is None else parse_moment(since, settings),
-                until=None if until is None else parse_moment(until, settings, end_of_day=True),
+                since=None if since is None else parse_moment(since, current),
+                until=None if until is None else parse_moment(until, current, end_of_day=True),
             )
-            found = None if discovered_at is None else parse_moment(discovered_at, settings)
+            found = None if discovered_at is None else parse_moment(discovered_at, current)
             incident = _audited(
                 lambda: open_incident(
-                    settings,
+                    current,
                     category=category,
                     scope=scope,
                     caller=caller(),
-                    audit=_audit(),
+                    audit=audit_log(),
                     summary=summary,
                     discovered_at=found,
                 ),
@@ -160,10 +154,10 @@ def register(app: typer.Typer, run: Runner) -> None:
                 "one hour of discovery, and record it once the audit log is back",
             )
             if as_json:
-                _echo(json.dumps(_incident_json(incident), indent=2))
+                echo_json(_incident_json(incident))
                 return
-            _echo(f"incident {incident.id} opened")
-            _print(incident, timeline=False)
+            echo(f"incident {incident.id} opened")
+            _print_incident(incident, timeline=False)
 
         run(work)
 
@@ -178,14 +172,14 @@ def register(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.breach import list_incidents
 
         def work() -> None:
-            rows = list_incidents(_settings(), caller=caller(), status=status)
+            rows = list_incidents(settings(), caller=caller(), status=status)
             if as_json:
-                _echo(json.dumps([_incident_json(i) for i in rows], indent=2))
+                echo_json([_incident_json(i) for i in rows])
                 return
             if not rows:
-                _echo("no incidents")
+                echo("no incidents")
             for i in rows:
-                _echo(
+                echo(
                     f"{i.id}  {i.opened_at:%Y-%m-%d %H:%M}Z  {i.category}  {i.status}  "
                     f"{i.clock(_now()).describe()}"
                 )
@@ -198,11 +192,11 @@ def register(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.breach import get_incident
 
         def work() -> None:
-            incident = get_incident(_settings(), incident_id, caller=caller())
+            incident = get_incident(settings(), incident_id, caller=caller())
             if as_json:
-                _echo(json.dumps(_incident_json(incident), indent=2))
+                echo_json(_incident_json(incident))
             else:
-                _print(incident, timeline=True)
+                _print_incident(incident, timeline=True)
 
         run(work)
 
@@ -217,41 +211,40 @@ def register(app: typer.Typer, run: Runner) -> None:
     ) -> None:
         """Derive the affected people and categories from the audit log and write the report
         (JSON, Markdown) and the affected subject keys (CSV)."""
-        from matchgate.services.audit import audit_config
         from matchgate.services.breach import make_report
 
         def work() -> None:
-            settings = _settings()
-            folder = out or settings.workspace / "breach-reports" / incident_id[:40]
+            current = settings()
+            folder = out or current.workspace / "breach-reports" / incident_id[:40]
             made = _audited(
                 lambda: make_report(
-                    settings,
-                    audit_config(settings),
+                    current,
+                    audit_config(),
                     incident_id,
                     folder,
                     caller=caller(),
-                    audit=_audit(),
+                    audit=audit_log(),
                 ),
                 "no report was written",
             )
             counts = made.exposure.counts()
             if as_json:
                 paths = [made.report_json, made.report_markdown, made.subjects_csv]
-                _echo(json.dumps({"counts": counts, "files": [str(p) for p in paths]}, indent=2))
+                echo_json({"counts": counts, "files": [str(p) for p in paths]})
                 return
-            _echo(
+            echo(
                 f"{counts['affected_people']:,} affected people (subject keys), "
                 f"{counts['unkeyed_people']:,} without a subject key, in "
                 f"{counts['disclosure_entries']:,} disclosure entries"
             )
             by_category = made.exposure.people_by_category()
-            _echo("by category:  " + (", ".join(f"{k} {v:,}" for k, v in by_category.items())))
+            echo("by category:  " + (", ".join(f"{k} {v:,}" for k, v in by_category.items())))
             unmatched = made.exposure.unmatched()
             if unmatched:
-                _echo("not in the audit log: " + ", ".join(unmatched))
-            _echo(f"report:   {made.report_markdown}")
-            _echo(f"          {made.report_json}")
-            _echo(f"subjects: {made.subjects_csv}")
+                echo("not in the audit log: " + ", ".join(unmatched))
+            echo(f"report:   {made.report_markdown}")
+            echo(f"          {made.report_json}")
+            echo(f"subjects: {made.subjects_csv}")
 
         run(work)
 
@@ -261,12 +254,12 @@ def register(app: typer.Typer, run: Runner) -> None:
         who = caller()
         incident = _audited(
             lambda: advance_incident(
-                _settings(), incident_id, to, caller=who, audit=_audit(), note=note, reference=ref
+                settings(), incident_id, to, caller=who, audit=audit_log(), note=note, reference=ref
             ),
             "the incident was not changed",
         )
-        _echo(f"incident {incident.id}: {incident.status}")
-        _echo(f"clock: {incident.clock(_now()).describe()}")
+        echo(f"incident {incident.id}: {incident.status}")
+        echo(f"clock: {incident.clock(_now()).describe()}")
 
     @breach.command("advance")
     def advance(

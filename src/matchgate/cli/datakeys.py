@@ -7,12 +7,14 @@ No command prints a secret.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-Runner = Callable[[Callable[[], Any]], Any]
+from matchgate.cli.shell import Runner, echo, settings
+
+if TYPE_CHECKING:
+    from matchgate.services.datakeys import Reencryption
 
 Full = Annotated[
     bool,
@@ -24,27 +26,23 @@ Full = Annotated[
 ]
 
 
-def _echo(line: str = "") -> None:
-    typer.echo(line)
-
-
-def _print_pass(done: Any) -> None:
+def _print_pass(done: Reencryption) -> None:
     if done.plaintext_sealed:
-        _echo(f"sealed {done.plaintext_sealed:,} file(s) kept in the clear by an older version")
-    _echo(
+        echo(f"sealed {done.plaintext_sealed:,} file(s) kept in the clear by an older version")
+    echo(
         f"moved {done.rows_moved:,} row(s) and {done.files_moved:,} file(s) to key version "
         f"{done.current}"
     )
     older = sorted(v for v in {*done.usage.rows, *done.usage.files} if v != done.current)
     for version in older:
-        _echo(
+        echo(
             f"still under version {version}: {done.usage.rows.get(version, 0):,} row(s), "
             f"{done.usage.files.get(version, 0):,} file(s)"
         )
     for failure in done.failures:
-        _echo(f"not moved: {failure}")
+        echo(f"not moved: {failure}")
     if not older and not done.failures:
-        _echo("nothing is under an older key; older keys can be retired")
+        echo("nothing is under an older key; older keys can be retired")
 
 
 def register(keys: typer.Typer, run: Runner) -> None:
@@ -53,34 +51,32 @@ def register(keys: typer.Typer, run: Runner) -> None:
     @keys.command("init-data")
     def init_data() -> None:
         """Create the data key ring (owner-only) if there is none; safe to run again."""
-        from matchgate.cli.shell import settings
         from matchgate.services.datakeys import init_data_keys
 
         def work() -> None:
             made = init_data_keys(settings())
             state = "created" if made.created else "found"
-            _echo(f"{state} data key ring {made.ring_id[:8]} at {made.path}")
-            _echo(f"current key version: {made.current}")
+            echo(f"{state} data key ring {made.ring_id[:8]} at {made.path}")
+            echo(f"current key version: {made.current}")
 
         run(work)
 
     @keys.command("data-status")
     def data_status() -> None:
         """List the ring's key versions and how many rows and files are under each."""
-        from matchgate.cli.shell import settings
         from matchgate.services.datakeys import data_key_status
 
         def work() -> None:
             ring, listed, usage = data_key_status(settings())
-            _echo(f"data key ring {ring.ring_id[:8]} at {ring.path}")
+            echo(f"data key ring {ring.ring_id[:8]} at {ring.path}")
             for key in listed:
                 state = "current" if key.current else ("retired" if key.retired else "old")
-                _echo(
+                echo(
                     f"version {key.version}  {state:<7}  created {key.created}  "
                     f"{key.rows:,} row(s), {key.files:,} file(s)"
                 )
             if usage.unreadable_files:
-                _echo(f"unreadable sealed files: {usage.unreadable_files:,}")
+                echo(f"unreadable sealed files: {usage.unreadable_files:,}")
 
         run(work)
 
@@ -97,12 +93,11 @@ def register(keys: typer.Typer, run: Runner) -> None:
         full: Full = False,
     ) -> None:
         """Add a new current data key; older keys stay for reading until retired."""
-        from matchgate.cli.shell import settings
         from matchgate.services.datakeys import rotate_data_keys
 
         def work() -> None:
             done = rotate_data_keys(settings(), reencrypt_now=reencrypt_now, full=full)
-            _echo(f"current data key: version {done.current} (was {done.previous})")
+            echo(f"current data key: version {done.current} (was {done.previous})")
             if done.reencryption is not None:
                 _print_pass(done.reencryption)
 
@@ -111,7 +106,6 @@ def register(keys: typer.Typer, run: Runner) -> None:
     @keys.command("reencrypt-data")
     def reencrypt_data(full: Full = False) -> None:
         """Move every sealed row and file to the current data key (can be run again)."""
-        from matchgate.cli.shell import settings
         from matchgate.services.datakeys import reencrypt_data as reencrypt
 
         run(lambda: _print_pass(reencrypt(settings(), full=full)))
@@ -121,11 +115,10 @@ def register(keys: typer.Typer, run: Runner) -> None:
         version: Annotated[int, typer.Argument(help="The old key version to retire.")],
     ) -> None:
         """Delete an old data key's secret; refused while anything is still under it."""
-        from matchgate.cli.shell import settings
         from matchgate.services.datakeys import retire_data_key
 
         def work() -> None:
             retire_data_key(settings(), version)
-            _echo(f"retired data key version {version}; its secret is deleted")
+            echo(f"retired data key version {version}; its secret is deleted")
 
         run(work)

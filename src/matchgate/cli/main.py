@@ -5,8 +5,6 @@ Exit codes and error handling are in :mod:`matchgate.cli.shell`.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -21,9 +19,17 @@ from matchgate.cli.packages import register as register_package_commands
 from matchgate.cli.progress import RichProgress
 from matchgate.cli.render import evaluation_table
 from matchgate.cli.retention import register as register_retention_commands
-from matchgate.cli.shell import EXIT_CONFIG, EXIT_INPUT, EXIT_INTERNAL, console, out, set_workspace
-from matchgate.cli.shell import run as _run
-from matchgate.cli.shell import settings as _settings
+from matchgate.cli.shell import (
+    EXIT_CONFIG,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    console,
+    echo_json,
+    out,
+    run,
+    set_workspace,
+    settings,
+)
 from matchgate.cli.submit import match_ssnvs
 from matchgate.cli.submit import register as register_submit_commands
 
@@ -40,13 +46,15 @@ app = typer.Typer(
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     workspace: Annotated[
         Path | None,
         typer.Option(help="Workspace folder (default: ./workspace or $MATCHGATE_WORKSPACE)."),
     ] = None,
 ) -> None:
     """Governed inter-agency identity matching and status verification."""
-    set_workspace(workspace)
+    set_workspace(workspace)  # the settings of the command are built from it on first use
+    ctx.call_on_close(lambda: set_workspace(None))  # also when no command body ran (--help)
 
 
 @app.command()
@@ -81,7 +89,7 @@ def synth(
             f"to {summary.out} in {summary.seconds:.1f} s"
         )
 
-    _run(work)
+    run(work)
 
 
 @app.command()
@@ -125,19 +133,19 @@ def match(
             raise typer.BadParameter(
                 "fixed-width returns need --master FILE", param_hint="--master"
             )
-        _run(lambda: match_ssnvs(master, requests, output))
+        run(lambda: match_ssnvs(master, requests, output))
         return
     if output_format != "auto":
         raise typer.BadParameter("use auto or ssnvs", param_hint="--format")
 
     def work() -> None:
-        settings = _settings()
+        current = settings()
         with RichProgress(console).shown() as progress:
             summary = match_files(
                 master,
                 requests,
                 output,
-                settings=settings,
+                settings=current,
                 progress=progress,
                 model=model,
                 retrain=retrain,
@@ -150,7 +158,7 @@ def match(
             f"wrote {summary.output}"
         )
 
-    _run(work)
+    run(work)
 
 
 @app.command(name="eval")
@@ -165,11 +173,11 @@ def evaluate(
     def work() -> None:
         evaluation = evaluate_files(truth, results)
         if as_json:
-            sys.stdout.write(json.dumps(evaluation.to_dict(), indent=2) + "\n")
+            echo_json(evaluation.to_dict())
         else:
             out.print(evaluation_table(evaluation))
 
-    _run(work)
+    run(work)
 
 
 @app.command()
@@ -185,14 +193,14 @@ def demo(
     from matchgate.services.demo import run_demo
 
     def work() -> None:
-        settings = _settings()
+        current = settings()
         console.print(
             f"matchgate demo: {people:,} synthetic people, {requests:,} requests, "
-            f"workspace {settings.workspace}"
+            f"workspace {current.workspace}"
         )
         with RichProgress(console).shown() as progress:
             result = run_demo(
-                settings,
+                current,
                 people=people,
                 requests=requests,
                 seed=seed,
@@ -203,18 +211,18 @@ def demo(
         reused = " (reused from an earlier run)" if result.reused_data else ""
         out.print(f"synthetic master, requests and truth: {result.data_dir}{reused}")
         out.print(f"match output: {result.results}  ({result.match.seconds:.1f} s to match)")
-        out.print(f"job records: {settings.sqlite_url}")
+        out.print(f"job records: {current.sqlite_url}")
 
-    _run(work)
+    run(work)
 
 
 app.add_typer(master_app)
 
 # The governed exchange, after the everyday commands (help lists commands in this order).
-register_submit_commands(app, _run)
+register_submit_commands(app, run)
 app.add_typer(agreements_app)
-register_package_commands(app, _run)
-register_audit_commands(app, _run)
-register_access_commands(app, _run)
-register_breach_commands(app, _run)
-register_retention_commands(app, _run)
+register_package_commands(app, run)
+register_audit_commands(app, run)
+register_access_commands(app, run)
+register_breach_commands(app, run)
+register_retention_commands(app, run)

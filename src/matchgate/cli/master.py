@@ -8,9 +8,7 @@ from typing import Annotated
 import typer
 
 from matchgate.cli.progress import RichProgress
-from matchgate.cli.shell import console, out
-from matchgate.cli.shell import run as _run
-from matchgate.cli.shell import settings as _settings
+from matchgate.cli.shell import console, out, run, settings
 
 master_app = typer.Typer(
     name="master",
@@ -28,13 +26,13 @@ def load(
 
     def work() -> None:
         with RichProgress(console).shown() as progress:
-            summary = load_master(path, settings=_settings(), progress=progress)
+            summary = load_master(path, settings=settings(), progress=progress)
         console.print(
             f"loaded {summary.people:,} people as snapshot {summary.snapshot.id} "
             f"in {summary.seconds:.1f} s"
         )
 
-    _run(work)
+    run(work)
 
 
 @master_app.command()
@@ -48,13 +46,13 @@ def update(
 
     def work() -> None:
         with RichProgress(console).shown() as progress:
-            summary = update_master(path, settings=_settings(), progress=progress)
+            summary = update_master(path, settings=settings(), progress=progress)
         console.print(
             f"added {summary.added:,} and replaced {summary.replaced:,} people: snapshot "
             f"{summary.snapshot.id} ({summary.people:,} people) in {summary.seconds:.1f} s"
         )
 
-    _run(work)
+    run(work)
 
 
 @master_app.command(name="list")
@@ -63,7 +61,7 @@ def list_() -> None:
     from matchgate.services.master import list_snapshots
 
     def work() -> None:
-        found = list_snapshots(_settings())
+        found = list_snapshots(settings())
         if not found:
             out.print("no master loaded (matchgate master load FILE)")
         for snapshot, is_current in found:
@@ -79,7 +77,7 @@ def list_() -> None:
                 f"{m.get('engine', 'duckdb'):<6}  {m.get('created_at')}  {what}"
             )
 
-    _run(work)
+    run(work)
 
 
 @master_app.command()
@@ -90,7 +88,7 @@ def remove(
     from matchgate.services.master import remove_snapshot
 
     def work() -> None:
-        remove_snapshot(_settings(), snapshot)
+        remove_snapshot(settings(), snapshot)
         out.print(f"removed {snapshot}")
 
-    _run(work)
+    run(work)

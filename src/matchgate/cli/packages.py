@@ -1,8 +1,8 @@
 """``matchgate keys ...``, ``matchgate seal`` and ``matchgate open``: thin shells over
 ``services.packages``.
 
-``register(app, run)`` adds the commands to an app; ``run`` is the app's error mapper (one line on
-stderr, documented exit codes), passed in so this module does not import ``cli.main``.
+``register(app, run)`` adds the commands to an app; ``run`` is the shell's error mapper (one line
+on stderr, documented exit codes).
 
 Passwords of private key files never go on the command line: ``--password-env NAME`` reads the
 environment variable NAME, ``--ask-password`` prompts without echo.
@@ -10,49 +10,14 @@ environment variable NAME, ``--ask-password`` prompts without echo.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from matchgate.cli.datakeys import register as register_data_keys
+from matchgate.cli.shell import AskPassword, PasswordEnv, Runner, echo, key_password
 from matchgate.domain.errors import ConfigurationError
-
-Runner = Callable[[Callable[[], None]], None]
-
-PasswordEnv = Annotated[
-    str | None,
-    typer.Option(
-        "--password-env",
-        metavar="NAME",
-        help="Read the key file's password from environment variable NAME.",
-    ),
-]
-AskPassword = Annotated[
-    bool, typer.Option("--ask-password", help="Prompt for the key file's password.")
-]
-
-
-def _password(env: str | None, ask: bool, *, confirm: bool = False) -> bytes | None:
-    if env is not None and ask:
-        raise ConfigurationError("give --password-env or --ask-password, not both")
-    if env is not None:
-        value = os.environ.get(env)
-        if not value:
-            raise ConfigurationError(f"environment variable {env} is not set or is empty")
-        return value.encode("utf-8")
-    if ask:
-        text: str = typer.prompt(
-            "key password", hide_input=True, confirmation_prompt=confirm, err=True
-        )
-        return text.encode("utf-8")
-    return None
-
-
-def _echo(line: str = "") -> None:
-    typer.echo(line)
 
 
 def _register_keys(app: typer.Typer, run: Runner) -> None:
@@ -76,12 +41,12 @@ def _register_keys(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.packages import make_keys
 
         def work() -> None:
-            password = _password(password_env, ask_password, confirm=True)
+            password = key_password(password_env, ask_password, confirm=True)
             made = make_keys(out_dir, name, password)
             protection = "password-protected" if made.protected else "NOT password-protected"
-            _echo(f"private key: {made.private_key} ({protection}; keep it secret)")
-            _echo(f"public key:  {made.public_key}")
-            _echo(f"key id:      {made.key_id}")
+            echo(f"private key: {made.private_key} ({protection}; keep it secret)")
+            echo(f"public key:  {made.public_key}")
+            echo(f"key id:      {made.key_id}")
 
         run(work)
 
@@ -95,9 +60,9 @@ def _register_keys(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.packages import describe_key
 
         def work() -> None:
-            password = _password(password_env, ask_password)
+            password = key_password(password_env, ask_password)
             for path in paths:
-                _echo(f"{describe_key(path, password)}  {path}")
+                echo(f"{describe_key(path, password)}  {path}")
 
         run(work)
 
@@ -112,7 +77,7 @@ def _register_keys(app: typer.Typer, run: Runner) -> None:
 
         def work() -> None:
             kid = pin_sender_key(ring, public_key, label)
-            _echo(f"pinned key {kid} in {ring}")
+            echo(f"pinned key {kid} in {ring}")
 
         run(work)
 
@@ -174,17 +139,17 @@ def _register_seal(app: typer.Typer, run: Runner) -> None:
                 sender_key=key,
                 recipient_public_key=to,
                 marking=marking,
-                password=_password(password_env, ask_password),
+                password=key_password(password_env, ask_password),
             )
             manifest = summary.manifest
-            _echo(
+            echo(
                 f"sealed {len(manifest.files)} file(s), {manifest.payload_size:,} bytes, into "
                 f"{summary.package} ({summary.size:,} bytes) in {summary.seconds:.2f} s"
             )
-            _echo(f"marking:   {manifest.marking}")
-            _echo(f"package:   {manifest.package_id}")
-            _echo(f"recipient: {manifest.recipient_key_id}")
-            _echo(f"sender:    {manifest.sender_key_id}")
+            echo(f"marking:   {manifest.marking}")
+            echo(f"package:   {manifest.package_id}")
+            echo(f"recipient: {manifest.recipient_key_id}")
+            echo(f"sender:    {manifest.sender_key_id}")
 
         run(work)
 
@@ -215,30 +180,30 @@ def _register_open(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.packages import open_package_file
 
         def work() -> None:
-            password = _password(password_env, ask_password)
+            password = key_password(password_env, ask_password)
             summary = open_package_file(package, key, trust or [], out, password=password)
             header, manifest = summary.header, summary.manifest
             banner = f"*** {header.marking} ***"
-            _echo(banner)
-            _echo(f"package:   {header.package_id}, sealed {header.created_at}")
-            _echo(f"sender:    {header.sender_key_id} ({summary.sender.label}), signature verified")
-            _echo(f"recipient: {header.recipient_key_id}")
-            _echo(f"job:       {manifest.job_id}")
-            _echo(f"agreement: {manifest.agreement_id} version {manifest.agreement_version}")
-            _echo(f"master:    {manifest.master_snapshot_id}")
-            _echo(f"model:     {manifest.model_version}; policy {manifest.policy_version}")
+            echo(banner)
+            echo(f"package:   {header.package_id}, sealed {header.created_at}")
+            echo(f"sender:    {header.sender_key_id} ({summary.sender.label}), signature verified")
+            echo(f"recipient: {header.recipient_key_id}")
+            echo(f"job:       {manifest.job_id}")
+            echo(f"agreement: {manifest.agreement_id} version {manifest.agreement_version}")
+            echo(f"master:    {manifest.master_snapshot_id}")
+            echo(f"model:     {manifest.model_version}; policy {manifest.policy_version}")
             counts = ", ".join(f"{k} {v:,}" for k, v in manifest.counts.items()) or "none"
-            _echo(f"counts:    {counts}")
+            echo(f"counts:    {counts}")
             for entry in manifest.files:
-                _echo(f"file:      {entry.name}  {entry.size:,} bytes  sha256 {entry.sha256}")
+                echo(f"file:      {entry.name}  {entry.size:,} bytes  sha256 {entry.sha256}")
             if summary.out_dir is None:
-                _echo("verified and decrypted; nothing written (give --out DIR for the files)")
+                echo("verified and decrypted; nothing written (give --out DIR for the files)")
             else:
-                _echo(
+                echo(
                     f"wrote {len(summary.paths)} file(s) and {summary.manifest_path} "
                     f"in {summary.seconds:.2f} s"
                 )
-            _echo(banner)
+            echo(banner)
 
         run(work)
 

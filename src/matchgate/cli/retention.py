@@ -1,6 +1,6 @@
 """``matchgate retention run``: a thin shell over ``services.retention``.
 
-``register(app, run)`` adds the ``retention`` sub-app; ``run`` is the app's error mapper. Exit
+``register(app, run)`` adds the ``retention`` sub-app; ``run`` is the shell's error mapper. Exit
 codes: 0 when everything due was purged (or, with ``--dry-run``, listed); 4 when the audit log
 cannot be used (nothing more is purged); 6 when a deletion failed after its purge was recorded
 (listed; run again to retry).
@@ -9,23 +9,22 @@ cannot be used (nothing more is purged); 6 when a deletion failed after its purg
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-Runner = Callable[[Callable[[], Any]], Any]
+from matchgate.cli.shell import Runner, audit_log, caller, echo, echo_json, settings
+from matchgate.domain.audit import AuditUnavailable
+from matchgate.domain.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from matchgate.services.retention import Purge, RetentionReport
 
 EXIT_PURGE_INCOMPLETE = 6
 
 
-def _echo(line: str = "") -> None:
-    typer.echo(line)
-
-
-def _as_json(report: Any) -> dict[str, Any]:
-    def one(p: Any) -> dict[str, Any]:
+def _as_json(report: RetentionReport) -> dict[str, Any]:
+    def one(p: Purge) -> dict[str, Any]:
         return {
             "job_id": p.job_id,
             "agreement": {"id": p.agreement_id, "version": p.agreement_version},
@@ -50,21 +49,21 @@ def _as_json(report: Any) -> dict[str, Any]:
     }
 
 
-def _print(report: Any) -> None:
+def _print_report(report: RetentionReport) -> None:
     verb = "would purge" if report.dry_run else "purged"
     for p in report.purged:
         entry = "" if p.sequence is None else f" (audit entry {p.sequence})"
-        _echo(
+        echo(
             f"{verb} job {p.job_id} under {p.agreement_id} v{p.agreement_version} "
             f"(retention ended {p.ended.isoformat()}): {', '.join(p.what)}; {p.files} file(s), "
             f"{p.bytes:,} bytes, {p.rows} row(s){entry}"
         )
     for p in report.failed:
-        _echo(
+        echo(
             f"FAILED job {p.job_id}: recorded (audit entry {p.sequence}) but not all deleted "
             f"({p.error}); run again to retry"
         )
-    _echo(
+    echo(
         f"{verb} {len(report.purged)} submission(s): {report.files} file(s), "
         f"{report.bytes:,} bytes, {report.rows} row(s); not yet due {report.not_due}, "
         f"nothing left {report.nothing_left}"
@@ -92,19 +91,15 @@ def register(app: typer.Typer, run: Runner) -> None:
     ) -> None:
         """Purge, per each agreement's retention terms, what submissions left behind; every
         purge is recorded in the audit log before anything is deleted."""
-        from matchgate.cli.shell import caller, settings
-        from matchgate.domain.audit import AuditUnavailable
-        from matchgate.domain.errors import ConfigurationError
-        from matchgate.services.audit import audit_config, open_audit
         from matchgate.services.retention import run_retention
 
-        def work() -> Any:
+        def work() -> RetentionReport:
             current = settings()
             try:
                 day = None if on is None else dt.date.fromisoformat(on)
             except ValueError:
                 raise ConfigurationError("--on must be a date, YYYY-MM-DD") from None
-            audit = None if dry_run else open_audit(audit_config(current))
+            audit = None if dry_run else audit_log()
             try:
                 report = run_retention(
                     current, caller=caller(), audit=audit, on=day, dry_run=dry_run
@@ -112,9 +107,9 @@ def register(app: typer.Typer, run: Runner) -> None:
             except AuditUnavailable as exc:  # the log failed: nothing more was purged
                 raise ConfigurationError(f"{exc}; the retention run stopped") from None
             if as_json:
-                _echo(json.dumps(_as_json(report), indent=2))
+                echo_json(_as_json(report))
             else:
-                _print(report)
+                _print_report(report)
             return report
 
         report = run(work)

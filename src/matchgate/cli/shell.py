@@ -1,19 +1,35 @@
-"""What every command shares: the consoles, the settings, and the error-to-exit-code wrapper.
+"""What every command shares: the consoles, the settings, the caller, the audit log, the small
+printing helpers, and the error-to-exit-code wrapper. Each of them is defined here once; the
+command modules import them (``tests/cli/test_cli_shell.py`` fails when a helper is defined twice).
 
 Exit codes: 0 success; 2 usage error (bad option); 3 unusable input file; 4 unusable setting or
 workspace; 5 a verification failed and 6 a retention run left deletions to retry (set by those
 commands); 7 access denied (no valid token, or the caller's roles do not allow it); 70 internal
-error. Errors print one line on stderr naming the file, row and field,
+error; 141 standard output was closed early (``matchgate ... | head``): the command stops quietly,
+as a tool killed by SIGPIPE does. Errors print one line on stderr naming the file, row and field,
 never a personal value; set ``MATCHGATE_DEBUG=1`` to see the traceback of an internal error.
+
+Settings are read from the environment once per command: :func:`settings` builds them on first use
+inside :func:`run` (with the global ``--workspace`` option, which the app's callback hands over
+with :func:`set_workspace`) and gives the same object to every later call until the command ends.
+They are built on first use rather than eagerly in the callback so that a malformed
+``MATCHGATE_*`` variable still fails only the commands that use settings, with the usual one-line
+error and exit 4, and so that the command modules work the same when registered on another app
+(the tests do). Nothing below the shell reads the environment for settings: services take the
+:class:`~matchgate.settings.Settings` they are given.
 """
 
 from __future__ import annotations
 
+import errno
+import json
 import os
+import select
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,32 +40,83 @@ from matchgate.settings import Settings
 
 if TYPE_CHECKING:
     from matchgate.access import Principal
+    from matchgate.services.audit import AuditConfig, AuditLog
 
 EXIT_INPUT = 3
 EXIT_CONFIG = 4
 EXIT_ACCESS = 7
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool stopped by a closed pipe
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
 
-console = Console(stderr=True)
+
+class _Console(Console):
+    """A Rich console that leaves a closed pipe to :func:`run` (Rich alone would exit with 1)."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError(errno.EPIPE, "the reader of the output has gone")
+
+
+console = _Console(stderr=True)
 # Tables are wide; when stdout is a file or pipe, do not squeeze them into 80 columns.
-out = Console() if sys.stdout.isatty() else Console(width=160)
+out = _Console() if sys.stdout.isatty() else _Console(width=160)
 
 T = TypeVar("T")
 
-# The global --workspace option, set by the app's callback and cleared when the command's body
-# (always run through :func:`run`) ends, so nothing carries over to the next command in-process.
-_workspace: list[Path | None] = [None]
+
+class Runner(Protocol):
+    """The error-to-exit-code wrapper (:func:`run`) as the ``register(app, run)`` functions take
+    it: runs a command body and returns what it returned."""
+
+    def __call__(self, work: Callable[[], T], /) -> T: ...
+
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+PasswordEnv = Annotated[
+    str | None,
+    typer.Option(
+        "--password-env",
+        metavar="NAME",
+        help="Read the key file's password from environment variable NAME.",
+    ),
+]
+AskPassword = Annotated[
+    bool, typer.Option("--ask-password", help="Prompt for the key file's password.")
+]
+
+
+# --- settings, caller, audit log: one per command ---------------------------------------------
+
+
+@dataclass
+class _Command:
+    """What the command now running has been given or has built (reset when it ends)."""
+
+    workspace: Path | None = None
+    running: bool = False
+    settings: Settings | None = None
+
+
+_command = _Command()
 
 
 def set_workspace(workspace: Path | None) -> None:
-    """Remember the global ``--workspace`` option for the command about to run."""
-    _workspace[0] = workspace
+    """Remember the global ``--workspace`` option for the command about to run (the app's
+    callback); settings built before it are dropped."""
+    _command.workspace = workspace
+    _command.settings = None
 
 
 def settings() -> Settings:
-    """Settings from the environment, with the ``--workspace`` option (if given) on top."""
-    return Settings.from_env(workspace=_workspace[0])
+    """The command's settings: the environment, with the ``--workspace`` option (if given) on
+    top; read once per command (the same object until :func:`run` ends)."""
+    if _command.settings is not None:
+        return _command.settings
+    built = Settings.from_env(workspace=_command.workspace)
+    if _command.running:  # outside a command (a test calling it) nothing is kept
+        _command.settings = built
+    return built
 
 
 def caller() -> Principal:
@@ -61,13 +128,105 @@ def caller() -> Principal:
     return authenticate(current, current.caller_token())
 
 
+def audit_config() -> AuditConfig:
+    """Where the audit log and its keys are, from the command's settings."""
+    from matchgate.services.audit import audit_config as config_of
+
+    return config_of(settings())
+
+
+def audit_log() -> AuditLog:
+    """The audit log the command appends to; refuses (exit 4) when none is set up."""
+    from matchgate.services.audit import open_audit
+
+    return open_audit(audit_config())
+
+
+# --- what commands print and read -----------------------------------------------------------
+
+
+def echo(line: str = "") -> None:
+    """One line on standard output."""
+    typer.echo(line)
+
+
+def echo_json(
+    value: Any, *, sort_keys: bool = False, default: Callable[[Any], Any] | None = None
+) -> None:
+    """``value`` as indented JSON on standard output."""
+    typer.echo(json.dumps(value, indent=2, sort_keys=sort_keys, default=default))
+
+
+def say(text: str, *, soft_wrap: bool = True) -> None:
+    """One message on standard error, printed as is (no markup, no highlighting); a long one is
+    folded at the console's width only with ``soft_wrap=False``."""
+    console.print(text, markup=False, highlight=False, soft_wrap=soft_wrap)
+
+
+def env_secret(name: str) -> str:
+    """The value of the environment variable a user named for a secret (never a setting)."""
+    value = os.environ.get(name)
+    if not value:
+        raise ConfigurationError(f"environment variable {name} is not set or is empty")
+    return value
+
+
+def key_password(env: str | None, ask: bool, *, confirm: bool = False) -> bytes | None:
+    """A key file's password from ``--password-env NAME`` or ``--ask-password``, if either."""
+    if env is not None and ask:
+        raise ConfigurationError("give --password-env or --ask-password, not both")
+    if env is not None:
+        return env_secret(env).encode("utf-8")
+    if ask:
+        text: str = typer.prompt(
+            "key password", hide_input=True, confirmation_prompt=confirm, err=True
+        )
+        return text.encode("utf-8")
+    return None
+
+
+# --- errors and exit codes ------------------------------------------------------------------
+
+
 def _error(exc: Exception, code: int) -> typer.Exit:
     console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
+def _stdout_closed() -> bool:
+    """Whether standard output is a pipe (or terminal) whose reader has gone, so that a
+    ``BrokenPipeError`` came from it and not from a socket or another pipe."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return True
+    except (OSError, ValueError):
+        pass
+    try:
+        fd = sys.stdout.fileno()
+        poller = select.poll()
+    except (AttributeError, OSError, ValueError):  # no descriptor (captured), or no poll()
+        return False
+    poller.register(fd, select.POLLOUT)
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+
+
+def _quiet_broken_pipe() -> typer.Exit:
+    """Stop quietly after the reader of standard output has gone. What is still buffered goes to
+    /dev/null, so that Python's own flush at exit does not fail again (the note on SIGPIPE in
+    Python's ``signal`` documentation)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no descriptor to redirect: nothing will flush to it either
+        pass
+    return typer.Exit(EXIT_BROKEN_PIPE)
+
+
 def run(work: Callable[[], T]) -> T:
     """Run a command body; turn errors into one line on stderr and a documented exit code."""
+    _command.running = True
     try:
         return work()
     except ConfigurationError as exc:
@@ -80,6 +239,8 @@ def run(work: Callable[[], T]) -> T:
         console.print("interrupted; no partial output was kept")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except Exception as exc:
+        if isinstance(exc, BrokenPipeError) and _stdout_closed():
+            raise _quiet_broken_pipe() from None
         if os.environ.get("MATCHGATE_DEBUG"):
             raise
         # The message of an unexpected exception may quote data; print only its type.
@@ -90,3 +251,4 @@ def run(work: Callable[[], T]) -> T:
         raise typer.Exit(EXIT_INTERNAL) from None
     finally:
         set_workspace(None)
+        _command.running = False

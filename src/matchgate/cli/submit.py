@@ -1,7 +1,7 @@
 """``matchgate submit``, ``matchgate submissions list|show`` and ``matchgate notices
 file|decide|list``: thin shells over ``services.submit`` and ``services.notices``.
 
-``register(app, run)`` adds the commands; ``run`` is the app's error mapper. ``match_ssnvs`` is
+``register(app, run)`` adds the commands; ``run`` is the shell's error mapper. ``match_ssnvs`` is
 the body of ``matchgate match ... --format ssnvs`` (registered by ``cli.main``).
 
 ``submit`` exit codes: 0 validated (``--dry-run``) or disclosed; 3 rejected (one line on stderr
@@ -11,59 +11,52 @@ be used; 5 held for consultation (over the agreement's volume cap, not processed
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from matchgate.cli.packages import AskPassword, PasswordEnv, _password
 from matchgate.cli.progress import RichProgress
-from matchgate.cli.shell import caller, console
-from matchgate.cli.shell import settings as _settings
+from matchgate.cli.shell import (
+    AsJson,
+    AskPassword,
+    PasswordEnv,
+    Runner,
+    audit_log,
+    caller,
+    console,
+    echo,
+    echo_json,
+    key_password,
+    say,
+    settings,
+)
 from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import ConfigurationError
 
-Runner = Callable[[Callable[[], Any]], Any]
+if TYPE_CHECKING:
+    from matchgate.services.notices import Notice
+    from matchgate.services.submit import StoredSubmission, SubmitResult
 
 EXIT_REJECTED = 3
 EXIT_HELD = 5
-
-
-def _echo(line: str = "") -> None:
-    typer.echo(line)
-
-
-def _json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, default=str) + "\n")
-
-
-def _audit() -> Any:
-    """The audit log the commands append to; refuses (exit 4) when none is set up."""
-    from matchgate.services.audit import audit_config, open_audit
-
-    return open_audit(audit_config(_settings()))
 
 
 def match_ssnvs(master: Path, requests: Path, output: Path) -> None:
     """``matchgate match --format ssnvs``: fixed-width return records for a fixed-width file."""
     from matchgate.services.ssnvs import match_ssnvs_file
 
-    settings = _settings()
     with RichProgress(console).shown() as progress:
-        summary = match_ssnvs_file(master, requests, output, settings=settings, progress=progress)
+        summary = match_ssnvs_file(master, requests, output, settings=settings(), progress=progress)
     codes = ", ".join(f"{(k.strip() or 'blank')} {v:,}" for k, v in summary.codes.items())
-    console.print(
+    say(
         f"answered {summary.records:,} records in {summary.seconds:.1f} s (codes: {codes}); "
         f"confirmation {summary.confirmation}; wrote {summary.output}",
-        markup=False,
-        highlight=False,
+        soft_wrap=False,
     )
 
 
-def _result_json(result: Any) -> dict[str, Any]:
+def _result_json(result: SubmitResult) -> dict[str, Any]:
     return {
         "job_id": result.job_id,
         "status": str(result.status),
@@ -82,26 +75,26 @@ def _result_json(result: Any) -> dict[str, Any]:
     }
 
 
-def _print_result(result: Any) -> None:
+def _print_result(result: SubmitResult) -> None:
     version = "" if result.agreement_version is None else f" v{result.agreement_version}"
-    _echo(f"job:       {result.job_id}")
-    _echo(f"status:    {result.status}" + (" (dry run)" if result.dry_run else ""))
-    _echo(f"agreement: {result.agreement_id}{version}")
+    echo(f"job:       {result.job_id}")
+    echo(f"status:    {result.status}" + (" (dry run)" if result.dry_run else ""))
+    echo(f"agreement: {result.agreement_id}{version}")
     if result.sha256:
         what = f"{result.format or 'unread'}"
         if result.records is not None:
             what += f", {result.records:,} records"
-        _echo(f"file:      {what}, sha256 {result.sha256[:16]}")
+        echo(f"file:      {what}, sha256 {result.sha256[:16]}")
     codes = result.report.get("codes") or {}
     if codes:
         listed = ", ".join(f"{code} {count:,}" for code, count in codes.items())
-        _echo(f"row codes: {listed} (see `matchgate submissions show {result.job_id}`)")
+        echo(f"row codes: {listed} (see `matchgate submissions show {result.job_id}`)")
     if result.counts:
-        _echo("rows:      " + ", ".join(f"{k} {v:,}" for k, v in result.counts.items()))
+        echo("rows:      " + ", ".join(f"{k} {v:,}" for k, v in result.counts.items()))
     if result.package is not None:
-        _echo(f"package:   {result.package}")
+        echo(f"package:   {result.package}")
     if result.duplicate_of:
-        _echo(f"same file: job {result.duplicate_of}")
+        echo(f"same file: job {result.duplicate_of}")
 
 
 def _register_submit(app: typer.Typer, run: Runner) -> None:
@@ -146,21 +139,21 @@ def _register_submit(app: typer.Typer, run: Runner) -> None:
         from matchgate.storage.submissions import SubmissionStatus
 
         def work() -> int:
-            settings = _settings()
-            log = _audit()
+            current = settings()
+            log = audit_log()
             options = SubmitOptions(
                 dry_run=dry_run,
                 master=master,
                 recipient_key=recipient_key,
                 sender_key=sender_key,
-                sender_password=_password(password_env, ask_password),
+                sender_password=key_password(password_env, ask_password),
                 out_dir=out,
                 purpose=purpose,
             )
             try:
                 with RichProgress(console).shown() as progress:
                     result = submit_file(
-                        settings,
+                        current,
                         file,
                         agreement,
                         caller=caller(),
@@ -172,24 +165,14 @@ def _register_submit(app: typer.Typer, run: Runner) -> None:
             except AuditUnavailable as exc:  # the log failed mid-way: nothing was released
                 raise ConfigurationError(f"{exc}; the submission was not released") from None
             if as_json:
-                _json(_result_json(result))
+                echo_json(_result_json(result), default=str)
             else:
                 _print_result(result)
             if result.status == SubmissionStatus.REJECTED:
-                console.print(
-                    f"rejected: {result.message} [{result.code}]",
-                    markup=False,
-                    highlight=False,
-                    soft_wrap=True,
-                )
+                say(f"rejected: {result.message} [{result.code}]")
                 return EXIT_REJECTED
             if result.status == SubmissionStatus.NEEDS_CONSULTATION:
-                console.print(
-                    f"held for consultation: {result.message} [{result.code}]",
-                    markup=False,
-                    highlight=False,
-                    soft_wrap=True,
-                )
+                say(f"held for consultation: {result.message} [{result.code}]")
                 return EXIT_HELD
             return 0
 
@@ -198,7 +181,7 @@ def _register_submit(app: typer.Typer, run: Runner) -> None:
             raise typer.Exit(code)
 
 
-def _stored_json(stored: Any) -> dict[str, Any]:
+def _stored_json(stored: StoredSubmission) -> dict[str, Any]:
     return {
         "job_id": stored.job_id,
         "agreement": {"id": stored.agreement_id, "version": stored.agreement_version},
@@ -233,20 +216,20 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
             str | None, typer.Option("--agreement", help="Only this agreement.")
         ] = None,
         limit: Annotated[int, typer.Option(help="At most this many, latest first.", min=1)] = 50,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        as_json: AsJson = False,
     ) -> None:
         """The latest submissions: job id, agreement, status, code, records."""
         from matchgate.services.submit import list_submissions
 
         def work() -> None:
-            rows = list_submissions(_settings(), agreement, limit, caller=caller())
+            rows = list_submissions(settings(), agreement, limit, caller=caller())
             if as_json:
-                _json([_stored_json(r) for r in rows])
+                echo_json([_stored_json(r) for r in rows], default=str)
                 return
             for r in rows:
                 dry = " (dry run)" if r.dry_run else ""
                 records = "-" if r.records is None else f"{r.records:,}"
-                _echo(
+                echo(
                     f"{r.job_id}  {r.received_at:%Y-%m-%d %H:%M}  {r.agreement_id}  "
                     f"{r.status}{dry}  {r.code or ''}  {records} records"
                 )
@@ -256,34 +239,34 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
     @submissions.command("show")
     def show(
         job_id: Annotated[str, typer.Argument(metavar="JOB", help="Job id.")],
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        as_json: AsJson = False,
     ) -> None:
         """One submission: status, code, counts and its validation report (codes, rows)."""
         from matchgate.services.submit import get_submission
 
         def work() -> None:
-            stored = get_submission(_settings(), job_id, caller=caller())
+            stored = get_submission(settings(), job_id, caller=caller())
             if as_json:
-                _json(_stored_json(stored))
+                echo_json(_stored_json(stored), default=str)
                 return
             for key, value in _stored_json(stored).items():
                 if key != "report":
-                    _echo(f"{key + ':':<14} {value}")
+                    echo(f"{key + ':':<14} {value}")
             report = stored.report
             for code, count in (report.get("codes") or {}).items():
-                _echo(f"{'code:':<14} {code} x {count:,}")
+                echo(f"{'code:':<14} {code} x {count:,}")
             for row in report.get("rows") or []:
-                _echo(f"{'row:':<14} {row['row']} ({row['request_id']}): {', '.join(row['codes'])}")
+                echo(f"{'row:':<14} {row['row']} ({row['request_id']}): {', '.join(row['codes'])}")
             error = report.get("error")
             if error:
-                _echo(f"{'error:':<14} {error['message']} [{error['code']}]")
+                echo(f"{'error:':<14} {error['message']} [{error['code']}]")
 
         run(work)
 
     app.add_typer(submissions, name="submissions")
 
 
-def _notice_json(notice: Any) -> dict[str, Any]:
+def _notice_json(notice: Notice) -> dict[str, Any]:
     return {
         "id": notice.id,
         "agreement": notice.agreement_id,
@@ -316,10 +299,10 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
 
         def work() -> None:
             notice = file_notice(
-                _settings(), agreement, purpose, description, caller=caller(), audit=_audit()
+                settings(), agreement, purpose, description, caller=caller(), audit=audit_log()
             )
-            _echo(f"notice {notice.id} filed: {notice.purpose} under {notice.agreement_id}")
-            _echo("status: pending (disclosures for this purpose are refused until decided)")
+            echo(f"notice {notice.id} filed: {notice.purpose} under {notice.agreement_id}")
+            echo("status: pending (disclosures for this purpose are refused until decided)")
 
         run(work)
 
@@ -340,9 +323,14 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
             if approve is None:
                 raise ConfigurationError("give --approve or --deny")
             notice = decide_notice(
-                _settings(), notice_id, approve=approve, caller=caller(), note=note, audit=_audit()
+                settings(),
+                notice_id,
+                approve=approve,
+                caller=caller(),
+                note=note,
+                audit=audit_log(),
             )
-            _echo(f"notice {notice.id}: {notice.status} ({notice.purpose})")
+            echo(f"notice {notice.id}: {notice.status} ({notice.purpose})")
 
         run(work)
 
@@ -351,18 +339,18 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
         agreement: Annotated[
             str | None, typer.Option("--agreement", help="Only this agreement.")
         ] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        as_json: AsJson = False,
     ) -> None:
         """Notices in the order they were filed, with their status."""
         from matchgate.services.notices import list_notices
 
         def work() -> None:
-            rows = list_notices(_settings(), agreement, caller=caller())
+            rows = list_notices(settings(), agreement, caller=caller())
             if as_json:
-                _json([_notice_json(n) for n in rows])
+                echo_json([_notice_json(n) for n in rows], default=str)
                 return
             for n in rows:
-                _echo(
+                echo(
                     f"{n.id}  {n.agreement_id}  {n.purpose}  {n.status}  filed by {n.filed_by} "
                     f"{n.filed_at:%Y-%m-%d}"
                 )
