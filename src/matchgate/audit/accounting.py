@@ -31,6 +31,7 @@ from matchgate.audit.disclosures import REFERENCE_KEY, split
 from matchgate.audit.entry import Entry, parse_time
 from matchgate.audit.errors import E_AUDIT_RETENTION, RetentionRefused
 from matchgate.domain.audit import AuditValue
+from matchgate.domain.lifecycle import PackageStatus
 
 RETENTION_YEARS = 5
 ACCOUNTING_FORMAT = "matchgate-accounting-v1"
@@ -155,8 +156,8 @@ class Accounting:
 
 def _status(line: AccountingLine) -> str:
     if line.withdrawn_by:
-        return "withdrawn"
-    return "disclosed" if line.released else "prepared, release failed"
+        return PackageStatus.WITHDRAWN.value
+    return PackageStatus.DISCLOSED.value if line.released else PackageStatus.RELEASE_FAILED.value
 
 
 def _line_json(line: AccountingLine, corrections: dict[int, Correction]) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from matchgate.audit import kinds
 from matchgate.audit.events import _looks_personal
 from matchgate.domain.audit import AuditValue
 from matchgate.domain.errors import InputError, MatchgateError
+from matchgate.domain.lifecycle import IncidentStatus
 
 REPORTING_WINDOW = dt.timedelta(hours=1)
 """M-17-12: report a breach to US-CERT/CISA within one hour of discovering it."""
@@ -52,14 +53,6 @@ class IncidentCategory(StrEnum):
     WRONG_MATCH = "wrong_match"
     """A person's records were sent in answer to a request about someone else."""
     OTHER = "other"
-
-
-class IncidentStatus(StrEnum):
-    OPEN = "open"
-    REPORTED = "reported"
-    """Reported to US-CERT/CISA (the one-hour clock stops)."""
-    CONTAINED = "contained"
-    CLOSED = "closed"
 
 
 LIFECYCLE = (

@@ -34,7 +34,6 @@ from matchgate.audit.breach import (
     STEP_KINDS,
     BreachStepRefused,
     Incident,
-    IncidentStatus,
     Scope,
     Step,
     aware_utc,
@@ -54,6 +53,7 @@ from matchgate.audit.breach_report import (
 from matchgate.audit.exposure import PACKAGE_RELEASED, Exposure, derive_exposure
 from matchgate.domain.audit import AuditEvent, AuditSink, AuditValue
 from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError
+from matchgate.domain.lifecycle import IncidentStatus
 from matchgate.services.access import host_parties, require, require_host, require_object
 from matchgate.services.audit import AuditConfig, entry_of
 from matchgate.settings import Settings

@@ -35,6 +35,7 @@ from matchgate.access import Action, Principal
 from matchgate.disclosure import load_private_key, load_public_key
 from matchgate.domain.audit import AuditEvent, AuditSink, AuditUnavailable, AuditValue
 from matchgate.domain.errors import InputError, MatchgateError
+from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.governance import (
     Agreement,
@@ -90,7 +91,6 @@ from matchgate.settings import Settings
 from matchgate.storage import submissions as store
 from matchgate.storage.atrest import DataKeyRing
 from matchgate.storage.db import session
-from matchgate.storage.submissions import SubmissionStatus
 
 REPORT_ROWS = 1000
 """Rows with codes listed one by one in a validation report (all are counted)."""
