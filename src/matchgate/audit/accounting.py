@@ -29,7 +29,7 @@ from typing import Any
 from matchgate.audit import kinds
 from matchgate.audit.disclosures import REFERENCE_KEY, split
 from matchgate.audit.entry import Entry, parse_time
-from matchgate.audit.errors import E_AUDIT_RETENTION, RetentionRefused
+from matchgate.audit.errors import RetentionRefused
 from matchgate.domain.audit import AuditValue
 from matchgate.domain.lifecycle import PackageStatus
 
@@ -261,7 +261,7 @@ def check_purge(cutoff: dt.date, today: dt.date) -> None:
         raise RetentionRefused(
             f"the accounting of disclosures is kept {RETENTION_YEARS} years (5 U.S.C. "
             f"552a(c)(2)): a purge may drop entries before {limit.isoformat()} at the latest, "
-            f"not before {cutoff.isoformat()} [{E_AUDIT_RETENTION}]"
+            f"not before {cutoff.isoformat()}"
         )
 
 

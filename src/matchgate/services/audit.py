@@ -370,7 +370,7 @@ class AuditLog:
         except Exception as exc:
             raise AuditUnavailable(
                 f"the audit log could not record the event ({type(exc).__name__}); "
-                "nothing may be released [E_AUDIT_UNAVAILABLE]"
+                "nothing may be released"
             ) from exc
         return AuditReceipt(entry.sequence, entry.entry_hash)
 
@@ -391,14 +391,14 @@ class AuditLog:
             raise
         except Exception as exc:
             raise AuditUnavailable(
-                f"the checkpoint could not be made ({type(exc).__name__}) [E_AUDIT_UNAVAILABLE]"
+                f"the checkpoint could not be made ({type(exc).__name__})"
             ) from exc
         return checkpoint
 
     def _locked_head(self, s: Any) -> tuple[store.AuditHeadRow, ChainHead]:
         row = store.head(s, lock=True)
         if row is None:
-            raise AuditUnavailable("the audit store holds no audit log [E_AUDIT_UNAVAILABLE]")
+            raise AuditUnavailable("the audit store holds no audit log")
         return row, _head(row)
 
     def _append_locked(self, s: Any, head: ChainHead, record: EventRecord) -> Entry:
@@ -443,7 +443,7 @@ class AuditLog:
         withdraws, notify = plan_withdrawal(accounting, package_id)
         if not accounting.lines or (package_id is not None and not withdraws):
             what = "this person" if package_id is None else f"this person in package {package_id}"
-            raise WithdrawalRefused(f"no disclosure of {what} is recorded [E_AUDIT_WITHDRAW]")
+            raise WithdrawalRefused(f"no disclosure of {what} is recorded")
         event = withdrawal_event(
             actor=actor,
             subject=subject,
