@@ -194,7 +194,7 @@ def _load_signing_key(path: Path) -> signing_keys.PrivateKey:
     try:
         return signing_keys.load_private_key(path)
     except PackageError as exc:
-        raise AuditKeyError(f"checkpoint signing key: {exc}") from None
+        raise AuditKeyError(f"checkpoint signing key: {exc.message}") from None
 
 
 def trusted_keys(paths: Sequence[Path]) -> dict[str, signing_keys.PublicKey]:
@@ -204,7 +204,7 @@ def trusted_keys(paths: Sequence[Path]) -> dict[str, signing_keys.PublicKey]:
         try:
             public = signing_keys.load_public_key(path)
         except PackageError as exc:
-            raise AuditKeyError(f"trusted checkpoint key: {exc}") from None
+            raise AuditKeyError(f"trusted checkpoint key: {exc.message}") from None
         trusted[signing_keys.key_id(public)] = public
     return trusted
 
