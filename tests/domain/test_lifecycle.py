@@ -5,7 +5,13 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from matchgate.domain.lifecycle import IncidentStatus, PackageStatus, ReviewStatus, SubmissionStatus
+from matchgate.domain.lifecycle import (
+    IncidentStatus,
+    NoticeStatus,
+    PackageStatus,
+    ReviewStatus,
+    SubmissionStatus,
+)
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "matchgate"
 
@@ -21,6 +27,7 @@ def test_the_stored_values_do_not_change() -> None:
     ]
     assert [s.value for s in IncidentStatus] == ["open", "reported", "contained", "closed"]
     assert [s.value for s in ReviewStatus] == ["pending"]
+    assert [s.value for s in NoticeStatus] == ["pending", "approved", "denied"]
     assert [s.value for s in PackageStatus] == [
         "disclosed",
         "withdrawn",
@@ -32,7 +39,7 @@ def test_the_docstring_names_every_lifecycle() -> None:
     import matchgate.domain.lifecycle as lifecycle
 
     doc = lifecycle.__doc__ or ""
-    for enum in (SubmissionStatus, PackageStatus, IncidentStatus, ReviewStatus):
+    for enum in (SubmissionStatus, PackageStatus, IncidentStatus, ReviewStatus, NoticeStatus):
         assert enum.__name__ in doc
         for status in enum:
             assert status.value in doc, status

@@ -9,6 +9,7 @@ or written in a report, so a row, an audit entry and a shell all speak the same 
                                                              (a package line in the accounting)
     IncidentStatus     open -> reported -> contained -> closed   (the ``breach_incidents`` table)
     ReviewStatus       pending                               (the ``review_items`` table)
+    NoticeStatus       pending -> approved | denied          (the ``onward_use_notices`` table)
 
 Storage columns stay plain strings; these enums are what code compares them with and writes.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["IncidentStatus", "PackageStatus", "ReviewStatus", "SubmissionStatus"]
+__all__ = ["IncidentStatus", "NoticeStatus", "PackageStatus", "ReviewStatus", "SubmissionStatus"]
 
 
 class SubmissionStatus(StrEnum):
@@ -56,3 +57,12 @@ class ReviewStatus(StrEnum):
 
     PENDING = "pending"
     """Awaiting a reviewer (the only status the queue writes today)."""
+
+
+class NoticeStatus(StrEnum):
+    """Where a notice of a proposed new use or disclosure stands (governance.onward decides
+    what each allows)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from matchgate.domain.lifecycle import SubmissionStatus
+from matchgate.domain.lifecycle import NoticeStatus, SubmissionStatus
 from matchgate.storage.models import Base
 
 HOLDING = (
@@ -202,7 +202,9 @@ def decide_pending(
     ensure_tables(s)
     changed = s.execute(
         update(OnwardUseNotice)
-        .where(OnwardUseNotice.id == notice_id, OnwardUseNotice.status == "pending")
+        .where(
+            OnwardUseNotice.id == notice_id, OnwardUseNotice.status == NoticeStatus.PENDING.value
+        )
         .values(status=status, decided_by=decided_by, decided_at=decided_at, decision_note=note)
         .execution_options(synchronize_session="fetch")
     )
