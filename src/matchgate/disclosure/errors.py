@@ -50,7 +50,7 @@ CODES = (
 class PackageError(InputError):
     """A package, key file or key ring cannot be used; ``code`` is one of ``CODES``.
 
-    Per instance: every instance carries its own code; ``E_PACKAGE`` is only the class's name.
+    Per instance: every instance is given its code; the class's own ``E_PACKAGE`` is never raised.
     """
 
     code = "E_PACKAGE"
