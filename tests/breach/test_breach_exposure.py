@@ -10,7 +10,7 @@ import io
 import json
 
 from matchgate.audit import Disclosure, check_event, format_time, kinds, new_entry
-from matchgate.audit.breach import Incident, IncidentCategory, IncidentStatus, Scope
+from matchgate.audit.breach import Incident, IncidentCategory, Scope
 from matchgate.audit.breach_report import (
     report_json,
     report_markdown,
@@ -20,6 +20,7 @@ from matchgate.audit.breach_report import (
 from matchgate.audit.entry import GENESIS_HASH, Entry
 from matchgate.audit.exposure import PACKAGE_RELEASED, derive_exposure
 from matchgate.domain.audit import AuditEvent
+from matchgate.domain.lifecycle import IncidentStatus
 
 T0 = dt.datetime(2025, 9, 3, 12, 0, tzinfo=dt.UTC)
 

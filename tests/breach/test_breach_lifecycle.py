@@ -13,13 +13,13 @@ from tests.submit.helpers import MemorySink
 from matchgate.access import Principal
 from matchgate.audit.breach import (
     BreachStepRefused,
-    IncidentStatus,
     Scope,
     check_step,
     clock_state,
 )
 from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import InputError
+from matchgate.domain.lifecycle import IncidentStatus
 from matchgate.services.breach import (
     advance_incident,
     get_incident,

@@ -30,7 +30,7 @@ def one_line_error(result: Result, code: str) -> str:
     assert result.exit_code == EXIT_INPUT, result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, lines
-    assert code in lines[0]
+    assert lines[0].count(code) == 1, lines[0]  # the code is printed once
     assert "Traceback" not in result.output
     return lines[0]
 

@@ -85,7 +85,7 @@ def one_line(result: Result, code: str, exit_code: int) -> str:
     assert result.exit_code == exit_code, result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, lines
-    assert code in lines[0]
+    assert lines[0].count(code) == 1, lines[0]  # the code is printed once
     assert "Traceback" not in result.output
     for value in PERSONAL:
         assert value not in result.output

@@ -157,7 +157,7 @@ class MemorySink:
     def append(self, event: AuditEvent) -> AuditReceipt:
         self.calls += 1
         if self.fail_at is not None and self.calls >= self.fail_at:
-            raise AuditUnavailable("test sink is down [E_AUDIT_UNAVAILABLE]")
+            raise AuditUnavailable("test sink is down")
         self.events.append(event)
         return AuditReceipt(len(self.events), f"{len(self.events):064x}")
 

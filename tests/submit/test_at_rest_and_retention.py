@@ -26,6 +26,7 @@ from tests.submit.helpers import (
 
 from matchgate.audit import kinds
 from matchgate.domain.audit import AuditEvent, AuditReceipt, AuditUnavailable
+from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.services.audit import audit_config, init_audit, open_audit, verify_audit
 from matchgate.services.datakeys import open_data_keys, reencrypt_data, rotate_data_keys
 from matchgate.services.retention import run_retention
@@ -33,7 +34,6 @@ from matchgate.services.submit import get_submission, submit_file
 from matchgate.storage import review
 from matchgate.storage.atrest import header_of, open_stream
 from matchgate.storage.db import session
-from matchgate.storage.submissions import SubmissionStatus
 
 SCRIPT = {"R1": ("match", "P1"), "R2": ("possible", "P3"), "R4": ("possible", "P5")}
 """R2 and R4 are withheld as ``possible``: their SSNs go to the review queue, sealed."""

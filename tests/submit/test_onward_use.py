@@ -11,6 +11,7 @@ import yaml
 from tests.submit.conftest import Env, MakeEnv
 from tests.submit.helpers import DAY, REFERENCE, REQUESTS, MemorySink, ScriptedMatcher
 
+from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.governance import (
     NoticeStatus,
     RefusalCode,
@@ -27,7 +28,6 @@ from matchgate.services.notices import (
 )
 from matchgate.services.packages import open_package_file
 from matchgate.services.submit import SubmitResult
-from matchgate.storage.submissions import SubmissionStatus
 
 NEW = "benefit-fraud-referral"
 

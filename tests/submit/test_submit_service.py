@@ -28,12 +28,12 @@ from tests.submit.helpers import (
 from matchgate.disclosure.ssnvs import read_return_records
 from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import ConfigurationError, InputError
+from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.services.agreements import AgreementNotFound
 from matchgate.services.datakeys import open_data_keys
 from matchgate.services.packages import open_package_file
 from matchgate.services.submit import get_submission, list_submissions
 from matchgate.storage.atrest import open_stream
-from matchgate.storage.submissions import SubmissionStatus
 
 
 def requests_file(tmp: Path, text: str = REQUESTS, name: str = "requests.csv") -> Path:

@@ -23,7 +23,6 @@ from matchgate.audit.accounting import (
     plan_withdrawal,
     render_text,
 )
-from matchgate.audit.canonical import NotCanonical, canonical_json, parse_canonical
 from matchgate.audit.chain import ChainHead
 from matchgate.audit.checkpoint import (
     SIGNING_CONTEXT,
@@ -95,6 +94,7 @@ from matchgate.domain.audit import (
     AuditUnavailable,
     AuditValue,
 )
+from matchgate.domain.canonical import NotCanonical, canonical_json, parse_canonical
 
 __all__ = [
     "ACCOUNTING_FORMAT",

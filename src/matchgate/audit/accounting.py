@@ -29,8 +29,9 @@ from typing import Any
 from matchgate.audit import kinds
 from matchgate.audit.disclosures import REFERENCE_KEY, split
 from matchgate.audit.entry import Entry, parse_time
-from matchgate.audit.errors import E_AUDIT_RETENTION, RetentionRefused
+from matchgate.audit.errors import RetentionRefused
 from matchgate.domain.audit import AuditValue
+from matchgate.domain.lifecycle import PackageStatus
 
 RETENTION_YEARS = 5
 ACCOUNTING_FORMAT = "matchgate-accounting-v1"
@@ -155,8 +156,8 @@ class Accounting:
 
 def _status(line: AccountingLine) -> str:
     if line.withdrawn_by:
-        return "withdrawn"
-    return "disclosed" if line.released else "prepared, release failed"
+        return PackageStatus.WITHDRAWN.value
+    return PackageStatus.DISCLOSED.value if line.released else PackageStatus.RELEASE_FAILED.value
 
 
 def _line_json(line: AccountingLine, corrections: dict[int, Correction]) -> dict[str, Any]:
@@ -260,7 +261,7 @@ def check_purge(cutoff: dt.date, today: dt.date) -> None:
         raise RetentionRefused(
             f"the accounting of disclosures is kept {RETENTION_YEARS} years (5 U.S.C. "
             f"552a(c)(2)): a purge may drop entries before {limit.isoformat()} at the latest, "
-            f"not before {cutoff.isoformat()} [{E_AUDIT_RETENTION}]"
+            f"not before {cutoff.isoformat()}"
         )
 
 

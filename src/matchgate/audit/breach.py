@@ -30,7 +30,8 @@ from typing import Any
 from matchgate.audit import kinds
 from matchgate.audit.events import _looks_personal
 from matchgate.domain.audit import AuditValue
-from matchgate.domain.errors import InputError, MatchgateError
+from matchgate.domain.errors import InputError, Refused
+from matchgate.domain.lifecycle import IncidentStatus
 
 REPORTING_WINDOW = dt.timedelta(hours=1)
 """M-17-12: report a breach to US-CERT/CISA within one hour of discovering it."""
@@ -54,14 +55,6 @@ class IncidentCategory(StrEnum):
     OTHER = "other"
 
 
-class IncidentStatus(StrEnum):
-    OPEN = "open"
-    REPORTED = "reported"
-    """Reported to US-CERT/CISA (the one-hour clock stops)."""
-    CONTAINED = "contained"
-    CLOSED = "closed"
-
-
 LIFECYCLE = (
     IncidentStatus.OPEN,
     IncidentStatus.REPORTED,
@@ -79,7 +72,7 @@ STEP_KINDS = {
 BREACH_ASSESSED = kinds.BREACH_ASSESSED
 
 
-class BreachStepRefused(MatchgateError):
+class BreachStepRefused(Refused):
     """A lifecycle step out of order: backwards, repeated, skipped, or closing unassessed."""
 
     code = E_BREACH_STEP
@@ -122,12 +115,12 @@ def check_step(current: IncidentStatus, target: IncidentStatus, *, assessed: boo
         expected = "none (it is closed)" if allowed is None else str(allowed)
         raise BreachStepRefused(
             f"an incident moves forward one step at a time: it is {current}, "
-            f"the next step is {expected}, not {target} [{E_BREACH_STEP}]"
+            f"the next step is {expected}, not {target}"
         )
     if target == IncidentStatus.CLOSED and not assessed:
         raise BreachStepRefused(
             "the affected people and categories were never derived: run `matchgate breach "
-            f"report` before closing the incident [{E_BREACH_STEP}]"
+            "report` before closing the incident"
         )
 
 

@@ -30,8 +30,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from matchgate.audit.canonical import NotCanonical, canonical_json, parse_canonical
 from matchgate.audit.entry import is_hash, is_time
+from matchgate.domain.canonical import NotCanonical, canonical_json, parse_canonical
 
 CHECKPOINT_VERSION = 1
 SIGNING_CONTEXT = b"matchgate audit checkpoint v1\n"

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from matchgate.audit.canonical import NotCanonical, canonical_json, parse_canonical
 from matchgate.audit.events import SUBJECT_PATTERN, EventRecord
 from matchgate.audit.merkle import leaf_hash
 from matchgate.domain.audit import AuditValue
+from matchgate.domain.canonical import NotCanonical, canonical_json, parse_canonical
 
 FORMAT_VERSION = 1
 GENESIS_HASH = "0" * 64

@@ -1,17 +1,8 @@
 """Errors of the audit stage and the codes ``audit verify`` reports.
 
-::
-
-    MatchgateError
-    ├── AuditUnavailable (domain)      nothing was recorded; release nothing
-    │   └── AuditEventRejected         the event itself cannot be recorded (malformed, or holds
-    │                                  what looks like a personal value); a programming error
-    ├── RetentionRefused               a purge would drop accounting entries kept by law
-    ├── WithdrawalRefused              a withdrawal names no disclosure of the person
-    ├── InputError
-    │   └── SubjectKeyInputError       an SSN given for a keyed HMAC is not a valid SSN
-    └── ConfigurationError
-        └── AuditKeyError              a key file of the audit log is missing or unusable
+The classes hang in the one tree drawn in :mod:`matchgate.domain.errors`: AuditEventRejected
+under AuditUnavailable, RetentionRefused and WithdrawalRefused under Refused,
+SubjectKeyInputError under InputError, AuditKeyError under ConfigurationError.
 
 Messages name fields and codes, never the values: an audit error may be shown to anyone.
 """
@@ -19,7 +10,7 @@ Messages name fields and codes, never the values: an audit error may be shown to
 from __future__ import annotations
 
 from matchgate.domain.audit import AuditUnavailable
-from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError
+from matchgate.domain.errors import ConfigurationError, InputError, Refused
 
 E_AUDIT_EVENT = "E_AUDIT_EVENT"
 E_AUDIT_KEY = "E_AUDIT_KEY"
@@ -33,11 +24,14 @@ class AuditEventRejected(AuditUnavailable):
 
     def __init__(self, where: str, why: str) -> None:
         self.where = where
-        super().__init__(f"audit event not recorded: {where} {why} [{E_AUDIT_EVENT}]")
+        super().__init__(f"audit event not recorded: {where} {why}")
 
 
 class SubjectKeyInputError(InputError):
     """An SSN handed to ``subject_key`` is not 9 digits in an issuable range."""
+
+    code = E_AUDIT_SSN
+    per_instance_code = False
 
 
 class AuditKeyError(ConfigurationError):
@@ -83,13 +77,13 @@ E_AUDIT_RETENTION = "E_AUDIT_RETENTION"
 E_AUDIT_WITHDRAW = "E_AUDIT_WITHDRAW"
 
 
-class RetentionRefused(MatchgateError):
+class RetentionRefused(Refused):
     """A purge would drop accounting entries younger than the retention the law requires."""
 
     code = E_AUDIT_RETENTION
 
 
-class WithdrawalRefused(MatchgateError):
+class WithdrawalRefused(Refused):
     """A withdrawal names no disclosure of the person (nothing to withdraw, no one to notify)."""
 
     code = E_AUDIT_WITHDRAW

@@ -15,10 +15,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from matchgate.audit.canonical import NotCanonical, parse_canonical
 from matchgate.audit.checkpoint import Checkpoint, CheckpointFormatError, signature_valid
 from matchgate.audit.entry import is_hash
 from matchgate.audit.merkle import leaf_hash, verify_consistency, verify_inclusion
+from matchgate.domain.canonical import NotCanonical, parse_canonical
 
 INCLUSION = "matchgate-audit-inclusion-v1"
 CONSISTENCY = "matchgate-audit-consistency-v1"

@@ -21,7 +21,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from matchgate.audit.errors import E_AUDIT_KEY, E_AUDIT_SSN, AuditKeyError, SubjectKeyInputError
+from matchgate.audit.errors import E_AUDIT_SSN, AuditKeyError, SubjectKeyInputError
 from matchgate.standardize.identifiers import format_ssn, parse_ssn
 
 KEY_BYTES = 32
@@ -37,7 +37,7 @@ class SubjectKey:
 
     def __post_init__(self) -> None:
         if len(self.secret) != KEY_BYTES:
-            raise AuditKeyError(f"a subject key is {KEY_BYTES} bytes [{E_AUDIT_KEY}]")
+            raise AuditKeyError(f"a subject key is {KEY_BYTES} bytes")
 
     @property
     def key_id(self) -> str:
@@ -68,9 +68,7 @@ def write_subject_key(key: SubjectKey, path: Path) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise AuditKeyError(
-            f"{path}: already exists; not replacing a subject key [{E_AUDIT_KEY}]"
-        ) from None
+        raise AuditKeyError(f"{path}: already exists; not replacing a subject key") from None
     with os.fdopen(fd, "w") as handle:
         handle.write(key.secret.hex() + "\n")
         handle.flush()
@@ -82,21 +80,17 @@ def load_subject_key(path: Path) -> SubjectKey:
     try:
         info = path.stat()
         if info.st_size > _MAX_FILE:
-            raise AuditKeyError(f"{path}: too large to be a subject key [{E_AUDIT_KEY}]")
+            raise AuditKeyError(f"{path}: too large to be a subject key")
         text = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
-        raise AuditKeyError(
-            f"{path}: no subject key (run `matchgate audit init`) [{E_AUDIT_KEY}]"
-        ) from None
+        raise AuditKeyError(f"{path}: no subject key (run `matchgate audit init`)") from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or type(exc).__name__
-        raise AuditKeyError(f"{path}: cannot read subject key ({reason}) [{E_AUDIT_KEY}]") from None
+        raise AuditKeyError(f"{path}: cannot read subject key ({reason})") from None
     if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise AuditKeyError(
-            f"{path}: readable by others; make it owner-only (chmod 600) [{E_AUDIT_KEY}]"
-        )
+        raise AuditKeyError(f"{path}: readable by others; make it owner-only (chmod 600)")
     try:
         secret = bytes.fromhex(text)
     except ValueError:
-        raise AuditKeyError(f"{path}: not a hex subject key [{E_AUDIT_KEY}]") from None
+        raise AuditKeyError(f"{path}: not a hex subject key") from None
     return SubjectKey(secret)

@@ -35,7 +35,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from matchgate.domain.errors import AccessDenied, ConfigurationError, InputError, MatchgateError
+from matchgate.domain.errors import ErrorCategory, MatchgateError
 from matchgate.settings import Settings
 
 if TYPE_CHECKING:
@@ -48,6 +48,12 @@ EXIT_ACCESS = 7
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool stopped by a closed pipe
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
+EXIT_CODES = {
+    ErrorCategory.INPUT: EXIT_INPUT,
+    ErrorCategory.CONFIGURATION: EXIT_CONFIG,
+    ErrorCategory.ACCESS: EXIT_ACCESS,
+}
+"""The exit code of each error category (domain/errors.py draws which error is in which)."""
 
 
 class _Console(Console):
@@ -229,12 +235,8 @@ def run(work: Callable[[], T]) -> T:
     _command.running = True
     try:
         return work()
-    except ConfigurationError as exc:
-        raise _error(exc, EXIT_CONFIG) from None
-    except AccessDenied as exc:
-        raise _error(exc, EXIT_ACCESS) from None
-    except (InputError, MatchgateError) as exc:
-        raise _error(exc, EXIT_INPUT) from None
+    except MatchgateError as exc:
+        raise _error(exc, EXIT_CODES[exc.category]) from None
     except KeyboardInterrupt:
         console.print("interrupted; no partial output was kept")
         raise typer.Exit(EXIT_INTERRUPTED) from None

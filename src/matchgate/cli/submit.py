@@ -135,8 +135,8 @@ def _register_submit(app: typer.Typer, run: Runner) -> None:
         Exit 0 validated or disclosed; 3 rejected; 4 setting, key, master or audit log unusable;
         5 held for consultation (over the agreement's volume cap).
         """
+        from matchgate.domain.lifecycle import SubmissionStatus
         from matchgate.services.submit import SubmitOptions, submit_file
-        from matchgate.storage.submissions import SubmissionStatus
 
         def work() -> int:
             current = settings()

@@ -48,9 +48,12 @@ CODES = (
 
 
 class PackageError(InputError):
-    """A package, key file or key ring cannot be used; ``code`` is one of ``CODES``."""
+    """A package, key file or key ring cannot be used; ``code`` is one of ``CODES``.
 
-    code: str
+    Per instance: every instance is given its code; the class's own ``E_PACKAGE`` is never raised.
+    """
+
+    code = "E_PACKAGE"
 
     def __init__(self, message: str, *, code: str, path: Path | str | None = None) -> None:
         super().__init__(message, path=None if path is None else str(path), code=code)

@@ -1,1 +1,7 @@
-"""Pure domain types: no I/O, no database, no shell."""
+"""Pure domain types: no I/O, no database, no shell.
+
+The shared vocabulary every layer speaks: ``errors`` (the one exception tree and its codes),
+``lifecycle`` (the statuses stored for submissions, packages, incidents, reviews and notices),
+``canonical`` (the one canonical JSON that hashes and signatures see), ``decision``, ``audit``
+(the event protocol) and ``progress``.
+"""

@@ -35,6 +35,8 @@ class EngineError(MatchgateError):
     ``line`` is the 1-based line of a file being read, when the engine said which.
     """
 
+    code = "E_ENGINE"
+
     def __init__(self, message: str, *, failure: EngineFailure, line: int | None = None) -> None:
         self.failure = failure
         self.line = line

@@ -4,6 +4,7 @@ Everything here is pure (reading an agreement file aside): no database, no shell
 agreements and pass them to these functions on behalf of intake and disclosure.
 """
 
+from matchgate.domain.lifecycle import NoticeStatus
 from matchgate.governance.agreement import (
     Agreement,
     Fee,
@@ -28,7 +29,6 @@ from matchgate.governance.loading import (
     sha256_text,
 )
 from matchgate.governance.onward import (
-    NoticeStatus,
     agreed_purposes,
     onward_disclosable,
     onward_refusals,

@@ -12,20 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from enum import StrEnum
 
+from matchgate.domain.lifecycle import NoticeStatus
 from matchgate.governance.agreement import Agreement
 from matchgate.governance.codes import RefusalCode
 from matchgate.governance.policy import Refusal, disclosable_categories, refusal_reasons
 from matchgate.governance.vocabulary import Category
-
-
-class NoticeStatus(StrEnum):
-    """Where a notice of a proposed new use or disclosure stands."""
-
-    PENDING = "pending"
-    APPROVED = "approved"
-    DENIED = "denied"
 
 
 def agreed_purposes(notices: Mapping[str, NoticeStatus]) -> frozenset[str]:

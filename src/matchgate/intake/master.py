@@ -71,6 +71,6 @@ def master_input_error(path: Path, exc: EngineError) -> InputError | EngineError
     what = {
         Code.FILE_MISSING: "file does not exist",
         Code.FILE_ENCODING: "is not valid UTF-8 (save the file as UTF-8)",
-        Code.FILE_MALFORMED: f"cannot be read ({exc})",
+        Code.FILE_MALFORMED: f"cannot be read ({exc.message})",
     }[code]
     return InputError(f"{where}{what}", path=str(path), code=code)

@@ -55,7 +55,7 @@ def detail_rows(engine: Engine, path: Path, table: str, person_ids: Iterable[str
         described = engine.query(f"DESCRIBE SELECT * FROM {relation}")  # noqa: S608
     except EngineError as exc:
         raise InputError(
-            f"the detail table cannot be read ({exc})", path=str(path), code=E_DETAIL_TABLE
+            f"the detail table cannot be read ({exc.message})", path=str(path), code=E_DETAIL_TABLE
         ) from None
     columns = {
         str(name).strip().lower(): (str(name), str(kind))
@@ -80,7 +80,7 @@ def detail_rows(engine: Engine, path: Path, table: str, person_ids: Iterable[str
         )
     except EngineError as exc:
         raise InputError(
-            f"the detail table cannot be read ({exc})", path=str(path), code=E_DETAIL_TABLE
+            f"the detail table cannot be read ({exc.message})", path=str(path), code=E_DETAIL_TABLE
         ) from None
     finally:
         engine.unregister(_WANTED)

@@ -43,6 +43,8 @@ _ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
 class NoSnapshot(ConfigurationError):
     """No master is loaded, or the named snapshot does not exist."""
 
+    code = "E_NO_SNAPSHOT"
+
 
 @dataclass(frozen=True)
 class Building:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from matchgate.access import Action, Parties, Principal, readable
 from matchgate.domain.audit import AuditSink
-from matchgate.domain.errors import InputError, MatchgateError
+from matchgate.domain.errors import InputError, NotFound
 from matchgate.governance import (
     Agreement,
     AgreementCode,
@@ -34,14 +34,14 @@ from matchgate.storage import agreements as store
 from matchgate.storage.db import session
 
 
-class AgreementNotFound(MatchgateError):
+class AgreementNotFound(NotFound):
     """No agreement, or no such version of it, is stored."""
 
     code = AgreementCode.NOT_FOUND
 
     def __init__(self, agreement_id: str, version: int | None = None) -> None:
         what = agreement_id if version is None else f"{agreement_id} version {version}"
-        super().__init__(f"no stored agreement {what} [{self.code}]")
+        super().__init__(f"no stored agreement {what}")
 
 
 @dataclass(frozen=True)

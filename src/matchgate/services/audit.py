@@ -194,7 +194,7 @@ def _load_signing_key(path: Path) -> signing_keys.PrivateKey:
     try:
         return signing_keys.load_private_key(path)
     except PackageError as exc:
-        raise AuditKeyError(f"checkpoint signing key: {exc}") from None
+        raise AuditKeyError(f"checkpoint signing key: {exc.message}") from None
 
 
 def trusted_keys(paths: Sequence[Path]) -> dict[str, signing_keys.PublicKey]:
@@ -204,7 +204,7 @@ def trusted_keys(paths: Sequence[Path]) -> dict[str, signing_keys.PublicKey]:
         try:
             public = signing_keys.load_public_key(path)
         except PackageError as exc:
-            raise AuditKeyError(f"trusted checkpoint key: {exc}") from None
+            raise AuditKeyError(f"trusted checkpoint key: {exc.message}") from None
         trusted[signing_keys.key_id(public)] = public
     return trusted
 
@@ -370,7 +370,7 @@ class AuditLog:
         except Exception as exc:
             raise AuditUnavailable(
                 f"the audit log could not record the event ({type(exc).__name__}); "
-                "nothing may be released [E_AUDIT_UNAVAILABLE]"
+                "nothing may be released"
             ) from exc
         return AuditReceipt(entry.sequence, entry.entry_hash)
 
@@ -391,14 +391,14 @@ class AuditLog:
             raise
         except Exception as exc:
             raise AuditUnavailable(
-                f"the checkpoint could not be made ({type(exc).__name__}) [E_AUDIT_UNAVAILABLE]"
+                f"the checkpoint could not be made ({type(exc).__name__})"
             ) from exc
         return checkpoint
 
     def _locked_head(self, s: Any) -> tuple[store.AuditHeadRow, ChainHead]:
         row = store.head(s, lock=True)
         if row is None:
-            raise AuditUnavailable("the audit store holds no audit log [E_AUDIT_UNAVAILABLE]")
+            raise AuditUnavailable("the audit store holds no audit log")
         return row, _head(row)
 
     def _append_locked(self, s: Any, head: ChainHead, record: EventRecord) -> Entry:
@@ -443,7 +443,7 @@ class AuditLog:
         withdraws, notify = plan_withdrawal(accounting, package_id)
         if not accounting.lines or (package_id is not None and not withdraws):
             what = "this person" if package_id is None else f"this person in package {package_id}"
-            raise WithdrawalRefused(f"no disclosure of {what} is recorded [E_AUDIT_WITHDRAW]")
+            raise WithdrawalRefused(f"no disclosure of {what} is recorded")
         event = withdrawal_event(
             actor=actor,
             subject=subject,

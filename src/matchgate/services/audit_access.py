@@ -153,5 +153,5 @@ def withdraw_for_caller(
     mine = _restricted(accounting_for(config, ssn), scope)
     if not any(package_id is None or line.reference == package_id for line in mine.lines):
         what = "this person" if package_id is None else f"this person in package {package_id}"
-        raise WithdrawalRefused(f"no disclosure of {what} is recorded [E_AUDIT_WITHDRAW]")
+        raise WithdrawalRefused(f"no disclosure of {what} is recorded")
     return log.withdraw(ssn, reason, actor=caller.user_id, package_id=package_id)

@@ -34,7 +34,6 @@ from matchgate.audit.breach import (
     STEP_KINDS,
     BreachStepRefused,
     Incident,
-    IncidentStatus,
     Scope,
     Step,
     aware_utc,
@@ -53,7 +52,8 @@ from matchgate.audit.breach_report import (
 )
 from matchgate.audit.exposure import PACKAGE_RELEASED, Exposure, derive_exposure
 from matchgate.domain.audit import AuditEvent, AuditSink, AuditValue
-from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError
+from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError, NotFound
+from matchgate.domain.lifecycle import IncidentStatus
 from matchgate.services.access import host_parties, require, require_host, require_object
 from matchgate.services.audit import AuditConfig, entry_of
 from matchgate.settings import Settings
@@ -72,7 +72,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class IncidentNotFound(MatchgateError):
+class IncidentNotFound(NotFound):
     code = E_BREACH_NOT_FOUND
 
 
@@ -166,7 +166,7 @@ def _incident(row: store.BreachIncident, steps: Sequence[store.BreachStep]) -> I
 
 
 def _not_found(incident_id: str) -> IncidentNotFound:
-    return IncidentNotFound(f"no incident {incident_id[:40]!r} [{E_BREACH_NOT_FOUND}]")
+    return IncidentNotFound(f"no incident {incident_id[:40]!r}")
 
 
 def _load(settings: Settings, incident_id: str) -> Incident | None:

@@ -36,7 +36,6 @@ from matchgate.storage.atrest import (
     retire_key,
     rewrap,
 )
-from matchgate.storage.atrest.keyring import E_DATA_KEY
 from matchgate.storage.atrest.registry import register_ring, registered_rings
 from matchgate.storage.db import session
 
@@ -76,7 +75,7 @@ def _check_registered(settings: Settings, ring: DataKeyRing) -> None:
         if known and ring.ring_id not in known:
             raise DataKeyError(
                 f"{ring.path}: this is not the key ring the store's data is sealed under "
-                f"(ring {known[0][:8]}...); give the right MATCHGATE_DATA_KEY_FILE [{E_DATA_KEY}]"
+                f"(ring {known[0][:8]}...); give the right MATCHGATE_DATA_KEY_FILE"
             )
         register_ring(s, ring.ring_id, _now())
 
@@ -94,7 +93,7 @@ def init_data_keys(settings: Settings) -> DataKeysInit:
             raise DataKeyError(
                 f"{path}: the data key ring is missing, and the store holds data sealed under "
                 f"ring {known[0][:8]}...: restore the key file; a new ring could not read that "
-                f"data [{E_DATA_KEY}]"
+                f"data"
             )
         ring = create_ring(path)
         created = True
@@ -218,18 +217,17 @@ def retire_data_key(settings: Settings, version: int) -> KeyUsage:
     """Delete key ``version``'s secret; refused while any row or file is still under it."""
     ring = open_data_keys(settings)
     if version == ring.current:
-        raise DataKeyError(f"key version {version} is the current key; rotate first [{E_DATA_KEY}]")
+        raise DataKeyError(f"key version {version} is the current key; rotate first")
     usage = key_usage(settings)
     if usage.unreadable_files:
         raise DataKeyError(
             f"{usage.unreadable_files} sealed file(s) cannot be read; a retired key might be "
-            f"the only one that opens them; fix or remove them first [{E_DATA_KEY}]"
+            f"the only one that opens them; fix or remove them first"
         )
     if usage.under(version):
         raise DataKeyError(
             f"{usage.rows.get(version, 0)} row(s) and {usage.files.get(version, 0)} file(s) are "
-            f"still under key version {version}: run `matchgate keys reencrypt-data` first "
-            f"[{E_DATA_KEY}]"
+            f"still under key version {version}: run `matchgate keys reencrypt-data` first"
         )
     retire_key(ring.path, version)
     return usage

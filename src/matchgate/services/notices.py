@@ -43,11 +43,17 @@ MAX_DESCRIPTION = 2000
 
 
 class NoticeError(MatchgateError):
-    """A notice cannot be filed or decided; ``code`` says why."""
+    """A notice cannot be filed or decided; ``code`` says why.
+
+    Per instance: ``code`` is one of the ``E_NOTICE_*`` codes of this module.
+    """
+
+    code = "E_NOTICE"
+    per_instance_code = True
 
     def __init__(self, message: str, code: str) -> None:
         self.code = code
-        super().__init__(f"{message} [{code}]")
+        super().__init__(message)
 
 
 @dataclass(frozen=True)

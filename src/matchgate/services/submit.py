@@ -34,7 +34,8 @@ from matchgate import __version__
 from matchgate.access import Action, Principal
 from matchgate.disclosure import load_private_key, load_public_key
 from matchgate.domain.audit import AuditEvent, AuditSink, AuditUnavailable, AuditValue
-from matchgate.domain.errors import InputError, MatchgateError
+from matchgate.domain.errors import InputError, NotFound
+from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.governance import (
     Agreement,
@@ -90,7 +91,6 @@ from matchgate.settings import Settings
 from matchgate.storage import submissions as store
 from matchgate.storage.atrest import DataKeyRing
 from matchgate.storage.db import session
-from matchgate.storage.submissions import SubmissionStatus
 
 REPORT_ROWS = 1000
 """Rows with codes listed one by one in a validation report (all are counted)."""
@@ -360,7 +360,7 @@ class _Run:
 
     def message_of(self, exc: InputError) -> str:
         """The error as the submitter sees it: naming their file, not the stored copy."""
-        text = str(exc)
+        text = exc.message
         for path in (self.stored, self.plain):
             if path is not None:
                 text = text.replace(str(path), self.path.name)
@@ -625,13 +625,13 @@ def _stored(row: store.Submission) -> StoredSubmission:
     )
 
 
-class SubmissionNotFound(MatchgateError):
+class SubmissionNotFound(NotFound):
     """No submission has that job id."""
 
     code = "E_SUBMISSION_NOT_FOUND"
 
     def __init__(self, job_id: str) -> None:
-        super().__init__(f"no submission {job_id[:40]!r} [{self.code}]")
+        super().__init__(f"no submission {job_id[:40]!r}")
 
 
 def get_submission(settings: Settings, job_id: str, *, caller: Principal) -> StoredSubmission:

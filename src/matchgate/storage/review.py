@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
+from matchgate.domain.lifecycle import ReviewStatus
 from matchgate.storage.atrest import DataKeyRing, lookups, open_value, seal_value
 from matchgate.storage.atrest import lookup as lookup_hmac
 from matchgate.storage.models import Base
@@ -51,7 +52,7 @@ class ReviewItem(Base):
     request_id: Mapped[str] = mapped_column(String(200))
     person_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.PENDING.value)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     key_version: Mapped[int] = mapped_column(Integer, index=True)
     ssn_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
@@ -112,7 +113,7 @@ def add_items(s: Session, ring: DataKeyRing, items: Sequence[NewItem], now: date
             request_id=item.request_id,
             person_id=item.person_id,
             score=item.score,
-            status="pending",
+            status=ReviewStatus.PENDING.value,
             created_at=now,
         )
         _seal(ring, row, {"ssn": item.ssn, "a_number": item.a_number}, ring.current)

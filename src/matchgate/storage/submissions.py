@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -29,19 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from matchgate.domain.lifecycle import NoticeStatus, SubmissionStatus
 from matchgate.storage.models import Base
-
-
-class SubmissionStatus(StrEnum):
-    """Where a submission stands; a submission only moves forward through these."""
-
-    RECEIVED = "received"
-    REJECTED = "rejected"
-    NEEDS_CONSULTATION = "needs_consultation"
-    VALIDATED = "validated"
-    PROCESSED = "processed"
-    DISCLOSED = "disclosed"
-
 
 HOLDING = (
     SubmissionStatus.VALIDATED,
@@ -214,7 +202,9 @@ def decide_pending(
     ensure_tables(s)
     changed = s.execute(
         update(OnwardUseNotice)
-        .where(OnwardUseNotice.id == notice_id, OnwardUseNotice.status == "pending")
+        .where(
+            OnwardUseNotice.id == notice_id, OnwardUseNotice.status == NoticeStatus.PENDING.value
+        )
         .values(status=status, decided_by=decided_by, decided_at=decided_at, decision_note=note)
         .execution_options(synchronize_session="fetch")
     )

@@ -31,7 +31,6 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from matchgate.storage.atrest.keyring import (
-    E_SEALED_DATA,
     PURPOSE_FIELD,
     PURPOSE_LOOKUP,
     DataKeyRing,
@@ -53,7 +52,7 @@ def _aad(table: str, column: str, row_id: str, header: bytes) -> bytes:
 def key_version_of(sealed: bytes) -> int:
     """The key version a sealed value is under (from its header; not authenticated here)."""
     if len(sealed) < _HEADER.size:
-        raise SealedDataError(f"a sealed value is too short [{E_SEALED_DATA}]")
+        raise SealedDataError("a sealed value is too short")
     return int(_HEADER.unpack_from(sealed)[1])
 
 
@@ -85,10 +84,10 @@ def open_value(ring: DataKeyRing, sealed: bytes, *, table: str, column: str, row
     belong to ``table.column`` of row ``row_id`` or was altered."""
     where = f"{table}.{column} of row {row_id}"
     if len(sealed) < _HEADER.size + NONCE_SIZE + TAG_SIZE:
-        raise SealedDataError(f"{where}: the sealed value is truncated [{E_SEALED_DATA}]")
+        raise SealedDataError(f"{where}: the sealed value is truncated")
     fmt, version = _HEADER.unpack_from(sealed)
     if fmt != FIELD_FORMAT:
-        raise SealedDataError(f"{where}: unknown sealed value format {fmt} [{E_SEALED_DATA}]")
+        raise SealedDataError(f"{where}: unknown sealed value format {fmt}")
     key = ring.key(version)
     header = sealed[: _HEADER.size]
     nonce = sealed[_HEADER.size : _HEADER.size + NONCE_SIZE]
@@ -98,8 +97,7 @@ def open_value(ring: DataKeyRing, sealed: bytes, *, table: str, column: str, row
         )
     except InvalidTag:
         raise SealedDataError(
-            f"{where}: does not decrypt (altered, or copied from another row or column) "
-            f"[{E_SEALED_DATA}]"
+            f"{where}: does not decrypt (altered, or copied from another row or column)"
         ) from None
     return data.decode("utf-8")
 

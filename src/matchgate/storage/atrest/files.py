@@ -45,7 +45,6 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from matchgate.storage.atrest.keyring import (
-    E_SEALED_DATA,
     PURPOSE_FILE,
     DataKeyRing,
     SealedDataError,
@@ -120,7 +119,7 @@ def _nonce(prefix: bytes, index: int) -> bytes:
 
 
 def _bad(path: Path, why: str) -> SealedDataError:
-    return SealedDataError(f"{path}: {why} [{E_SEALED_DATA}]")
+    return SealedDataError(f"{path}: {why}")
 
 
 def _header_bytes(ring: DataKeyRing, dek: bytes, chunk: int, context: str, prefix: bytes) -> bytes:

@@ -82,8 +82,7 @@ class DataKey:
         """The 256-bit subkey of this version for one purpose (HKDF-SHA256)."""
         if self.secret is None:
             raise DataKeyError(
-                f"data key version {self.version} was retired; what it encrypted cannot be "
-                f"read [{E_DATA_KEY}]"
+                f"data key version {self.version} was retired; what it encrypted cannot be read"
             )
         if purpose not in PURPOSES:
             raise ValueError(f"unknown key purpose {purpose!r}")
@@ -109,9 +108,7 @@ class DataKeyRing:
         for key in fresh.keys:
             if key.version == version and fresh.ring_id == self.ring_id:
                 return key
-        raise DataKeyError(
-            f"{self.path}: no data key version {version} in this ring [{E_DATA_KEY}]"
-        )
+        raise DataKeyError(f"{self.path}: no data key version {version} in this ring")
 
     @property
     def current_key(self) -> DataKey:
@@ -173,12 +170,12 @@ def _new_key(version: int) -> DataKey:
 def create_ring(path: Path) -> DataKeyRing:
     """Create a ring with one key (version 1); refuses to replace an existing file."""
     if path.exists():
-        raise DataKeyError(f"{path}: already exists; not replacing a data key ring [{E_DATA_KEY}]")
+        raise DataKeyError(f"{path}: already exists; not replacing a data key ring")
     return _write(path, secrets.token_hex(16), 1, (_new_key(1),))
 
 
 def _bad(path: Path, why: str) -> DataKeyError:
-    return DataKeyError(f"{path}: {why} [{E_DATA_KEY}]")
+    return DataKeyError(f"{path}: {why}")
 
 
 def _parse_key(path: Path, raw: object) -> DataKey:
