@@ -35,7 +35,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from matchgate.domain.errors import ErrorCategory, MatchgateError
+from matchgate.domain.errors import ConfigurationError, ErrorCategory, MatchgateError
 from matchgate.settings import Settings
 
 if TYPE_CHECKING:
