@@ -20,6 +20,7 @@ nearest thing to a name origin pseudopeople carries; ``unknown`` when the census
 from __future__ import annotations
 
 import functools
+import os
 import random
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,8 @@ def doubled_config(dataset: str) -> dict[str, Any]:
 
 
 def _generate(name: str, noise: str, seed: int) -> Any:
+    # pseudopeople shows progress bars even when not verbose
+    os.environ.setdefault("TQDM_DISABLE", "1")
     import pseudopeople as psp
     from loguru import logger
 
