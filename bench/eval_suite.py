@@ -208,20 +208,22 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))
     args.work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    results = [evaluate_dataset(d, sizes, args.work, peers) for d in datasets]
-    rendered = table(results)
-    print(rendered)
-    report = {
+    out = args.json or args.work / "eval-suite.json"
+    results: list[dict[str, Any]] = []
+    report: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.argv[0]).name, *(argv or sys.argv[1:])]),
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
         "sizes": vars(sizes),
-        "seconds": round(time.perf_counter() - started, 1),
-        "table": rendered,
+        "complete": False,
         "results": results,
     }
-    out = args.json or args.work / "eval-suite.json"
-    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    for dataset in datasets:
+        results.append(evaluate_dataset(dataset, sizes, args.work, peers))
+        report.update(seconds=round(time.perf_counter() - started, 1), table=table(results))
+        report["complete"] = len(results) == len(datasets)
+        out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")  # after each
+    print(report["table"])
     print(f"\nJSON: {out}")
     return 0
 
