@@ -175,6 +175,18 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def calibration_table(results: list[dict[str, Any]], system: str = "matchgate") -> str:
+    """Per dataset, ``system``'s score bins: mean score -> observed precision (rows)."""
+    lines = [f"| dataset | {system} calibration: bin: predicted -> observed (rows) |", "|---|---|"]
+    for r in results:
+        bins = r["systems"].get(system, {}).get("calibration", [])
+        cells = "; ".join(
+            f"{b['bin']}: {b['predicted']:.4f} -> {b['observed']:.4f} ({b['rows']})" for b in bins
+        )
+        lines.append(f"| {r['dataset']} | {cells or '-'} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated dataset names or prefixes (febrl, pp-w2)")
@@ -186,7 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="default: WORK/eval-suite.json")
     parser.add_argument("--peers", type=Path, default=DEFAULT_PEERS, help="reference scripts")
     parser.add_argument("--no-splink", action="store_true", help="matchgate only")
+    parser.add_argument("--render", type=Path, help="print the tables of a saved JSON and stop")
     args = parser.parse_args(argv)
+    if args.render:
+        saved = json.loads(args.render.read_text(encoding="utf-8"))
+        print(f"{saved['date']}: {saved['command']}\n")
+        print(table(saved["results"]) + "\n\n" + calibration_table(saved["results"]))
+        return 0
 
     base = QUICK if args.quick else Sizes()
     sizes = Sizes(
@@ -223,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         report.update(seconds=round(time.perf_counter() - started, 1), table=table(results))
         report["complete"] = len(results) == len(datasets)
         out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")  # after each
-    print(report["table"])
+    print(report["table"] + "\n\n" + calibration_table(results))
     print(f"\nJSON: {out}")
     return 0
 

@@ -104,7 +104,8 @@ def calibration(truth: Path, output: Path) -> list[dict[str, Any]]:
                     break
     return [
         {
-            "bin": f"[{CALIBRATION_BINS[i]}, {min(1.0, CALIBRATION_BINS[i + 1])})",
+            "bin": f"[{CALIBRATION_BINS[i]}, "
+            + ("1]" if i == len(bins) - 1 else f"{CALIBRATION_BINS[i + 1]})"),
             "rows": len(b),
             "predicted": sum(b) / len(b),
             "observed": hits[i] / len(b),
