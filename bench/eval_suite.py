@@ -187,6 +187,35 @@ def calibration_table(results: list[dict[str, Any]], system: str = "matchgate") 
     return "\n".join(lines)
 
 
+def breakdown_table(results: list[dict[str, Any]], system: str = "matchgate", top: int = 4) -> str:
+    """Per dataset, ``system``'s worst origin and the kinds with the most present people missed."""
+    lines = [
+        f"| dataset | {system}: worst origin, R (gap) | most missed kinds: R (missed of present) |",
+        "|---|---|---|",
+    ]
+    for r in results:
+        s = r["systems"].get(system, {})
+        if "detail" not in s:
+            continue
+        worst = s.get("worst_origin")
+        origin = "-"
+        if worst:
+            recall = s["detail"]["by_origin"][worst]["recall_without_name_only"]
+            origin = f"{worst}, {_f(recall)} ({_f(s['origin_gap'])})"
+        missed = []
+        for kind, m in s["detail"]["by_kind"].items():
+            if m["present"] and m["recall"] is not None:
+                lost = m["present"] - round(m["recall"] * m["present"])
+                if lost:
+                    missed.append((lost, kind, m))
+        missed.sort(key=lambda x: (-x[0], x[1]))
+        kinds = "; ".join(
+            f"{kind} {_f(m['recall'])} ({lost} of {m['present']})" for lost, kind, m in missed[:top]
+        )
+        lines.append(f"| {r['dataset']} | {origin} | {kinds or '-'} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated dataset names or prefixes (febrl, pp-w2)")
@@ -203,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.render:
         saved = json.loads(args.render.read_text(encoding="utf-8"))
         print(f"{saved['date']}: {saved['command']}\n")
-        print(table(saved["results"]) + "\n\n" + calibration_table(saved["results"]))
+        for render in (table, breakdown_table, calibration_table):
+            print(render(saved["results"]) + "\n")
         return 0
 
     base = QUICK if args.quick else Sizes()
@@ -241,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
         report.update(seconds=round(time.perf_counter() - started, 1), table=table(results))
         report["complete"] = len(results) == len(datasets)
         out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")  # after each
-    print(report["table"] + "\n\n" + calibration_table(results))
+    for render in (table, breakdown_table, calibration_table):
+        print(render(results) + "\n")
     print(f"\nJSON: {out}")
     return 0
 

@@ -143,6 +143,15 @@ def test_pseudopeople_w2_requests_against_the_ssa_master(tmp_path: Path) -> None
     assert figures["precision"] >= 0.99
     assert figures["recall_without_name_only"] >= 0.85
 
+    noisier = tmp_path / "pp-w2-2x"
+    build_pseudopeople("w2", "2x", noisier, limit=400)
+    _, truth_2x = check_well_formed(noisier)
+
+    def clean(rows: list[dict[str, str]]) -> int:
+        return sum(1 for t in rows if t["case"] == "clean")
+
+    assert clean(truth_2x) < clean(truth)  # doubled column noise leaves fewer rows untouched
+
 
 def test_equal_precision_moves_the_threshold_to_the_lowest_weight_that_keeps_precision(
     tmp_path: Path,
@@ -176,6 +185,8 @@ def test_suite_script_writes_table_and_json(
     assert eval_suite.main([*args, str(out)]) == 0
     printed = capsys.readouterr().out
     assert "| febrl1 | dev. |" in printed
+    assert "most missed kinds" in printed
+    assert "calibration" in printed
     report = json.loads(out.read_text())
     (result,) = report["results"]
     assert result["split"] == "development"
