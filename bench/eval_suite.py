@@ -1,0 +1,281 @@
+#!/usr/bin/env python3
+"""The evaluation suite of issue 16: matchgate and both reference Splink configurations on several
+generators' data, made on the spot, graded by one scorer, Splink also at equal precision.
+
+Datasets (bench/evalsuite/datasets.py), with the split fixed: rules and thresholds are chosen on
+the development sets and confirmed on the confirmation sets.
+
+- development: ``synth-s1..3`` (``matchgate synth`` seeds 1-3, 200,000 people x 5,000 requests by
+  default), ``febrl1..3`` (originals as the master, one duplicate per original as the requests,
+  10% of those originals held out as absent people);
+- confirmation: ``pp-{census,w2,1040}-{default,2x}`` (pseudopeople's sample population: its SSA
+  records as the master, 10% held out; requests from its census+ACS, W-2/1099 and 1040 files at
+  default noise and with every column-noise probability doubled), ``febrl4`` (A as the master, B
+  as the requests).
+
+For each dataset: matchgate (``services.match.match_files``, as ``matchgate match`` does, shipped
+model), ``splink_default.py`` and ``splink_tuned.py`` from ../shared/bench on the same files,
+each output graded by ``matchgate.services.evaluate`` (precision, recall, review rate,
+false-match rate; by discrepancy kind and by name origin), each Splink output also at equal
+precision (``equal_precision.py``: the lowest match weight keeping precision >= 0.999 and
+false-match rate <= 0.1%), and calibration (score bins against observed precision).
+
+    .venv/bin/python bench/eval_suite.py                      # everything, default sizes
+    .venv/bin/python bench/eval_suite.py --quick --only febrl,synth-s1
+    .venv/bin/python bench/eval_suite.py --no-splink --work /tmp/suite --json suite.json
+
+Recall in the table (R) leaves out ``name_only`` rows (no SSN, A-number or DOB to compare), for
+every system alike. The table is printed as Markdown; the JSON (default WORK/eval-suite.json)
+holds it all, with the by-kind and by-origin figures and the calibration bins.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from evalsuite.datasets import QUICK, Dataset, Sizes, select
+from evalsuite.score import calibration, equal_precision, score
+
+from matchgate.services.match import match_files
+from matchgate.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PEERS = ROOT.parent / "shared" / "bench"
+PEERS = {"splink_default": "splink_default.py", "splink_tuned": "splink_tuned.py"}
+
+
+def _master(data: Path) -> Path:
+    return next(p for p in (data / "master.parquet", data / "master.csv") if p.is_file())
+
+
+def run_system(system: str, data: Path, out: Path, peers: Path, work: Path) -> float:
+    started = time.perf_counter()
+    if system == "matchgate":
+        match_files(_master(data), data / "requests.csv", out, settings=Settings(workspace=work))
+    else:
+        with (out.with_suffix(".log")).open("w") as log:
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(peers / PEERS[system]),
+                    str(_master(data)),
+                    str(data / "requests.csv"),
+                    str(out),
+                ],
+                check=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+    return time.perf_counter() - started
+
+
+def evaluate_dataset(
+    dataset: Dataset, sizes: Sizes, work: Path, peers: Path | None
+) -> dict[str, Any]:
+    data = work / "data" / dataset.name
+    if data.exists():
+        shutil.rmtree(data)
+    started = time.perf_counter()
+    counts = dataset.build(data, sizes)
+    result: dict[str, Any] = {
+        "dataset": dataset.name,
+        "split": dataset.split,
+        **counts,
+        "build_seconds": round(time.perf_counter() - started, 1),
+        "systems": {},
+    }
+    truth = data / "truth.csv"
+    systems = ["matchgate", *(PEERS if peers else ())]
+    for system in systems:
+        out = work / "outputs" / f"{dataset.name}-{system}.csv"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            seconds = run_system(system, data, out, peers or DEFAULT_PEERS, work / "workspace")
+        except (subprocess.CalledProcessError, OSError) as exc:
+            result["systems"][system] = {"error": f"{type(exc).__name__}: {exc}"}
+            print(f"{dataset.name} {system}: failed ({exc})", file=sys.stderr, flush=True)
+            continue
+        figures = score(truth, out)
+        figures["seconds"] = round(seconds, 1)
+        figures["calibration"] = calibration(truth, out)
+        if system != "matchgate" and peers:
+            figures["equal_precision"] = equal_precision(peers / "equal_precision.py", truth, out)
+        result["systems"][system] = figures
+        print(
+            f"{dataset.name:18s} {system:15s} P {_f(figures['precision'])} "
+            f"R {_f(figures['recall_without_name_only'])} review {_f(figures['review_rate'])} "
+            f"FMR {_f(figures['false_match_rate'])} {figures['seconds']} s",
+            file=sys.stderr,
+            flush=True,
+        )
+    return result
+
+
+def _f(value: object, pct: bool = False) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{100 * value:.2f}%" if pct else f"{value:.4f}"
+    return str(value)
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    head = [
+        "dataset",
+        "split",
+        "rows",
+        "matchgate P / R / review / FMR",
+        "Splink default P / R / FMR",
+        "default R at equal P",
+        "Splink tuned P / R / FMR",
+        "tuned R at equal P",
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        mg = r["systems"].get("matchgate", {})
+        cells = [r["dataset"], r["split"][:3] + ".", str(r["requests"])]
+        cells.append(
+            " / ".join(
+                (
+                    _f(mg.get("precision")),
+                    _f(mg.get("recall_without_name_only")),
+                    _f(mg.get("review_rate"), pct=True),
+                    _f(mg.get("false_match_rate"), pct=True),
+                )
+            )
+            if "error" not in mg
+            else "error"
+        )
+        for peer in PEERS:
+            s = r["systems"].get(peer)
+            if s is None or "error" in s:
+                cells += ["error" if s else "-", "-"]
+                continue
+            cells.append(
+                " / ".join(
+                    (
+                        _f(s["precision"]),
+                        _f(s["recall_without_name_only"]),
+                        _f(s["false_match_rate"], pct=True),
+                    )
+                )
+            )
+            cells.append(_f(s["equal_precision"]["recall"]))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def calibration_table(results: list[dict[str, Any]], system: str = "matchgate") -> str:
+    """Per dataset, ``system``'s score bins: mean score -> observed precision (rows)."""
+    lines = [f"| dataset | {system} calibration: bin: predicted -> observed (rows) |", "|---|---|"]
+    for r in results:
+        bins = r["systems"].get(system, {}).get("calibration", [])
+        cells = "; ".join(
+            f"{b['bin']}: {b['predicted']:.4f} -> {b['observed']:.4f} ({b['rows']})" for b in bins
+        )
+        lines.append(f"| {r['dataset']} | {cells or '-'} |")
+    return "\n".join(lines)
+
+
+def breakdown_table(results: list[dict[str, Any]], system: str = "matchgate", top: int = 4) -> str:
+    """Per dataset, ``system``'s worst origin and the kinds with the most present people missed."""
+    lines = [
+        f"| dataset | {system}: worst origin, R (gap) | most missed kinds: R (missed of present) |",
+        "|---|---|---|",
+    ]
+    for r in results:
+        s = r["systems"].get(system, {})
+        if "detail" not in s:
+            continue
+        worst = s.get("worst_origin")
+        origin = "-"
+        if worst:
+            recall = s["detail"]["by_origin"][worst]["recall_without_name_only"]
+            origin = f"{worst}, {_f(recall)} ({_f(s['origin_gap'])})"
+        missed = []
+        for kind, m in s["detail"]["by_kind"].items():
+            if m["present"] and m["recall"] is not None:
+                lost = m["present"] - round(m["recall"] * m["present"])
+                if lost:
+                    missed.append((lost, kind, m))
+        missed.sort(key=lambda x: (-x[0], x[1]))
+        kinds = "; ".join(
+            f"{kind} {_f(m['recall'])} ({lost} of {m['present']})" for lost, kind, m in missed[:top]
+        )
+        lines.append(f"| {r['dataset']} | {origin} | {kinds or '-'} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="comma-separated dataset names or prefixes (febrl, pp-w2)")
+    parser.add_argument("--quick", action="store_true", help="small sizes: 20k x 1k synth, 1k caps")
+    parser.add_argument("--people", type=int, help="synth master size (default 200,000)")
+    parser.add_argument("--requests", type=int, help="synth request rows (default 5,000)")
+    parser.add_argument("--cap", type=int, help="cap on pseudopeople requests and FEBRL people")
+    parser.add_argument("--work", type=Path, default=Path("workspace/eval-suite"))
+    parser.add_argument("--json", type=Path, help="default: WORK/eval-suite.json")
+    parser.add_argument("--peers", type=Path, default=DEFAULT_PEERS, help="reference scripts")
+    parser.add_argument("--no-splink", action="store_true", help="matchgate only")
+    parser.add_argument("--render", type=Path, help="print the tables of a saved JSON and stop")
+    args = parser.parse_args(argv)
+    if args.render:
+        saved = json.loads(args.render.read_text(encoding="utf-8"))
+        print(f"{saved['date']}: {saved['command']}\n")
+        for render in (table, breakdown_table, calibration_table):
+            print(render(saved["results"]) + "\n")
+        return 0
+
+    base = QUICK if args.quick else Sizes()
+    sizes = Sizes(
+        people=args.people or base.people,
+        requests=args.requests or base.requests,
+        cap=args.cap or base.cap,
+        holdout=base.holdout,
+    )
+    peers: Path | None = None
+    if not args.no_splink:
+        peers = args.peers.resolve()
+        needed = [*PEERS.values(), "equal_precision.py"]
+        missing = [s for s in needed if not (peers / s).is_file()]
+        if missing:
+            parser.error(f"reference scripts not found in {peers}: {', '.join(missing)}")
+    try:
+        datasets = select(args.only)
+    except ValueError as exc:
+        parser.error(str(exc))
+    args.work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    out = args.json or args.work / "eval-suite.json"
+    results: list[dict[str, Any]] = []
+    report: dict[str, Any] = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.argv[0]).name, *(argv or sys.argv[1:])]),
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+        "sizes": vars(sizes),
+        "complete": False,
+        "results": results,
+    }
+    for dataset in datasets:
+        results.append(evaluate_dataset(dataset, sizes, args.work, peers))
+        report.update(seconds=round(time.perf_counter() - started, 1), table=table(results))
+        report["complete"] = len(results) == len(datasets)
+        out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")  # after each
+    for render in (table, breakdown_table, calibration_table):
+        print(render(results) + "\n")
+    print(f"\nJSON: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
