@@ -142,7 +142,7 @@ def test_a_malformed_setting_fails_only_commands_that_use_settings(tmp_path: Pat
     listed = runner.invoke(app, ["master", "list"], env=env)
     assert listed.exit_code == 4
     assert listed.stderr.strip() == "error: MATCHGATE_DUCKDB_THREADS is not valid: " + (
-        "invalid literal for int() with base 10: 'many'"
+        "invalid literal for int() with base 10: 'many' [E_CONFIG]"
     )
 
 

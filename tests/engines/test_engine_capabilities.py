@@ -71,7 +71,8 @@ def test_an_unknown_name_is_refused_naming_the_setting(name: str) -> None:
     for call in (factory.check, factory.capabilities, lambda: factory.create(Path("unused"))):
         with pytest.raises(ConfigurationError) as raised:
             call()
-        assert str(raised.value) == expected
+        assert raised.value.message == expected
+        assert str(raised.value) == f"{expected} [{ConfigurationError.code}]"
 
 
 def test_spark_without_pyspark_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -48,7 +48,8 @@ def _rewrite(snapshot: Snapshot, **changes: Any) -> None:
 def _refusal(settings: Settings) -> str:
     with pytest.raises(NoSnapshot) as raised:
         current_snapshot(settings)
-    return str(raised.value)
+    assert str(raised.value).endswith(f" [{NoSnapshot.code}]")  # the code, printed once
+    return raised.value.message
 
 
 def test_a_load_records_the_engine_that_wrote_it(loaded: Snapshot, tmp_path: Path) -> None:
