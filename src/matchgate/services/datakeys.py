@@ -38,7 +38,7 @@ from matchgate.storage.atrest import (
 )
 from matchgate.storage.atrest.keyring import E_DATA_KEY
 from matchgate.storage.atrest.registry import register_ring, registered_rings
-from matchgate.storage.db import session
+from matchgate.storage.db import session, upgrade_schema
 
 DEFAULT_KEY_FILE = Path("keys") / "data-keys.json"
 _BATCH = 500
@@ -85,6 +85,7 @@ def init_data_keys(settings: Settings) -> DataKeysInit:
     """Create the ring if there is none (and the store names none); safe to run again."""
     path = data_key_file(settings)
     created = False
+    upgrade_schema(_store_url(settings))
     if path.exists():
         ring = load_ring(path)
     else:
