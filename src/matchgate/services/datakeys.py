@@ -82,10 +82,15 @@ def _check_registered(settings: Settings, ring: DataKeyRing) -> None:
 
 
 def init_data_keys(settings: Settings) -> DataKeysInit:
-    """Create the ring if there is none (and the store names none); safe to run again."""
+    """``keys init-data``: upgrade the store's schema (a first-run command), then create the
+    ring if there is none (and the store names none); safe to run again."""
+    upgrade_schema(_store_url(settings))
+    return _init_ring(settings)
+
+
+def _init_ring(settings: Settings) -> DataKeysInit:
     path = data_key_file(settings)
     created = False
-    upgrade_schema(_store_url(settings))
     if path.exists():
         ring = load_ring(path)
     else:
@@ -105,7 +110,7 @@ def init_data_keys(settings: Settings) -> DataKeysInit:
 
 def open_data_keys(settings: Settings) -> DataKeyRing:
     """The ring the store's data is under, created on first use in a new workspace."""
-    init_data_keys(settings)
+    _init_ring(settings)
     return load_ring(data_key_file(settings))
 
 
