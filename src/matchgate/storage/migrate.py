@@ -155,3 +155,37 @@ def upgrade_if_empty(url: str, branch: str) -> StoreUpgrade | None:
         engine.dispose()
     _empty_checked.add(key)
     return upgrade(url, branch) if empty else None
+
+
+def new_revision(branch: str, message: str) -> None:
+    """Write a new migration of ``branch`` by autogenerate: the difference between the models and
+    a scratch SQLite database upgraded to every head. Review it (and PostgreSQL) before use."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'scratch.sqlite'}"
+        for each in schema.BRANCHES:
+            upgrade(url, each)
+        engine = create_engine(url, poolclass=NullPool)
+        try:
+            with engine.begin() as connection:
+                number = len(revisions(branch)) + 1
+                command.revision(
+                    config(connection, branch),
+                    message=message,
+                    autogenerate=True,
+                    head=f"{branch}@head",
+                    rev_id=f"{branch}_{number:04d}",
+                )
+        finally:
+            engine.dispose()
+
+
+if __name__ == "__main__":  # python -m matchgate.storage.migrate BRANCH "what changes"
+    import sys
+
+    if len(sys.argv) != 3 or sys.argv[1] not in schema.BRANCHES:
+        sys.exit(
+            f"usage: python -m matchgate.storage.migrate {{{'|'.join(schema.BRANCHES)}}} MESSAGE"
+        )
+    new_revision(sys.argv[1], sys.argv[2])
