@@ -22,6 +22,7 @@ behind.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -64,6 +65,7 @@ def config(connection: Connection | None = None, branch: str | None = None) -> C
     return cfg
 
 
+@lru_cache(maxsize=4)
 def head(branch: str) -> str:
     """The newest revision of a store's branch in this version of matchgate."""
     script = ScriptDirectory.from_config(config())
@@ -72,6 +74,7 @@ def head(branch: str) -> str:
     return revision.revision
 
 
+@lru_cache(maxsize=4)
 def revisions(branch: str) -> frozenset[str]:
     """Every revision of a store's branch in this version of matchgate."""
     script = ScriptDirectory.from_config(config())
