@@ -16,7 +16,8 @@ migrations (tables present, no ``alembic_version``) is recognised, its tables ke
 Nothing creates tables on a request path: :func:`require_current` runs once per URL and store when
 an engine is first made (``storage.db.engine_for``, ``storage.audit.audit_engine``) and raises
 :class:`ConfigurationError` (exit 4) naming ``matchgate db upgrade`` when the schema is absent or
-behind.
+behind. On PostgreSQL an upgrade holds a transaction-level advisory lock, so commands starting
+at once (e.g. two first-run commands) upgrade one after the other.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, inspect
+from sqlalchemy import Connection, Engine, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -39,6 +40,7 @@ from matchgate.storage import schema
 UPGRADE_COMMAND = "matchgate db upgrade"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+_LOCK_KEY = 0x6D67_6462  # "mgdb": the advisory lock concurrent upgrades of one database share
 _checked: set[tuple[str, str]] = set()
 
 
@@ -109,6 +111,8 @@ def upgrade(url: str, branch: str) -> StoreUpgrade:
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":  # one upgrade at a time per database
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
             before = revision_of(connection, branch)
             present = set(inspect(connection).get_table_names())
             adopted = tuple(sorted(present & schema.tables_of(branch))) if before is None else ()
