@@ -45,6 +45,9 @@ def workspace_from(kind: str, tmp: Path) -> Path:
     """A workspace holding the fixture's key files and checkpoints (and SQLite store)."""
     workspace = tmp / "ws"
     shutil.copytree(FIXTURES / kind, workspace)
+    for secret in (workspace / "keys").glob("*"):
+        if secret.suffix != ".pub":  # git keeps no owner-only mode; the key loaders demand it
+            secret.chmod(0o600)
     return workspace
 
 
