@@ -135,3 +135,16 @@ def test_the_first_run_commands_upgrade_themselves(tmp_path: Path) -> None:
     url = f"sqlite:///{workspace / 'matchgate.sqlite'}"
     for branch in schema.BRANCHES:
         assert schema_differences(url, branch) == []
+
+
+def test_a_store_upgraded_by_a_newer_version_is_refused_by_name(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    migrate.upgrade(url, schema.OPERATIONAL)
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as con:
+        con.execute(text("UPDATE alembic_version SET version_num = 'operational_9999'"))
+    engine.dispose()
+    with pytest.raises(ConfigurationError, match=r"operational_9999.*newer version"):
+        engine_for(url)
+    with pytest.raises(ConfigurationError, match="newer version"):
+        migrate.upgrade(url, schema.OPERATIONAL)

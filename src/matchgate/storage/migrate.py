@@ -114,6 +114,8 @@ def upgrade(url: str, branch: str) -> StoreUpgrade:
             if connection.dialect.name == "postgresql":  # one upgrade at a time per database
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
             before = revision_of(connection, branch)
+            if before is not None and before not in revisions(branch):
+                raise _newer(branch, before)
             present = set(inspect(connection).get_table_names())
             adopted = tuple(sorted(present & schema.tables_of(branch))) if before is None else ()
             command.upgrade(config(connection, branch), f"{branch}@head")
@@ -138,10 +140,19 @@ def require_current(engine: Engine, branch: str) -> None:
     with engine.connect() as connection:
         current = revision_of(connection, branch)
         connection.rollback()
+    if current is not None and current not in revisions(branch):
+        raise _newer(branch, current)
     if current != head(branch):
         state = "has no schema version" if current is None else "has a schema that is not current"
         raise ConfigurationError(f"the {branch} store {state}: run `{UPGRADE_COMMAND}`")
     _checked.add(key)
+
+
+def _newer(branch: str, revision: str) -> ConfigurationError:
+    return ConfigurationError(
+        f"the {branch} store is at schema revision {revision}, which this version of matchgate "
+        "does not know (a newer version upgraded it): use that version"
+    )
 
 
 _empty_checked: set[tuple[str, str]] = set()
