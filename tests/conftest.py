@@ -27,11 +27,21 @@ def _postgres_reason() -> str | None:
         return "no PostgreSQL server reachable at MATCHGATE_TEST_POSTGRES_URL"
 
 
+def upgrade_store(url: str) -> str:
+    """Create the operational and audit tables in the store at ``url`` (``db upgrade``)."""
+    from matchgate.storage.migrate import upgrade
+    from matchgate.storage.schema import BRANCHES
+
+    for branch in BRANCHES:
+        upgrade(url, branch)
+    return url
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store_url(
+def empty_store_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """An empty operational store: a fresh SQLite file, or a fresh PostgreSQL schema."""
+    """A store with no tables: a fresh SQLite file, or a fresh PostgreSQL schema."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('store') / 'store.sqlite'}"
         return
@@ -49,3 +59,9 @@ def store_url(
     finally:
         with psycopg.connect(plain, autocommit=True) as con:
             con.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def store_url(empty_store_url: str) -> str:
+    """An operational store with no rows, its schema upgraded (audit tables included)."""
+    return upgrade_store(empty_store_url)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from tests.conftest import upgrade_store
 
 from matchgate.services.datakeys import (
     data_key_file,
@@ -42,7 +43,9 @@ ACCOUNT = "000123456789"
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(workspace=tmp_path / "ws")
+    made = Settings(workspace=tmp_path / "ws")
+    upgrade_store(made.sqlite_url)
+    return made
 
 
 def _queue(settings: Settings, job_id: str = "j" * 32) -> list[str]:

@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
 from tests.accounts import Accounts
 from tests.governance.documents import REFERENCE, SAVE
 
@@ -23,7 +22,7 @@ from matchgate.services.agreements import (
 )
 from matchgate.settings import Settings
 from matchgate.storage import agreements as store
-from matchgate.storage.db import engine_for, session
+from matchgate.storage.db import session
 
 
 @pytest.fixture
@@ -177,17 +176,6 @@ def test_unknown_id_or_version(settings: Settings, po: Principal) -> None:
     assert caught.value.code == AgreementCode.NOT_FOUND
     with pytest.raises(AgreementNotFound, match="version 7"):
         get_agreement(settings, "reference-2025-08", 7)
-
-
-def test_store_that_predates_the_table_gets_it(settings: Settings, po: Principal) -> None:
-    """A long-running process may have opened the store before this module was imported."""
-    engine = engine_for(settings.sqlite_url)
-    with engine.begin() as con:
-        con.execute(text("DROP TABLE IF EXISTS agreement_versions"))
-    store._ready.clear()
-    add_agreement(settings, REFERENCE, caller=po)
-    with session(settings.sqlite_url) as s:
-        assert s.scalars(select(store.AgreementVersion.version)).all() == [1]
 
 
 def test_unknown_time_zone_is_a_configuration_error(settings: Settings, po: Principal) -> None:

@@ -14,6 +14,7 @@ from matchgate.cli.access import register as register_access_commands
 from matchgate.cli.agreements import agreements_app
 from matchgate.cli.audit import register as register_audit_commands
 from matchgate.cli.breach import register as register_breach_commands
+from matchgate.cli.db import db_app
 from matchgate.cli.master import master_app
 from matchgate.cli.packages import register as register_package_commands
 from matchgate.cli.progress import RichProgress
@@ -217,6 +218,7 @@ def demo(
 
 
 app.add_typer(master_app)
+app.add_typer(db_app)
 
 # The governed exchange, after the everyday commands (help lists commands in this order).
 register_submit_commands(app, run)

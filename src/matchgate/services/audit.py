@@ -253,7 +253,7 @@ def init_audit(config: AuditConfig, *, clock: Callable[[], dt.datetime] = utcnow
 
     _prepare_sqlite(config.url)
     try:
-        store.create_tables(config.url)
+        store.upgrade_schema(config.url)
     except Exception as exc:
         raise _unreachable(config, exc) from exc
     log = AuditLog(config, subject, signer, clock=clock)
@@ -316,6 +316,8 @@ def open_audit(config: AuditConfig, *, clock: Callable[[], dt.datetime] = utcnow
     try:
         with store.transaction(config.url, write=False) as s:
             ready = store.tables_present(s) and store.head(s, lock=False) is not None
+    except ConfigurationError:
+        raise
     except Exception as exc:
         raise _unreachable(config, exc) from exc
     if not ready:

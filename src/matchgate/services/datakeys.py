@@ -37,7 +37,7 @@ from matchgate.storage.atrest import (
     rewrap,
 )
 from matchgate.storage.atrest.registry import register_ring, registered_rings
-from matchgate.storage.db import session
+from matchgate.storage.db import session, upgrade_schema
 
 DEFAULT_KEY_FILE = Path("keys") / "data-keys.json"
 _BATCH = 500
@@ -81,7 +81,13 @@ def _check_registered(settings: Settings, ring: DataKeyRing) -> None:
 
 
 def init_data_keys(settings: Settings) -> DataKeysInit:
-    """Create the ring if there is none (and the store names none); safe to run again."""
+    """``keys init-data``: upgrade the store's schema (a first-run command), then create the
+    ring if there is none (and the store names none); safe to run again."""
+    upgrade_schema(_store_url(settings))
+    return _init_ring(settings)
+
+
+def _init_ring(settings: Settings) -> DataKeysInit:
     path = data_key_file(settings)
     created = False
     if path.exists():
@@ -103,7 +109,7 @@ def init_data_keys(settings: Settings) -> DataKeysInit:
 
 def open_data_keys(settings: Settings) -> DataKeyRing:
     """The ring the store's data is under, created on first use in a new workspace."""
-    init_data_keys(settings)
+    _init_ring(settings)
     return load_ring(data_key_file(settings))
 
 

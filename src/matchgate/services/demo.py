@@ -12,6 +12,7 @@ from matchgate.services.evaluate import evaluate_files
 from matchgate.services.match import MatchSummary, match_files
 from matchgate.services.synth import synthesize
 from matchgate.settings import Settings
+from matchgate.storage.db import upgrade_schema
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ def run_demo(
     progress: Progress = NO_PROGRESS,
 ) -> DemoResult:
     """Generate (or reuse) the synthetic world in the workspace, match it, grade the result."""
+    upgrade_schema(settings.sqlite_url)
     data_dir = settings.workspace / "demo" / "data"
     stamp = data_dir / "demo.json"
     wanted = {"people": people, "requests": requests, "seed": seed}

@@ -13,7 +13,7 @@ from typing import Any
 
 from matchgate.domain.errors import MatchgateError
 from matchgate.settings import Settings
-from matchgate.storage.db import session
+from matchgate.storage.db import create_if_fresh, session
 from matchgate.storage.models import Job
 
 
@@ -43,6 +43,7 @@ def tracked_job(settings: Settings, kind: str, inputs: Mapping[str, Any]) -> Ite
     """Record a job as running, then as finished or failed (with the error's code, not its text)."""
     settings.workspace.mkdir(parents=True, exist_ok=True)
     record = JobRecord(id=uuid.uuid4().hex)
+    create_if_fresh(settings.sqlite_url)
     with session(settings.sqlite_url) as s:
         s.add(
             Job(

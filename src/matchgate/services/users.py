@@ -41,7 +41,7 @@ from matchgate.services.access import (
 )
 from matchgate.settings import Settings
 from matchgate.storage import access as store
-from matchgate.storage.db import session
+from matchgate.storage.db import session, upgrade_schema
 
 E_USER = "E_USER"
 E_AGENCY = "E_AGENCY"
@@ -189,6 +189,7 @@ def bootstrap(
     _check_label(agency_name, "agency name")
     _check_user_id(user_id)
     _check_days(days)
+    upgrade_schema(store_url(settings))
     with session(store_url(settings)) as s:
         if store.any_user(s) or store.host_agency(s) is not None:
             raise AccessDenied("users exist already: an administrator creates the next ones")

@@ -80,16 +80,6 @@ class AgreementSuspension(Base):
 
 
 _TABLES = [Agency, User, ApiToken, AgreementSuspension]
-_ready: set[str] = set()
-
-
-def ensure_tables(s: Session) -> None:
-    """Create the tables if this store lacks them (it may predate them in this process)."""
-    bind = s.get_bind()
-    key = str(bind.engine.url)
-    if key not in _ready:
-        Base.metadata.create_all(bind, tables=[t.__table__ for t in _TABLES])  # type: ignore[misc]
-        _ready.add(key)
 
 
 class AlreadyExists(Exception):
@@ -97,7 +87,6 @@ class AlreadyExists(Exception):
 
 
 def add(s: Session, row: Agency | User | ApiToken | AgreementSuspension) -> None:
-    ensure_tables(s)
     s.add(row)
     try:
         with s.begin_nested():
@@ -107,27 +96,22 @@ def add(s: Session, row: Agency | User | ApiToken | AgreementSuspension) -> None
 
 
 def get_agency(s: Session, code: str) -> Agency | None:
-    ensure_tables(s)
     return s.get(Agency, code)
 
 
 def host_agency(s: Session) -> Agency | None:
-    ensure_tables(s)
     return s.scalars(select(Agency).where(Agency.host_marker == 1)).first()
 
 
 def agencies(s: Session) -> Sequence[Agency]:
-    ensure_tables(s)
     return s.scalars(select(Agency).order_by(Agency.code)).all()
 
 
 def get_user(s: Session, user_id: str) -> User | None:
-    ensure_tables(s)
     return s.get(User, user_id)
 
 
 def users(s: Session, agency: str | None = None) -> Sequence[User]:
-    ensure_tables(s)
     query = select(User).order_by(User.agency, User.id)
     if agency is not None:
         query = query.where(User.agency == agency)
@@ -135,24 +119,20 @@ def users(s: Session, agency: str | None = None) -> Sequence[User]:
 
 
 def any_user(s: Session) -> bool:
-    ensure_tables(s)
     return s.scalars(select(User.id).limit(1)).first() is not None
 
 
 def get_token(s: Session, token_id: str) -> ApiToken | None:
-    ensure_tables(s)
     return s.get(ApiToken, token_id)
 
 
 def tokens_of(s: Session, user_id: str) -> Sequence[ApiToken]:
-    ensure_tables(s)
     query = select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at)
     return s.scalars(query).all()
 
 
 def active_suspensions(s: Session, agreement_id: str) -> Sequence[AgreementSuspension]:
     """The suspensions in effect (normally one; two suspenders racing may leave two)."""
-    ensure_tables(s)
     query = select(AgreementSuspension).where(
         AgreementSuspension.agreement_id == agreement_id, AgreementSuspension.active.is_(True)
     )
@@ -160,6 +140,5 @@ def active_suspensions(s: Session, agreement_id: str) -> Sequence[AgreementSuspe
 
 
 def suspended_agreements(s: Session) -> set[str]:
-    ensure_tables(s)
     query = select(AgreementSuspension.agreement_id).where(AgreementSuspension.active.is_(True))
     return set(s.scalars(query).all())

@@ -35,21 +35,8 @@ class AgreementVersion(Base):
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-_ready: set[str] = set()
-
-
-def ensure_table(s: Session) -> None:
-    """Create the table if this store lacks it (the store may predate it in this process)."""
-    bind = s.get_bind()
-    key = str(bind.engine.url)
-    if key not in _ready:
-        Base.metadata.create_all(bind, tables=[AgreementVersion.__table__])  # type: ignore[list-item]
-        _ready.add(key)
-
-
 def versions_of(s: Session, agreement_id: str) -> Sequence[AgreementVersion]:
     """Every stored version of one agreement, lowest first."""
-    ensure_table(s)
     query = (
         select(AgreementVersion)
         .where(AgreementVersion.agreement_id == agreement_id)
@@ -60,7 +47,6 @@ def versions_of(s: Session, agreement_id: str) -> Sequence[AgreementVersion]:
 
 def version_of(s: Session, agreement_id: str, version: int | None) -> AgreementVersion | None:
     """One version (the highest when ``version`` is None), or None."""
-    ensure_table(s)
     if version is not None:
         return s.get(AgreementVersion, (agreement_id, version))
     query = (
@@ -74,7 +60,6 @@ def version_of(s: Session, agreement_id: str, version: int | None) -> AgreementV
 
 def latest_versions(s: Session) -> Sequence[AgreementVersion]:
     """The highest version of every agreement, by id."""
-    ensure_table(s)
     highest = (
         select(
             AgreementVersion.agreement_id,
@@ -101,7 +86,6 @@ class VersionTaken(Exception):
 
 def add_version(s: Session, row: AgreementVersion) -> None:
     """Add a version; the caller's transaction commits it (or rolls it back on error)."""
-    ensure_table(s)
     s.add(row)
     try:
         s.flush()

@@ -2,9 +2,9 @@
 
 Tables (rows hold identifiers, hashes, counts and keyed HMACs, never personal values):
 
-* ``audit_entries``: one row per entry, never updated or deleted; triggers refuse UPDATE,
-  DELETE (and, on PostgreSQL, TRUNCATE), so only someone who drops them can rewrite history,
-  and the hashes catch that.
+* ``audit_entries``: one row per entry, never updated or deleted; triggers (made by the
+  migration ``audit_0001``) refuse UPDATE, DELETE (and, on PostgreSQL, TRUNCATE), so only
+  someone who drops them can rewrite history, and the hashes catch that.
 * ``audit_subjects``: (subject HMAC, sequence) for each person an entry names, written in the
   same transaction as the entry: the accounting of disclosures reads the log through it.
 * ``audit_head``: one row (id 1): log id, size, last entry hash, Merkle frontier, size of the
@@ -24,7 +24,6 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    DDL,
     BigInteger,
     Engine,
     Index,
@@ -97,41 +96,8 @@ class AuditCheckpointRow(Base):
     line: Mapped[str] = mapped_column(Text)
 
 
-TABLES = [
-    AuditEntryRow.__table__,
-    AuditSubjectRow.__table__,
-    AuditHeadRow.__table__,
-    AuditCheckpointRow.__table__,
-]
 TABLE_NAMES = ("audit_entries", "audit_subjects", "audit_head", "audit_checkpoints")
 HEAD_ID = 1
-
-_SQLITE_TRIGGERS = [
-    "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
-    "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END",
-    "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
-    "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END",
-]
-_POSTGRES_TRIGGERS = [
-    "CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'audit_entries is append-only'; END; $$ LANGUAGE plpgsql",
-    "CREATE TRIGGER audit_entries_no_change BEFORE UPDATE OR DELETE ON audit_entries "
-    "FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()",
-    "CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries "
-    "FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only()",
-]
-for _statement in _SQLITE_TRIGGERS:
-    event.listen(
-        AuditEntryRow.__table__,
-        "after_create",
-        DDL(_statement).execute_if(dialect="sqlite"),  # type: ignore[no-untyped-call]
-    )
-for _statement in _POSTGRES_TRIGGERS:
-    event.listen(
-        AuditEntryRow.__table__,
-        "after_create",
-        DDL(_statement).execute_if(dialect="postgresql"),  # type: ignore[no-untyped-call]
-    )
 
 
 def _sqlite_durable(engine: Engine, *, immediate: bool) -> None:
@@ -151,15 +117,24 @@ def _sqlite_durable(engine: Engine, *, immediate: bool) -> None:
 
 @lru_cache(maxsize=16)
 def audit_engine(url: str, *, write: bool) -> Engine:
-    """The engine for writing (serialized, durable) or reading (a consistent snapshot)."""
+    """The engine for writing (serialized, durable) or reading (a consistent snapshot); refuses
+    a store whose schema is absent or behind (see ``storage.migrate``), creating no table."""
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:")
         extra: dict[str, Any] = {"poolclass": StaticPool} if memory else {}
         engine = create_engine(url, connect_args={"check_same_thread": False}, **extra)
         _sqlite_durable(engine, immediate=write)
-        return engine
-    options: dict[str, Any] = {} if write else {"isolation_level": "REPEATABLE READ"}
-    return create_engine(url, pool_pre_ping=True, **options)
+    else:
+        options: dict[str, Any] = {} if write else {"isolation_level": "REPEATABLE READ"}
+        engine = create_engine(url, pool_pre_ping=True, **options)
+    from matchgate.storage.migrate import require_current
+
+    try:
+        require_current(engine, "audit")
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
 
 
 @contextmanager
@@ -170,9 +145,11 @@ def transaction(url: str, *, write: bool) -> Iterator[Session]:
         yield s
 
 
-def create_tables(url: str) -> None:
-    """Create the audit tables (and their append-only triggers) where missing."""
-    Base.metadata.create_all(audit_engine(url, write=True), tables=TABLES)  # type: ignore[arg-type]
+def upgrade_schema(url: str) -> str:
+    """Create or upgrade the audit tables (migrations); the revision the store is now at."""
+    from matchgate.storage.migrate import upgrade
+
+    return upgrade(url, "audit").after
 
 
 def tables_present(s: Session) -> bool:

@@ -70,34 +70,18 @@ class BreachStep(Base):
     audit_sequence: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
-_ready: set[str] = set()
-
-
-def ensure_tables(s: Session) -> None:
-    """Create the tables if this store lacks them (it may predate them in this process)."""
-    bind = s.get_bind()
-    key = str(bind.engine.url)
-    if key not in _ready:
-        tables = [BreachIncident.__table__, BreachStep.__table__]
-        Base.metadata.create_all(bind, tables=tables)  # type: ignore[arg-type]
-        _ready.add(key)
-
-
 def add_incident(s: Session, row: BreachIncident, step: BreachStep) -> None:
-    ensure_tables(s)
     s.add(row)
     s.add(step)
     s.flush()
 
 
 def get_incident(s: Session, incident_id: str) -> BreachIncident | None:
-    ensure_tables(s)
     return s.get(BreachIncident, incident_id)
 
 
 def list_incidents(s: Session, *, status: str | None = None) -> Sequence[BreachIncident]:
     """Incidents, latest opened first (of one status, or all)."""
-    ensure_tables(s)
     query = select(BreachIncident).order_by(BreachIncident.opened_at.desc())
     if status is not None:
         query = query.where(BreachIncident.status == status)
@@ -105,7 +89,6 @@ def list_incidents(s: Session, *, status: str | None = None) -> Sequence[BreachI
 
 
 def steps_of(s: Session, incident_id: str) -> Sequence[BreachStep]:
-    ensure_tables(s)
     query = select(BreachStep).where(BreachStep.incident_id == incident_id)
     return s.scalars(query.order_by(BreachStep.id)).all()
 
@@ -114,7 +97,6 @@ def advance(
     s: Session, incident_id: str, *, current: str, values: dict[str, Any], step: BreachStep
 ) -> bool:
     """Move the incident on only if it is still ``current``; whether it was (one writer wins)."""
-    ensure_tables(s)
     changed = s.execute(
         update(BreachIncident)
         .where(BreachIncident.id == incident_id, BreachIncident.status == current)
@@ -131,7 +113,6 @@ def advance(
 def record_assessment(
     s: Session, incident_id: str, *, values: dict[str, Any], step: BreachStep
 ) -> None:
-    ensure_tables(s)
     s.execute(
         update(BreachIncident)
         .where(BreachIncident.id == incident_id)

@@ -9,18 +9,20 @@ from functools import lru_cache
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from matchgate.storage.models import Base
-
 
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
-    """One engine per URL; the schema is created on first use.
+    """One engine per URL. Creates no table: a store whose schema is absent or behind is refused
+    here (``ConfigurationError`` naming ``matchgate db upgrade``; see ``storage.migrate``)."""
+    from matchgate.storage.migrate import require_current
+    from matchgate.storage.schema import OPERATIONAL
 
-    The schema is still a single table created with ``create_all``; the first change to it brings
-    in Alembic migrations.
-    """
     engine = create_engine(url)
-    Base.metadata.create_all(engine)
+    try:
+        require_current(engine, OPERATIONAL)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
 
 
@@ -30,3 +32,24 @@ def session(url: str) -> Iterator[Session]:
     factory = sessionmaker(engine_for(url), expire_on_commit=False)
     with factory() as s, s.begin():
         yield s
+
+
+def upgrade_schema(url: str) -> str:
+    """Create or upgrade the operational tables (migrations); the revision the store is now at.
+
+    Run by ``db upgrade`` and by the commands a fresh workspace starts with (``users bootstrap``,
+    ``keys init-data``, the demo)."""
+    from matchgate.storage.migrate import upgrade
+    from matchgate.storage.schema import OPERATIONAL
+
+    return upgrade(url, OPERATIONAL).after
+
+
+def create_if_fresh(url: str) -> None:
+    """Create the operational tables in a database that holds no table at all (a fresh
+    workspace's job records, written by ``match`` and ``master load``); a database holding
+    anything is left as it is, for :func:`engine_for` to check."""
+    from matchgate.storage.migrate import upgrade_if_empty
+    from matchgate.storage.schema import OPERATIONAL
+
+    upgrade_if_empty(url, OPERATIONAL)

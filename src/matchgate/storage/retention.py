@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from matchgate.storage.submissions import Submission, ensure_tables
+from matchgate.storage.submissions import Submission
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,6 @@ class HeldSubmission:
 
 def submissions(s: Session) -> Iterator[HeldSubmission]:
     """Every stored submission, oldest first."""
-    ensure_tables(s)
     query = select(
         Submission.job_id,
         Submission.agreement_id,
@@ -45,7 +44,6 @@ def submissions(s: Session) -> Iterator[HeldSubmission]:
 
 def forget_stored_path(s: Session, job_id: str) -> None:
     """The stored original was purged: the row no longer points at it."""
-    ensure_tables(s)
     s.execute(
         update(Submission)
         .where(Submission.job_id == job_id)

@@ -75,17 +75,6 @@ class NewItem:
     a_number: str | None
 
 
-_ready: set[str] = set()
-
-
-def ensure_table(s: Session) -> None:
-    bind = s.get_bind()
-    key = str(bind.engine.url)
-    if key not in _ready:
-        Base.metadata.create_all(bind, tables=[ReviewItem.__table__])  # type: ignore[list-item]
-        _ready.add(key)
-
-
 def _seal(ring: DataKeyRing, row: ReviewItem, values: dict[str, str | None], version: int) -> None:
     for column, kind in SEALED_COLUMNS.items():
         value = values.get(column)
@@ -104,7 +93,6 @@ def _seal(ring: DataKeyRing, row: ReviewItem, values: dict[str, str | None], ver
 
 def add_items(s: Session, ring: DataKeyRing, items: Sequence[NewItem], now: datetime) -> int:
     """Queue ``items``, sealing their identifiers under the ring's current key."""
-    ensure_table(s)
     for item in items:
         row = ReviewItem(
             id=item.id,
@@ -136,14 +124,12 @@ def reveal(ring: DataKeyRing, row: ReviewItem) -> dict[str, str | None]:
 
 
 def items_of_job(s: Session, job_id: str) -> Sequence[ReviewItem]:
-    ensure_table(s)
     return s.scalars(select(ReviewItem).where(ReviewItem.job_id == job_id)).all()
 
 
 def find_by(s: Session, ring: DataKeyRing, column: str, value: str) -> Sequence[ReviewItem]:
     """Items whose ``column`` (``ssn`` or ``a_number``) equals ``value``, by lookup HMAC under
     every live key (rows not yet moved to the current key are found too)."""
-    ensure_table(s)
     kind = SEALED_COLUMNS[column]
     wanted = lookups(ring, kind, value)
     where = getattr(ReviewItem, f"{column}_lookup").in_(wanted)
@@ -152,14 +138,12 @@ def find_by(s: Session, ring: DataKeyRing, column: str, value: str) -> Sequence[
 
 def count_by_key(s: Session) -> dict[int, int]:
     """Rows per key version."""
-    ensure_table(s)
     query = select(ReviewItem.key_version, func.count()).group_by(ReviewItem.key_version)
     return {int(v): int(n) for v, n in s.execute(query).all()}
 
 
 def ids_not_under(s: Session, version: int, limit: int) -> list[str]:
     """Ids of up to ``limit`` rows under a key other than ``version``."""
-    ensure_table(s)
     query = select(ReviewItem.id).where(ReviewItem.key_version != version).limit(limit)
     return list(s.scalars(query).all())
 
@@ -200,7 +184,6 @@ def _same(column: InstrumentedAttribute[bytes | None], value: bytes | None) -> C
 
 def delete_job_items(s: Session, job_id: str) -> int:
     """Delete a job's items (retention); how many there were."""
-    ensure_table(s)
     result = s.execute(
         delete(ReviewItem)
         .where(ReviewItem.job_id == job_id)
@@ -210,7 +193,6 @@ def delete_job_items(s: Session, job_id: str) -> int:
 
 
 def count_job_items(s: Session, job_id: str) -> int:
-    ensure_table(s)
     query = select(func.count()).where(ReviewItem.job_id == job_id)
     return int(s.scalar(query) or 0)
 

@@ -92,26 +92,12 @@ class OnwardUseNotice(Base):
     sequence: Mapped[int] = mapped_column(Integer)
 
 
-_ready: set[str] = set()
-
-
-def ensure_tables(s: Session) -> None:
-    """Create the tables if this store lacks them (it may predate them in this process)."""
-    bind = s.get_bind()
-    key = str(bind.engine.url)
-    if key not in _ready:
-        tables = [Submission.__table__, OnwardUseNotice.__table__]
-        Base.metadata.create_all(bind, tables=tables)  # type: ignore[arg-type]
-        _ready.add(key)
-
-
 class DigestTaken(Exception):
     """Another submission under the agreement holds a file with the same SHA-256."""
 
 
 def add_submission(s: Session, row: Submission) -> None:
     """Add a submission; :class:`DigestTaken` when its active digest is already held."""
-    ensure_tables(s)
     s.add(row)
     try:
         s.flush()
@@ -121,7 +107,6 @@ def add_submission(s: Session, row: Submission) -> None:
 
 def claim_digest(s: Session, job_id: str, agreement_id: str, sha256: str) -> None:
     """Set the submission's active digest; :class:`DigestTaken` when another holds it."""
-    ensure_tables(s)
     row = s.get(Submission, job_id)
     if row is None:
         raise LookupError(job_id)
@@ -135,7 +120,6 @@ def claim_digest(s: Session, job_id: str, agreement_id: str, sha256: str) -> Non
 
 def holder_of(s: Session, agreement_id: str, sha256: str) -> Submission | None:
     """The submission holding ``sha256`` under the agreement, if any."""
-    ensure_tables(s)
     query = select(Submission).where(
         Submission.agreement_id == agreement_id, Submission.active_digest == sha256
     )
@@ -144,7 +128,6 @@ def holder_of(s: Session, agreement_id: str, sha256: str) -> Submission | None:
 
 def accepted_in_month(s: Session, agreement_id: str, month: str, *, excluding: str) -> int:
     """Files accepted under the agreement in ``month`` (``YYYY-MM``), other than ``excluding``."""
-    ensure_tables(s)
     query = select(func.count()).where(
         Submission.agreement_id == agreement_id,
         Submission.month == month,
@@ -156,7 +139,6 @@ def accepted_in_month(s: Session, agreement_id: str, month: str, *, excluding: s
 
 
 def get_submission(s: Session, job_id: str) -> Submission | None:
-    ensure_tables(s)
     return s.get(Submission, job_id)
 
 
@@ -168,7 +150,6 @@ def list_submissions(
     agreement_ids: Collection[str] | None = None,
 ) -> Sequence[Submission]:
     """The latest submissions first, optionally of one agreement or of a set of agreements."""
-    ensure_tables(s)
     query = select(Submission).order_by(Submission.received_at.desc()).limit(limit)
     if agreement_id is not None:
         query = query.where(Submission.agreement_id == agreement_id)
@@ -178,7 +159,6 @@ def list_submissions(
 
 
 def add_notice(s: Session, row: OnwardUseNotice) -> None:
-    ensure_tables(s)
     last = s.scalar(
         select(func.max(OnwardUseNotice.sequence)).where(
             OnwardUseNotice.agreement_id == row.agreement_id
@@ -199,7 +179,6 @@ def decide_pending(
     note: str | None,
 ) -> bool:
     """Record a decision on a notice only if it is still pending; whether it was."""
-    ensure_tables(s)
     changed = s.execute(
         update(OnwardUseNotice)
         .where(
@@ -212,13 +191,11 @@ def decide_pending(
 
 
 def get_notice(s: Session, notice_id: str) -> OnwardUseNotice | None:
-    ensure_tables(s)
     return s.get(OnwardUseNotice, notice_id)
 
 
 def notices_of(s: Session, agreement_id: str | None = None) -> Sequence[OnwardUseNotice]:
     """Notices in the order they were filed (of one agreement, or all)."""
-    ensure_tables(s)
     query = select(OnwardUseNotice).order_by(OnwardUseNotice.agreement_id, OnwardUseNotice.sequence)
     if agreement_id is not None:
         query = query.where(OnwardUseNotice.agreement_id == agreement_id)

@@ -22,24 +22,11 @@ class DataKeyRingRecord(Base):
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-_ready: set[str] = set()
-
-
-def ensure_table(s: Session) -> None:
-    bind = s.get_bind()
-    key = str(bind.engine.url)
-    if key not in _ready:
-        Base.metadata.create_all(bind, tables=[DataKeyRingRecord.__table__])  # type: ignore[list-item]
-        _ready.add(key)
-
-
 def registered_rings(s: Session) -> list[str]:
-    ensure_table(s)
     return list(s.scalars(select(DataKeyRingRecord.ring_id)).all())
 
 
 def register_ring(s: Session, ring_id: str, now: datetime) -> None:
-    ensure_table(s)
     if s.get(DataKeyRingRecord, ring_id) is None:
         s.add(DataKeyRingRecord(ring_id=ring_id, registered_at=now))
         s.flush()

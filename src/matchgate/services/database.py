@@ -1,0 +1,42 @@
+"""``db upgrade``: bring the operational store and the audit store to this version's schema.
+
+Safe to run again (a store already current is left as it is). When the audit store is the
+operational one (``MATCHGATE_AUDIT_URL`` empty), both are upgraded in that one database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matchgate.services.audit import audit_config
+from matchgate.settings import Settings
+from matchgate.storage import migrate
+from matchgate.storage.audit import describe_url
+from matchgate.storage.schema import AUDIT, OPERATIONAL
+
+
+@dataclass(frozen=True)
+class StoreUpgraded:
+    """One store's upgrade: where (password hidden), and its revision before and after."""
+
+    store: str
+    where: str
+    before: str | None
+    after: str
+    adopted: tuple[str, ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def upgrade_stores(settings: Settings) -> list[StoreUpgraded]:
+    """Upgrade the operational store, then the audit store; what each went from and to."""
+    urls = {OPERATIONAL: settings.sqlite_url, AUDIT: audit_config(settings).url}
+    done: list[StoreUpgraded] = []
+    for store, url in urls.items():
+        result = migrate.upgrade(url, store)
+        done.append(
+            StoreUpgraded(store, describe_url(url), result.before, result.after, result.adopted)
+        )
+    return done

@@ -1,0 +1,1 @@
+"""Alembic migrations of both stores: one history, two branches; run by ``matchgate db upgrade``."""

@@ -1,0 +1,1 @@
+"""Migration scripts: ``<branch>_<number>_<what>.py``, one branch per store."""
