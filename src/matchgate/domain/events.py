@@ -193,13 +193,16 @@ class SubmissionAccepted(Event, kind="submission.accepted"):
 
 
 @dataclass(frozen=True, kw_only=True)
-class _Disclosing(Event):
-    """A disclosure under 5 U.S.C. 552a(b): it goes in the accounting of disclosures."""
+class Disclosing(Event):
+    """A disclosure under 5 U.S.C. 552a(b): it goes in the accounting of disclosures. What the
+    recipient received is ``package_id`` (a package) or ``answer_id`` (a verification answer)."""
 
     recipient: str
     categories: str
     purpose: str
     routine_use: str
+    package_id: str | None = None
+    answer_id: str | None = None
     agreement_version: int | None = None
     recipient_name: str | None = None
     purpose_text: str | None = None
@@ -211,17 +214,21 @@ class _Disclosing(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
-class DisclosureMade(_Disclosing, kind="disclosure.made"):
-    """Records left for a recipient agency in a package."""
+class DisclosureMade(Disclosing, kind="disclosure.made"):
+    """Records left for a recipient agency in a package (``package_id``)."""
 
-    package_id: str
+    def __post_init__(self) -> None:
+        if self.package_id is None or self.answer_id is not None:
+            raise TypeError("disclosure.made names a package_id and no answer_id")
 
 
 @dataclass(frozen=True, kw_only=True)
-class VerificationAnswered(_Disclosing, kind="verification.answered"):
-    """A status answer about a person given to an agency: a disclosure like any other."""
+class VerificationAnswered(Disclosing, kind="verification.answered"):
+    """A status answer about a person given to an agency (``answer_id``): a disclosure too."""
 
-    answer_id: str
+    def __post_init__(self) -> None:
+        if self.answer_id is None or self.package_id is not None:
+            raise TypeError("verification.answered names an answer_id and no package_id")
 
 
 @dataclass(frozen=True, kw_only=True)
