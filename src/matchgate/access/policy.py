@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matchgate.access.roles import MATRIX, Action, Role, Side
+from matchgate.domain import events
 
-ACCESS_DENIED = "access.denied"
+ACCESS_DENIED = events.AccessDeniedEvent.kind
 """Audit event kind: a caller was refused (details: user, action, reason; never the object's
 owner, so the entry itself does not tell other agencies who owns what)."""
-TOKEN_ISSUED = "token.issued"  # noqa: S105 - an event kind
-TOKEN_REVOKED = "token.revoked"  # noqa: S105 - an event kind
-AGENCY_ADDED = "agency.added"
+TOKEN_ISSUED = events.TokenIssued.kind
+TOKEN_REVOKED = events.TokenRevoked.kind
+AGENCY_ADDED = events.AgencyAdded.kind
 
 NO_ROLE = "no_role"
 NOT_PARTY = "not_party"

@@ -40,6 +40,12 @@ from dataclasses import dataclass, field
 from matchgate.audit import kinds
 from matchgate.audit.errors import AuditEventRejected
 from matchgate.domain.audit import AuditEvent, AuditValue
+from matchgate.domain.events import (
+    Disclosing,
+    DisclosureMade,
+    DisclosureWithdrawn,
+    VerificationAnswered,
+)
 
 LAW_ENFORCEMENT_BASIS = "5 U.S.C. 552a(c)(3): disclosure under 552a(b)(7)"
 """Why a disclosure to a law enforcement agency is withheld from the person's accounting."""
@@ -173,34 +179,31 @@ class Disclosure:
 
     def event(self, categories: Iterable[str], subjects: Iterable[str]) -> AuditEvent:
         """The event for ``subjects`` (``subject_key`` HMACs), who all received ``categories``."""
-        details: dict[str, AuditValue] = dict(self.extra)
-        details.update(
-            recipient=self.recipient,
-            categories=join(categories),
-            purpose=self.purpose,
-            routine_use=join(self.routine_uses),
+        exempt = self.exempt_basis
+        if exempt is None and self.law_enforcement and "exempt_basis" not in self.extra:
+            exempt = LAW_ENFORCEMENT_BASIS
+        kind: type[Disclosing] = (
+            DisclosureMade if self.package_id is not None else VerificationAnswered
         )
-        optional: dict[str, AuditValue] = {
-            "package_id": self.package_id,
-            "answer_id": self.answer_id,
-            "agreement_version": self.agreement_version,
-            "recipient_name": self.recipient_name,
-            "purpose_text": self.purpose_text,
-            "legal_authority": self.legal_authority,
-            "exempt_basis": self.exempt_basis,
-        }
-        details.update({k: v for k, v in optional.items() if v is not None})
-        if self.law_enforcement:
-            details["law_enforcement"] = True
-            details.setdefault("exempt_basis", LAW_ENFORCEMENT_BASIS)
-        return AuditEvent(
-            kind=self.kind,
+        return kind(
             actor=self.actor,
             agency=self.recipient,
             agreement=self.agreement,
             subjects=tuple(sorted(set(subjects))),
-            details=details,
-        )
+            recipient=self.recipient,
+            categories=join(categories),
+            purpose=self.purpose,
+            routine_use=join(self.routine_uses),
+            package_id=self.package_id,
+            answer_id=self.answer_id,
+            agreement_version=self.agreement_version,
+            recipient_name=self.recipient_name,
+            purpose_text=self.purpose_text,
+            legal_authority=self.legal_authority,
+            exempt_basis=exempt,
+            law_enforcement=True if self.law_enforcement else None,
+            extra=self.extra,
+        ).audit_event()
 
     def events(self, categories_by_subject: Mapping[str, Iterable[str]]) -> list[AuditEvent]:
         """One event per distinct set of categories, in a stable order; people given no
@@ -221,13 +224,11 @@ def withdrawal_event(
     package_id: str | None = None,
 ) -> AuditEvent:
     """A ``disclosure.withdrawn`` event: ``withdraws`` lists the entry sequences it corrects."""
-    details: dict[str, AuditValue] = {
-        "reason": reason,
-        "withdraws": ",".join(str(seq) for seq in sorted(set(withdraws))),
-        "notify": join(notify),
-    }
-    if package_id is not None:
-        details["package_id"] = package_id
-    return AuditEvent(
-        kind=kinds.DISCLOSURE_WITHDRAWN, actor=actor, subjects=(subject,), details=details
-    )
+    return DisclosureWithdrawn(
+        actor=actor,
+        subjects=(subject,),
+        reason=reason,
+        withdraws=",".join(str(seq) for seq in sorted(set(withdraws))),
+        notify=join(notify),
+        package_id=package_id,
+    ).audit_event()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from matchgate.audit import disclosures, kinds
 from matchgate.audit.errors import AuditEventRejected
 from matchgate.domain.audit import AuditEvent, AuditValue
+from matchgate.domain.events import event_type
 
 _KIND = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$")
 _PRINTABLE = re.compile(r"^[\x20-\x7e]*$")
@@ -111,11 +112,14 @@ def _subjects(subjects: object) -> tuple[str, ...]:
 
 
 def check_event(event: AuditEvent) -> EventRecord:
-    """The event as it will be recorded, or ``AuditEventRejected`` naming the field."""
+    """The event as it will be recorded, or ``AuditEventRejected`` naming the field (an
+    unregistered kind included: every kind is declared in :mod:`matchgate.domain.events`)."""
     if not isinstance(event, AuditEvent):
         raise AuditEventRejected("event", "is not an AuditEvent")
     if not isinstance(event.kind, str) or len(event.kind) > MAX_KIND or not _KIND.match(event.kind):
         raise AuditEventRejected("kind", "must be a dotted lowercase name such as disclosure.made")
+    if event_type(event.kind) is None:
+        raise AuditEventRejected("kind", "is not a registered kind (matchgate.domain.events)")
     actor = _token("actor", event.actor, optional=False)
     assert actor is not None
     record = EventRecord(

@@ -30,7 +30,7 @@ from matchgate.audit.breach import Scope
 from matchgate.audit.disclosures import REFERENCE_KEY, split
 from matchgate.audit.entry import Entry, parse_time
 
-PACKAGE_RELEASED = "package.released"
+PACKAGE_RELEASED = kinds.PACKAGE_RELEASED
 """Written after a package's ``disclosure.made`` entries (``services.disclose``)."""
 READ_KINDS = (*sorted(kinds.DISCLOSING), kinds.RELEASE_FAILED, PACKAGE_RELEASED)
 """Every kind :func:`derive_exposure` reads."""

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from matchgate.audit import kinds
 from matchgate.domain.audit import AuditEvent, AuditReceipt, AuditSink, AuditUnavailable
+from matchgate.domain.events import ReleaseFailed
 
 T = TypeVar("T")
 
@@ -25,14 +25,14 @@ def _note_failed(
     sink: AuditSink, recorded: Sequence[tuple[AuditEvent, AuditReceipt]], error: str
 ) -> None:
     for event, receipt in recorded:
-        note = AuditEvent(
-            kind=kinds.RELEASE_FAILED,
+        note = ReleaseFailed(
             actor=event.actor,
             agency=event.agency,
             agreement=event.agreement,
             subjects=event.subjects,
-            details={"entry": receipt.sequence, "error": error},
-        )
+            entry=receipt.sequence,
+            error=error,
+        ).audit_event()
         try:
             sink.append(note)
         except Exception:  # noqa: S112 - best effort: the original error is what matters

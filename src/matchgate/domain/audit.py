@@ -30,8 +30,10 @@ class AuditUnavailable(MatchgateError):
 class AuditEvent:
     """One thing that happened, described without personal values.
 
-    ``kind`` is a dotted name such as ``submission.received`` or ``disclosure.made``; ``subjects``
-    are keyed HMACs of the people concerned (for the accounting of disclosures), never SSNs.
+    ``kind`` is a dotted name such as ``submission.received`` or ``disclosure.made``, registered
+    by its typed event class in :mod:`matchgate.domain.events` (which builds these; a sink refuses
+    any other kind); ``subjects`` are keyed HMACs of the people concerned (for the accounting of
+    disclosures), never SSNs.
     """
 
     kind: str

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Callable
 
 from matchgate.access import (
-    ACCESS_DENIED,
     Action,
     Denial,
     Parties,
@@ -24,8 +23,9 @@ from matchgate.access import (
     parse_token,
     token_matches,
 )
-from matchgate.domain.audit import AuditEvent, AuditSink, AuditValue
+from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import AccessDenied, MatchgateError
+from matchgate.domain.events import AccessDeniedEvent
 from matchgate.settings import Settings
 from matchgate.storage import access as store
 from matchgate.storage.db import session
@@ -102,15 +102,14 @@ def record_denial(
 ) -> None:
     """Append ``access.denied``; a denial stands whether or not the log can record it."""
     reason = denial if isinstance(denial, str) else denial.reason
-    details: dict[str, AuditValue] = {
-        "user_id": caller.user_id,
-        "token_id": caller.token_id,
-        "action": action.value,
-        "reason": reason,
-    }
-    if object_id is not None:
-        details["object_id"] = object_id[:64]
-    event = AuditEvent(kind=ACCESS_DENIED, actor=caller.user_id, details=details)
+    event = AccessDeniedEvent(
+        actor=caller.user_id,
+        user_id=caller.user_id,
+        token_id=caller.token_id,
+        action=action.value,
+        reason=reason,
+        object_id=None if object_id is None else object_id[:64],
+    ).audit_event()
     try:
         sink = audit if audit is not None else _configured_log(settings)
         if sink is not None:

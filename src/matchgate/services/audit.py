@@ -59,6 +59,7 @@ from matchgate.disclosure import keys as signing_keys
 from matchgate.disclosure.errors import PackageError
 from matchgate.domain.audit import AuditEvent, AuditReceipt, AuditUnavailable
 from matchgate.domain.errors import ConfigurationError, InputError
+from matchgate.domain.events import AccountingPurged
 from matchgate.settings import Settings
 from matchgate.storage import audit as store
 
@@ -480,16 +481,13 @@ class AuditLog:
             gone = [x for x in store.index_subjects_before(s, stop) if not still_held(x)]
             rows = store.drop_index_rows(s, stop, gone)
             record = check_event(
-                AuditEvent(
-                    kind=kinds.ACCOUNTING_PURGED,
+                AccountingPurged(
                     actor=actor,
-                    details={
-                        "before": before.isoformat(),
-                        "before_sequence": stop,
-                        "subjects": len(gone),
-                        "rows": rows,
-                    },
-                )
+                    before=before.isoformat(),
+                    before_sequence=stop,
+                    subject_count=len(gone),
+                    rows=rows,
+                ).audit_event()
             )
             entry = self._append_locked(s, head, record)
             _save_head(row, head)

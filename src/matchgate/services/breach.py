@@ -28,7 +28,6 @@ from matchgate.access import Action, Principal, readable
 from matchgate.atomic import atomic_path
 from matchgate.audit import format_time, kinds
 from matchgate.audit.breach import (
-    BREACH_ASSESSED,
     E_BREACH_INPUT,
     E_BREACH_NOT_FOUND,
     STEP_KINDS,
@@ -51,8 +50,9 @@ from matchgate.audit.breach_report import (
     subjects_csv,
 )
 from matchgate.audit.exposure import PACKAGE_RELEASED, Exposure, derive_exposure
-from matchgate.domain.audit import AuditEvent, AuditSink, AuditValue
+from matchgate.domain.audit import AuditSink, AuditValue
 from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError, NotFound
+from matchgate.domain.events import BreachAssessed, BreachOpened, typed_event
 from matchgate.domain.lifecycle import IncidentStatus
 from matchgate.services.access import host_parties, require, require_host, require_object
 from matchgate.services.audit import AuditConfig, entry_of
@@ -246,14 +246,15 @@ def open_incident(
     discovered = check_discovery(discovered_at or opened, opened)
     due = due_at(discovered)
     incident_id = uuid.uuid4().hex
-    details: dict[str, AuditValue] = {
-        "incident_id": incident_id,
-        "category": str(kind),
-        "discovered_at": format_time(discovered),
-        "due_at": format_time(due),
-        **scope.audit_details(),
-    }
-    receipt = audit.append(AuditEvent(kind=kinds.BREACH_OPENED, actor=by, details=details))
+    opened_event = BreachOpened(
+        actor=by,
+        incident_id=incident_id,
+        category=str(kind),
+        discovered_at=format_time(discovered),
+        due_at=format_time(due),
+        scope=scope.audit_details(),
+    )
+    receipt = audit.append(opened_event.audit_event())
     row = store.BreachIncident(
         id=incident_id,
         category=str(kind),
@@ -331,7 +332,7 @@ def advance_incident(
     if target == IncidentStatus.CLOSED:
         details["affected_people"] = incident.affected_people
     details = {k: v for k, v in details.items() if v is not None}
-    receipt = audit.append(AuditEvent(kind=STEP_KINDS[target], actor=by, details=details))
+    receipt = audit.append(typed_event(STEP_KINDS[target], actor=by, details=details).audit_event())
     step = store.BreachStep(
         incident_id=incident.id,
         step=str(target),
@@ -452,20 +453,21 @@ def make_report(
                 "already exists; not replacing it", path=str(path), code=E_BREACH_INPUT
             )
     counts = exposure.counts()
-    details: dict[str, AuditValue] = {
-        "incident_id": incident.id,
-        "audit_log_size": exposure.audit_size,
-        "affected_people": counts["affected_people"],
-        "unkeyed_people": counts["unkeyed_people"],
-        "disclosure_entries": counts["disclosure_entries"],
-        "packages": counts["packages"],
-        "answers": counts["answers"],
-        "categories": ",".join(exposure.people_by_category()),
-        "recipients": ",".join(exposure.people_by_recipient()),
-        "subjects_sha256": subjects_sha,
-        "report_sha256": sha256_text(report_text),
-    }
-    receipt = audit.append(AuditEvent(kind=BREACH_ASSESSED, actor=by, details=details))
+    assessed_event = BreachAssessed(
+        actor=by,
+        incident_id=incident.id,
+        audit_log_size=exposure.audit_size,
+        affected_people=counts["affected_people"],
+        unkeyed_people=counts["unkeyed_people"],
+        disclosure_entries=counts["disclosure_entries"],
+        packages=counts["packages"],
+        answers=counts["answers"],
+        categories=",".join(exposure.people_by_category()),
+        recipients=",".join(exposure.people_by_recipient()),
+        subjects_sha256=subjects_sha,
+        report_sha256=sha256_text(report_text),
+    )
+    receipt = audit.append(assessed_event.audit_event())
     out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     _write(paths[2], subjects_text)
     _write(paths[0], report_text)
@@ -481,7 +483,7 @@ def make_report(
     values = {
         "assessed_at": now,
         "affected_people": counts["affected_people"],
-        "report_sha256": details["report_sha256"],
+        "report_sha256": assessed_event.report_sha256,
     }
     with session(_store_url(settings)) as s:
         store.record_assessment(s, incident.id, values=values, step=step)

@@ -40,7 +40,8 @@ from matchgate.disclosure.response import (
     write_jsonl,
 )
 from matchgate.disclosure.ssnvs import write_return_file
-from matchgate.domain.audit import AuditEvent, AuditSink, AuditValue
+from matchgate.domain.audit import AuditEvent, AuditSink
+from matchgate.domain.events import DisclosureMade, PackageReleased
 from matchgate.governance import (
     Agreement,
     Category,
@@ -67,8 +68,8 @@ from matchgate.services.ssnvs import (
 from matchgate.settings import Settings
 from matchgate.standardize.identifiers import ssn_is_issuable
 
-DISCLOSURE_MADE = "disclosure.made"
-PACKAGE_RELEASED = "package.released"
+DISCLOSURE_MADE = DisclosureMade.kind
+PACKAGE_RELEASED = PackageReleased.kind
 RULES_VERSION = "minimize-1"
 """Version of the minimization rules in :mod:`matchgate.disclosure.response`."""
 
@@ -217,42 +218,33 @@ def _events(
     events: list[AuditEvent] = []
     for categories, subjects in sorted(groups.items(), key=lambda g: sorted(g[0])):
         uses = sorted({u for c in categories for u in job.policy.relied_on.get(c, ())})
-        details: dict[str, AuditValue] = {
-            "recipient": agreement.recipient,
-            "categories": ",".join(sorted(categories)),
-            "purpose": job.purpose,
-            "routine_use": ",".join(uses),
-            "package_id": package_id,
-            "agreement_version": agreement.version,
-            "legal_authority": _ascii("; ".join(agreement.legal_authorities)),
-            "job_id": job.job_id,
-        }
-        details = {k: v for k, v in details.items() if v is not None}
         events.append(
-            AuditEvent(
-                kind=DISCLOSURE_MADE,
+            DisclosureMade(
                 actor=job.actor,
                 agency=agreement.recipient,
                 agreement=agreement.id,
                 subjects=tuple(sorted(set(subjects))),
-                details=details,
-            )
+                recipient=agreement.recipient,
+                categories=",".join(sorted(categories)),
+                purpose=job.purpose,
+                routine_use=",".join(uses),
+                package_id=package_id,
+                agreement_version=agreement.version,
+                legal_authority=_ascii("; ".join(agreement.legal_authorities)),
+                job_id=job.job_id,
+            ).audit_event()
         )
-    released: dict[str, AuditValue] = {
-        "package_id": package_id,
-        "job_id": job.job_id,
-        "agreement_version": agreement.version,
-        "unkeyed_people": unkeyed,
-        **{f"rows_{k}": v for k, v in counts.items()},
-    }
     events.append(
-        AuditEvent(
-            kind=PACKAGE_RELEASED,
+        PackageReleased(
             actor=job.actor,
             agency=agreement.recipient,
             agreement=agreement.id,
-            details=released,
-        )
+            package_id=package_id,
+            job_id=job.job_id,
+            agreement_version=agreement.version,
+            unkeyed_people=unkeyed,
+            rows=counts,
+        ).audit_event()
     )
     return events
 

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matchgate.access import Action, Principal
-from matchgate.domain.audit import AuditEvent, AuditSink
+from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import InputError, MatchgateError
+from matchgate.domain.events import OnwardUseDecided, OnwardUseFiled
 from matchgate.governance import NoticeStatus
 from matchgate.services.access import require, require_object
 from matchgate.services.agreements import (
@@ -31,8 +32,8 @@ from matchgate.settings import Settings
 from matchgate.storage import submissions as store
 from matchgate.storage.db import session
 
-NOTICE_FILED = "onward_use.filed"
-NOTICE_DECIDED = "onward_use.decided"
+NOTICE_FILED = OnwardUseFiled.kind
+NOTICE_DECIDED = OnwardUseDecided.kind
 E_NOTICE_NOT_FOUND = "E_NOTICE_NOT_FOUND"
 E_NOTICE_DECIDED = "E_NOTICE_DECIDED"
 E_NOTICE_INVALID = "E_NOTICE_INVALID"
@@ -160,13 +161,13 @@ def file_notice(
         status=NoticeStatus.PENDING.value,
     )
     audit.append(
-        AuditEvent(
-            kind=NOTICE_FILED,
+        OnwardUseFiled(
             actor=filed_by,
             agency=agreement.recipient,
             agreement=agreement_id,
-            details={"notice_id": row.id, "purpose": purpose},
-        )
+            notice_id=row.id,
+            purpose=purpose,
+        ).audit_event()
     )
     with session(_store_url(settings)) as s:
         store.add_notice(s, row)
@@ -211,12 +212,13 @@ def decide_notice(
         raise NoticeError(f"notice {found_id} was already {status_now}", E_NOTICE_DECIDED)
     status = NoticeStatus.APPROVED if approve else NoticeStatus.DENIED
     audit.append(
-        AuditEvent(
-            kind=NOTICE_DECIDED,
+        OnwardUseDecided(
             actor=decided_by,
             agreement=agreement_id,
-            details={"notice_id": notice_id, "purpose": purpose, "decision": status.value},
-        )
+            notice_id=notice_id,
+            purpose=purpose,
+            decision=status.value,
+        ).audit_event()
     )
     with session(_store_url(settings)) as s:
         if not store.decide_pending(

@@ -38,8 +38,8 @@ from matchgate.domain.audit import (
     AuditReceipt,
     AuditSink,
     AuditUnavailable,
-    AuditValue,
 )
+from matchgate.domain.events import PurgeDone
 from matchgate.governance import Agreement
 from matchgate.services.access import require_host
 from matchgate.services.agreements import AgreementNotFound, get_agreement
@@ -154,27 +154,22 @@ def _event(
     actor: str,
     sha256: str | None,
 ) -> AuditEvent:
-    details: dict[str, AuditValue] = {
-        "job_id": held.job_id,
-        "agreement_version": agreement.version,
-        "retention_days": agreement.retention.days,
-        "retention_ended": ended.isoformat(),
-        "purged": ",".join(sorted(targets.what)),
-        "files": len(targets.files) + len(targets.folders),
-        "bytes": targets.size,
-        "rows": targets.rows,
-    }
-    if sha256:
-        details["request_sha256"] = sha256
-    if held.package_id and RESPONSE_PACKAGES in targets.what:
-        details["package_id"] = held.package_id
-    return AuditEvent(
-        kind=kinds.PURGE_DONE,
+    purged_package = held.package_id and RESPONSE_PACKAGES in targets.what
+    return PurgeDone(
         actor=actor,
         agency=agreement.recipient,
         agreement=held.agreement_id,
-        details=details,
-    )
+        job_id=held.job_id,
+        agreement_version=agreement.version,
+        retention_days=agreement.retention.days,
+        retention_ended=ended.isoformat(),
+        purged=",".join(sorted(targets.what)),
+        files=len(targets.files) + len(targets.folders),
+        size=targets.size,
+        rows=targets.rows,
+        request_sha256=sha256 or None,
+        package_id=held.package_id if purged_package else None,
+    ).audit_event()
 
 
 def _delete(settings: Settings, held: store.HeldSubmission, targets: _Targets) -> None:

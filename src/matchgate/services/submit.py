@@ -33,7 +33,8 @@ import pyarrow.parquet as pq
 from matchgate import __version__
 from matchgate.access import Action, Principal
 from matchgate.disclosure import load_private_key, load_public_key
-from matchgate.domain.audit import AuditEvent, AuditSink, AuditUnavailable, AuditValue
+from matchgate.domain import events
+from matchgate.domain.audit import AuditEvent, AuditSink, AuditUnavailable
 from matchgate.domain.errors import InputError, NotFound
 from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.domain.progress import NO_PROGRESS, Progress
@@ -94,11 +95,11 @@ from matchgate.storage.db import session
 
 REPORT_ROWS = 1000
 """Rows with codes listed one by one in a validation report (all are counted)."""
-SUBMISSION_RECEIVED = "submission.received"
-SUBMISSION_REJECTED = "submission.rejected"
-SUBMISSION_HELD = "submission.held"
-SUBMISSION_VALIDATED = "submission.validated"
-SUBMISSION_ACCEPTED = "submission.accepted"
+SUBMISSION_RECEIVED = events.SubmissionReceived.kind
+SUBMISSION_REJECTED = events.SubmissionRejected.kind
+SUBMISSION_HELD = events.SubmissionHeld.kind
+SUBMISSION_VALIDATED = events.SubmissionValidated.kind
+SUBMISSION_ACCEPTED = events.SubmissionAccepted.kind
 _KEEP_SUFFIXES = {*EXTENSIONS, ".txt", ".dat"}
 
 
@@ -172,10 +173,10 @@ def _suffix(source: Path) -> str:
 def _event(
     kind: str, options: SubmitOptions, agreement_id: str, recipient: str | None, **details: Any
 ) -> AuditEvent:
-    values: dict[str, AuditValue] = {k: v for k, v in details.items() if v is not None}
-    return AuditEvent(
-        kind=kind, actor=options.actor, agency=recipient, agreement=agreement_id, details=values
+    typed = events.typed_event(
+        kind, actor=options.actor, agency=recipient, agreement=agreement_id, details=details
     )
+    return typed.audit_event()
 
 
 def _agreement_refusal(agreement: Agreement, day: dt.date) -> tuple[str, str]:

@@ -12,9 +12,9 @@ import uuid
 from dataclasses import dataclass
 
 from matchgate.access import Action, Principal
-from matchgate.audit import kinds
-from matchgate.domain.audit import AuditEvent, AuditSink
+from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import AccessDenied, InputError
+from matchgate.domain.events import AgreementChanged
 from matchgate.services.access import now, store_url
 from matchgate.services.agreements import agreement_parties, is_suspended, require_agreement
 from matchgate.settings import Settings
@@ -103,11 +103,10 @@ def _audit_change(
     """Append the agreement change before it is made (a failure here changes nothing)."""
     parties = agreement_parties(settings, agreement_id)
     audit.append(
-        AuditEvent(
-            kind=kinds.AGREEMENT_CHANGED,
+        AgreementChanged(
             actor=user_id,
             agency=None if parties is None else parties.recipient,
             agreement=agreement_id,
-            details={"change": change},
-        )
+            change=change,
+        ).audit_event()
     )

@@ -14,9 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from matchgate.access import (
-    AGENCY_ADDED,
-    TOKEN_ISSUED,
-    TOKEN_REVOKED,
     Action,
     IssuedToken,
     Parties,
@@ -27,10 +24,10 @@ from matchgate.access import (
     new_token,
     parse_roles,
 )
-from matchgate.audit import kinds
 from matchgate.audit.breach import looks_personal
 from matchgate.domain.audit import AuditEvent, AuditSink
 from matchgate.domain.errors import AccessDenied, InputError
+from matchgate.domain.events import AgencyAdded, RoleChanged, TokenIssued, TokenRevoked, UserChanged
 from matchgate.services.access import (
     current,
     now,
@@ -196,22 +193,20 @@ def bootstrap(
     issued = new_token()
     roles = [Role.ADMINISTRATOR.value]
     audit.append(
-        AuditEvent(
-            kind=AGENCY_ADDED,
-            actor=user_id,
-            agency=agency,
-            details={"agency": agency, "host": True, "bootstrap": True},
-        )
+        AgencyAdded(
+            actor=user_id, agency=agency, code=agency, host=True, bootstrap=True
+        ).audit_event()
     )
     audit.append(
-        AuditEvent(
-            kind=kinds.USER_CHANGED,
+        UserChanged(
             actor=user_id,
             agency=agency,
-            details={"user_id": user_id, "change": "created", "roles": ",".join(roles)},
-        )
+            user_id=user_id,
+            change="created",
+            roles=",".join(roles),
+        ).audit_event()
     )
-    audit.append(_token_event(TOKEN_ISSUED, user_id, agency, user_id, issued.token_id))
+    audit.append(_token_event(TokenIssued, user_id, agency, user_id, issued.token_id))
     made = now()
     try:
         with session(store_url(settings)) as s:
@@ -245,13 +240,10 @@ def bootstrap(
         raise AccessDenied("users exist already: an administrator creates the next ones") from None
 
 
-def _token_event(kind: str, actor: str, agency: str, user_id: str, token_id: str) -> AuditEvent:
-    return AuditEvent(
-        kind=kind,
-        actor=actor,
-        agency=agency,
-        details={"user_id": user_id, "token_id": token_id},
-    )
+def _token_event(
+    kind: type[TokenIssued | TokenRevoked], actor: str, agency: str, user_id: str, token_id: str
+) -> AuditEvent:
+    return kind(actor=actor, agency=agency, user_id=user_id, token_id=token_id).audit_event()
 
 
 def add_agency(
@@ -268,9 +260,7 @@ def add_agency(
     with session(store_url(settings)) as s:
         if store.get_agency(s, code) is not None:
             raise InputError(f"agency {code} is already registered", field="agency", code=E_AGENCY)
-    audit.append(
-        AuditEvent(kind=AGENCY_ADDED, actor=fresh.user_id, agency=code, details={"agency": code})
-    )
+    audit.append(AgencyAdded(actor=fresh.user_id, agency=code, code=code).audit_event())
     try:
         with session(store_url(settings)) as s:
             store.add(
@@ -338,12 +328,13 @@ def add_user(
         if store.get_user(s, user_id) is not None:
             raise InputError(f"user {user_id} exists already", field="user", code=E_USER)
     audit.append(
-        AuditEvent(
-            kind=kinds.USER_CHANGED,
+        UserChanged(
             actor=fresh.user_id,
             agency=agency,
-            details={"user_id": user_id, "change": "created", "roles": ",".join(names)},
-        )
+            user_id=user_id,
+            change="created",
+            roles=",".join(names),
+        ).audit_event()
     )
     row = store.User(
         id=user_id,
@@ -426,16 +417,13 @@ def set_roles(
     if row.status != store.ACTIVE:
         raise InputError(f"user {user_id} is revoked", field="user", code=E_USER)
     audit.append(
-        AuditEvent(
-            kind=kinds.ROLE_CHANGED,
+        RoleChanged(
             actor=fresh.user_id,
             agency=row.agency,
-            details={
-                "user_id": user_id,
-                "roles": ",".join(names),
-                "previous": ",".join(sorted(row.roles or [])),
-            },
-        )
+            user_id=user_id,
+            roles=",".join(names),
+            previous=",".join(sorted(row.roles or [])),
+        ).audit_event()
     )
     with session(store_url(settings)) as s:
         stored = store.get_user(s, user_id)
@@ -458,12 +446,9 @@ def revoke_user(
             code=E_USER,
         )
     audit.append(
-        AuditEvent(
-            kind=kinds.USER_CHANGED,
-            actor=fresh.user_id,
-            agency=row.agency,
-            details={"user_id": user_id, "change": "revoked"},
-        )
+        UserChanged(
+            actor=fresh.user_id, agency=row.agency, user_id=user_id, change="revoked"
+        ).audit_event()
     )
     when = now()
     with session(store_url(settings)) as s:
@@ -501,7 +486,7 @@ def issue_token(
             raise InputError(f"user {target} is revoked", field="user", code=E_USER)
         agency = row.agency
     issued = new_token()
-    audit.append(_token_event(TOKEN_ISSUED, fresh.user_id, agency, target, issued.token_id))
+    audit.append(_token_event(TokenIssued, fresh.user_id, agency, target, issued.token_id))
     token_row, new = _token_row(target, by=fresh.user_id, days=days, label=label, issued=issued)
     with session(store_url(settings)) as s:
         store.add(s, token_row)
@@ -561,7 +546,7 @@ def revoke_token(
             audit=audit,
         )
         agency = agency_of or fresh.agency
-    audit.append(_token_event(TOKEN_REVOKED, fresh.user_id, agency, owner, token_id))
+    audit.append(_token_event(TokenRevoked, fresh.user_id, agency, owner, token_id))
     with session(store_url(settings)) as s:
         stored = store.get_token(s, token_id)
         assert stored is not None
