@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Accuracy of matchgate against the two reference Splink configurations, on the same data.
 
-For each seed it generates (or reuses) a synthetic world (`matchgate.services.synth`), runs
+For each seed it generates (or reuses) a synthetic world (`matchgate.services.master.synth`), runs
 matchgate (`match_files`, as `matchgate match` does) and both reference Splink scripts
 (`splink_default.py`, `splink_tuned.py`, called by path) on the same master and request file,
 grades every output with matchgate's evaluator against the truth file, and does the same on
@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from matchgate.eval.metrics import Evaluation
-from matchgate.services.evaluate import evaluate_files
-from matchgate.services.match import match_files
-from matchgate.services.synth import synthesize
+from matchgate.services.master.evaluate import evaluate_files
+from matchgate.services.master.match import match_files
+from matchgate.services.master.synth import synthesize
 from matchgate.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -46,6 +46,7 @@ from typing import Any
 
 from sqlalchemy import event
 
+from matchgate.app.audit import AuditConfig, AuditLog, init_audit, open_audit, verify_audit
 from matchgate.audit import (
     AuditEvent,
     AuditReceipt,
@@ -53,7 +54,6 @@ from matchgate.audit import (
     Disclosure,
     release_after_audit,
 )
-from matchgate.services.audit import AuditConfig, AuditLog, init_audit, open_audit, verify_audit
 from matchgate.storage import audit as store
 
 FAULTS = [

@@ -15,7 +15,7 @@ the development sets and confirmed on the confirmation sets.
 
 For each dataset: matchgate (``services.match.match_files``, as ``matchgate match`` does, shipped
 model), ``splink_default.py`` and ``splink_tuned.py`` from ../shared/bench on the same files,
-each output graded by ``matchgate.services.evaluate`` (precision, recall, review rate,
+each output graded by ``matchgate.services.master.evaluate`` (precision, recall, review rate,
 false-match rate; by discrepancy kind and by name origin), each Splink output also at equal
 precision (``equal_precision.py``: the lowest match weight keeping precision >= 0.999 and
 false-match rate <= 0.1%), and calibration (score bins against observed precision).
@@ -46,7 +46,7 @@ from typing import Any
 from evalsuite.datasets import QUICK, Dataset, Sizes, select
 from evalsuite.score import calibration, equal_precision, score
 
-from matchgate.services.match import match_files
+from matchgate.services.master.match import match_files
 from matchgate.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from proctree import Measured, run
 
-from matchgate.services.evaluate import evaluate_files
+from matchgate.services.master.evaluate import evaluate_files
 
 MATCHGATE = [sys.executable, "-m", "matchgate"]
 SPLINK_DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "bench" / "splink_default.py"

@@ -2,8 +2,8 @@
 """How fast `matchgate match` runs, and how accurate it is, on synthetic worlds.
 
 For each size PEOPLExREQUESTS it generates (or reuses) a synthetic master, request file and truth
-with `matchgate.services.synth.synthesize`, runs `match_files` as `matchgate match` does, times each
-stage, grades the output against the truth and prints a table and JSON.
+with `matchgate.services.master.synth.synthesize`, runs `match_files` as `matchgate match`
+does, times each stage, grades the output against the truth and prints a table and JSON.
 
     .venv/bin/python bench/match_speed.py                          # 200000x5000 and 1000000x50000
     .venv/bin/python bench/match_speed.py --sizes 200000x5000 --json out.json
@@ -20,9 +20,9 @@ import platform
 import time
 from pathlib import Path
 
-from matchgate.services.evaluate import evaluate_files
-from matchgate.services.match import match_files
-from matchgate.services.synth import synthesize
+from matchgate.services.master.evaluate import evaluate_files
+from matchgate.services.master.match import match_files
+from matchgate.services.master.synth import synthesize
 from matchgate.settings import Settings
 
 DEFAULT_SIZES = "200000x5000,1000000x50000"

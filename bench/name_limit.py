@@ -24,7 +24,7 @@ from pathlib import Path
 from master_scale import accuracy
 
 from matchgate.matching import candidates
-from matchgate.services.match import match_files
+from matchgate.services.master.match import match_files
 from matchgate.settings import Settings
 
 

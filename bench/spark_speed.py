@@ -27,8 +27,8 @@ from pathlib import Path
 import psutil
 import pyarrow.csv as pacsv
 
-from matchgate.services.match import match_files
-from matchgate.services.synth import synthesize
+from matchgate.services.master.match import match_files
+from matchgate.services.master.synth import synthesize
 from matchgate.settings import Settings
 
 

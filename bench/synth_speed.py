@@ -29,7 +29,7 @@ TARGETS = {"details_1m_seconds": 120.0, "identity_100m_seconds": 1800.0}
 
 
 def _one(people: int, requests: int, details: bool, out: Path) -> dict[str, object]:
-    from matchgate.services.synth import synthesize
+    from matchgate.services.master.synth import synthesize
 
     started = time.perf_counter()
     summary = synthesize(people, requests, 2025, out, details=details)

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from tests.submit.helpers import MemorySink
 
 from matchgate.access import Principal
+from matchgate.app.access import authenticate
 from matchgate.domain.audit import AuditSink
-from matchgate.services.access import authenticate
-from matchgate.services.users import add_agency, add_user, bootstrap, issue_token
+from matchgate.services.administration.users import add_agency, add_user, bootstrap, issue_token
 from matchgate.settings import Settings
 from matchgate.storage import access as store
 from matchgate.storage.db import session

@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 
+import hypothesis
 import pytest
 
 POSTGRES_URL = os.environ.get(
@@ -65,3 +66,9 @@ def empty_store_url(
 def store_url(empty_store_url: str) -> str:
     """An operational store with no rows, its schema upgraded (audit tables included)."""
     return upgrade_store(empty_store_url)
+
+
+# Hypothesis' per-example deadline measures the machine's load as much as the code (a busy
+# 2-core runner trips it at random); the properties are what these tests check, not speed.
+hypothesis.settings.register_profile("matchgate", deadline=None)
+hypothesis.settings.load_profile("matchgate")

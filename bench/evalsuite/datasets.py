@@ -41,7 +41,7 @@ class Dataset:
 
 def _synth(seed: int) -> Callable[[Path, Sizes], dict[str, int]]:
     def build(out: Path, sizes: Sizes) -> dict[str, int]:
-        from matchgate.services.synth import synthesize
+        from matchgate.services.master.synth import synthesize
 
         synthesize(sizes.people, sizes.requests, seed, out, details=False)
         with (out / "truth.csv").open(encoding="utf-8", newline="") as fh:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from matchgate.services.evaluate import evaluate_files
+from matchgate.services.master.evaluate import evaluate_files
 
 CALIBRATION_BINS = (0.0, 0.5, 0.9, 0.99, 0.999, 1.0000001)
 _EQUAL = re.compile(

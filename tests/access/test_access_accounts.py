@@ -12,13 +12,12 @@ from tests.accounts import Accounts
 from tests.submit.helpers import DAY, REFERENCE, REQUESTS, MemorySink, subject
 
 from matchgate.access import Principal
+from matchgate.app.access import authenticate
 from matchgate.audit import kinds
 from matchgate.domain.errors import AccessDenied, InputError
-from matchgate.services.access import authenticate
-from matchgate.services.agreements import add_agreement, list_agreements
-from matchgate.services.submit import SubmitOptions, submit_file
-from matchgate.services.suspensions import resume_agreement, suspend_agreement
-from matchgate.services.users import (
+from matchgate.services.administration.agreements import add_agreement, list_agreements
+from matchgate.services.administration.suspensions import resume_agreement, suspend_agreement
+from matchgate.services.administration.users import (
     bootstrap,
     issue_token,
     list_tokens,
@@ -27,6 +26,7 @@ from matchgate.services.users import (
     revoke_user,
     set_roles,
 )
+from matchgate.services.submission.submit import SubmitOptions, submit_file
 from matchgate.settings import Settings
 from matchgate.storage import access as store
 from matchgate.storage.db import engine_for, session
@@ -238,7 +238,7 @@ def test_a_partner_administrator_manages_only_its_own_agency(
 ) -> None:
     dhs_admin = accounts.user("dhs-admin", "DHS", "administrator")
     accounts.user("irs-user", "IRS", "auditor")
-    from matchgate.services.users import add_user
+    from matchgate.services.administration.users import add_user
 
     made = add_user(
         settings,
@@ -262,7 +262,7 @@ def test_a_user_id_shaped_like_a_personal_value_is_refused(
     settings: Settings, accounts: Accounts, user_id: str
 ) -> None:
     """A user id is the actor of audit entries, which refuse SSN and A-number shapes."""
-    from matchgate.services.users import add_user
+    from matchgate.services.administration.users import add_user
 
     with pytest.raises(InputError, match="SSN or an A-number"):
         add_user(

@@ -15,29 +15,34 @@ from tests.submit.helpers import REQUESTS
 
 from matchgate.access import Principal
 from matchgate.audit import kinds
-from matchgate.services.agreements import describe_agreement, list_agreements
-from matchgate.services.audit_access import (
+from matchgate.services.administration.agreements import describe_agreement, list_agreements
+from matchgate.services.administration.suspensions import suspend_agreement
+from matchgate.services.administration.users import (
+    list_agencies,
+    list_users,
+    revoke_token,
+    revoke_user,
+)
+from matchgate.services.disclosure.notices import decide_notice, list_notices
+from matchgate.services.oversight.audit_access import (
     accounting_for_caller,
     prove_for,
     show_entries_for,
     tail_entries_for,
     withdraw_for_caller,
 )
-from matchgate.services.breach import (
+from matchgate.services.oversight.breach import (
     advance_incident,
     get_incident,
     list_incidents,
     make_report,
 )
-from matchgate.services.notices import decide_notice, list_notices
-from matchgate.services.submit import (
+from matchgate.services.submission.submit import (
     SubmitOptions,
     get_submission,
     list_submissions,
     submit_file,
 )
-from matchgate.services.suspensions import suspend_agreement
-from matchgate.services.users import list_agencies, list_users, revoke_token, revoke_user
 
 FAKE = "fffffffffffffffffffffffffffffff0"
 

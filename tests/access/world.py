@@ -25,13 +25,13 @@ from tests.conftest import POSTGRES_URL, _postgres_reason
 from tests.submit.helpers import DAY, REFERENCE, REQUESTS, SAVE, ScriptedMatcher, write_master
 
 from matchgate.access import Principal
+from matchgate.app.audit import AuditLog, audit_config, init_audit, open_audit
 from matchgate.audit.breach import Incident, Scope
-from matchgate.services.agreements import add_agreement
-from matchgate.services.audit import AuditLog, audit_config, init_audit, open_audit
-from matchgate.services.breach import open_incident
-from matchgate.services.notices import Notice, file_notice
-from matchgate.services.packages import make_keys
-from matchgate.services.submit import SubmitOptions, SubmitResult, submit_file
+from matchgate.services.administration.agreements import add_agreement
+from matchgate.services.disclosure.notices import Notice, file_notice
+from matchgate.services.disclosure.packages import make_keys
+from matchgate.services.oversight.breach import open_incident
+from matchgate.services.submission.submit import SubmitOptions, SubmitResult, submit_file
 from matchgate.settings import Settings
 
 ALL_ROLES = ("submitter", "reviewer", "privacy_officer", "auditor", "administrator")

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 from tests.conftest import upgrade_store
 
-from matchgate.services.datakeys import (
+from matchgate.services.administration.datakeys import (
     data_key_file,
     init_data_keys,
     open_data_keys,

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from matchgate.app.audit import AuditConfig, AuditLog, init_audit, open_audit
 from matchgate.audit import (
     AuditEvent,
     Checkpoint,
@@ -41,7 +42,6 @@ from matchgate.audit import (
     sign_checkpoint,
 )
 from matchgate.disclosure.keys import generate_keypair, key_id, load_private_key
-from matchgate.services.audit import AuditConfig, AuditLog, init_audit, open_audit
 from matchgate.storage import audit as store
 
 AGENCIES = ["DHS-USCIS", "HHS-CMS", "DOL", "VA", "FBI"]

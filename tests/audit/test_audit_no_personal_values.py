@@ -17,6 +17,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from matchgate.app.audit import (
+    AuditConfig,
+    accounting_for,
+    init_audit,
+    open_audit,
+    prove_inclusion,
+    verify_audit,
+)
 from matchgate.audit import (
     AuditEvent,
     AuditEventRejected,
@@ -24,14 +32,6 @@ from matchgate.audit import (
     SubjectKeyInputError,
     kinds,
     render_text,
-)
-from matchgate.services.audit import (
-    AuditConfig,
-    accounting_for,
-    init_audit,
-    open_audit,
-    prove_inclusion,
-    verify_audit,
 )
 from matchgate.storage import audit as store
 

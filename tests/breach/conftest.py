@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tests.submit.conftest import Env, MakeEnv, keys, make_env, master
 
-from matchgate.services.audit import AuditConfig, AuditLog, init_audit, open_audit
+from matchgate.app.audit import AuditConfig, AuditLog, init_audit, open_audit
 
 __all__ = ["Env", "MakeEnv", "keys", "make_env", "master"]
 

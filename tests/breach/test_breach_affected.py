@@ -19,18 +19,18 @@ from pathlib import Path
 from tests.breach.conftest import Env, MakeEnv
 from tests.submit.helpers import DAY, MASTER, PERSONAL, ScriptedMatcher
 
+from matchgate.app.audit import AuditLog, show_entries, verify_audit
 from matchgate.audit import kinds
 from matchgate.audit.breach import Scope
-from matchgate.services.audit import AuditLog, show_entries, verify_audit
-from matchgate.services.breach import (
+from matchgate.services.disclosure.packages import open_package_file
+from matchgate.services.oversight.breach import (
     advance_incident,
     derive_affected,
     get_incident,
     make_report,
     open_incident,
 )
-from matchgate.services.packages import open_package_file
-from matchgate.services.submit import SubmitResult, submit_file
+from matchgate.services.submission.submit import SubmitResult, submit_file
 
 NEXT_MONTH = DAY + dt.timedelta(days=31)
 SSN_OF = {

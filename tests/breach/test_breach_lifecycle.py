@@ -20,7 +20,7 @@ from matchgate.audit.breach import (
 from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import InputError
 from matchgate.domain.lifecycle import IncidentStatus
-from matchgate.services.breach import (
+from matchgate.services.oversight.breach import (
     advance_incident,
     get_incident,
     list_incidents,

@@ -12,11 +12,11 @@ from tests.accounts import Accounts
 from tests.submit.helpers import REFERENCE, SAVE, agreement_variant
 from typer.testing import CliRunner
 
+from matchgate.app.audit import AuditConfig, audit_config, open_audit
 from matchgate.audit import AuditEvent, Disclosure, kinds
 from matchgate.cli.audit import EXIT_VERIFY_FAILED, register
 from matchgate.cli.shell import EXIT_CONFIG, EXIT_INPUT, run
-from matchgate.services.agreements import add_agreement
-from matchgate.services.audit import AuditConfig, audit_config, open_audit
+from matchgate.services.administration.agreements import add_agreement
 from matchgate.settings import Settings
 from matchgate.storage import audit as store
 

@@ -15,11 +15,11 @@ from tests.accounts import Accounts
 from tests.submit.helpers import PERSONAL, REFERENCE, REQUESTS, write_master
 from typer.testing import CliRunner, Result
 
+from matchgate.app.audit import audit_config, init_audit
 from matchgate.cli.main import app
 from matchgate.cli.shell import EXIT_ACCESS
-from matchgate.services.agreements import add_agreement
-from matchgate.services.audit import audit_config, init_audit
-from matchgate.services.packages import make_keys
+from matchgate.services.administration.agreements import add_agreement
+from matchgate.services.disclosure.packages import make_keys
 from matchgate.settings import Settings
 
 runner = CliRunner()

@@ -19,15 +19,15 @@ from tests.submit.helpers import (
 )
 from typer.testing import CliRunner, Result
 
+from matchgate.app.audit import audit_config, init_audit
 from matchgate.cli.main import app as main_app
 from matchgate.cli.packages import register as register_packages
 from matchgate.cli.shell import run
 from matchgate.cli.submit import match_ssnvs
 from matchgate.cli.submit import register as register_submit
 from matchgate.disclosure.ssnvs import read_return_records
-from matchgate.services.agreements import add_agreement
-from matchgate.services.audit import audit_config, init_audit
-from matchgate.services.packages import make_keys
+from matchgate.services.administration.agreements import add_agreement
+from matchgate.services.disclosure.packages import make_keys
 from matchgate.settings import Settings
 
 app = typer.Typer(pretty_exceptions_enable=False)

@@ -29,7 +29,7 @@ from matchgate.disclosure import (
     write_public_key,
 )
 from matchgate.disclosure.pkcs8 import ITERATIONS
-from matchgate.services.packages import make_keys
+from matchgate.services.disclosure.packages import make_keys
 
 
 def test_key_id_is_the_first_128_bits_of_sha256_of_the_spki() -> None:

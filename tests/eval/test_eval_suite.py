@@ -14,7 +14,7 @@ from evalsuite.datasets import Sizes, select
 from evalsuite.febrl import build_febrl
 from evalsuite.score import calibration, equal_precision, score
 
-from matchgate.services.match import match_files
+from matchgate.services.master.match import match_files
 from matchgate.settings import Settings
 
 SHARED_BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench"

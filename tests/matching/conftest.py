@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from matchgate.services.match import match_files
+from matchgate.services.master.match import match_files
 from matchgate.settings import Settings
 
 MASTER_COLUMNS = (

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from matchgate.services.evaluate import evaluate_files
-from matchgate.services.match import match_files
-from matchgate.services.synth import synthesize
+from matchgate.services.master.evaluate import evaluate_files
+from matchgate.services.master.match import match_files
+from matchgate.services.master.synth import synthesize
 from matchgate.settings import Settings
 
 

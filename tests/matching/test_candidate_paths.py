@@ -16,7 +16,7 @@ from matchgate.matching.candidates import BLOCK_NAMES, find_candidates
 from matchgate.matching.comparisons import COMPARISONS, hoist_repeated_calls
 from matchgate.matching.master_index import CANDIDATE_ROWS, fetch_candidate_rows
 from matchgate.matching.model import pair_columns_sql
-from matchgate.services.synth import synthesize
+from matchgate.services.master.synth import synthesize
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MASTER_COLUMNS, REQUEST_COLUMNS, Row, filler, read_output, write_csv
-from matchgate.services.match import match_files
+from matchgate.services.master.match import match_files
 from matchgate.settings import Settings
 
 PEOPLE: list[Row] = [

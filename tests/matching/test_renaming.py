@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from matchgate.services.match import match_files
-from matchgate.services.synth import synthesize
+from matchgate.services.master.match import match_files
+from matchgate.services.master.synth import synthesize
 from matchgate.settings import Settings
 
 

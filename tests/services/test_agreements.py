@@ -12,7 +12,7 @@ from tests.governance.documents import REFERENCE, SAVE
 from matchgate.access import Principal
 from matchgate.domain.errors import InputError
 from matchgate.governance import AgreementCode, Category, read_agreement_file
-from matchgate.services.agreements import (
+from matchgate.services.administration.agreements import (
     AgreementNotFound,
     add_agreement,
     describe_agreement,

@@ -13,6 +13,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from matchgate.app.audit import (
+    AuditConfig,
+    AuditLog,
+    accounting_for,
+    init_audit,
+    open_audit,
+    prove_consistency,
+    prove_inclusion,
+    show_entries,
+    tail_entries,
+    trusted_keys,
+    verify_audit,
+)
 from matchgate.audit import (
     AuditEvent,
     AuditUnavailable,
@@ -27,19 +40,6 @@ from matchgate.audit import (
     read_checkpoints,
 )
 from matchgate.domain.errors import ConfigurationError, InputError
-from matchgate.services.audit import (
-    AuditConfig,
-    AuditLog,
-    accounting_for,
-    init_audit,
-    open_audit,
-    prove_consistency,
-    prove_inclusion,
-    show_entries,
-    tail_entries,
-    trusted_keys,
-    verify_audit,
-)
 from matchgate.settings import Settings
 from matchgate.storage import audit as store
 
@@ -85,7 +85,7 @@ def _disclosure(log: AuditLog, recipient: str, package: str, ssns: list[str], **
 
 
 def test_init_is_idempotent_and_the_defaults_live_in_the_workspace(tmp_path: Path) -> None:
-    from matchgate.services.audit import audit_config
+    from matchgate.app.audit import audit_config
 
     config = audit_config(Settings(workspace=tmp_path / "ws"), checkpoint_every=3)
     first = init_audit(config)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from matchgate.app.jobs import file_digest, tracked_job
 from matchgate.domain.errors import InputError
-from matchgate.services.jobs import file_digest, tracked_job
 from matchgate.settings import Settings
 from matchgate.storage.db import session
 from matchgate.storage.models import Job

@@ -12,12 +12,17 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
+import matchgate.services.master.store as master_service
 from matchgate.domain.errors import ConfigurationError, InputError
 from matchgate.master import store
-from matchgate.services import master as master_service
-from matchgate.services.master import current_snapshot, list_snapshots, load_master, update_master
-from matchgate.services.match import match_files
-from matchgate.services.synth import synthesize
+from matchgate.services.master.match import match_files
+from matchgate.services.master.store import (
+    current_snapshot,
+    list_snapshots,
+    load_master,
+    update_master,
+)
+from matchgate.services.master.synth import synthesize
 from matchgate.settings import Settings
 
 

@@ -11,10 +11,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from matchgate.app.jobs import file_digest
 from matchgate.domain.errors import InputError
 from matchgate.intake import Code
-from matchgate.services.jobs import file_digest
-from matchgate.services.match import MatchSummary, match_files
+from matchgate.services.master.match import MatchSummary, match_files
 from matchgate.settings import Settings
 
 MASTER = (

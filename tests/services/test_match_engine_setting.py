@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from matchgate.domain.errors import ConfigurationError
-from matchgate.services.master import load_master
-from matchgate.services.match import match_files
-from matchgate.services.synth import synthesize
+from matchgate.services.master.match import match_files
+from matchgate.services.master.store import load_master
+from matchgate.services.master.synth import synthesize
 from matchgate.settings import Settings
 
 

@@ -17,8 +17,8 @@ import pytest
 
 from matchgate.engines.duckdb_engine import DuckDBEngine
 from matchgate.master.store import NoSnapshot, Snapshot
-from matchgate.services.master import current_snapshot, load_master, open_snapshot
-from matchgate.services.synth import synthesize
+from matchgate.services.master.store import current_snapshot, load_master, open_snapshot
+from matchgate.services.master.synth import synthesize
 from matchgate.settings import Settings
 
 

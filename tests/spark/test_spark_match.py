@@ -11,8 +11,8 @@ import pytest
 
 pytest.importorskip("pyspark", reason="PySpark is not installed (pip install 'matchgate[spark]')")
 
-from matchgate.services.match import match_files
-from matchgate.services.synth import synthesize
+from matchgate.services.master.match import match_files
+from matchgate.services.master.synth import synthesize
 from matchgate.settings import Settings
 
 SCORE_TOLERANCE = 1e-9

@@ -17,9 +17,9 @@ pytest.importorskip("pyspark", reason="PySpark is not installed (pip install 'ma
 from tests.spark.test_spark_match import assert_same_decisions
 
 from matchgate.domain.errors import ConfigurationError
-from matchgate.services.master import load_master, update_master
-from matchgate.services.match import SNAPSHOT_COLUMN, match_files
-from matchgate.services.synth import synthesize
+from matchgate.services.master.match import SNAPSHOT_COLUMN, match_files
+from matchgate.services.master.store import load_master, update_master
+from matchgate.services.master.synth import synthesize
 from matchgate.settings import Settings
 
 

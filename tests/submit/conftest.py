@@ -13,9 +13,9 @@ from tests.accounts import Accounts
 from tests.submit.helpers import DAY, REFERENCE, MemorySink, settings_for, subject, write_master
 
 from matchgate.access import Principal
-from matchgate.services.agreements import add_agreement
-from matchgate.services.packages import make_keys
-from matchgate.services.submit import SubmitOptions, SubmitResult, submit_file
+from matchgate.services.administration.agreements import add_agreement
+from matchgate.services.disclosure.packages import make_keys
+from matchgate.services.submission.submit import SubmitOptions, SubmitResult, submit_file
 from matchgate.settings import Settings
 
 

@@ -45,9 +45,9 @@ from tests.submit.helpers import (
 from typer.testing import CliRunner
 
 from matchgate.cli.main import app
-from matchgate.services.agreements import add_agreement
-from matchgate.services.notices import decide_notice, file_notice
-from matchgate.services.submit import SubmitOptions, submit_file
+from matchgate.services.administration.agreements import add_agreement
+from matchgate.services.disclosure.notices import decide_notice, file_notice
+from matchgate.services.submission.submit import SubmitOptions, submit_file
 from matchgate.settings import Settings
 
 # --- the data contract, read independently ---------------------------------------------------

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+import matchgate.services.disclosure.notices as notices
 from matchgate.cli.submit import EXIT_HELD, EXIT_REJECTED
 from matchgate.disclosure.response import CATEGORY_FIELDS
 from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.intake.codes import Code
 from matchgate.intake.submission_codes import SUBMISSION_MEANINGS, SubmissionCode
-from matchgate.services import notices
 
 DOCS = (Path(__file__).parents[2] / "docs" / "submissions.md").read_text(encoding="utf-8")
 REQUEST_CODES = [

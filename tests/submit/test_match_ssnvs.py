@@ -12,7 +12,7 @@ from tests.submit.helpers import REQUESTS, ssnvs_record, write_master, write_ssn
 from matchgate.disclosure.ssnvs import read_return_records
 from matchgate.domain.errors import InputError
 from matchgate.intake.ssnvs import read_ssnvs
-from matchgate.services.ssnvs import People, match_ssnvs_file, verifications
+from matchgate.services.disclosure.ssnvs import People, match_ssnvs_file, verifications
 from matchgate.settings import Settings
 
 CASES = [

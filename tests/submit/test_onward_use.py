@@ -19,15 +19,15 @@ from matchgate.governance import (
     onward_refusals,
     parse_agreement,
 )
-from matchgate.services.notices import (
+from matchgate.services.disclosure.notices import (
     NoticeError,
     decide_notice,
     file_notice,
     list_notices,
     notice_statuses,
 )
-from matchgate.services.packages import open_package_file
-from matchgate.services.submit import SubmitResult
+from matchgate.services.disclosure.packages import open_package_file
+from matchgate.services.submission.submit import SubmitResult
 
 NEW = "benefit-fraud-referral"
 

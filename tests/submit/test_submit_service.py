@@ -29,10 +29,10 @@ from matchgate.disclosure.ssnvs import read_return_records
 from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import ConfigurationError, InputError
 from matchgate.domain.lifecycle import SubmissionStatus
-from matchgate.services.agreements import AgreementNotFound
-from matchgate.services.datakeys import open_data_keys
-from matchgate.services.packages import open_package_file
-from matchgate.services.submit import get_submission, list_submissions
+from matchgate.services.administration.agreements import AgreementNotFound
+from matchgate.services.administration.datakeys import open_data_keys
+from matchgate.services.disclosure.packages import open_package_file
+from matchgate.services.submission.submit import get_submission, list_submissions
 from matchgate.storage.atrest import open_stream
 
 

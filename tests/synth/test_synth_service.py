@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from matchgate.domain.errors import ConfigurationError, InputError
-from matchgate.services.synth import synthesize
+from matchgate.services.master.synth import synthesize
 from matchgate.synth.tables import RefTables
 
 

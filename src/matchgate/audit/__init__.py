@@ -7,7 +7,7 @@ answer is released: only after its entry is durable. The accounting of disclosur
 from the log's own entries.
 
 This stage holds formats and arithmetic only: the store is ``matchgate.storage.audit``, the use
-cases (and the ``AuditLog`` sink) are in ``matchgate.services.audit``.
+cases (and the ``AuditLog`` sink) are in ``matchgate.app.audit``.
 """
 
 from matchgate.audit import kinds

@@ -2,7 +2,7 @@
 the scope that says which disclosures an incident concerns.
 
 Pure values and arithmetic; the incident rows live in the operational store
-(``matchgate.storage.breaches``) and the use cases in ``matchgate.services.breach``.
+(``matchgate.storage.breaches``) and the use cases in ``matchgate.services.oversight.breach``.
 
 * **Lifecycle.** ``open -> reported -> contained -> closed``, one step at a time and never back:
   an incident is not contained before US-CERT/CISA has been told, nor closed before it is

@@ -15,7 +15,7 @@ import typer
 from matchgate.cli.shell import AsJson, Runner, audit_log, caller, echo, echo_json, say, settings
 
 if TYPE_CHECKING:
-    from matchgate.services.users import NewToken, UserView
+    from matchgate.services.administration.users import NewToken, UserView
 
 Roles = Annotated[
     list[str],
@@ -59,7 +59,7 @@ def _users(run: Runner) -> typer.Typer:
         days: Days = 90,
     ) -> None:
         """Create the host agency and its first administrator (only while no user exists)."""
-        from matchgate.services.users import bootstrap as make
+        from matchgate.services.administration.users import bootstrap as make
 
         def work() -> None:
             made = make(
@@ -81,7 +81,7 @@ def _users(run: Runner) -> typer.Typer:
         role: Roles,
     ) -> None:
         """Create a user of an agency with roles (administrators)."""
-        from matchgate.services.users import add_user
+        from matchgate.services.administration.users import add_user
 
         def work() -> None:
             made = add_user(
@@ -97,7 +97,7 @@ def _users(run: Runner) -> typer.Typer:
         as_json: AsJson = False,
     ) -> None:
         """Users of the agencies you manage or audit."""
-        from matchgate.services.users import list_users
+        from matchgate.services.administration.users import list_users
 
         def work() -> None:
             rows = list_users(settings(), caller=caller(), agency=agency)
@@ -115,7 +115,7 @@ def _users(run: Runner) -> typer.Typer:
         role: Roles,
     ) -> None:
         """Replace a user's roles (administrators); counts from the user's next request."""
-        from matchgate.services.users import set_roles
+        from matchgate.services.administration.users import set_roles
 
         def work() -> None:
             changed = set_roles(settings(), user, role, caller=caller(), audit=audit_log())
@@ -126,7 +126,7 @@ def _users(run: Runner) -> typer.Typer:
     @users.command("revoke")
     def revoke(user: Annotated[str, typer.Argument(metavar="USER", help="User id.")]) -> None:
         """Revoke a user and all their tokens (administrators); refused from the next request."""
-        from matchgate.services.users import revoke_user
+        from matchgate.services.administration.users import revoke_user
 
         def work() -> None:
             revoked = revoke_user(settings(), user, caller=caller(), audit=audit_log())
@@ -149,7 +149,7 @@ def _tokens(run: Runner) -> typer.Typer:
         label: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
     ) -> None:
         """Issue a token; it is printed once, on standard output, and stored only as a hash."""
-        from matchgate.services.users import issue_token
+        from matchgate.services.administration.users import issue_token
 
         def work() -> None:
             made = issue_token(
@@ -164,7 +164,7 @@ def _tokens(run: Runner) -> typer.Typer:
         user: Annotated[str | None, typer.Option(help="This user's (default: yours).")] = None,
     ) -> None:
         """Token ids and dates (never the tokens)."""
-        from matchgate.services.users import list_tokens
+        from matchgate.services.administration.users import list_tokens
 
         def work() -> None:
             for t in list_tokens(settings(), caller=caller(), user_id=user):
@@ -178,7 +178,7 @@ def _tokens(run: Runner) -> typer.Typer:
         token_id: Annotated[str, typer.Argument(metavar="TOKEN_ID", help="The token's id.")],
     ) -> None:
         """Revoke a token (yours, or one of a user you manage); refused from the next request."""
-        from matchgate.services.users import revoke_token
+        from matchgate.services.administration.users import revoke_token
 
         def work() -> None:
             revoke_token(settings(), token_id, caller=caller(), audit=audit_log())
@@ -198,7 +198,7 @@ def _agencies(run: Runner) -> typer.Typer:
         name: Annotated[str, typer.Option(help="The agency's name.")],
     ) -> None:
         """Register a partner agency (the host agency's administrators)."""
-        from matchgate.services.users import add_agency
+        from matchgate.services.administration.users import add_agency
 
         def work() -> None:
             made = add_agency(settings(), code, name, caller=caller(), audit=audit_log())
@@ -209,7 +209,7 @@ def _agencies(run: Runner) -> typer.Typer:
     @agencies.command("list")
     def list_() -> None:
         """Agencies you manage or audit (the host's administrators: all)."""
-        from matchgate.services.users import list_agencies
+        from matchgate.services.administration.users import list_agencies
 
         def work() -> None:
             for a in list_agencies(settings(), caller=caller()):

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from matchgate.cli.shell import AsJson, audit_log, caller, echo_json, out, run, say, settings
-from matchgate.services.agreements import AgreementListing, StoredAgreement
+from matchgate.services.administration.agreements import AgreementListing, StoredAgreement
 
 agreements_app = typer.Typer(
     name="agreements",
@@ -28,7 +28,7 @@ def add(
     file: Annotated[Path, typer.Argument(help="Agreement YAML file.")],
 ) -> None:
     """Validate an agreement file and store it as a new version (identical text is kept once)."""
-    from matchgate.services.agreements import add_agreement
+    from matchgate.services.administration.agreements import add_agreement
 
     def work() -> None:
         added = add_agreement(settings(), file, caller=caller())
@@ -48,7 +48,7 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """List stored agreements: latest version, parties, and whether one is in force today."""
-    from matchgate.services.agreements import list_agreements
+    from matchgate.services.administration.agreements import list_agreements
 
     def work() -> None:
         listings = list_agreements(settings(), caller=caller())
@@ -69,7 +69,7 @@ def show(
     as_json: AsJson = False,
 ) -> None:
     """Show one stored agreement version and what it allows today."""
-    from matchgate.services.agreements import describe_agreement
+    from matchgate.services.administration.agreements import describe_agreement
 
     def work() -> None:
         stored = describe_agreement(settings(), agreement_id, version, caller=caller())
@@ -205,7 +205,7 @@ def suspend(
     reason: Annotated[str, typer.Option(help="Why (kept with the suspension).")],
 ) -> None:
     """Suspend an agreement: no submission is taken under it from the next request on."""
-    from matchgate.services.suspensions import suspend_agreement
+    from matchgate.services.administration.suspensions import suspend_agreement
 
     def work() -> None:
         suspend_agreement(settings(), agreement_id, reason, caller=caller(), audit=audit_log())
@@ -219,7 +219,7 @@ def resume(
     agreement_id: Annotated[str, typer.Argument(metavar="ID", help="Agreement id.")],
 ) -> None:
     """Lift an agreement's suspension."""
-    from matchgate.services.suspensions import resume_agreement
+    from matchgate.services.administration.suspensions import resume_agreement
 
     def work() -> None:
         resume_agreement(settings(), agreement_id, caller=caller(), audit=audit_log())

@@ -38,7 +38,7 @@ from matchgate.cli.shell import (
 from matchgate.domain.errors import ConfigurationError, InputError
 
 if TYPE_CHECKING:
-    from matchgate.services.audit import EntryView
+    from matchgate.app.audit import EntryView
 
 EXIT_VERIFY_FAILED = 5
 
@@ -79,7 +79,7 @@ def _register_setup(audit: typer.Typer, run: Runner) -> None:
     @audit.command("init")
     def init() -> None:
         """Make the audit log's keys, tables, log and first checkpoint where missing."""
-        from matchgate.services.audit import init_audit
+        from matchgate.app.audit import init_audit
 
         def work() -> None:
             made = init_audit(audit_config())
@@ -139,7 +139,7 @@ def _register_verify(audit: typer.Typer, run: Runner) -> None:
 
         Exit 0 when everything holds; exit 5 with the first bad entry when anything does not.
         """
-        from matchgate.services.audit import verify_audit
+        from matchgate.app.audit import verify_audit
 
         def work() -> bool:
             report = verify_audit(
@@ -212,7 +212,7 @@ def _register_read(audit: typer.Typer, run: Runner) -> None:
         as_json: AsJson = False,
     ) -> None:
         """Show entries (identifiers, counts and hashes; people only as a count)."""
-        from matchgate.services.audit_access import show_entries_for
+        from matchgate.services.oversight.audit_access import show_entries_for
 
         run(
             lambda: print_entries(
@@ -227,7 +227,7 @@ def _register_read(audit: typer.Typer, run: Runner) -> None:
         as_json: AsJson = False,
     ) -> None:
         """Show the last entries."""
-        from matchgate.services.audit_access import tail_entries_for
+        from matchgate.services.oversight.audit_access import tail_entries_for
 
         run(
             lambda: print_entries(
@@ -246,7 +246,7 @@ def _register_proofs(audit: typer.Typer, run: Runner) -> None:
         out: Out = None,
     ) -> None:
         """An inclusion proof of one entry in a signed checkpoint (JSON, for a partner)."""
-        from matchgate.services.audit_access import prove_for
+        from matchgate.services.oversight.audit_access import prove_for
 
         def work() -> None:
             proof = prove_for(settings(), audit_config(), sequence, caller=caller(), size=size)
@@ -261,7 +261,7 @@ def _register_proofs(audit: typer.Typer, run: Runner) -> None:
         out: Out = None,
     ) -> None:
         """A consistency proof: the log at NEW extends the log at OLD (JSON, for a partner)."""
-        from matchgate.services.audit import prove_consistency
+        from matchgate.app.audit import prove_consistency
 
         run(lambda: _write_or_print(prove_consistency(audit_config(), old, new).to_json(), out))
 
@@ -274,8 +274,8 @@ def _register_proofs(audit: typer.Typer, run: Runner) -> None:
         log: Annotated[str | None, typer.Option(help="Log id the proof must be of.")] = None,
     ) -> None:
         """Check a proof with only the signer's public key: what a partner agency runs."""
+        from matchgate.app.audit import trusted_keys
         from matchgate.audit import InclusionProof, check_consistency, check_inclusion, parse_proof
-        from matchgate.services.audit import trusted_keys
 
         def work() -> bool:
             try:
@@ -318,9 +318,9 @@ def _register_accounting(audit: typer.Typer, run: Runner) -> None:
         as_json: AsJson = False,
     ) -> None:
         """The accounting of disclosures of one person's record (5 U.S.C. 552a(c))."""
+        from matchgate.app.audit import utcnow
         from matchgate.audit import format_time, render_text
-        from matchgate.services.audit import utcnow
-        from matchgate.services.audit_access import accounting_for_caller
+        from matchgate.services.oversight.audit_access import accounting_for_caller
 
         def work() -> None:
             who = caller()
@@ -353,7 +353,7 @@ def _register_accounting(audit: typer.Typer, run: Runner) -> None:
         ssn_stdin: SsnStdin = False,
     ) -> None:
         """Record that a disclosed record proved wrong; list the agencies to notify."""
-        from matchgate.services.audit_access import withdraw_for_caller
+        from matchgate.services.oversight.audit_access import withdraw_for_caller
 
         def work() -> None:
             who = caller()

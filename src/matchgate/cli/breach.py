@@ -126,7 +126,7 @@ def register(app: typer.Typer, run: Runner) -> None:
     ) -> None:
         """Open an incident and start the one-hour clock to report it to US-CERT/CISA."""
         from matchgate.audit.breach import Scope, parse_category
-        from matchgate.services.breach import open_incident, parse_moment
+        from matchgate.services.oversight.breach import open_incident, parse_moment
 
         def work() -> None:
             current = settings()
@@ -169,7 +169,7 @@ def register(app: typer.Typer, run: Runner) -> None:
         as_json: AsJson = False,
     ) -> None:
         """Incidents, latest first, with status and the reporting clock."""
-        from matchgate.services.breach import list_incidents
+        from matchgate.services.oversight.breach import list_incidents
 
         def work() -> None:
             rows = list_incidents(settings(), caller=caller(), status=status)
@@ -189,7 +189,7 @@ def register(app: typer.Typer, run: Runner) -> None:
     @breach.command("show")
     def show(incident_id: IncidentId, as_json: AsJson = False) -> None:
         """One incident: scope, status, clock and its timeline (with audit entries)."""
-        from matchgate.services.breach import get_incident
+        from matchgate.services.oversight.breach import get_incident
 
         def work() -> None:
             incident = get_incident(settings(), incident_id, caller=caller())
@@ -211,7 +211,7 @@ def register(app: typer.Typer, run: Runner) -> None:
     ) -> None:
         """Derive the affected people and categories from the audit log and write the report
         (JSON, Markdown) and the affected subject keys (CSV)."""
-        from matchgate.services.breach import make_report
+        from matchgate.services.oversight.breach import make_report
 
         def work() -> None:
             current = settings()
@@ -249,7 +249,7 @@ def register(app: typer.Typer, run: Runner) -> None:
         run(work)
 
     def _advance(incident_id: str, to: str, note: str | None, ref: str | None) -> None:
-        from matchgate.services.breach import advance_incident
+        from matchgate.services.oversight.breach import advance_incident
 
         who = caller()
         incident = _audited(

@@ -14,7 +14,7 @@ import typer
 from matchgate.cli.shell import Runner, echo, settings
 
 if TYPE_CHECKING:
-    from matchgate.services.datakeys import Reencryption
+    from matchgate.services.administration.datakeys import Reencryption
 
 Full = Annotated[
     bool,
@@ -51,7 +51,7 @@ def register(keys: typer.Typer, run: Runner) -> None:
     @keys.command("init-data")
     def init_data() -> None:
         """Create the data key ring (owner-only) if there is none; safe to run again."""
-        from matchgate.services.datakeys import init_data_keys
+        from matchgate.services.administration.datakeys import init_data_keys
 
         def work() -> None:
             made = init_data_keys(settings())
@@ -64,7 +64,7 @@ def register(keys: typer.Typer, run: Runner) -> None:
     @keys.command("data-status")
     def data_status() -> None:
         """List the ring's key versions and how many rows and files are under each."""
-        from matchgate.services.datakeys import data_key_status
+        from matchgate.services.administration.datakeys import data_key_status
 
         def work() -> None:
             ring, listed, usage = data_key_status(settings())
@@ -93,7 +93,7 @@ def register(keys: typer.Typer, run: Runner) -> None:
         full: Full = False,
     ) -> None:
         """Add a new current data key; older keys stay for reading until retired."""
-        from matchgate.services.datakeys import rotate_data_keys
+        from matchgate.services.administration.datakeys import rotate_data_keys
 
         def work() -> None:
             done = rotate_data_keys(settings(), reencrypt_now=reencrypt_now, full=full)
@@ -106,7 +106,7 @@ def register(keys: typer.Typer, run: Runner) -> None:
     @keys.command("reencrypt-data")
     def reencrypt_data(full: Full = False) -> None:
         """Move every sealed row and file to the current data key (can be run again)."""
-        from matchgate.services.datakeys import reencrypt_data as reencrypt
+        from matchgate.services.administration.datakeys import reencrypt_data as reencrypt
 
         run(lambda: _print_pass(reencrypt(settings(), full=full)))
 
@@ -115,7 +115,7 @@ def register(keys: typer.Typer, run: Runner) -> None:
         version: Annotated[int, typer.Argument(help="The old key version to retire.")],
     ) -> None:
         """Delete an old data key's secret; refused while anything is still under it."""
-        from matchgate.services.datakeys import retire_data_key
+        from matchgate.services.administration.datakeys import retire_data_key
 
         def work() -> None:
             retire_data_key(settings(), version)

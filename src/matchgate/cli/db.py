@@ -23,7 +23,7 @@ def upgrade() -> None:
     kept) and stamped at the baseline, then upgraded. Other commands refuse a store whose schema
     is absent or behind (exit 4) until this has run.
     """
-    from matchgate.services.database import upgrade_stores
+    from matchgate.services.administration.database import upgrade_stores
 
     def work() -> None:
         for done in upgrade_stores(_settings()):

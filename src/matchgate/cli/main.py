@@ -72,7 +72,7 @@ def synth(
     ] = True,
 ) -> None:
     """Generate a synthetic master file, request file and truth file (all data synthetic)."""
-    from matchgate.services.synth import synthesize
+    from matchgate.services.master.synth import synthesize
 
     def work() -> None:
         with RichProgress(console).shown() as progress:
@@ -125,7 +125,7 @@ def match(
     ] = None,
 ) -> None:
     """Match a request file against the loaded master, or a master file one-shot."""
-    from matchgate.services.match import match_files
+    from matchgate.services.master.match import match_files
 
     if master is not None and snapshot is not None:
         raise typer.BadParameter("pass --master or --snapshot, not both", param_hint="--snapshot")
@@ -169,7 +169,7 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Grade a match output: precision, recall, review and false-match rates, by kind and origin."""
-    from matchgate.services.evaluate import evaluate_files
+    from matchgate.services.master.evaluate import evaluate_files
 
     def work() -> None:
         evaluation = evaluate_files(truth, results)
@@ -191,7 +191,7 @@ def demo(
     ] = False,
 ) -> None:
     """Generate a synthetic master and a month's request file, match them, print the accuracy."""
-    from matchgate.services.demo import run_demo
+    from matchgate.services.master.demo import run_demo
 
     def work() -> None:
         current = settings()

@@ -22,7 +22,7 @@ def load(
     path: Annotated[Path, typer.Argument(help="Master file (CSV or Parquet, data contract §1).")],
 ) -> None:
     """Standardize and index a master file as a new snapshot, made current when complete."""
-    from matchgate.services.master import load_master
+    from matchgate.services.master.store import load_master
 
     def work() -> None:
         with RichProgress(console).shown() as progress:
@@ -42,7 +42,7 @@ def update(
     ],
 ) -> None:
     """Apply a change file to the current snapshot, as a new snapshot (no full reload)."""
-    from matchgate.services.master import update_master
+    from matchgate.services.master.store import update_master
 
     def work() -> None:
         with RichProgress(console).shown() as progress:
@@ -58,7 +58,7 @@ def update(
 @master_app.command(name="list")
 def list_() -> None:
     """List the snapshots, oldest first; * marks the one matches probe."""
-    from matchgate.services.master import list_snapshots
+    from matchgate.services.master.store import list_snapshots
 
     def work() -> None:
         found = list_snapshots(settings())
@@ -85,7 +85,7 @@ def remove(
     snapshot: Annotated[str, typer.Argument(help="Snapshot id (not the current one).")],
 ) -> None:
     """Delete an old snapshot (outputs that name it can no longer be re-run against it)."""
-    from matchgate.services.master import remove_snapshot
+    from matchgate.services.master.store import remove_snapshot
 
     def work() -> None:
         remove_snapshot(settings(), snapshot)

@@ -38,7 +38,7 @@ def _register_keys(app: typer.Typer, run: Runner) -> None:
 
         Send NAME.pub to the other agency; confirm the key id with them by another channel.
         """
-        from matchgate.services.packages import make_keys
+        from matchgate.services.disclosure.packages import make_keys
 
         def work() -> None:
             password = key_password(password_env, ask_password, confirm=True)
@@ -57,7 +57,7 @@ def _register_keys(app: typer.Typer, run: Runner) -> None:
         ask_password: AskPassword = False,
     ) -> None:
         """Print the key id of each key file (to confirm a key with the other agency)."""
-        from matchgate.services.packages import describe_key
+        from matchgate.services.disclosure.packages import describe_key
 
         def work() -> None:
             password = key_password(password_env, ask_password)
@@ -73,7 +73,7 @@ def _register_keys(app: typer.Typer, run: Runner) -> None:
         label: Annotated[str, typer.Option(help="Whose key, for what, e.g. 'SSA signing 2025'.")],
     ) -> None:
         """Pin a sender's public key in a key ring, after confirming its key id out of band."""
-        from matchgate.services.packages import pin_sender_key
+        from matchgate.services.disclosure.packages import pin_sender_key
 
         def work() -> None:
             kid = pin_sender_key(ring, public_key, label)
@@ -108,7 +108,7 @@ def _register_seal(app: typer.Typer, run: Runner) -> None:
     ) -> None:
         """Encrypt files to a recipient and sign them into one package (for tests and demos)."""
         from matchgate.disclosure import ManifestInfo
-        from matchgate.services.packages import seal_files
+        from matchgate.services.disclosure.packages import seal_files
 
         def work() -> None:
             counts: dict[str, int] = {}
@@ -177,7 +177,7 @@ def _register_open(app: typer.Typer, run: Runner) -> None:
 
         Tampering, a wrong key or an unpinned sender: one line on stderr, exit 3, nothing written.
         """
-        from matchgate.services.packages import open_package_file
+        from matchgate.services.disclosure.packages import open_package_file
 
         def work() -> None:
             password = key_password(password_env, ask_password)

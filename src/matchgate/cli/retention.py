@@ -18,7 +18,7 @@ from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from matchgate.services.retention import Purge, RetentionReport
+    from matchgate.services.oversight.retention import Purge, RetentionReport
 
 EXIT_PURGE_INCOMPLETE = 6
 
@@ -91,7 +91,7 @@ def register(app: typer.Typer, run: Runner) -> None:
     ) -> None:
         """Purge, per each agreement's retention terms, what submissions left behind; every
         purge is recorded in the audit log before anything is deleted."""
-        from matchgate.services.retention import run_retention
+        from matchgate.services.oversight.retention import run_retention
 
         def work() -> RetentionReport:
             current = settings()

@@ -35,8 +35,8 @@ from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from matchgate.services.notices import Notice
-    from matchgate.services.submit import StoredSubmission, SubmitResult
+    from matchgate.services.disclosure.notices import Notice
+    from matchgate.services.submission.submit import StoredSubmission, SubmitResult
 
 EXIT_REJECTED = 3
 EXIT_HELD = 5
@@ -44,7 +44,7 @@ EXIT_HELD = 5
 
 def match_ssnvs(master: Path, requests: Path, output: Path) -> None:
     """``matchgate match --format ssnvs``: fixed-width return records for a fixed-width file."""
-    from matchgate.services.ssnvs import match_ssnvs_file
+    from matchgate.services.disclosure.ssnvs import match_ssnvs_file
 
     with RichProgress(console).shown() as progress:
         summary = match_ssnvs_file(master, requests, output, settings=settings(), progress=progress)
@@ -136,7 +136,7 @@ def _register_submit(app: typer.Typer, run: Runner) -> None:
         5 held for consultation (over the agreement's volume cap).
         """
         from matchgate.domain.lifecycle import SubmissionStatus
-        from matchgate.services.submit import SubmitOptions, submit_file
+        from matchgate.services.submission.submit import SubmitOptions, submit_file
 
         def work() -> int:
             current = settings()
@@ -219,7 +219,7 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
         as_json: AsJson = False,
     ) -> None:
         """The latest submissions: job id, agreement, status, code, records."""
-        from matchgate.services.submit import list_submissions
+        from matchgate.services.submission.submit import list_submissions
 
         def work() -> None:
             rows = list_submissions(settings(), agreement, limit, caller=caller())
@@ -242,7 +242,7 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
         as_json: AsJson = False,
     ) -> None:
         """One submission: status, code, counts and its validation report (codes, rows)."""
-        from matchgate.services.submit import get_submission
+        from matchgate.services.submission.submit import get_submission
 
         def work() -> None:
             stored = get_submission(settings(), job_id, caller=caller())
@@ -295,7 +295,7 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
     ) -> None:
         """File a notice (the recipient's privacy officer): disclosures for PURPOSE are refused
         until the discloser decides."""
-        from matchgate.services.notices import file_notice
+        from matchgate.services.disclosure.notices import file_notice
 
         def work() -> None:
             notice = file_notice(
@@ -317,7 +317,7 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
     ) -> None:
         """Record the disclosing agency's decision on a pending notice (its privacy officer;
         audited)."""
-        from matchgate.services.notices import decide_notice
+        from matchgate.services.disclosure.notices import decide_notice
 
         def work() -> None:
             if approve is None:
@@ -342,7 +342,7 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
         as_json: AsJson = False,
     ) -> None:
         """Notices in the order they were filed, with their status."""
-        from matchgate.services.notices import list_notices
+        from matchgate.services.disclosure.notices import list_notices
 
         def work() -> None:
             rows = list_notices(settings(), agreement, caller=caller())

@@ -29,7 +29,9 @@ from matchgate.governance.loading import (
     sha256_text,
 )
 from matchgate.governance.onward import (
+    Policy,
     agreed_purposes,
+    decide_policy,
     onward_disclosable,
     onward_refusals,
 )
@@ -62,6 +64,7 @@ __all__ = [
     "NoticeStatus",
     "Parties",
     "Party",
+    "Policy",
     "Purged",
     "Purpose",
     "Refusal",
@@ -74,6 +77,7 @@ __all__ = [
     "agreed_purposes",
     "coverage_gaps",
     "coverage_warnings",
+    "decide_policy",
     "disallowed_request_fields",
     "disclosable_categories",
     "governing_version",

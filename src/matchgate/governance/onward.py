@@ -11,12 +11,18 @@ These functions are pure: services read the notices from the store and pass thei
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 from matchgate.domain.lifecycle import NoticeStatus
 from matchgate.governance.agreement import Agreement
 from matchgate.governance.codes import RefusalCode
-from matchgate.governance.policy import Refusal, disclosable_categories, refusal_reasons
+from matchgate.governance.policy import (
+    Refusal,
+    disclosable_categories,
+    refusal_reasons,
+    routine_uses_relied_on,
+)
 from matchgate.governance.vocabulary import Category
 
 
@@ -72,3 +78,32 @@ def onward_refusals(
     if replacement is None:
         return reasons
     return tuple(replacement if r.code is RefusalCode.PURPOSE_NOT_AGREED else r for r in reasons)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What governance decided for one disclosure day, as plain values."""
+
+    disclosable: frozenset[str]
+    relied_on: dict[str, tuple[str, ...]]
+    refused: dict[str, tuple[tuple[str, str], ...]]
+
+
+def decide_policy(
+    agreement: Agreement, day: date, purpose: str, notices: Mapping[str, NoticeStatus]
+) -> Policy:
+    """Disclosable categories, routine uses relied on, and refusal reasons for the rest."""
+    disclosable = onward_disclosable(agreement, day, purpose, notices)
+    agreed = agreed_purposes(notices)
+    relied = {
+        str(c): routine_uses_relied_on(agreement, c, day, purpose=purpose, agreed_purposes=agreed)
+        for c in disclosable
+    }
+    refused = {
+        str(c): tuple(
+            (str(r.code), r.reason) for r in onward_refusals(agreement, c, day, purpose, notices)
+        )
+        for c in Category
+        if c not in disclosable
+    }
+    return Policy(frozenset(str(c) for c in disclosable), relied, refused)

@@ -3,7 +3,7 @@
 The model is a Splink 5 model file (JSON, as ``linker.misc.save_model_to_json`` writes it) with
 one extra top-level key, ``matchgate``, holding its version and how it was trained. The shipped
 model is :data:`DEFAULT_MODEL` (``models/person-v1.json`` in this package), trained by
-``python -m matchgate.services.train_model`` (see ``docs/matching.md``).
+``python -m matchgate.services.master.train_model`` (see ``docs/matching.md``).
 
 :class:`FellegiSunterModel` scores the candidate table ``cand`` in the engine: each comparison's
 level is computed in SQL (the model's own ``sql_condition`` text, which must equal the code's

@@ -9,8 +9,8 @@ time, each round learning the fields it was not blocked on:
 2. pairs sharing a date of birth (learns SSN, A-number, names, address);
 3. pairs sharing a surname (learns date of birth, SSN, first name).
 
-:mod:`matchgate.services.train_model` runs the plan with Splink on an engine and writes the model
-file; this module knows no database.
+:mod:`matchgate.services.master.train_model` runs the plan with Splink on an engine and writes
+the model file; this module knows no database.
 """
 
 # ruff: noqa: S608  (SQL here is assembled from this module's constants)

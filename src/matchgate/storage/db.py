@@ -9,6 +9,19 @@ from functools import lru_cache
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from matchgate.settings import Settings
+
+# What a use case works in: one session, committed when its block succeeds (``session``).
+UnitOfWork = Session
+
+
+def store_url(settings: Settings) -> str:
+    """The operational store's URL: ``database_url``, else SQLite in the workspace, whose folder
+    is created here (the one place that decides it)."""
+    if not settings.database_url:
+        settings.workspace.mkdir(parents=True, exist_ok=True)
+    return settings.sqlite_url
+
 
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:

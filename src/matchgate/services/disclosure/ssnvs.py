@@ -1,7 +1,7 @@
 """Answer a fixed-width (SSNVS/EVS) request file with fixed-width return records.
 
 ``match_ssnvs_file`` is ``matchgate match ... --format ssnvs``: it runs the ordinary match
-(:func:`matchgate.services.match.match_files`, which reads fixed-width files through intake),
+(:func:`matchgate.services.master.match.match_files`, which reads fixed-width files through intake),
 then turns each row into a return record (data contract, section 4). Submissions under an
 agreement use :func:`answer_records` the same way, inside a package.
 
@@ -24,6 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from matchgate.app.jobs import file_digest, tracked_job
 from matchgate.atomic import atomic_path
 from matchgate.disclosure.ssnvs import WRITTEN_CODES, ReturnRecord, write_return_file
 from matchgate.domain.errors import InputError
@@ -55,8 +56,7 @@ from matchgate.master.verification import (
     Verification,
     verify,
 )
-from matchgate.services.jobs import file_digest, tracked_job
-from matchgate.services.match import match_files
+from matchgate.services.master import match_files
 from matchgate.settings import Settings
 
 MatchRows = Mapping[str, Sequence[object]]

@@ -42,21 +42,13 @@ from matchgate.disclosure.response import (
 from matchgate.disclosure.ssnvs import write_return_file
 from matchgate.domain.audit import AuditEvent, AuditSink
 from matchgate.domain.events import DisclosureMade, PackageReleased
-from matchgate.governance import (
-    Agreement,
-    Category,
-    NoticeStatus,
-    agreed_purposes,
-    onward_disclosable,
-    onward_refusals,
-    routine_uses_relied_on,
-)
+from matchgate.governance import Agreement, Policy
 from matchgate.intake.codes import WARNING_SEPARATOR
 from matchgate.intake.ssnvs import SSN, SubmissionRecord
 from matchgate.intake.submission import Submission
 from matchgate.master.details import detail_file, detail_rows
 from matchgate.master.verification import LOCATED, Verification
-from matchgate.services.ssnvs import (
+from matchgate.services.disclosure.ssnvs import (
     People,
     confirmation_number,
     lookup_engine,
@@ -75,35 +67,6 @@ RULES_VERSION = "minimize-1"
 
 SubjectKey = Callable[[str], str]
 """SSN (9 digits) -> keyed HMAC naming the person in the audit log."""
-
-
-@dataclass(frozen=True)
-class Policy:
-    """What governance decided for one disclosure day, as plain values."""
-
-    disclosable: frozenset[str]
-    relied_on: dict[str, tuple[str, ...]]
-    refused: dict[str, tuple[tuple[str, str], ...]]
-
-
-def decide_policy(
-    agreement: Agreement, day: dt.date, purpose: str, notices: Mapping[str, NoticeStatus]
-) -> Policy:
-    """Disclosable categories, routine uses relied on, and refusal reasons for the rest."""
-    disclosable = onward_disclosable(agreement, day, purpose, notices)
-    agreed = agreed_purposes(notices)
-    relied = {
-        str(c): routine_uses_relied_on(agreement, c, day, purpose=purpose, agreed_purposes=agreed)
-        for c in disclosable
-    }
-    refused = {
-        str(c): tuple(
-            (str(r.code), r.reason) for r in onward_refusals(agreement, c, day, purpose, notices)
-        )
-        for c in Category
-        if c not in disclosable
-    }
-    return Policy(frozenset(str(c) for c in disclosable), relied, refused)
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matchgate.access import Action, Principal
+from matchgate.app.access import require, require_object
 from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import InputError, MatchgateError
 from matchgate.domain.events import OnwardUseDecided, OnwardUseFiled
 from matchgate.governance import NoticeStatus
-from matchgate.services.access import require, require_object
-from matchgate.services.agreements import (
+from matchgate.services.administration import (
     AgreementNotFound,
     agreement_parties,
     get_agreement,
@@ -30,7 +30,7 @@ from matchgate.services.agreements import (
 )
 from matchgate.settings import Settings
 from matchgate.storage import submissions as store
-from matchgate.storage.db import session
+from matchgate.storage.db import session, store_url
 
 NOTICE_FILED = OnwardUseFiled.kind
 NOTICE_DECIDED = OnwardUseDecided.kind
@@ -109,12 +109,6 @@ def _check_agent(value: str, what: str) -> str:
     return value
 
 
-def _store_url(settings: Settings) -> str:
-    if not settings.database_url:
-        settings.workspace.mkdir(parents=True, exist_ok=True)
-    return settings.sqlite_url
-
-
 def file_notice(
     settings: Settings,
     agreement_id: str,
@@ -145,7 +139,7 @@ def file_notice(
         raise NoticeError(
             f"{purpose!r} is the agreement's own purpose; it needs no notice", E_NOTICE_INVALID
         )
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         current = _latest(store.notices_of(s, agreement_id)).get(purpose)
         if current is not None and current.status != NoticeStatus.DENIED:
             raise NoticeError(
@@ -169,7 +163,7 @@ def file_notice(
             purpose=purpose,
         ).audit_event()
     )
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         store.add_notice(s, row)
         return _notice(row)
 
@@ -192,7 +186,7 @@ def decide_notice(
     notice under another agency's agreement is reported as not found.
     """
     text = _check_text(note, "note", MAX_DESCRIPTION) if note else None
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         row = store.get_notice(s, notice_id)
         found = None if row is None else (row.agreement_id, row.purpose, row.status, row.id)
     parties = None if found is None else agreement_parties(settings, found[0])
@@ -220,7 +214,7 @@ def decide_notice(
             decision=status.value,
         ).audit_event()
     )
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         if not store.decide_pending(
             s,
             notice_id,
@@ -241,7 +235,7 @@ def list_notices(
     """Notices in the order they were filed (of one agreement, or all) that the caller may read."""
     caller = require(settings, caller, Action.NOTICE_READ)
     allowed = readable_agreements(settings, caller, Action.NOTICE_READ)
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         return [
             _notice(row) for row in store.notices_of(s, agreement_id) if row.agreement_id in allowed
         ]
@@ -256,7 +250,7 @@ def _latest(rows: Sequence[store.OnwardUseNotice]) -> dict[str, store.OnwardUseN
 
 def notice_statuses(settings: Settings, agreement_id: str) -> dict[str, NoticeStatus]:
     """Purpose -> status of its latest notice, for the policy functions."""
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         rows = list(store.notices_of(s, agreement_id))
     return {purpose: NoticeStatus(row.status) for purpose, row in _latest(rows).items()}
 

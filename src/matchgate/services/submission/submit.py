@@ -32,6 +32,17 @@ import pyarrow.parquet as pq
 
 from matchgate import __version__
 from matchgate.access import Action, Principal
+from matchgate.app.access import require, require_object
+from matchgate.app.jobs import file_digest
+from matchgate.app.workfiles import (
+    MATCH_ROLE,
+    REQUEST_ROLE,
+    open_sealed,
+    queue_possible,
+    seal_working_file,
+    store_original,
+    work_folder,
+)
 from matchgate.disclosure import load_private_key, load_public_key
 from matchgate.domain import events
 from matchgate.domain.audit import AuditEvent, AuditSink, AuditUnavailable
@@ -41,7 +52,9 @@ from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.governance import (
     Agreement,
     Channel,
+    Policy,
     RefusalCode,
+    decide_policy,
     disallowed_request_fields,
     refusal_reasons,
     volume_exceeded,
@@ -57,41 +70,28 @@ from matchgate.intake.submission import (
     refuse_fields,
 )
 from matchgate.intake.submission_codes import SubmissionCode
-from matchgate.services.access import require, require_object
-from matchgate.services.agreements import (
+from matchgate.services.administration import (
     agreement_parties,
     get_agreement,
     governing_agreement,
+    open_data_keys,
     readable_agreements,
+    require_submit,
 )
-from matchgate.services.datakeys import open_data_keys
-from matchgate.services.disclose import (
+from matchgate.services.disclosure import (
     DisclosureJob,
     Keys,
     Outcome,
-    Policy,
     SubjectKey,
-    decide_policy,
     disclose,
+    match_columns,
+    notice_statuses,
 )
-from matchgate.services.jobs import file_digest
-from matchgate.services.match import match_files
-from matchgate.services.notices import notice_statuses
-from matchgate.services.ssnvs import match_columns
-from matchgate.services.suspensions import require_submit
-from matchgate.services.workfiles import (
-    MATCH_ROLE,
-    REQUEST_ROLE,
-    open_sealed,
-    queue_possible,
-    seal_working_file,
-    store_original,
-    work_folder,
-)
+from matchgate.services.master import match_files
 from matchgate.settings import Settings
 from matchgate.storage import submissions as store
 from matchgate.storage.atrest import DataKeyRing
-from matchgate.storage.db import session
+from matchgate.storage.db import session, store_url
 
 REPORT_ROWS = 1000
 """Rows with codes listed one by one in a validation report (all are counted)."""
@@ -155,11 +155,6 @@ class _Rejected(Exception):
         self.code = code
         self.message = message
         self.duplicate_of = duplicate_of
-
-
-def _store_url(settings: Settings) -> str:
-    settings.workspace.mkdir(parents=True, exist_ok=True)
-    return settings.sqlite_url
 
 
 def _now() -> dt.datetime:
@@ -273,11 +268,11 @@ class _Run:
             counts={},
             report={},
         )
-        with session(_store_url(self.settings)) as s:
+        with session(store_url(self.settings)) as s:
             store.add_submission(s, row)
 
     def update(self, **values: Any) -> None:
-        with session(_store_url(self.settings)) as s:
+        with session(store_url(self.settings)) as s:
             row = store.get_submission(s, self.job_id)
             if row is None:  # pragma: no cover - the row is inserted first
                 raise RuntimeError("submission row vanished")
@@ -288,10 +283,10 @@ class _Run:
     def claim(self) -> None:
         """Hold the file's digest for this submission, or refuse it as a duplicate."""
         try:
-            with session(_store_url(self.settings)) as s:
+            with session(store_url(self.settings)) as s:
                 store.claim_digest(s, self.job_id, self.agreement_id, self.sha256 or "")
         except store.DigestTaken:
-            with session(_store_url(self.settings)) as s:
+            with session(store_url(self.settings)) as s:
                 holder = store.holder_of(s, self.agreement_id, self.sha256 or "")
                 earlier = None if holder is None else holder.job_id
             raise _Rejected(
@@ -489,7 +484,7 @@ def _take(run: _Run, keys: Keys | None, matcher: Matcher, progress: Progress) ->
         run.update(status=SubmissionStatus.VALIDATED.value)
         run.append(SUBMISSION_VALIDATED, records=run.records, dry_run=True)
         return run.result(SubmissionStatus.VALIDATED)
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         earlier = store.accepted_in_month(
             s, agreement.id, run.day.strftime("%Y-%m"), excluding=run.job_id
         )
@@ -638,7 +633,7 @@ class SubmissionNotFound(NotFound):
 def get_submission(settings: Settings, job_id: str, *, caller: Principal) -> StoredSubmission:
     """The stored record of one submission (its report, status and package id), if the caller's
     agency is a party to its agreement; another agency's is reported as not found."""
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         row = store.get_submission(s, job_id)
         found = None if row is None else _stored(row)
     parties = None if found is None else agreement_parties(settings, found.agreement_id)
@@ -664,6 +659,6 @@ def list_submissions(
         allowed &= {agreement_id}
     if not allowed:
         return []
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         rows = store.list_submissions(s, agreement_id=None, agreement_ids=allowed, limit=limit)
         return [_stored(r) for r in rows]

@@ -1,7 +1,7 @@
 """Use case: train the matcher's Fellegi-Sunter model with Splink and write the model file.
 
     matchgate synth --people 1000000 --requests 50000 --seed 7 --out /tmp/train
-    python -m matchgate.services.train_model /tmp/train/master.parquet \\
+    python -m matchgate.services.master.train_model /tmp/train/master.parquet \\
         /tmp/train/requests.csv src/matchgate/matching/models/person-v1.json
 
 No labels are read (the synthetic truth file is not used): Splink learns u by random sampling
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from matchgate.app.engines import run_engine
 from matchgate.atomic import atomic_path
 from matchgate.intake import inspect_master, read_requests
 from matchgate.matching import index_master
@@ -36,7 +37,6 @@ from matchgate.matching.training import (
     model_metadata,
     training_table_statements,
 )
-from matchgate.services.engines import run_engine
 from matchgate.settings import Settings
 
 

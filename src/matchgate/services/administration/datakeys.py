@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from matchgate.services.workfiles import maintenance_lock, seal_leftovers
+from matchgate.app.workfiles import maintenance_lock, seal_leftovers
 from matchgate.settings import Settings
 from matchgate.storage import review
 from matchgate.storage.atrest import (
@@ -37,7 +37,7 @@ from matchgate.storage.atrest import (
     rewrap,
 )
 from matchgate.storage.atrest.registry import register_ring, registered_rings
-from matchgate.storage.db import session, upgrade_schema
+from matchgate.storage.db import session, store_url, upgrade_schema
 
 DEFAULT_KEY_FILE = Path("keys") / "data-keys.json"
 _BATCH = 500
@@ -50,11 +50,6 @@ def data_key_file(settings: Settings) -> Path:
         if settings.data_key_file
         else (settings.workspace / DEFAULT_KEY_FILE)
     )
-
-
-def _store_url(settings: Settings) -> str:
-    settings.workspace.mkdir(parents=True, exist_ok=True)
-    return settings.sqlite_url
 
 
 def _now() -> dt.datetime:
@@ -70,7 +65,7 @@ class DataKeysInit:
 
 
 def _check_registered(settings: Settings, ring: DataKeyRing) -> None:
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         known = registered_rings(s)
         if known and ring.ring_id not in known:
             raise DataKeyError(
@@ -83,7 +78,7 @@ def _check_registered(settings: Settings, ring: DataKeyRing) -> None:
 def init_data_keys(settings: Settings) -> DataKeysInit:
     """``keys init-data``: upgrade the store's schema (a first-run command), then create the
     ring if there is none (and the store names none); safe to run again."""
-    upgrade_schema(_store_url(settings))
+    upgrade_schema(store_url(settings))
     return _init_ring(settings)
 
 
@@ -93,7 +88,7 @@ def _init_ring(settings: Settings) -> DataKeysInit:
     if path.exists():
         ring = load_ring(path)
     else:
-        with session(_store_url(settings)) as s:
+        with session(store_url(settings)) as s:
             known = registered_rings(s)
         if known:
             raise DataKeyError(
@@ -136,7 +131,7 @@ class KeyUsage:
 
 
 def key_usage(settings: Settings) -> KeyUsage:
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         rows = review.count_by_key(s)
     files: Counter[int] = Counter()
     unreadable = 0
@@ -176,13 +171,13 @@ def _reencrypt(settings: Settings, *, full: bool) -> Reencryption:
     current = ring.current
     moved_rows = 0
     while True:
-        with session(_store_url(settings)) as s:
+        with session(store_url(settings)) as s:
             ids = review.ids_not_under(s, current, _BATCH)
         if not ids:
             break
         progress = 0
         for item_id in ids:
-            with session(_store_url(settings)) as s:
+            with session(store_url(settings)) as s:
                 if review.move_to_key(s, ring, item_id, current):
                     progress += 1
         moved_rows += progress

@@ -12,14 +12,18 @@ import uuid
 from dataclasses import dataclass
 
 from matchgate.access import Action, Principal
+from matchgate.app.access import now
 from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import AccessDenied, InputError
 from matchgate.domain.events import AgreementChanged
-from matchgate.services.access import now, store_url
-from matchgate.services.agreements import agreement_parties, is_suspended, require_agreement
+from matchgate.services.administration.agreements import (
+    agreement_parties,
+    is_suspended,
+    require_agreement,
+)
 from matchgate.settings import Settings
 from matchgate.storage import access as store
-from matchgate.storage.db import session
+from matchgate.storage.db import session, store_url
 
 E_SUSPENSION = "E_SUSPENSION"
 MAX_REASON = 500

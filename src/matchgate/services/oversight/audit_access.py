@@ -1,6 +1,6 @@
 """The audit log and the accounting of disclosures, as each caller may see them.
 
-:mod:`matchgate.services.audit` keeps the log whole (an operator with the store and the keys
+:mod:`matchgate.app.audit` keeps the log whole (an operator with the store and the keys
 verifies and checkpoints all of it); this module is what users reach through a token:
 
 * entries (``show``, ``tail``, ``prove``): those about an agreement the caller's agency is a
@@ -16,10 +16,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from matchgate.access import Action, Parties, Principal, readable
-from matchgate.audit import Accounting, InclusionProof, WithdrawalRefused
-from matchgate.domain.errors import InputError
-from matchgate.services.access import require, store_url
-from matchgate.services.audit import (
+from matchgate.app.access import require
+from matchgate.app.audit import (
     AuditConfig,
     EntryView,
     Withdrawal,
@@ -29,10 +27,12 @@ from matchgate.services.audit import (
     show_entries,
     tail_entries,
 )
+from matchgate.audit import Accounting, InclusionProof, WithdrawalRefused
+from matchgate.domain.errors import InputError
 from matchgate.settings import Settings
 from matchgate.storage import access as access_store
 from matchgate.storage import agreements as agreement_store
-from matchgate.storage.db import session
+from matchgate.storage.db import session, store_url
 
 _PAGE = 500
 

@@ -19,6 +19,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from matchgate.app.engines import one_shot_engine
+from matchgate.app.jobs import file_digest, tracked_job
 from matchgate.atomic import atomic_path
 from matchgate.domain.decision import Decision
 from matchgate.domain.errors import InputError
@@ -36,9 +38,7 @@ from matchgate.matching import (
 from matchgate.matching.comparisons import COMPARISONS
 from matchgate.matching.master_index import LEAN_TERM_FREQUENCIES
 from matchgate.matching.model import model_from_settings
-from matchgate.services.engines import one_shot_engine
-from matchgate.services.jobs import file_digest, tracked_job
-from matchgate.services.master import current_snapshot, open_snapshot
+from matchgate.services.master.store import current_snapshot, open_snapshot
 from matchgate.settings import Settings
 
 OUTPUT_FORMATS = {"": "csv", ".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}
@@ -81,11 +81,12 @@ def match_files(
 
     The master is the file ``master`` (indexed for this run only), or, when it is None, the
     workspace's loaded master store: its current snapshot, or the one ``snapshot`` names
-    (:mod:`matchgate.services.master`). Every output row names the master it was matched against.
+    (:mod:`matchgate.services.master.store`). Every output row names the master it was matched
+    against.
 
     The model is the shipped one (``matching/models/person-v1.json``), the file ``model`` names,
     or, with ``retrain``, one trained by Splink on these two files first (unsupervised; see
-    :mod:`matchgate.services.train_model`), which takes minutes rather than seconds.
+    :mod:`matchgate.services.master.train_model`), which takes minutes rather than seconds.
 
     The run is recorded as a job in the operational store: the request file's digest, the master,
     the decision counts, and how it ended.
@@ -201,7 +202,7 @@ def _scorer(
     master: Path | None, requests: Path, settings: Settings, model: Path | None, retrain: bool
 ) -> FellegiSunterModel | None:
     if retrain and master is not None:
-        from matchgate.services.train_model import train_model
+        from matchgate.services.master.train_model import train_model
 
         trained = train_model(master, requests, None, settings=settings, version="retrained")
         return FellegiSunterModel(model_from_settings(trained.settings, COMPARISONS))
@@ -212,7 +213,7 @@ def _scorer(
             # ValueError covers malformed JSON; the message never quotes the file's content.
             raise InputError(
                 "cannot read the model file: it must be a Splink model JSON file "
-                "written by `python -m matchgate.services.train_model`",
+                "written by `python -m matchgate.services.master.train_model`",
                 path=str(model),
                 code="E_MODEL_FILE",
             ) from None

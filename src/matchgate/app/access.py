@@ -4,7 +4,7 @@ Who may do what is :mod:`matchgate.access` (pure rules); this module loads the c
 store on every call (nothing is cached: revoking a user or a token, or changing a user's roles,
 counts from the very next request) and records each refusal as ``access.denied`` in the audit
 log (user id, token id, action, reason; never a token or a personal value). Users, agencies and
-tokens are managed in :mod:`matchgate.services.users`.
+tokens are managed in :mod:`matchgate.services.administration.users`.
 """
 
 from __future__ import annotations
@@ -28,18 +28,12 @@ from matchgate.domain.errors import AccessDenied, MatchgateError
 from matchgate.domain.events import AccessDeniedEvent
 from matchgate.settings import Settings
 from matchgate.storage import access as store
-from matchgate.storage.db import session
+from matchgate.storage.db import session, store_url
 
 NOT_AUTHENTICATED = (
     "no valid token: set MATCHGATE_TOKEN (or MATCHGATE_TOKEN_FILE) to an active token of an "
     "active user"
 )
-
-
-def store_url(settings: Settings) -> str:
-    if not settings.database_url:
-        settings.workspace.mkdir(parents=True, exist_ok=True)
-    return settings.sqlite_url
 
 
 def now() -> dt.datetime:
@@ -119,7 +113,7 @@ def record_denial(
 
 
 def _configured_log(settings: Settings) -> AuditSink | None:
-    from matchgate.services.audit import audit_config, open_audit
+    from matchgate.app.audit import audit_config, open_audit
 
     try:
         return open_audit(audit_config(settings))

@@ -24,21 +24,14 @@ from matchgate.access import (
     new_token,
     parse_roles,
 )
+from matchgate.app.access import current, now, record_denial, require, require_object
 from matchgate.audit.breach import looks_personal
 from matchgate.domain.audit import AuditEvent, AuditSink
 from matchgate.domain.errors import AccessDenied, InputError
 from matchgate.domain.events import AgencyAdded, RoleChanged, TokenIssued, TokenRevoked, UserChanged
-from matchgate.services.access import (
-    current,
-    now,
-    record_denial,
-    require,
-    require_object,
-    store_url,
-)
 from matchgate.settings import Settings
 from matchgate.storage import access as store
-from matchgate.storage.db import session, upgrade_schema
+from matchgate.storage.db import session, store_url, upgrade_schema
 
 E_USER = "E_USER"
 E_AGENCY = "E_AGENCY"

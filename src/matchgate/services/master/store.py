@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from matchgate.app.jobs import file_digest, tracked_job
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.engines.base import DatabaseFile, Engine, EngineError, TableFiles
 from matchgate.engines.capabilities import EngineCapabilities, SnapshotFormat
@@ -37,7 +38,6 @@ from matchgate.matching import FellegiSunterModel, store_master, update_stored_m
 from matchgate.matching.candidates import MASTER_INDEXES
 from matchgate.matching.key_index import index_files
 from matchgate.matching.master_index import INDEX_TABLES, TERM_FREQUENCY_PREFIX, MasterStats
-from matchgate.services.jobs import file_digest, tracked_job
 from matchgate.settings import Settings
 
 SCRATCH = "scratch"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matchgate.services.audit import audit_config
+from matchgate.app.audit import audit_config
 from matchgate.settings import Settings
 from matchgate.storage import migrate
 from matchgate.storage.audit import describe_url

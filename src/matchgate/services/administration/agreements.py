@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from matchgate.access import Action, Parties, Principal, readable
+from matchgate.app.access import require, require_object
 from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import InputError, NotFound
 from matchgate.governance import (
@@ -27,11 +28,10 @@ from matchgate.governance import (
     read_agreement_file,
     refusal_reasons,
 )
-from matchgate.services.access import require, require_object
 from matchgate.settings import Settings
 from matchgate.storage import access as access_store
 from matchgate.storage import agreements as store
-from matchgate.storage.db import session
+from matchgate.storage.db import session, store_url
 
 
 class AgreementNotFound(NotFound):
@@ -106,15 +106,9 @@ def _spans(rows: Sequence[store.AgreementVersion]) -> list[_Span]:
     return [_Span(row.version, row.effective, row.expires) for row in rows]
 
 
-def _store_url(settings: Settings) -> str:
-    if not settings.database_url:
-        settings.workspace.mkdir(parents=True, exist_ok=True)
-    return settings.sqlite_url
-
-
 def agreement_parties(settings: Settings, agreement_id: str) -> Parties | None:
     """The two agencies an agreement (and everything under it) belongs to; None if unknown."""
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         row = store.version_of(s, agreement_id, None)
         return None if row is None else Parties(row.disclosing, row.recipient)
 
@@ -142,7 +136,7 @@ def require_agreement(
 
 def readable_agreements(settings: Settings, caller: Principal, action: Action) -> set[str]:
     """Ids of the agreements whose objects the caller may ``action`` (after ``require``)."""
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         return {
             row.agreement_id
             for row in store.latest_versions(s)
@@ -151,7 +145,7 @@ def readable_agreements(settings: Settings, caller: Principal, action: Action) -
 
 
 def is_suspended(settings: Settings, agreement_id: str) -> bool:
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         return bool(access_store.active_suspensions(s, agreement_id))
 
 
@@ -187,7 +181,7 @@ def add_agreement(settings: Settings, path: Path, *, caller: Principal) -> Added
         stored=True,
         warnings=coverage_warnings(agreement),
     )
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         versions = store.versions_of(s, agreement.id)
         for row in versions:
             if row.sha256 == source.sha256:
@@ -280,7 +274,7 @@ def list_agreements(
     caller = require(settings, caller, Action.AGREEMENT_READ)
     day = settings.today() if on is None else on
     listings: list[AgreementListing] = []
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         suspended = access_store.suspended_agreements(s)
         for row in store.latest_versions(s):
             if not readable(caller, Action.AGREEMENT_READ, Parties(row.disclosing, row.recipient)):
@@ -303,7 +297,7 @@ def list_agreements(
 
 
 def _stored_row(settings: Settings, agreement_id: str, version: int | None) -> _Row:
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         row = store.version_of(s, agreement_id, version)
         if row is None:
             raise AgreementNotFound(agreement_id, version)
@@ -369,7 +363,7 @@ def governing_agreement(settings: Settings, agreement_id: str, on: dt.date) -> A
     See :func:`matchgate.governance.governing_version` for the rule. Raises
     :class:`AgreementNotFound` when the id is not stored at all.
     """
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         spans = _spans(store.versions_of(s, agreement_id))
     if not spans:
         raise AgreementNotFound(agreement_id)

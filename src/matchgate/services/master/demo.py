@@ -8,9 +8,9 @@ from pathlib import Path
 
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.eval.metrics import Evaluation
-from matchgate.services.evaluate import evaluate_files
-from matchgate.services.match import MatchSummary, match_files
-from matchgate.services.synth import synthesize
+from matchgate.services.master.evaluate import evaluate_files
+from matchgate.services.master.match import MatchSummary, match_files
+from matchgate.services.master.synth import synthesize
 from matchgate.settings import Settings
 from matchgate.storage.db import upgrade_schema
 

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from matchgate.access import Action, Principal, readable
+from matchgate.app.access import host_parties, require, require_host, require_object
+from matchgate.app.audit import AuditConfig, entry_of
 from matchgate.atomic import atomic_path
 from matchgate.audit import format_time, kinds
 from matchgate.audit.breach import (
@@ -54,12 +56,10 @@ from matchgate.domain.audit import AuditSink, AuditValue
 from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError, NotFound
 from matchgate.domain.events import BreachAssessed, BreachOpened, typed_event
 from matchgate.domain.lifecycle import IncidentStatus
-from matchgate.services.access import host_parties, require, require_host, require_object
-from matchgate.services.audit import AuditConfig, entry_of
 from matchgate.settings import Settings
 from matchgate.storage import audit as audit_store
 from matchgate.storage import breaches as store
-from matchgate.storage.db import session
+from matchgate.storage.db import session, store_url
 
 Clock = Callable[[], dt.datetime]
 REPORTED_TO = "US-CERT/CISA"
@@ -130,12 +130,6 @@ def parse_moment(text: str, settings: Settings, *, end_of_day: bool = False) -> 
     return parsed.astimezone(dt.UTC)
 
 
-def _store_url(settings: Settings) -> str:
-    if not settings.database_url:
-        settings.workspace.mkdir(parents=True, exist_ok=True)
-    return settings.sqlite_url
-
-
 # --- rows <-> values -----------------------------------------------------------------------------
 
 
@@ -170,7 +164,7 @@ def _not_found(incident_id: str) -> IncidentNotFound:
 
 
 def _load(settings: Settings, incident_id: str) -> Incident | None:
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         row = store.get_incident(s, incident_id)
         return None if row is None else _incident(row, store.steps_of(s, incident_id))
 
@@ -214,7 +208,7 @@ def list_incidents(
     parties = host_parties(settings)
     if parties is None or not readable(fresh, Action.BREACH_READ, parties):
         return []
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         rows = store.list_incidents(s, status=wanted)
         return [_incident(r, store.steps_of(s, r.id)) for r in rows]
 
@@ -274,7 +268,7 @@ def open_incident(
         note=None,
         audit_sequence=receipt.sequence,
     )
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         store.add_incident(s, row, step)
     created = _load(settings, incident_id)
     assert created is not None
@@ -341,7 +335,7 @@ def advance_incident(
         note=text,
         audit_sequence=receipt.sequence,
     )
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         if not store.advance(
             s, incident.id, current=str(incident.status), values=values, step=step
         ):
@@ -485,7 +479,7 @@ def make_report(
         "affected_people": counts["affected_people"],
         "report_sha256": assessed_event.report_sha256,
     }
-    with session(_store_url(settings)) as s:
+    with session(store_url(settings)) as s:
         store.record_assessment(s, incident.id, values=values, step=step)
     assessed = _load(settings, incident.id)
     assert assessed is not None

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from matchgate.access import Action, Principal
+from matchgate.app.access import require_host
+from matchgate.app.workfiles import WORK_PREFIX, maintenance_lock
 from matchgate.audit import kinds, release_after_audit
 from matchgate.domain.audit import (
     AuditEvent,
@@ -41,9 +43,7 @@ from matchgate.domain.audit import (
 )
 from matchgate.domain.events import PurgeDone
 from matchgate.governance import Agreement
-from matchgate.services.access import require_host
-from matchgate.services.agreements import AgreementNotFound, get_agreement
-from matchgate.services.workfiles import WORK_PREFIX, maintenance_lock
+from matchgate.services.administration import AgreementNotFound, get_agreement
 from matchgate.settings import Settings
 from matchgate.storage import retention as store
 from matchgate.storage import review

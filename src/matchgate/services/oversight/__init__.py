@@ -1,0 +1,3 @@
+"""Oversight: the audit log as an agency may see it (entries, proofs, accounting, withdrawals),
+breach response, retention purges.
+"""
