@@ -40,7 +40,8 @@ from matchgate.settings import Settings
 
 if TYPE_CHECKING:
     from matchgate.access import Principal
-    from matchgate.services.audit import AuditConfig, AuditLog
+    from matchgate.app.audit import AuditConfig, AuditLog
+    from matchgate.app.core import App
 
 EXIT_INPUT = 3
 EXIT_CONFIG = 4
@@ -102,6 +103,7 @@ class _Command:
     workspace: Path | None = None
     running: bool = False
     settings: Settings | None = None
+    app: App | None = None
 
 
 _command = _Command()
@@ -112,6 +114,7 @@ def set_workspace(workspace: Path | None) -> None:
     callback); settings built before it are dropped."""
     _command.workspace = workspace
     _command.settings = None
+    _command.app = None
 
 
 def settings() -> Settings:
@@ -125,27 +128,36 @@ def settings() -> Settings:
     return built
 
 
+def app() -> App:
+    """The command's :class:`~matchgate.app.core.App`, built on first use from its settings and
+    kept until :func:`run` ends (its audit log is opened once, on first use)."""
+    if _command.app is not None:
+        return _command.app
+    from matchgate.app.core import App
+
+    built = App(settings())
+    if _command.running:
+        _command.app = built
+    return built
+
+
 def caller() -> Principal:
     """Who runs this command: the token in ``MATCHGATE_TOKEN`` (or ``MATCHGATE_TOKEN_FILE``),
     checked against the store now (exit 7 when it is missing, unknown, expired or revoked)."""
-    from matchgate.services.access import authenticate
+    from matchgate.app.access import authenticate
 
-    current = settings()
+    current = app().settings
     return authenticate(current, current.caller_token())
 
 
 def audit_config() -> AuditConfig:
     """Where the audit log and its keys are, from the command's settings."""
-    from matchgate.services.audit import audit_config as config_of
-
-    return config_of(settings())
+    return app().audit_config
 
 
 def audit_log() -> AuditLog:
     """The audit log the command appends to; refuses (exit 4) when none is set up."""
-    from matchgate.services.audit import open_audit
-
-    return open_audit(audit_config())
+    return app().audit_log()
 
 
 # --- what commands print and read -----------------------------------------------------------
