@@ -46,7 +46,7 @@ from typing import Any
 
 from sqlalchemy import event
 
-from matchgate.app.audit import AuditConfig, AuditLog, init_audit, open_audit, verify_audit
+from matchgate.app.audit import AuditConfig, AuditLog, init_audit, open_audit
 from matchgate.audit import (
     AuditEvent,
     AuditReceipt,
@@ -54,6 +54,7 @@ from matchgate.audit import (
     Disclosure,
     release_after_audit,
 )
+from matchgate.services.oversight.audit_queries import verify_audit
 from matchgate.storage import audit as store
 
 FAULTS = [

@@ -37,12 +37,8 @@ from matchgate.services.oversight.breach import (
     list_incidents,
     make_report,
 )
-from matchgate.services.submission.submit import (
-    SubmitOptions,
-    get_submission,
-    list_submissions,
-    submit_file,
-)
+from matchgate.services.submission.records import get_submission, list_submissions
+from matchgate.services.submission.submit import SubmitOptions, submit_file
 
 FAKE = "fffffffffffffffffffffffffffffff0"
 

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from matchgate.app.audit import AuditConfig, AuditLog, accounting_for, init_audit, open_audit
+from matchgate.app.audit import AuditConfig, AuditLog, init_audit, open_audit
 from matchgate.audit import Disclosure
 from matchgate.disclosure import ManifestInfo
 from matchgate.services.disclosure.packages import make_keys, open_package_file, seal_files
+from matchgate.services.oversight.audit_queries import accounting_for
 
 COLUMNS = {
     "identity": ("first_name", "last_name", "dob"),
@@ -172,7 +173,7 @@ def test_accounting_matches_the_packages_disclosure_by_disclosure(
 
 
 def verify_ok(log: AuditLog) -> bool:
-    from matchgate.app.audit import verify_audit
+    from matchgate.services.oversight.audit_queries import verify_audit
 
     return verify_audit(log.config).ok
 

@@ -280,7 +280,8 @@ def test_every_registered_kind_is_documented() -> None:
 
 
 def test_the_log_refuses_an_unregistered_kind_and_records_nothing(tmp_path: Path) -> None:
-    from matchgate.app.audit import AuditConfig, init_audit, open_audit, tail_entries
+    from matchgate.app.audit import AuditConfig, init_audit, open_audit
+    from matchgate.services.oversight.audit_queries import tail_entries
 
     config = AuditConfig(
         url=f"sqlite:///{tmp_path / 'audit.sqlite'}",

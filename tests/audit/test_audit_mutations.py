@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from tests.audit.tampering import BuiltLog, Mutation, build_log, make_config, mutate
 
-from matchgate.app.audit import init_audit, open_audit, verify_audit
+from matchgate.app.audit import init_audit, open_audit
 from matchgate.audit import Checkpoint, VerifyReport
+from matchgate.services.oversight.audit_queries import verify_audit
 
 
 def _other_log(root: Path, built: BuiltLog) -> Checkpoint:

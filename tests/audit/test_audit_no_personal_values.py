@@ -17,14 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from matchgate.app.audit import (
-    AuditConfig,
-    accounting_for,
-    init_audit,
-    open_audit,
-    prove_inclusion,
-    verify_audit,
-)
+from matchgate.app.audit import AuditConfig, init_audit, open_audit
 from matchgate.audit import (
     AuditEvent,
     AuditEventRejected,
@@ -33,6 +26,7 @@ from matchgate.audit import (
     kinds,
     render_text,
 )
+from matchgate.services.oversight.audit_queries import accounting_for, prove_inclusion, verify_audit
 from matchgate.storage import audit as store
 
 PEOPLE = [

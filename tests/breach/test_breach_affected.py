@@ -19,10 +19,11 @@ from pathlib import Path
 from tests.breach.conftest import Env, MakeEnv
 from tests.submit.helpers import DAY, MASTER, PERSONAL, ScriptedMatcher
 
-from matchgate.app.audit import AuditLog, show_entries, verify_audit
+from matchgate.app.audit import AuditLog
 from matchgate.audit import kinds
 from matchgate.audit.breach import Scope
 from matchgate.services.disclosure.packages import open_package_file
+from matchgate.services.oversight.audit_queries import show_entries, verify_audit
 from matchgate.services.oversight.breach import (
     advance_incident,
     derive_affected,

@@ -12,10 +12,11 @@ import pytest
 from tests.accounts import Accounts
 from typer.testing import CliRunner
 
-from matchgate.app.audit import audit_config, init_audit, open_audit, show_entries
+from matchgate.app.audit import audit_config, init_audit, open_audit
 from matchgate.audit import Disclosure
 from matchgate.cli.main import app
 from matchgate.cli.shell import EXIT_ACCESS, EXIT_CONFIG, EXIT_INPUT
+from matchgate.services.oversight.audit_queries import show_entries
 from matchgate.settings import Settings
 
 runner = CliRunner()

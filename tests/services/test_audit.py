@@ -13,19 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from matchgate.app.audit import (
-    AuditConfig,
-    AuditLog,
-    accounting_for,
-    init_audit,
-    open_audit,
-    prove_consistency,
-    prove_inclusion,
-    show_entries,
-    tail_entries,
-    trusted_keys,
-    verify_audit,
-)
+from matchgate.app.audit import AuditConfig, AuditLog, init_audit, open_audit, trusted_keys
 from matchgate.audit import (
     AuditEvent,
     AuditUnavailable,
@@ -40,6 +28,14 @@ from matchgate.audit import (
     read_checkpoints,
 )
 from matchgate.domain.errors import ConfigurationError, InputError
+from matchgate.services.oversight.audit_queries import (
+    accounting_for,
+    prove_consistency,
+    prove_inclusion,
+    show_entries,
+    tail_entries,
+    verify_audit,
+)
 from matchgate.settings import Settings
 from matchgate.storage import audit as store
 

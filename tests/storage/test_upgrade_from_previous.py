@@ -18,9 +18,10 @@ from tests.conftest import POSTGRES_URL, _postgres_reason
 from tests.storage.test_migrations import schema_differences
 from typer.testing import CliRunner
 
-from matchgate.app.audit import audit_config, verify_audit
+from matchgate.app.audit import audit_config
 from matchgate.cli.main import app
 from matchgate.services.administration.datakeys import open_data_keys
+from matchgate.services.oversight.audit_queries import verify_audit
 from matchgate.settings import Settings
 from matchgate.storage import review, schema
 from matchgate.storage.db import session

@@ -24,7 +24,7 @@ from tests.submit.helpers import (
     agreement_variant,
 )
 
-from matchgate.app.audit import audit_config, init_audit, open_audit, verify_audit
+from matchgate.app.audit import audit_config, init_audit, open_audit
 from matchgate.audit import kinds
 from matchgate.domain.audit import AuditEvent, AuditReceipt, AuditUnavailable
 from matchgate.domain.lifecycle import SubmissionStatus
@@ -33,8 +33,10 @@ from matchgate.services.administration.datakeys import (
     reencrypt_data,
     rotate_data_keys,
 )
+from matchgate.services.oversight.audit_queries import verify_audit
 from matchgate.services.oversight.retention import run_retention
-from matchgate.services.submission.submit import get_submission, submit_file
+from matchgate.services.submission.records import get_submission
+from matchgate.services.submission.submit import submit_file
 from matchgate.storage import review
 from matchgate.storage.atrest import header_of, open_stream
 from matchgate.storage.db import session

@@ -32,7 +32,7 @@ from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.services.administration.agreements import AgreementNotFound
 from matchgate.services.administration.datakeys import open_data_keys
 from matchgate.services.disclosure.packages import open_package_file
-from matchgate.services.submission.submit import get_submission, list_submissions
+from matchgate.services.submission.records import get_submission, list_submissions
 from matchgate.storage.atrest import open_stream
 
 

@@ -1,5 +1,6 @@
-"""Use cases of the audit log: set it up, open it (refusing to start without it), append,
-checkpoint, verify, prove, and the accounting of disclosures.
+"""The audit log's sink: set it up, open it (refusing to start without it), append, checkpoint,
+withdraw and purge. Reading it (verify, prove, account, show) is
+:mod:`matchgate.services.oversight.audit_queries`.
 
 The audit stage (``matchgate.audit``) holds the formats and the arithmetic; the store
 (``matchgate.storage.audit``) holds the rows; this module joins them, owns the transactions,
@@ -13,7 +14,7 @@ import datetime as dt
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,33 +25,22 @@ from matchgate.audit import (
     AuditKeyError,
     ChainHead,
     Checkpoint,
-    ConsistencyProof,
     Entry,
     EventRecord,
     Frontier,
-    InclusionProof,
-    LogVerifier,
     SubjectKey,
-    VerifyReport,
     WithdrawalRefused,
     append_checkpoint,
     build_accounting,
-    check_consistency,
     check_event,
-    check_inclusion,
     check_purge,
-    consistency_proof,
-    entry_bytes,
     format_time,
     generate_subject_key,
-    inclusion_proof,
-    kinds,
     load_subject_key,
     plan_withdrawal,
     read_checkpoints,
     release_after_audit,
     sign_checkpoint,
-    signature_valid,
     subject_key,
     withdrawal_event,
     write_subject_key,
@@ -67,7 +57,6 @@ T = TypeVar("T")
 
 DEFAULT_CHECKPOINT_EVERY = 256
 CHECKPOINT_FILE_NAME = "checkpoints.jsonl"
-_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -136,7 +125,7 @@ def utcnow() -> dt.datetime:
 # --- conversions between rows and the audit stage's types -------------------------------------
 
 
-def _head(row: store.AuditHeadRow) -> ChainHead:
+def chain_head(row: store.AuditHeadRow) -> ChainHead:
     hashes = [bytes.fromhex(h) for h in json.loads(row.frontier)]
     return ChainHead(
         log_id=row.log_id,
@@ -272,7 +261,7 @@ def init_audit(config: AuditConfig, *, clock: Callable[[], dt.datetime] = utcnow
                 checkpointed=0,
             )
             store.add_head(s, row)
-            head = _head(row)
+            head = chain_head(row)
             log._checkpoint_locked(s, head)  # the empty tree: anchors the log id
             _save_head(row, head)
         log_id = row.log_id
@@ -402,7 +391,7 @@ class AuditLog:
         row = store.head(s, lock=True)
         if row is None:
             raise AuditUnavailable("the audit store holds no audit log")
-        return row, _head(row)
+        return row, chain_head(row)
 
     def _append_locked(self, s: Any, head: ChainHead, record: EventRecord) -> Entry:
         if head.checkpoint_due(self.config.checkpoint_every):
@@ -511,216 +500,8 @@ class PurgeSummary:
     rows: int
 
 
-# --- reading -----------------------------------------------------------------------------------
-
-
 def accounting_for_subject(config: AuditConfig, subject: str) -> Accounting:
     """The accounting of the person with subject HMAC ``subject`` (agency view)."""
     with store.transaction(config.url, write=False) as s:
         rows = store.entries_at(s, store.sequences_for(s, [subject]))
         return build_accounting([entry_of(r) for r in rows], [subject])
-
-
-def accounting_for(config: AuditConfig, ssn: str) -> Accounting:
-    """The accounting of the person with this SSN (agency view); needs the subject key."""
-    key = load_subject_key(config.subject_key_file)
-    return accounting_for_subject(config, subject_key(key, ssn))
-
-
-def _index_floor(s: Any) -> int:
-    """Entries below this may have lost index rows to a retention purge (still in the log)."""
-    floor = 0
-    for row in store.entries_of_kind(s, kinds.ACCOUNTING_PURGED):
-        try:
-            value = entry_of(row).detail_map().get("before_sequence")
-        except ValueError:
-            continue  # a malformed entry: the verifier reports it
-        if isinstance(value, int) and not isinstance(value, bool):
-            floor = max(floor, value)
-    return floor
-
-
-def verify_audit(
-    config: AuditConfig,
-    *,
-    checkpoint_files: Sequence[Path] = (),
-    trust: Sequence[Path] = (),
-) -> VerifyReport:
-    """Recompute the whole log against the trusted checkpoints (the checkpoint folder's file, or
-    the files given, e.g. a partner's copy), with checkpoints signed by ``trust`` keys (default:
-    the log's own public key)."""
-    files = list(checkpoint_files) or [config.checkpoint_file]
-    checkpoints: list[Checkpoint] = []
-    bad: list[tuple[int, str]] = []
-    for path in files:
-        if not path.exists():
-            if checkpoint_files:
-                raise InputError("no such checkpoint file", path=str(path))
-            continue
-        found = read_checkpoints(path)
-        checkpoints.extend(found.checkpoints)
-        bad.extend(found.bad_lines)
-    keys = trusted_keys(list(trust) or [config.signing_public_key_file])
-    with store.transaction(config.url, write=False) as s:
-        if not store.tables_present(s):
-            verifier = LogVerifier(checkpoints, keys, bad_lines=bad)
-            return verifier.finish(None)
-        stored: list[Checkpoint] = []
-        unreadable = 0
-        for line in store.checkpoint_lines(s):
-            try:
-                stored.append(Checkpoint.from_line(line))
-            except ValueError:
-                unreadable += 1
-        verifier = LogVerifier(
-            checkpoints, keys, stored=stored, bad_lines=bad, unreadable_stored=unreadable
-        )
-        floor = _index_floor(s)
-        for batch in _batches(store.entries(s)):
-            listed = store.index_rows(s, batch[0].sequence, batch[-1].sequence + 1)
-            for entry in batch:
-                verifier.add(
-                    entry,
-                    listed.get(entry.sequence, set()),
-                    index_complete=entry.sequence >= floor,
-                )
-        verifier.add_orphan_index_rows(store.index_rows_from(s, verifier.next_sequence))
-        row = store.head(s, lock=False)
-        try:
-            head = None if row is None else _head(row)
-        except (ValueError, TypeError):  # a head no append could have written
-            head = None
-        return verifier.finish(head)
-
-
-def _batches(rows: Iterator[store.AuditEntryRow]) -> Iterator[list[Entry]]:
-    batch: list[Entry] = []
-    for row in rows:
-        batch.append(entry_of(row))
-        if len(batch) >= _BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _trusted_checkpoints(config: AuditConfig) -> list[Checkpoint]:
-    keys = trusted_keys([config.signing_public_key_file])
-    if not config.checkpoint_file.exists():
-        return []
-    found = read_checkpoints(config.checkpoint_file).checkpoints
-    return [cp for cp in found if signature_valid(cp, keys) is True]
-
-
-def _leaves(config: AuditConfig, size: int) -> list[bytes]:
-    with store.transaction(config.url, write=False) as s:
-        leaves = [bytes.fromhex(h) for h in store.leaf_hashes(s, size)]
-    if len(leaves) != size:
-        raise AuditUnavailable(
-            f"the log holds {len(leaves)} of the {size} entries a checkpoint covers; "
-            "run `matchgate audit verify`"
-        )
-    return leaves
-
-
-def prove_inclusion(
-    config: AuditConfig, sequence: int, *, size: int | None = None
-) -> InclusionProof:
-    """An inclusion proof of entry ``sequence`` in the newest checkpoint covering it (or the one
-    of ``size``), checked before it is returned."""
-    candidates = [
-        cp
-        for cp in _trusted_checkpoints(config)
-        if cp.size > sequence and (size is None or cp.size == size)
-    ]
-    if not candidates:
-        raise InputError(
-            f"no checkpoint covers entry {sequence}"
-            + (f" at size {size}" if size is not None else "")
-            + " (run `matchgate audit checkpoint` to make one)",
-            code="E_AUDIT_NOT_COVERED",
-        )
-    checkpoint = max(candidates, key=lambda cp: (cp.size, cp.time))
-    with store.transaction(config.url, write=False) as s:
-        rows = store.entries_at(s, [sequence])
-    if not rows:
-        raise InputError(f"no entry {sequence} in the log", code="E_AUDIT_NO_ENTRY")
-    entry = entry_bytes(entry_of(rows[0])).decode("ascii")
-    leaves = _leaves(config, checkpoint.size)
-    path = tuple(h.hex() for h in inclusion_proof(leaves, sequence))
-    proof = InclusionProof(entry, sequence, path, checkpoint)
-    problems = check_inclusion(proof, trusted_keys([config.signing_public_key_file]))
-    if problems:
-        raise AuditUnavailable(
-            f"entry {sequence} does not prove against its checkpoint ({problems[0]}); "
-            "run `matchgate audit verify`"
-        )
-    return proof
-
-
-def prove_consistency(config: AuditConfig, old_size: int, new_size: int) -> ConsistencyProof:
-    """A consistency proof between the checkpoints of ``old_size`` and ``new_size``."""
-    by_size = {cp.size: cp for cp in _trusted_checkpoints(config)}
-    missing = [n for n in (old_size, new_size) if n not in by_size]
-    if missing or old_size > new_size:
-        raise InputError(
-            "give two checkpointed sizes, the older first "
-            f"(checkpointed sizes: {', '.join(str(n) for n in sorted(by_size)) or 'none'})",
-            code="E_AUDIT_NOT_COVERED",
-        )
-    leaves = _leaves(config, new_size)
-    path = tuple(h.hex() for h in consistency_proof(leaves, old_size))
-    proof = ConsistencyProof(by_size[old_size], by_size[new_size], path)
-    if check_consistency(proof, trusted_keys([config.signing_public_key_file])):
-        raise AuditUnavailable(
-            "the log does not prove consistent with its checkpoints; run `matchgate audit verify`"
-        )
-    return proof
-
-
-@dataclass(frozen=True)
-class EntryView:
-    """An entry for display: identifiers, counts and hashes only."""
-
-    sequence: int
-    recorded_at: str
-    kind: str
-    actor: str
-    agency: str | None
-    agreement: str | None
-    subjects: int
-    details: dict[str, Any]
-    entry_hash: str
-
-
-def _view(row: store.AuditEntryRow) -> EntryView:
-    entry = entry_of(row)
-    try:
-        details: dict[str, Any] = dict(entry.detail_map())
-        subjects = len(entry.subject_list())
-    except ValueError:
-        details, subjects = {"(unreadable)": True}, -1
-    return EntryView(
-        sequence=entry.sequence,
-        recorded_at=entry.recorded_at,
-        kind=entry.kind,
-        actor=entry.actor,
-        agency=entry.agency,
-        agreement=entry.agreement,
-        subjects=subjects,
-        details=details,
-        entry_hash=entry.entry_hash,
-    )
-
-
-def show_entries(config: AuditConfig, start: int, limit: int) -> list[EntryView]:
-    """Entries from ``start`` on, at most ``limit``."""
-    with store.transaction(config.url, write=False) as s:
-        rows = list(store.entries(s, start, start + max(limit, 0)))
-        return [_view(r) for r in rows]
-
-
-def tail_entries(config: AuditConfig, count: int) -> list[EntryView]:
-    """The last ``count`` entries, oldest first."""
-    with store.transaction(config.url, write=False) as s:
-        return [_view(r) for r in store.last_entries(s, max(count, 0))]

@@ -38,7 +38,7 @@ from matchgate.cli.shell import (
 from matchgate.domain.errors import ConfigurationError, InputError
 
 if TYPE_CHECKING:
-    from matchgate.app.audit import EntryView
+    from matchgate.services.oversight.audit_queries import EntryView
 
 EXIT_VERIFY_FAILED = 5
 
@@ -139,7 +139,7 @@ def _register_verify(audit: typer.Typer, run: Runner) -> None:
 
         Exit 0 when everything holds; exit 5 with the first bad entry when anything does not.
         """
-        from matchgate.app.audit import verify_audit
+        from matchgate.services.oversight.audit_queries import verify_audit
 
         def work() -> bool:
             report = verify_audit(
@@ -261,7 +261,7 @@ def _register_proofs(audit: typer.Typer, run: Runner) -> None:
         out: Out = None,
     ) -> None:
         """A consistency proof: the log at NEW extends the log at OLD (JSON, for a partner)."""
-        from matchgate.app.audit import prove_consistency
+        from matchgate.services.oversight.audit_queries import prove_consistency
 
         run(lambda: _write_or_print(prove_consistency(audit_config(), old, new).to_json(), out))
 

@@ -36,7 +36,8 @@ from matchgate.domain.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from matchgate.services.disclosure.notices import Notice
-    from matchgate.services.submission.submit import StoredSubmission, SubmitResult
+    from matchgate.services.submission.submit import SubmitResult
+from matchgate.services.submission.records import StoredSubmission
 
 EXIT_REJECTED = 3
 EXIT_HELD = 5
@@ -219,7 +220,7 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
         as_json: AsJson = False,
     ) -> None:
         """The latest submissions: job id, agreement, status, code, records."""
-        from matchgate.services.submission.submit import list_submissions
+        from matchgate.services.submission.records import list_submissions
 
         def work() -> None:
             rows = list_submissions(settings(), agreement, limit, caller=caller())
@@ -242,7 +243,7 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
         as_json: AsJson = False,
     ) -> None:
         """One submission: status, code, counts and its validation report (codes, rows)."""
-        from matchgate.services.submission.submit import get_submission
+        from matchgate.services.submission.records import get_submission
 
         def work() -> None:
             stored = get_submission(settings(), job_id, caller=caller())

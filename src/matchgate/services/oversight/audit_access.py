@@ -17,18 +17,16 @@ from dataclasses import replace
 
 from matchgate.access import Action, Parties, Principal, readable
 from matchgate.app.access import require
-from matchgate.app.audit import (
-    AuditConfig,
+from matchgate.app.audit import AuditConfig, Withdrawal, open_audit
+from matchgate.audit import Accounting, InclusionProof, WithdrawalRefused
+from matchgate.domain.errors import InputError
+from matchgate.services.oversight.audit_queries import (
     EntryView,
-    Withdrawal,
     accounting_for,
-    open_audit,
     prove_inclusion,
     show_entries,
     tail_entries,
 )
-from matchgate.audit import Accounting, InclusionProof, WithdrawalRefused
-from matchgate.domain.errors import InputError
 from matchgate.settings import Settings
 from matchgate.storage import access as access_store
 from matchgate.storage import agreements as agreement_store

@@ -1,6 +1,6 @@
 """Use case: a requesting agency submits a request file under an agreement.
 
-Lifecycle (statuses in :class:`~matchgate.storage.submissions.SubmissionStatus`; codes in
+Lifecycle (statuses in :class:`~matchgate.domain.lifecycle.SubmissionStatus`; codes in
 docs/submissions.md)::
 
     received -> rejected                 file unusable, columns not allowed, agreement not in
@@ -11,7 +11,7 @@ docs/submissions.md)::
                    -> disclosed          package sealed, audited, released to the outbox
 
 The original is sealed into the workspace under the job id (owner-only folder, read-only,
-AES-256-GCM under the data key ring, hashed while sealed: ``services.workfiles``) before anything
+AES-256-GCM under the data key ring, hashed while sealed: ``app.workfiles``) before anything
 reads it; every later step reads a plaintext copy opened from it into a private work folder that
 is removed when the run ends, so the stored original is exactly what was received. Each
 submission is recorded with its job id, status, code and validation report; every receipt,
@@ -31,8 +31,7 @@ from typing import Any, Protocol
 import pyarrow.parquet as pq
 
 from matchgate import __version__
-from matchgate.access import Action, Principal
-from matchgate.app.access import require, require_object
+from matchgate.access import Principal
 from matchgate.app.jobs import file_digest
 from matchgate.app.workfiles import (
     MATCH_ROLE,
@@ -46,7 +45,7 @@ from matchgate.app.workfiles import (
 from matchgate.disclosure import load_private_key, load_public_key
 from matchgate.domain import events
 from matchgate.domain.audit import AuditEvent, AuditSink, AuditUnavailable
-from matchgate.domain.errors import InputError, NotFound
+from matchgate.domain.errors import InputError
 from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.governance import (
@@ -71,11 +70,9 @@ from matchgate.intake.submission import (
 )
 from matchgate.intake.submission_codes import SubmissionCode
 from matchgate.services.administration import (
-    agreement_parties,
     get_agreement,
     governing_agreement,
     open_data_keys,
-    readable_agreements,
     require_submit,
 )
 from matchgate.services.disclosure import (
@@ -570,95 +567,3 @@ def _process(
         package_sha256=outcome.package_sha256,
     )
     return outcome
-
-
-@dataclass(frozen=True)
-class StoredSubmission:
-    """A submission as stored: ids, status, codes, counts and its validation report."""
-
-    job_id: str
-    agreement_id: str
-    agreement_version: int | None
-    purpose: str
-    dry_run: bool
-    status: str
-    code: str | None
-    message: str | None
-    received_at: dt.datetime
-    updated_at: dt.datetime
-    source_name: str
-    size_bytes: int
-    sha256: str | None
-    format: str | None
-    records: int | None
-    duplicate_of: str | None
-    package_id: str | None
-    counts: dict[str, Any]
-    report: dict[str, Any]
-
-
-def _stored(row: store.Submission) -> StoredSubmission:
-    return StoredSubmission(
-        job_id=row.job_id,
-        agreement_id=row.agreement_id,
-        agreement_version=row.agreement_version,
-        purpose=row.purpose,
-        dry_run=row.dry_run,
-        status=row.status,
-        code=row.code,
-        message=row.message,
-        received_at=row.received_at,
-        updated_at=row.updated_at,
-        source_name=row.source_name,
-        size_bytes=row.size_bytes,
-        sha256=row.sha256,
-        format=row.format,
-        records=row.records,
-        duplicate_of=row.duplicate_of,
-        package_id=row.package_id,
-        counts=dict(row.counts or {}),
-        report=dict(row.report or {}),
-    )
-
-
-class SubmissionNotFound(NotFound):
-    """No submission has that job id."""
-
-    code = "E_SUBMISSION_NOT_FOUND"
-
-    def __init__(self, job_id: str) -> None:
-        super().__init__(f"no submission {job_id[:40]!r}")
-
-
-def get_submission(settings: Settings, job_id: str, *, caller: Principal) -> StoredSubmission:
-    """The stored record of one submission (its report, status and package id), if the caller's
-    agency is a party to its agreement; another agency's is reported as not found."""
-    with session(store_url(settings)) as s:
-        row = store.get_submission(s, job_id)
-        found = None if row is None else _stored(row)
-    parties = None if found is None else agreement_parties(settings, found.agreement_id)
-    require_object(
-        settings,
-        caller,
-        Action.SUBMISSION_READ,
-        parties,
-        missing=lambda: SubmissionNotFound(job_id),
-        object_id=job_id,
-    )
-    assert found is not None
-    return found
-
-
-def list_submissions(
-    settings: Settings, agreement_id: str | None = None, limit: int = 50, *, caller: Principal
-) -> list[StoredSubmission]:
-    """The latest submissions first (of one agreement, or all) that the caller may read."""
-    caller = require(settings, caller, Action.SUBMISSION_READ)
-    allowed = readable_agreements(settings, caller, Action.SUBMISSION_READ)
-    if agreement_id is not None:
-        allowed &= {agreement_id}
-    if not allowed:
-        return []
-    with session(store_url(settings)) as s:
-        rows = store.list_submissions(s, agreement_id=None, agreement_ids=allowed, limit=limit)
-        return [_stored(r) for r in rows]
