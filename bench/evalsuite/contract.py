@@ -20,6 +20,8 @@ from pathlib import Path
 
 import jellyfish
 
+from matchgate.synth.requests import REQUEST_COLUMNS, TRUTH_COLUMNS
+
 MASTER_COLUMNS = (
     "person_id",
     "ssn",
@@ -34,20 +36,6 @@ MASTER_COLUMNS = (
     "state",
     "zip",
 )
-REQUEST_COLUMNS = (
-    "request_id",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "ssn",
-    "a_number",
-    "dob",
-    "address_line",
-    "city",
-    "state",
-    "zip",
-)
-TRUTH_COLUMNS = ("request_id", "person_id", "case", "origin")
 UNKNOWN = "unknown"
 
 Row = Mapping[str, str]
