@@ -128,7 +128,7 @@ def settings() -> Settings:
     return built
 
 
-def app() -> App:
+def current_app() -> App:
     """The command's :class:`~matchgate.app.core.App`, built on first use from its settings and
     kept until :func:`run` ends (its audit log is opened once, on first use)."""
     if _command.app is not None:
@@ -146,18 +146,18 @@ def caller() -> Principal:
     checked against the store now (exit 7 when it is missing, unknown, expired or revoked)."""
     from matchgate.app.access import authenticate
 
-    current = app().settings
+    current = current_app().settings
     return authenticate(current, current.caller_token())
 
 
 def audit_config() -> AuditConfig:
     """Where the audit log and its keys are, from the command's settings."""
-    return app().audit_config
+    return current_app().audit_config
 
 
 def audit_log() -> AuditLog:
     """The audit log the command appends to; refuses (exit 4) when none is set up."""
-    return app().audit_log()
+    return current_app().audit_log()
 
 
 # --- what commands print and read -----------------------------------------------------------
