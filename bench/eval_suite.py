@@ -13,7 +13,8 @@ the development sets and confirmed on the confirmation sets.
   default noise and with every column-noise probability doubled), ``febrl4`` (A as the master, B
   as the requests).
 
-For each dataset: matchgate (``services.match.match_files``, as ``matchgate match`` does, shipped
+For each dataset: matchgate (``services.master.match.match_files``, as ``matchgate match`` does,
+shipped
 model), ``splink_default.py`` and ``splink_tuned.py`` from ../shared/bench on the same files,
 each output graded by ``matchgate.services.master.evaluate`` (precision, recall, review rate,
 false-match rate; by discrepancy kind and by name origin), each Splink output also at equal

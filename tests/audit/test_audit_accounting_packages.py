@@ -1,7 +1,8 @@
 """Acceptance (issue 6): the accounting for a person matches, disclosure by disclosure, what the
 packages actually held.
 
-Real packages are sealed (``services.packages``) into a staging folder, audited with their
+Real packages are sealed (``services.disclosure.packages``) into a staging folder, audited with
+their
 package ids, and released (moved to the outbox) through ``release_after_audit``; one release
 fails. Then every package in the outbox is opened with the recipient's key, and for every person
 the (package, categories) pairs the packages hold are compared with the accounting's lines.

@@ -42,7 +42,8 @@ T = "2025-03-01T12:00:00.000000Z"
 
 
 def _sub(cls: type[ev.Event], **details: object) -> AuditEvent:
-    """As ``services.submit`` builds them: from the details it gathers, ``None`` included."""
+    """As ``services.submission.submit`` builds them: from the details it gathers, ``None``
+    included."""
     return ev.typed_event(
         cls.kind, actor=A, agency=G, agreement=AG, details={"job_id": "job1", **details}
     ).audit_event()

@@ -1,4 +1,4 @@
-"""services.audit on SQLite and PostgreSQL: set-up, refusal to start, durable appends that fail
+"""app.audit on SQLite and PostgreSQL: set-up, refusal to start, durable appends that fail
 closed, checkpoints, proofs a partner can check, concurrency, withdrawals, retention."""
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ class Principal:
     """A caller as the store described it when the request was checked.
 
     Services never trust a Principal they are handed: each check reloads the user and the token
-    (see ``services.access.require``), so a revocation or a role change counts from the next
+    (see ``app.access.require``), so a revocation or a role change counts from the next
     request on.
     """
 

@@ -13,7 +13,8 @@ rows does not shrink a breach. Two further entry kinds refine the lines:
 
 * ``release.failed`` marks a line whose package may never have left (kept, and flagged: the log
   says more than happened, never less);
-* ``package.released`` (written by ``services.disclose``) counts the people in a package who
+* ``package.released`` (written by ``services.disclosure.respond``) counts the people in a package
+who
   could not be given a subject key (no valid SSN): affected, but nameable only from the package's
   job; they are reported as a count.
 """
@@ -31,7 +32,7 @@ from matchgate.audit.disclosures import REFERENCE_KEY, split
 from matchgate.audit.entry import Entry, parse_time
 
 PACKAGE_RELEASED = kinds.PACKAGE_RELEASED
-"""Written after a package's ``disclosure.made`` entries (``services.disclose``)."""
+"""Written after a package's ``disclosure.made`` entries (``services.disclosure.respond``)."""
 READ_KINDS = (*sorted(kinds.DISCLOSING), kinds.RELEASE_FAILED, PACKAGE_RELEASED)
 """Every kind :func:`derive_exposure` reads."""
 

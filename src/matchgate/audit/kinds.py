@@ -40,7 +40,7 @@ ACCESS_DENIED = ev.AccessDeniedEvent.kind
 """A caller was refused (details: user_id, token_id, action, reason, object_id)."""
 PURGE_DONE = ev.PurgeDone.kind
 """Records deleted when an agreement's retention ended (details: job_id, purged, files, bytes,
-rows), appended before the deletion (``services.retention``)."""
+rows), appended before the deletion (``services.oversight.retention``)."""
 BREACH_OPENED = ev.BreachOpened.kind
 """A breach incident was opened; the one-hour US-CERT/CISA clock runs (OMB M-17-12)."""
 BREACH_REPORTED = ev.BreachReported.kind

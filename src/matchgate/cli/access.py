@@ -1,4 +1,4 @@
-"""``matchgate users|tokens|agencies ...``: thin shells over ``services.users``.
+"""``matchgate users|tokens|agencies ...``: thin shells over ``services.administration.users``.
 
 The caller is the token in ``MATCHGATE_TOKEN`` (or the file named by ``MATCHGATE_TOKEN_FILE``),
 never an option: a token on a command line sits in shell history and process lists. A new

@@ -1,4 +1,4 @@
-"""``matchgate audit ...``: thin shells over ``services.audit``.
+"""``matchgate audit ...``: thin shells over ``app.audit``.
 
 ``register(app, run)`` adds the ``audit`` sub-app; ``run`` is the shell's error mapper. An SSN is
 never taken on the command line (it would sit in shell history and process lists): the

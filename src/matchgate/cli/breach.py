@@ -1,5 +1,5 @@
 """``matchgate breach open|list|show|report|advance|close``: thin shells over
-``services.breach`` (docs/breach.md).
+``services.oversight.breach`` (docs/breach.md).
 
 The caller is the user of ``MATCHGATE_TOKEN`` (a privacy officer of the host agency to open,
 advance and report; its privacy officers and auditors to read); each step names their user id.

@@ -1,5 +1,6 @@
 """``matchgate keys init-data|data-status|rotate-data|reencrypt-data|retire-data``: thin shells
-over ``services.datakeys`` (the key ring that encrypts identifiers and files at rest).
+over ``services.administration.datakeys`` (the key ring that encrypts identifiers and files at
+rest).
 
 ``register(keys, run)`` adds the commands to the ``keys`` sub-app; ``run`` is the error mapper.
 No command prints a secret.

@@ -1,5 +1,5 @@
 """``matchgate keys ...``, ``matchgate seal`` and ``matchgate open``: thin shells over
-``services.packages``.
+``services.disclosure.packages``.
 
 ``register(app, run)`` adds the commands to an app; ``run`` is the shell's error mapper (one line
 on stderr, documented exit codes).

@@ -1,4 +1,4 @@
-"""``matchgate retention run``: a thin shell over ``services.retention``.
+"""``matchgate retention run``: a thin shell over ``services.oversight.retention``.
 
 ``register(app, run)`` adds the ``retention`` sub-app; ``run`` is the shell's error mapper. Exit
 codes: 0 when everything due was purged (or, with ``--dry-run``, listed); 4 when the audit log

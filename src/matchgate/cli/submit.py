@@ -1,5 +1,6 @@
 """``matchgate submit``, ``matchgate submissions list|show`` and ``matchgate notices
-file|decide|list``: thin shells over ``services.submit`` and ``services.notices``.
+file|decide|list``: thin shells over ``services.submission.submit`` and
+``services.disclosure.notices``.
 
 ``register(app, run)`` adds the commands; ``run`` is the shell's error mapper. ``match_ssnvs`` is
 the body of ``matchgate match ... --format ssnvs`` (registered by ``cli.main``).

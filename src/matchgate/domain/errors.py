@@ -22,15 +22,16 @@ when none is given. ``str(error)`` is the message followed by the code, once: ``
     │   └── DataKeyError           E_DATA_KEY             the data key ring (storage.atrest)
     ├── AccessDenied               E_ACCESS_DENIED exit 7 no valid token, or roles do not allow it
     ├── NotFound                   E_NOT_FOUND            no such object, or another agency's
-    │   ├── AgreementNotFound      E_AGREEMENT_NOT_FOUND  (services.agreements)
-    │   ├── SubmissionNotFound     E_SUBMISSION_NOT_FOUND (services.submit)
-    │   └── IncidentNotFound       E_BREACH_NOT_FOUND     (services.breach)
+    │   ├── AgreementNotFound      E_AGREEMENT_NOT_FOUND  (services.administration.agreements)
+    │   ├── SubmissionNotFound     E_SUBMISSION_NOT_FOUND (services.submission.records)
+    │   └── IncidentNotFound       E_BREACH_NOT_FOUND     (services.oversight.breach)
     ├── Refused                    E_REFUSED              a rule forbids this step, now
     │   ├── BreachStepRefused      E_BREACH_STEP          an incident step out of order (audit)
     │   ├── RetentionRefused       E_AUDIT_RETENTION      a purge would drop entries kept by law
     │   └── WithdrawalRefused      E_AUDIT_WITHDRAW       a withdrawal names no disclosure (audit)
     ├── NoticeError                E_NOTICE  per instance an onward-use notice cannot be filed or
-    │                                                     decided (E_NOTICE_*, services.notices)
+    │                                                     decided (E_NOTICE_*,
+    │                                                     services.disclosure.notices)
     ├── AuditUnavailable           E_AUDIT_UNAVAILABLE    nothing was recorded; release nothing
     │   │                                                 (domain.audit)
     │   └── AuditEventRejected     E_AUDIT_EVENT          the event itself cannot be recorded: a
@@ -54,7 +55,7 @@ such: ``NotCanonical`` (domain.canonical), ``MalformedEntry``, ``CheckpointForma
 ``ProofFormatError`` (audit), ``ReturnRecordError`` (disclosure.ssnvs), ``UnsupportedSql``
 (engines.spark_sql), ``VersionTaken``, ``AlreadyExists`` and ``DigestTaken`` (storage: a unique
 key already taken), and the private ``_Refused``, ``_UnsupportedValue`` (governance.loading) and
-``_Rejected`` (services.submit). One that escaped would be an internal error (exit 70).
+``_Rejected`` (services.submission.submit). One that escaped would be an internal error (exit 70).
 
 Messages name files, rows, columns and codes, never personal values: they end up in logs and
 terminals that are not cleared to hold them.

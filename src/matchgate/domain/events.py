@@ -141,7 +141,7 @@ def typed_event(
     return cls(actor=actor, agency=agency, agreement=agreement, subjects=subjects, **values)
 
 
-# --- submissions (services.submit): agency is the recipient, agreement the one invoked -----------
+# --- submissions (services.submission.submit): agency is the recipient, agreement the one invoked
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -189,7 +189,7 @@ class SubmissionAccepted(Event, kind="submission.accepted"):
     records: int | None = None
 
 
-# --- disclosures and the accounting (audit.disclosures, services.disclose) ----------------------
+# --- disclosures and the accounting (audit.disclosures, services.disclosure.respond) --------------
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -270,7 +270,7 @@ class AccountingPurged(Event, kind="accounting.purged"):
     rows: int
 
 
-# --- agreements, notices, accounts and access (services.suspensions, notices, users, access) ----
+# --- agreements, notices, accounts and access (services.administration, disclosure.notices) ---
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -351,7 +351,7 @@ class AccessDeniedEvent(Event, kind="access.denied"):
     object_id: str | None = None
 
 
-# --- retention and breach response (services.retention, services.breach) ----------------------
+# --- retention and breach response (services.oversight.retention, services.oversight.breach) ------
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,7 +15,7 @@ lists is deleted:
 
 Plaintext working folders (``work-*``, ``staging``) a crash may have left are always removed with
 them. The submission row (ids, hashes, counts), the audit log and the accounting of disclosures
-are kept: the accounting has its own five-year rule (``services.audit`` ``purge_accounting``).
+are kept: the accounting has its own five-year rule (``app.audit`` ``purge_accounting``).
 
 Each purge is recorded first (``purge.done``: job id, what, file, byte and row counts, the
 purged original's SHA-256; never a value) and carried out only once the entry is durable

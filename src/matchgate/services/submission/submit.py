@@ -101,7 +101,8 @@ _KEEP_SUFFIXES = {*EXTENSIONS, ".txt", ".dat"}
 
 
 class Matcher(Protocol):
-    """What submission needs of matching (``services.match.match_files`` or a test double)."""
+    """What submission needs of matching (``services.master.match.match_files`` or a test
+    double)."""
 
     def __call__(
         self, master: Path, requests: Path, output: Path, *, settings: Settings, progress: Progress
