@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from matchgate.cli.shell import out
+from matchgate.cli.shell import echo
 from matchgate.cli.shell import run as _run
 from matchgate.cli.shell import settings as _settings
 
@@ -28,20 +28,14 @@ def upgrade() -> None:
     def work() -> None:
         for done in upgrade_stores(_settings()):
             if done.adopted:
-                out.print(
+                echo(
                     f"{done.store} store {done.where}: adopted {len(done.adopted)} tables made "
-                    "before migrations",
-                    highlight=False,
+                    "before migrations"
                 )
             if done.changed:
                 was = done.before or "empty"
-                out.print(
-                    f"{done.store} store {done.where}: upgraded from {was} to {done.after}",
-                    highlight=False,
-                )
+                echo(f"{done.store} store {done.where}: upgraded from {was} to {done.after}")
             else:
-                out.print(
-                    f"{done.store} store {done.where}: already at {done.after}", highlight=False
-                )
+                echo(f"{done.store} store {done.where}: already at {done.after}")
 
     _run(work)
