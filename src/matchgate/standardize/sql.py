@@ -51,6 +51,7 @@ from matchgate.standardize.names import (
     standardize_name,
     surname_keys,
 )
+from matchgate.standardize.placeholders import PLACEHOLDER_NAMES
 
 
 def literal(text: str) -> str:
@@ -89,6 +90,7 @@ def _map_macro(name: str, mapping: dict[str, str]) -> str:
 def macro_statements() -> list[str]:
     """``CREATE MACRO`` statements defining the ``mg_*`` standardization macros."""
     particles = ", ".join(literal(p) for p in PARTICLES)
+    placeholders = ", ".join(literal(p) for p in sorted(PLACEHOLDER_NAMES))
     address_words = " ".join(
         f"WHEN w = {literal(k)} THEN {literal(v)}" for k, v in ADDRESS_WORDS.items()
     )
@@ -98,9 +100,12 @@ def macro_statements() -> list[str]:
         # ASCII text (nearly every name) skips the maps and accent stripping: strlen counts bytes.
         "CREATE OR REPLACE TEMP MACRO mg_fold(s) AS upper(CASE WHEN strlen(s) = length(s) THEN s "
         "ELSE strip_accents(mg_map_generated(mg_map_common(s))) END)",
-        "CREATE OR REPLACE TEMP MACRO mg_name(s) AS nullif(regexp_replace(trim(regexp_replace("
+        "CREATE OR REPLACE TEMP MACRO mg_spelled(s) AS nullif(regexp_replace(trim(regexp_replace("
         f"regexp_replace(mg_fold(s), {literal(JOINING_PATTERN)}, '', 'g'), "
         f"{literal(NON_LETTERS_PATTERN)}, ' ', 'g')), {literal(SUFFIX_PATTERN)}, ''), '')",
+        # A placeholder (standardize/placeholders.py) is no name: NULL, as in Python.
+        "CREATE OR REPLACE TEMP MACRO mg_name(s) AS CASE WHEN mg_spelled(s) IN "
+        f"({placeholders}) THEN NULL ELSE mg_spelled(s) END",
         "CREATE OR REPLACE TEMP MACRO mg_compact(s) AS replace(s, ' ', '')",
         f"CREATE OR REPLACE TEMP MACRO mg_key(s) AS left(replace(s, ' ', ''), {KEY_LENGTH})",
         "CREATE OR REPLACE TEMP MACRO mg_surname_keys(s) AS CASE WHEN s IS NULL THEN []::VARCHAR[] "
