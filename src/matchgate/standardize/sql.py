@@ -48,6 +48,7 @@ from matchgate.standardize.names import (
     SUFFIX_PATTERN,
     fold,
     name_key,
+    spelled_name,
     standardize_name,
     surname_keys,
 )
@@ -142,6 +143,10 @@ def _name(s: str) -> str | None:
     return standardize_name(s) or None
 
 
+def _spelled(s: str) -> str | None:
+    return spelled_name(s) or None
+
+
 def _key(s: str) -> str:
     return name_key(s)
 
@@ -194,6 +199,7 @@ class PythonFunction:
 
 PYTHON_FUNCTIONS: dict[str, PythonFunction] = {
     "mg_name": PythonFunction(_name, "text"),
+    "mg_spelled": PythonFunction(_spelled, "text"),
     "mg_compact": PythonFunction(lambda s: s.replace(" ", ""), "text"),
     "mg_key": PythonFunction(_key, "text"),
     "mg_surname_keys": PythonFunction(_surname_keys, "text list"),
