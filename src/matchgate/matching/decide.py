@@ -29,7 +29,10 @@ for someone else, so ``match`` needs all of:
     thousands against millions, not absent). A close spelling with the same surname and
     birthday is how a relative or a look-alike appears;
   - *a name alone* (no SSN, A-number or date of birth): only exact names at the same address
-    line and ZIP, clearly ahead of anyone else.
+    line and ZIP, clearly ahead of anyone else;
+  - *no SSN to compare, one field uncertain* (census-style rows, :func:`without_identifier`):
+    one field unknown or keyed wrong while the rest pins the person down; every check passes
+    but the probability and the lead.
 
 Review is for what a person can settle: a near tie, a strong candidate with one unexplained
 disagreement, a close spelling of the first name with everything else agreeing. These are
