@@ -12,8 +12,8 @@ from tests.submit.helpers import ScriptedMatcher, ssnvs_record, write_ssnvs
 
 from matchgate.domain.progress import NO_PROGRESS
 from matchgate.intake.ssnvs import read_ssnvs
-from matchgate.services.match import match_files
-from matchgate.services.ssnvs import People, verifications
+from matchgate.services.disclosure.ssnvs import People, verifications
+from matchgate.services.master.match import match_files
 from matchgate.settings import Settings
 
 PEOPLE = [
