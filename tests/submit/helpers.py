@@ -172,7 +172,10 @@ def settings_for(tmp: Path, store_url: str | None = None) -> Settings:
 @dataclass
 class ScriptedMatcher:
     """A matcher double: answers each request row from ``answers`` (request_id -> (decision,
-    person_id)), default ``no_match``; writes the match output columns the services read."""
+    person_id)), default ``no_match``; writes the match output columns the services read. It
+    writes no ``ssa_code``, so verification codes come from the fallback
+    (:mod:`matchgate.master.verification`), which runs the one SSA name-verification rule the
+    real matcher's ``ssa_code`` runs (``tests/submit/test_one_ssa_rule.py``)."""
 
     answers: dict[str, tuple[str, str]] = field(default_factory=dict)
     calls: int = 0

@@ -39,6 +39,7 @@ class Code(StrEnum):
     ANUMBER_INVALID = "W_ANUMBER_INVALID"
     DOB_INVALID = "W_DOB_INVALID"
     DOB_FUTURE = "W_DOB_FUTURE"
+    NAME_PLACEHOLDER = "W_NAME_PLACEHOLDER"
 
 
 MEANINGS: dict[Code, str] = {
@@ -62,6 +63,10 @@ MEANINGS: dict[Code, str] = {
     Code.ANUMBER_INVALID: "the A-number is not 7-9 digits (A prefix allowed); treated as absent",
     Code.DOB_INVALID: "the date of birth is not a real YYYY-MM-DD date; matched as if absent",
     Code.DOB_FUTURE: "the date of birth is after today; matched as if absent",
+    Code.NAME_PLACEHOLDER: (
+        "a name field holds a placeholder (FNU, BABY GIRL, UNKNOWN, N/A: the documented list in "
+        "standardize/placeholders.py); that name is matched as if absent"
+    ),
 }
 """One line of meaning per code, for documentation and ``--help`` style listings."""
 
@@ -83,7 +88,13 @@ FILE_ERRORS: frozenset[Code] = frozenset(
 )
 ROW_ERRORS: frozenset[Code] = frozenset({Code.NAME_MISSING})
 ROW_WARNINGS: frozenset[Code] = frozenset(
-    {Code.SSN_INVALID, Code.ANUMBER_INVALID, Code.DOB_INVALID, Code.DOB_FUTURE}
+    {
+        Code.SSN_INVALID,
+        Code.ANUMBER_INVALID,
+        Code.DOB_INVALID,
+        Code.DOB_FUTURE,
+        Code.NAME_PLACEHOLDER,
+    }
 )
 
 WARNING_SEPARATOR = "|"

@@ -24,11 +24,19 @@ from matchgate.standardize.identifiers import (
     standardize_address,
     standardize_zip,
 )
-from matchgate.standardize.names import compact, fold, name_key, standardize_name, surname_keys
+from matchgate.standardize.names import (
+    compact,
+    fold,
+    name_key,
+    name_placeholder,
+    standardize_name,
+    surname_keys,
+)
 from matchgate.standardize.records import REQUEST_SCHEMA
 from matchgate.standardize.variants import dictionary_keys, variant_keys
 
 NAME_COLUMNS = ("first_name", "last_name")
+NAME_FIELDS = ("first_name", "middle_name", "last_name")
 
 
 @dataclass(frozen=True)
@@ -109,15 +117,20 @@ def _standardize(text: TextTable, ids: list[str], today: dt.date) -> pa.Table:
     swapped: list[dt.date | None] = []
     errors: list[str | None] = []
     warnings: list[str] = []
+    placeholder = [
+        any(name_placeholder(v) for v in names)
+        for names in zip(*(_column(text, c) for c in NAME_FIELDS), strict=True)
+    ]
     columns = zip(
         firsts,
         lasts,
         _column(text, "ssn"),
         _column(text, "a_number"),
         _column(text, "dob"),
+        placeholder,
         strict=True,
     )
-    for first, last, raw_ssn, raw_a_number, raw_dob in columns:
+    for first, last, raw_ssn, raw_a_number, raw_dob, named_unknown in columns:
         codes: list[str] = []
         ssn = parse_ssn(raw_ssn)
         if ssn.invalid:
@@ -130,6 +143,8 @@ def _standardize(text: TextTable, ids: list[str], today: dt.date) -> pa.Table:
             codes.append(Code.DOB_INVALID)
         elif dob.problem is DobProblem.FUTURE:
             codes.append(Code.DOB_FUTURE)
+        if named_unknown:
+            codes.append(Code.NAME_PLACEHOLDER)
         ssns.append(ssn.value)
         a_numbers.append(a_number.value)
         dobs.append(dob.value)

@@ -18,13 +18,13 @@ blank   the SSN is in the master, the name agrees, and the DOB agrees (a blank D
         with the claim; the located SSN is returned
 ======= ====================================================================================
 
-Name tolerance (what the layout loses, and no more): names are compared after folding (upper
-case, accents removed, everything but the letters A-Z removed, so spaces, hyphens, apostrophes
-and periods do not count), and a name agrees when the folded claim equals the folded record, or
-the folded record cut to the field's width (13 for the last name, 10 for the first), or the
-record as written cut to that width and then folded. Only first and last names are compared; the
-middle name, the gender (ignored by SSNVS) and the earlier names are not. Nicknames, swapped
-first and last names and a dropped second surname do not agree.
+Names agree by the one SSA name-verification rule of
+:mod:`matchgate.standardize.name_verification`, the same rule the matcher's ``ssa_code`` column
+uses (:mod:`matchgate.matching.ssa`): standardized names, what the fixed-width layout loses
+(truncation at 13/10 characters, spaces, hyphens, apostrophes, periods, accents) and no more; a
+name missing or given as a placeholder on either side is not compared. Only first and last names
+are compared; the middle name, the gender (ignored by SSNVS) and the earlier names are not.
+docs/matching.md ("SSA verification codes") says why nicknames and swaps do not verify.
 """
 
 from __future__ import annotations
@@ -33,9 +33,31 @@ import unicodedata
 from dataclasses import dataclass
 
 from matchgate.standardize.identifiers import ssn_is_issuable
+from matchgate.standardize.name_verification import (
+    FIRST_NAME_WIDTH,
+    LAST_NAME_WIDTH,
+    name_verifies,
+    names_verify,
+)
+from matchgate.standardize.names import standardize_name
 
-LAST_NAME_WIDTH = 13
-FIRST_NAME_WIDTH = 10
+__all__ = [
+    "DOB_DISAGREES",
+    "FIRST_NAME_WIDTH",
+    "LAST_NAME_WIDTH",
+    "LOCATED",
+    "NAME_DISAGREES",
+    "NOT_IN_FILE",
+    "NOT_VERIFIED",
+    "VERIFIED",
+    "Claim",
+    "Holder",
+    "Verification",
+    "fold",
+    "name_agrees",
+    "verify",
+]
+
 VERIFIED = " "
 NOT_IN_FILE = "1"
 DOB_DISAGREES = "3"
@@ -82,18 +104,21 @@ def fold(name: str) -> str:
 
 
 def name_agrees(given: str, recorded: str, width: int) -> bool:
-    """Whether a name as submitted agrees with the recorded one, allowing for the layout's cuts."""
-    claim = fold(given)
-    if not claim:
-        return False
-    whole = fold(recorded)
-    return claim in (whole, whole[:width], fold(recorded[:width]))
+    """Whether one name as submitted agrees with the recorded one (the one rule, on raw text)."""
+    return name_verifies(standardize_name(given), standardize_name(recorded), width)
+
+
+def _names(claim: Claim, holder: Holder) -> bool | None:
+    return names_verify(
+        standardize_name(claim.first_name),
+        standardize_name(claim.last_name),
+        standardize_name(holder.first_name),
+        standardize_name(holder.last_name),
+    )
 
 
 def _names_agree(claim: Claim, holder: Holder) -> bool:
-    return name_agrees(claim.last_name, holder.last_name, LAST_NAME_WIDTH) and name_agrees(
-        claim.first_name, holder.first_name, FIRST_NAME_WIDTH
-    )
+    return bool(_names(claim, holder))
 
 
 def _dob_agrees(claim: Claim, holder: Holder) -> bool:
@@ -114,7 +139,9 @@ def verify(claim: Claim, holder: Holder | None, located: Holder | None = None) -
     """The code for ``claim``: ``holder`` is the master record of the claimed SSN (None when
     no record has it); ``located`` is the person the matcher decided ``match`` for, if any."""
     ssn = claim.ssn.strip()
-    if not claim.usable or not (fold(claim.first_name) or fold(claim.last_name)):
+    if not claim.usable or not (
+        standardize_name(claim.first_name) or standardize_name(claim.last_name)
+    ):
         return Verification(NOT_VERIFIED)
     if len(ssn) != 9 or not ssn.isdigit():
         return Verification(NOT_VERIFIED)

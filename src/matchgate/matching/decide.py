@@ -29,7 +29,10 @@ for someone else, so ``match`` needs all of:
     thousands against millions, not absent). A close spelling with the same surname and
     birthday is how a relative or a look-alike appears;
   - *a name alone* (no SSN, A-number or date of birth): only exact names at the same address
-    line and ZIP, clearly ahead of anyone else.
+    line and ZIP, clearly ahead of anyone else;
+  - *no SSN to compare, one field uncertain* (census-style rows, :func:`without_identifier`):
+    one field unknown or keyed wrong while the rest pins the person down; every check passes
+    but the probability and the lead.
 
 Review is for what a person can settle: a near tie, a strong candidate with one unexplained
 disagreement, a close spelling of the first name with everything else agreeing. These are
@@ -197,7 +200,11 @@ def decide(rows: int, pairs: ScoredPairs, policy: Policy = Policy()) -> Decision
     # The rules read each row's best pair (and, for corroboration, the row's other candidates).
     chosen = pairs.take(best_index[best_index >= 0])
     at = np.cumsum(best_index >= 0) - 1  # row -> its best pair's position in ``chosen``
-    strong = corroborated(chosen, among=pairs) if len(chosen) else np.zeros(0, dtype=np.bool_)
+    strong = (
+        corroborated(chosen, among=pairs) | without_identifier(chosen)
+        if len(chosen)
+        else np.zeros(0, dtype=np.bool_)
+    )
     checks = match_checks(chosen, confirm=policy.confirm_names_and_birthday, strong=strong)
     refusals = refusal_checks(chosen, strong=strong)
     for row in range(rows):
@@ -448,6 +455,75 @@ def corroborated(pairs: ScoredPairs, among: ScoredPairs | None = None) -> Mask:
         # every candidate that conflicts on it.
         rids = np.unique(everyone.rid[explains[field]])
         result &= ~(conflicted & np.isin(pairs.rid, rids))
+    return result
+
+
+DOB_KEYING_ERRORS = ("swapped", "january_first", "year_off")
+"""Date-of-birth levels a keying error explains that cannot make a parent of a child: day and
+month swapped, January 1 of the same year, the year off by 1, 10 or 100. Not ``one_digit`` or
+``year_digits_swapped``: 1962-05-03 and 1992-05-03 are one digit apart, and so are a Senior and
+a Junior born on the same day of the year."""
+
+
+def without_identifier(pairs: ScoredPairs) -> Mask:
+    """Rows with no SSN or A-number to compare (census-style: names, birthday, address) where one
+    field is unknown or carries a keying error and the rest pins the person down:
+
+    * the first name missing on one side (unknown, not different), the surname agreeing without
+      a spelling difference, the birthday exactly and the address line;
+    * both names exactly, the address line, and a birthday a keying error explains
+      (:data:`DOB_KEYING_ERRORS`: day and month swapped, January 1 of the right year, the year
+      off by one or ten);
+    * both names exactly, the middle name or initial, and a birthday a keying error explains
+      (no address needed: the middle name stands in for it);
+    * the first name as a nickname, a close spelling or by sound, the middle name or initial
+      agreeing, the surname without a spelling difference and the birthday exactly;
+    * the first name exactly, the surname spelled closely (a typo), the birthday exactly, and
+      the middle name or initial or the address line agreeing.
+
+    Each also needs no conflicting middle name or address, and, like every ``match``, the
+    probability and the lead over the runner-up: a twin or parent in the master who agrees on
+    the uncertain field outscores the pair and makes it a near tie."""
+    level = pairs.has_level
+    no_identifier = pairs.missing("ssn") & (
+        pairs.missing("a_number") | level("a_number", ("exact",))
+    )
+    surname = level("surname", SURNAME_STRICT)
+    line = level("address", ("line_and_zip", "line"))
+    calm = ~level("middle_name", ("different",)) & ~level(
+        "address", ("zip_close", "zip_differs", "different")
+    )
+    first_unknown = pairs.missing("first_name") & surname & level("dob", ("exact",)) & line
+    dob_keyed = (
+        level("first_name", ("exact",))
+        & level("surname", ("exact",))
+        & line
+        & level("dob", DOB_KEYING_ERRORS)
+    )
+    middle = level("middle_name", ("exact", "initial"))
+    dob_keyed_middle = (
+        level("first_name", ("exact",))
+        & level("surname", ("exact",))
+        & middle
+        & level("dob", DOB_KEYING_ERRORS)
+    )
+    first_keyed = (
+        level("first_name", ("nickname", "close", "phonetic"))
+        & middle
+        & surname
+        & level("dob", ("exact",))
+    )
+    surname_keyed = (
+        level("first_name", ("exact",))
+        & level("surname", ("close",))
+        & level("dob", ("exact",))
+        & (middle | line)
+    )
+    result: Mask = (
+        no_identifier
+        & calm
+        & (first_unknown | dob_keyed | dob_keyed_middle | first_keyed | surname_keyed)
+    )
     return result
 
 

@@ -31,7 +31,7 @@ from matchgate.matching.master_index import (
     finish_master,
 )
 from matchgate.matching.model import FellegiSunterModel, PairScorer, ScoredPairs
-from matchgate.matching.ssa import ssa_codes
+from matchgate.matching.ssa import Names, owner_pids, ssa_codes
 
 OUTPUT_COLUMNS = (
     "request_id",
@@ -184,21 +184,24 @@ def match_requests(
     return MatchResult(table, candidates, master.people, str(version))
 
 
-def _people(engine: Engine, pids: np.ndarray) -> tuple[dict[int, str], dict[int, int]]:
-    """person_id and SSN (-1 when none) of each wanted internal pid."""
+def _people(engine: Engine, pids: np.ndarray) -> tuple[dict[int, str], dict[int, int], Names]:
+    """person_id, SSN (-1 when none) and standardized (first name, surname) of each wanted
+    internal pid."""
     wanted = np.unique(pids[pids != NO_PERSON])
     engine.register("wanted_pids", pa.table({"pid": wanted.astype(np.int64)}))
     try:
         found = engine.query(
-            "SELECT w.pid, m.person_id, coalesce(m.ssn, -1) AS ssn "  # noqa: S608
+            "SELECT w.pid, m.person_id, coalesce(m.ssn, -1) AS ssn, m.first, m.last "  # noqa: S608
             f"FROM wanted_pids w JOIN {CANDIDATE_ROWS} m ON m.pid = w.pid"
         )
     finally:
         engine.unregister("wanted_pids")
     pid_list = found["pid"].to_pylist()
+    names = zip(found["first"].to_pylist(), found["last"].to_pylist(), strict=True)
     return (
         dict(zip(pid_list, found["person_id"].to_pylist(), strict=True)),
         dict(zip(pid_list, found["ssn"].to_pylist(), strict=True)),
+        dict(zip(pid_list, names, strict=True)),
     )
 
 
@@ -216,12 +219,15 @@ def _output(
     engine: Engine, requests: pa.Table, pairs: ScoredPairs, decisions: Decisions
 ) -> pa.Table:
     best_pids = pairs.pid[np.maximum(decisions.best, 0)] if len(pairs) else decisions.pid
-    names, ssns = _people(engine, np.concatenate([decisions.pid, decisions.second_pid, best_pids]))
+    names, ssns, held_names = _people(
+        engine,
+        np.concatenate([decisions.pid, decisions.second_pid, best_pids, owner_pids(pairs)]),
+    )
     master_ssn = np.full(len(pairs), -1, dtype=np.int64)
     for i in decisions.best.tolist():
         if i >= 0:
             master_ssn[i] = ssns.get(int(pairs.pid[i]), -1)
-    codes = ssa_codes(requests, pairs, decisions, master_ssn)
+    codes = ssa_codes(requests, pairs, decisions, master_ssn, held_names)
     weights, levels = _explanations(pairs, decisions)
     unusable = pc.is_valid(requests["error_code"]).to_numpy(zero_copy_only=False)
     reasons = [

@@ -9,7 +9,9 @@ The standardized form of a name:
 4. every other run of non-letters (hyphens, spaces, digits) becomes one space
    (``García-López`` -> ``GARCIA LOPEZ``);
 5. drop trailing generational suffixes ``JR SR II III IV`` (``Smith Jr.`` -> ``SMITH``) unless the
-   suffix is the whole name.
+   suffix is the whole name;
+6. a placeholder (``FNU``, ``BABY GIRL``, ``UNKNOWN``, ``N/A``: the documented list of
+   :mod:`~matchgate.standardize.placeholders`) is no name at all: ``""``, as for an empty field.
 
 Two derived forms serve comparison and blocking: the *compact* form without spaces
 (``DE LA CRUZ`` and ``DELACRUZ`` agree) and *keys*, the first four letters of a compact form.
@@ -24,6 +26,7 @@ import re
 import string
 
 from matchgate.standardize.charmap import strip_marks, translation_table
+from matchgate.standardize.placeholders import is_placeholder
 
 SUFFIXES = ("JR", "SR", "II", "III", "IV")
 """Generational suffixes removed from the end of a name."""
@@ -56,12 +59,23 @@ def fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def standardize_name(raw: str | None) -> str:
-    """The standardized form of a name; ``""`` when nothing usable is left."""
+    """The standardized form of a name; ``""`` when nothing usable is left (a placeholder)."""
+    text = spelled_name(raw)
+    return "" if is_placeholder(text) else text
+
+
+def spelled_name(raw: str | None) -> str:
+    """Steps 1-5 of standardization: the name as spelled, placeholders kept."""
     if not raw:
         return ""
     text = _JOINING.sub("", fold(raw))
     text = _NON_LETTERS.sub(" ", text).strip()
     return _SUFFIX.sub("", text)
+
+
+def name_placeholder(raw: str | None) -> bool:
+    """Whether a name field was given as a placeholder (it then standardizes to ``""``)."""
+    return is_placeholder(spelled_name(raw))
 
 
 def compact(standardized: str) -> str:

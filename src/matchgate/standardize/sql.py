@@ -48,9 +48,11 @@ from matchgate.standardize.names import (
     SUFFIX_PATTERN,
     fold,
     name_key,
+    spelled_name,
     standardize_name,
     surname_keys,
 )
+from matchgate.standardize.placeholders import PLACEHOLDER_NAMES
 
 
 def literal(text: str) -> str:
@@ -89,6 +91,7 @@ def _map_macro(name: str, mapping: dict[str, str]) -> str:
 def macro_statements() -> list[str]:
     """``CREATE MACRO`` statements defining the ``mg_*`` standardization macros."""
     particles = ", ".join(literal(p) for p in PARTICLES)
+    placeholders = ", ".join(literal(p) for p in sorted(PLACEHOLDER_NAMES))
     address_words = " ".join(
         f"WHEN w = {literal(k)} THEN {literal(v)}" for k, v in ADDRESS_WORDS.items()
     )
@@ -98,9 +101,12 @@ def macro_statements() -> list[str]:
         # ASCII text (nearly every name) skips the maps and accent stripping: strlen counts bytes.
         "CREATE OR REPLACE TEMP MACRO mg_fold(s) AS upper(CASE WHEN strlen(s) = length(s) THEN s "
         "ELSE strip_accents(mg_map_generated(mg_map_common(s))) END)",
-        "CREATE OR REPLACE TEMP MACRO mg_name(s) AS nullif(regexp_replace(trim(regexp_replace("
+        "CREATE OR REPLACE TEMP MACRO mg_spelled(s) AS nullif(regexp_replace(trim(regexp_replace("
         f"regexp_replace(mg_fold(s), {literal(JOINING_PATTERN)}, '', 'g'), "
         f"{literal(NON_LETTERS_PATTERN)}, ' ', 'g')), {literal(SUFFIX_PATTERN)}, ''), '')",
+        # A placeholder (standardize/placeholders.py) is no name: NULL, as in Python.
+        "CREATE OR REPLACE TEMP MACRO mg_name(s) AS CASE WHEN mg_spelled(s) IN "
+        f"({placeholders}) THEN NULL ELSE mg_spelled(s) END",
         "CREATE OR REPLACE TEMP MACRO mg_compact(s) AS replace(s, ' ', '')",
         f"CREATE OR REPLACE TEMP MACRO mg_key(s) AS left(replace(s, ' ', ''), {KEY_LENGTH})",
         "CREATE OR REPLACE TEMP MACRO mg_surname_keys(s) AS CASE WHEN s IS NULL THEN []::VARCHAR[] "
@@ -135,6 +141,10 @@ _DATE = re.compile(DATE_PATTERN)
 
 def _name(s: str) -> str | None:
     return standardize_name(s) or None
+
+
+def _spelled(s: str) -> str | None:
+    return spelled_name(s) or None
 
 
 def _key(s: str) -> str:
@@ -189,6 +199,7 @@ class PythonFunction:
 
 PYTHON_FUNCTIONS: dict[str, PythonFunction] = {
     "mg_name": PythonFunction(_name, "text"),
+    "mg_spelled": PythonFunction(_spelled, "text"),
     "mg_compact": PythonFunction(lambda s: s.replace(" ", ""), "text"),
     "mg_key": PythonFunction(_key, "text"),
     "mg_surname_keys": PythonFunction(_surname_keys, "text list"),
