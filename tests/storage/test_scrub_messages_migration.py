@@ -8,7 +8,6 @@ import json
 import stat
 from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
@@ -52,7 +51,6 @@ def _rows(url: str) -> dict[str, dict[str, object]]:
         engine.dispose()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17/3: no migration scrubs stored messages yet")
 def test_the_upgrade_scrubs_stored_messages_and_keeps_everything_else(
     empty_store_url: str,
 ) -> None:
@@ -87,7 +85,6 @@ def test_the_upgrade_scrubs_stored_messages_and_keeps_everything_else(
     assert after["none"] == before["none"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17/3: a new SQLite store is made 0644")
 def test_a_new_sqlite_store_is_owner_only(tmp_path: Path) -> None:
     path = tmp_path / "ws" / "matchgate.sqlite"
     for branch in schema.BRANCHES:
@@ -95,3 +92,35 @@ def test_a_new_sqlite_store_is_owner_only(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     for sibling in path.parent.iterdir():  # a journal left behind has the same mode
         assert stat.S_IMODE(sibling.stat().st_mode) & 0o077 == 0, sibling
+
+
+def test_the_one_rule_keeps_value_free_messages_and_withholds_the_rest() -> None:
+    from matchgate.storage.submissions import Submission, safe_message, withheld
+
+    kept = {
+        "R_VOLUME_EXCEEDED": FINE,
+        "R_PURPOSE_NOT_AGREED": "purpose 'X' is not the agreement's purpose ('Y'), 2025-09-03",
+        "E_SUBMISSION_DUPLICATE": (
+            "the same file was already submitted under reference-2025-08 as job "
+            "0123456789abcdef0123456789abcdef; it is not processed again"
+        ),
+        "E_REQUEST_ID_EMPTY": "r.csv, row 3, field 'request_id': request_id is empty",
+        "E_FIELD_NOT_ALLOWED": "r.csv: column 1 is not a request field; city (column 9)",
+        "E_FILE_TOO_LARGE": "r.csv: the file has 600,000,000 bytes; submissions are limited to 5",
+    }
+    for code, message in kept.items():
+        assert safe_message(code, message) == message, code
+    dropped = {
+        "E_FIELD_NOT_ALLOWED": BAD,
+        "E_FILE_MALFORMED": f"column '{LAST.lower()}' appears twice in the header (position 4)",
+        "E_INPUT": f"r.csv: {FIRST} born {DOB}",
+        "R_NO_ROUTINE_USE_IN_FORCE": f"nothing for 512-34-8867 or {SSN} or A{SSN[:8]}",
+        "E_FILE_BINARY": "line 2\x00",
+    }
+    for code, message in dropped.items():
+        assert safe_message(code, message) == withheld(code), code
+        assert safe_message(code, withheld(code)) == withheld(code)  # the withheld text passes
+    assert safe_message("E_X", None) is None
+    row = Submission(code="E_FIELD_NOT_ALLOWED")
+    row.message = BAD  # every write to the column passes the rule
+    assert row.message == withheld("E_FIELD_NOT_ALLOWED")
