@@ -206,7 +206,7 @@ def test_columns_the_agreement_does_not_allow(env: Env) -> None:
     source = requests_file(env.tmp)
     result = env.submit(source, "names-only", matcher=ScriptedMatcher())
     assert (result.status, result.code) == (SubmissionStatus.REJECTED, "E_FIELD_NOT_ALLOWED")
-    assert "'ssn'" in (result.message or "")
+    assert "ssn (column 5)" in (result.message or "")  # a contract name, with its position
     assert "requests.csv" in (result.message or "")
     assert str(env.settings.workspace) not in (result.message or "")
     # the digest is released: the same file is refused for the same reason, not as a duplicate

@@ -75,7 +75,7 @@ def detect_format(path: Path) -> FileFormat:
     if _is_text_header(stripped.split(b"\n", 1)[0]):
         return FileFormat.CSV
     raise InputError(
-        f"unknown file type {path.suffix or '(no extension)'!r}: expected .csv, .parquet or "
+        f"unknown file type ({path.suffix or 'no extension'}): expected .csv, .parquet or "
         ".jsonl, and the content is none of these",
         path=str(path),
         code=Code.FILE_FORMAT,

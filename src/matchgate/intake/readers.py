@@ -2,7 +2,9 @@
 
 Every value becomes a string ("" for empty or missing): the contract says empty and missing both
 mean unknown, and validation wants one shape whatever the format. Column names are compared
-trimmed and lower-cased. Errors name the file, the row or line and a code, never a value.
+trimmed and lower-cased. Errors name the file, the row or line and a code, never a value; a
+column is named by its position, and by its name only when that is a known field name
+(:mod:`matchgate.intake.columns`: a header may be data).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pyarrow.parquet as pq
 
 from matchgate.domain.errors import InputError
 from matchgate.intake.codes import Code
+from matchgate.intake.columns import REQUEST_FIELDS, column_label
 from matchgate.intake.formats import FileFormat, detect_format
 from matchgate.intake.ssnvs import is_ssnvs_file, read_ssnvs
 from matchgate.standardize.identifiers import SSN_DIGITS
@@ -29,18 +32,24 @@ _BOM = "\ufeff"
 
 @dataclass(frozen=True)
 class TextTable:
-    """A file's columns as lists of strings, one entry per row, in file order."""
+    """A file's columns as lists of strings, one entry per row, in file order.
+
+    ``header`` is every column's name as read, by position (a name may be blank, and for JSON
+    Lines the order is that of first appearance); ``columns`` is keyed by those names.
+    """
 
     path: Path
     columns: dict[str, list[str]]
     rows: int
+    header: tuple[str, ...] = ()
 
 
 def read_text_table(path: Path) -> TextTable:
     """Read ``path`` in whatever supported format it is (fixed width: see ``intake.ssnvs``)."""
     if is_ssnvs_file(path):
         fixed = read_ssnvs(path)
-        return TextTable(path, fixed.columns(), fixed.rows)
+        columns = fixed.columns()
+        return TextTable(path, columns, fixed.rows, tuple(columns))
     fmt = detect_format(path)
     if fmt is FileFormat.PARQUET:
         return _read_parquet(path)
@@ -69,15 +78,17 @@ def _column_name(raw: object) -> str:
 
 
 def _unique_names(path: Path, names: list[str]) -> list[str]:
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for position, name in enumerate(names, start=1):
         if name and name in seen:
+            missing = not any(n in REQUEST_FIELDS for n in names)
             raise InputError(
-                f"column {name!r} appears twice in the header (position {position})",
+                f"{column_label(seen[name], name)} and column {position} have the same name in "
+                "the header" + (" (is the header row missing?)" if missing else ""),
                 path=str(path),
                 code=Code.FILE_MALFORMED,
             )
-        seen.add(name)
+        seen[name] = position
     return names
 
 
@@ -112,7 +123,7 @@ def _read_csv(path: Path, text: str) -> TextTable:
             path=str(path),
             code=Code.FILE_MALFORMED,
         ) from None
-    return TextTable(path, columns, rows)
+    return TextTable(path, columns, rows, tuple(names))
 
 
 def _json_text(value: object, column: str) -> str:
@@ -150,7 +161,7 @@ def _read_jsonl(path: Path, text: str) -> TextTable:
         raise InputError("the file holds no JSON records", path=str(path), code=Code.FILE_EMPTY)
     names = list(dict.fromkeys(name for record in records for name in record))
     columns = {name: [_json_text(r.get(name), name) for r in records] for name in names}
-    return TextTable(path, columns, len(records))
+    return TextTable(path, columns, len(records), tuple(names))
 
 
 def _arrow_text(array: pa.ChunkedArray, column: str) -> list[str]:
@@ -185,13 +196,13 @@ def _read_parquet(path: Path) -> TextTable:
     if not names:
         raise InputError("the file has no columns", path=str(path), code=Code.FILE_EMPTY)
     columns: dict[str, list[str]] = {}
-    for name, array in zip(names, table.columns, strict=True):
+    for position, (name, array) in enumerate(zip(names, table.columns, strict=True), start=1):
         try:
             columns[name] = _arrow_text(array, name)
         except pa.ArrowException:
             raise InputError(
-                f"column {name!r} has a type that cannot be read as text",
+                f"{column_label(position, name)} has a type that cannot be read as text",
                 path=str(path),
                 code=Code.FILE_MALFORMED,
             ) from None
-    return TextTable(path, columns, table.num_rows)
+    return TextTable(path, columns, table.num_rows, tuple(names))

@@ -10,7 +10,9 @@ value from the file:
    one gigabyte-long line is refused after its first 64 KiB (:func:`scan_text`);
 3. format: fixed width by content, else CSV, Parquet or JSON Lines (:func:`inspect_submission`);
 4. the columns present (for fixed width: the fields given in some record), which the caller
-   compares with the agreement's allowed request fields (:func:`refuse_fields`);
+   compares with the agreement's allowed request fields (:func:`refuse_fields`: columns named
+   by position, and by name only when it is a known field name, since a header may be data:
+   :mod:`matchgate.intake.columns`);
 5. every row, with the request-file row codes (:func:`read_submission`).
 """
 
@@ -28,6 +30,7 @@ import pyarrow as pa
 
 from matchgate.domain.errors import InputError
 from matchgate.intake.codes import WARNING_SEPARATOR, Code
+from matchgate.intake.columns import describe_refused
 from matchgate.intake.formats import detect_format
 from matchgate.intake.readers import read_text_table
 from matchgate.intake.requests import read_requests
@@ -115,12 +118,19 @@ def scan_text(path: Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> int:
 
 @dataclass(frozen=True)
 class Inspected:
-    """A submission's format and the request columns it carries (names as given)."""
+    """A submission's format and the request columns it carries (names as given, each once);
+    ``header`` has every column's name by position (blank or repeated names included)."""
 
     path: Path
     format: str
     columns: tuple[str, ...]
     ssnvs: SsnvsFile | None = None
+    header: tuple[str, ...] = ()
+
+    @property
+    def positions(self) -> tuple[str, ...]:
+        """The names by position: ``header``, or ``columns`` when no header was kept."""
+        return self.header or self.columns
 
 
 def inspect_submission(path: Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> Inspected:
@@ -134,19 +144,25 @@ def inspect_submission(path: Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> I
         ssnvs = read_ssnvs(path)
         return Inspected(path, fmt, ("request_id", *ssnvs.fields_present()), ssnvs)
     table = read_text_table(path)
-    return Inspected(path, fmt, tuple(table.columns))
+    return Inspected(path, fmt, tuple(table.columns), header=table.header)
 
 
-def refuse_fields(path: Path, refused: Sequence[str]) -> None:
-    """Raise ``E_FIELD_NOT_ALLOWED`` naming the columns (never values) when there are any."""
-    if refused:
-        names = ", ".join(repr(name[:64]) for name in refused[:20])
-        more = f" and {len(refused) - 20} more" if len(refused) > 20 else ""
-        raise InputError(
-            f"the agreement does not allow the request column(s) {names}{more}",
-            path=str(path),
-            code=SubmissionCode.FIELD_NOT_ALLOWED,
+def refuse_fields(path: Path, refused: Sequence[str], inspected: Inspected | None = None) -> None:
+    """Raise ``E_FIELD_NOT_ALLOWED`` when any column is ``refused``: by position (in
+    ``inspected``'s header, else in ``refused``), and by name only for known field names."""
+    if not refused:
+        return
+    if inspected is None:
+        text = describe_refused(refused, refused, header_row=False)
+    elif inspected.format == "jsonl":
+        order = "in the order keys first appear"
+        text = describe_refused(
+            inspected.positions, refused, noun="key", header_row=False, order=order
         )
+    else:
+        header_row = inspected.format not in (PARQUET, SSNVS)
+        text = describe_refused(inspected.positions, refused, header_row=header_row)
+    raise InputError(text, path=str(path), code=SubmissionCode.FIELD_NOT_ALLOWED)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ at once (e.g. two first-run commands) upgrade one after the other.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -100,9 +102,17 @@ def revision_of(connection: Connection, branch: str) -> str | None:
 
 
 def _prepare(url: str) -> None:
+    """Make a new SQLite store's folder and file, the file owner-only (0600, like the key files:
+    it holds the submissions and the audit log); SQLite gives its journals the file's mode. An
+    existing file keeps its mode."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database.startswith("file:"):  # a URI: SQLite makes it as it says
+            return
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def upgrade(url: str, branch: str) -> StoreUpgrade:

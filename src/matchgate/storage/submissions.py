@@ -1,14 +1,18 @@
 """Stored submissions (one row per submitted file) and onward-use notices.
 
 Rows hold ids, hashes, codes and counts, never personal values. A submission's validation
-report is JSON of codes, row numbers and request ids. ``active_digest`` is the file's SHA-256
-while the submission holds it (accepted, held for consultation, processed or disclosed) and NULL
-otherwise; it is unique per agreement, so the same file cannot be taken for processing twice,
-even by two submitters racing (NULLs never collide, in SQLite and PostgreSQL alike).
+report is JSON of codes, row numbers and request ids. Its ``message`` (and the error the report
+repeats) passes :func:`safe_message` on every write: the one rule for what a stored or reported
+submission message may hold (migration ``operational_0002`` applies it to older rows).
+``active_digest`` is the file's SHA-256 while the submission holds it (accepted, held for
+consultation, processed or disclosed) and NULL otherwise; it is unique per agreement, so the
+same file cannot be taken for processing twice, even by two submitters racing (NULLs never
+collide, in SQLite and PostgreSQL alike).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
@@ -26,7 +30,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, validates
 
 from matchgate.domain.lifecycle import NoticeStatus, SubmissionStatus
 from matchgate.storage.models import Base
@@ -40,6 +44,57 @@ HOLDING = (
 """Statuses in which a (non-dry-run) submission keeps its file's digest claimed."""
 ACCEPTED = (SubmissionStatus.VALIDATED, SubmissionStatus.PROCESSED, SubmissionStatus.DISCLOSED)
 """Statuses that count as a file accepted in its month (for the files-per-month cap)."""
+
+
+MAX_MESSAGE = 2000
+"""Longest message stored; a longer one is withheld."""
+QUOTABLE_IN_FILE_ERRORS = frozenset({"'request_id'"})
+"""Quoted text a file error may hold: the field its location names (``field 'request_id'``)."""
+_QUOTED = re.compile(r"""'[^']*'|"[^"]*"|[`\u2018\u2019\u201c\u201d]""")
+_VALUE_SHAPED = (
+    re.compile(r"(?<![\w-])\d{3}-?\d{2}-?\d{4}(?![\w-])"),  # an SSN, with or without hyphens
+    re.compile(r"(?<![\w,.])[A-Za-z]?\d{7,}(?![\w,])"),  # a long number, an A-number
+)
+_DATE_SHAPED = re.compile(
+    r"(?<![\w/-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{8})(?![\w/-])"
+)
+
+
+def withheld(code: str | None) -> str:
+    """The value-free text stored in place of a message that could carry values."""
+    return (
+        f"{code or 'the submission'}: the details are withheld because they could quote content "
+        "of the file (see the meaning of the code in docs/submissions.md)"
+    )
+
+
+def is_safe_message(code: str | None, message: str) -> bool:
+    """Whether ``message`` may be stored and shown as it is: the one rule.
+
+    Every message: printable, at most :data:`MAX_MESSAGE` characters, with no SSN-shaped or long
+    number (an A-number included). A file error (an ``E_`` code; governance refusals are ``R_``
+    and quote only the agreement's words, and dates, which they need) also holds no quoted text
+    but the field of its location, and no date: its text is the program's own words, positions
+    and counts, so quotes or a date there mean the file's content came in (the headerless
+    file's "unknown columns" did; issue 17).
+    """
+    if len(message) > MAX_MESSAGE or not message.isprintable():
+        return False
+    if any(shape.search(message) for shape in _VALUE_SHAPED):
+        return False
+    if code is not None and code.startswith("R_"):
+        return True
+    quoted = _QUOTED.findall(message)
+    if any(text not in QUOTABLE_IN_FILE_ERRORS for text in quoted):
+        return False
+    return _DATE_SHAPED.search(message) is None
+
+
+def safe_message(code: str | None, message: str | None) -> str | None:
+    """``message`` when :func:`is_safe_message`, else :func:`withheld` naming ``code``."""
+    if message is None or is_safe_message(code, message):
+        return message
+    return withheld(code)
 
 
 class Submission(Base):
@@ -71,6 +126,11 @@ class Submission(Base):
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     package_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     package_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    @validates("message")
+    def _scrub_message(self, _key: str, message: str | None) -> str | None:
+        """Every message written passes the one rule (set ``code`` first: it names it)."""
+        return safe_message(self.code, message)
 
 
 class OnwardUseNotice(Base):

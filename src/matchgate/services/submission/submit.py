@@ -148,7 +148,11 @@ class SubmitResult:
 
 
 class _Rejected(Exception):
+    """A refusal; its message passes the store's one rule (``safe_message``) here, so what the
+    submitter is told, the report and ``submissions.message`` hold the same value-free text."""
+
     def __init__(self, code: str, message: str, duplicate_of: str | None = None) -> None:
+        message = store.safe_message(code, message) or ""
         super().__init__(message)
         self.code = code
         self.message = message
@@ -471,7 +475,8 @@ def _take(run: _Run, keys: Keys | None, matcher: Matcher, progress: Progress) ->
     try:
         inspected = inspect_submission(run.plain, max_line_bytes=options.max_line_bytes)
         run.fmt = inspected.format
-        refuse_fields(run.plain, disallowed_request_fields(agreement, inspected.columns))
+        refused = disallowed_request_fields(agreement, inspected.columns)
+        refuse_fields(run.plain, refused, inspected)
         submission = read_submission(inspected, today=run.day)
     except InputError as exc:
         raise _Rejected(exc.code or "E_FILE", run.message_of(exc)) from None
@@ -488,13 +493,14 @@ def _take(run: _Run, keys: Keys | None, matcher: Matcher, progress: Progress) ->
         )
     held = volume_exceeded(agreement, submission.records, earlier)
     if held is not None:
+        reason = store.safe_message(held.code.value, held.reason)
         run.update(
             status=SubmissionStatus.NEEDS_CONSULTATION.value,
             code=held.code.value,
-            message=held.reason,
+            message=reason,
         )
         run.append(SUBMISSION_HELD, code=held.code.value, records=run.records)
-        return run.result(SubmissionStatus.NEEDS_CONSULTATION, held.code.value, held.reason)
+        return run.result(SubmissionStatus.NEEDS_CONSULTATION, held.code.value, reason)
     run.update(status=SubmissionStatus.VALIDATED.value)
     run.append(SUBMISSION_ACCEPTED, records=run.records)
     assert keys is not None
