@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.access.world import World, world  # noqa: F401 - the fixture
+from tests.cli.test_cli_access import Cli
 from tests.submit.helpers import REQUESTS
 
 from matchgate.access import Principal
 from matchgate.app import access as app_access
 from matchgate.app.access import authenticate
-from matchgate.app.audit import entry_of
+from matchgate.app.audit import audit_config, entry_of
 from matchgate.audit import Entry
+from matchgate.cli.shell import EXIT_ACCESS
 from matchgate.domain.errors import AccessDenied, InputError
 from matchgate.services.administration.agreements import list_agreements
 from matchgate.services.administration.suspensions import suspend_agreement
@@ -39,6 +42,7 @@ from matchgate.services.administration.users import (
 from matchgate.services.oversight.breach import list_incidents
 from matchgate.services.submission.records import list_submissions
 from matchgate.services.submission.submit import SubmitOptions, submit_file
+from matchgate.settings import Settings
 from matchgate.storage import access as access_store
 from matchgate.storage import audit as audit_store
 from matchgate.storage.db import session, store_url
@@ -94,7 +98,6 @@ def _denied(w: World, before: int, **want: Any) -> Entry:
 # --- reproduction 5: every refusal with a known caller is appended ---------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 #5: a revoked token leaves no access.denied")
 def test_a_revoked_token_is_refused_and_audited(world: World) -> None:  # noqa: F811
     user, token = _fresh_user(world, "rv-token", "DHS", "submitter")
     revoke_token(world.settings, user.token_id, caller=user, audit=world.log)
@@ -122,7 +125,6 @@ def test_a_revoked_token_is_refused_and_audited(world: World) -> None:  # noqa: 
     _no_token_in_log(world, token)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 #5: a revoked user leaves no access.denied")
 def test_a_revoked_user_is_refused_and_audited(world: World) -> None:  # noqa: F811
     user, token = _fresh_user(world, "rv-user", "DHS", "submitter")
     revoke_user(world.settings, "rv-user", caller=world.accounts.admin, audit=world.log)
@@ -133,7 +135,6 @@ def test_a_revoked_user_is_refused_and_audited(world: World) -> None:  # noqa: F
     _no_token_in_log(world, token)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 #5: an expired token leaves no access.denied")
 def test_an_expired_token_is_refused_and_audited(world: World) -> None:  # noqa: F811
     user, token = _fresh_user(world, "old-token", "DHS", "submitter")
     with session(store_url(world.settings)) as s:
@@ -146,7 +147,6 @@ def test_an_expired_token_is_refused_and_audited(world: World) -> None:  # noqa:
     _denied(world, before, user_id="old-token", token_id=user.token_id, reason="token_expired")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 #5: a wrong secret leaves no access.denied")
 def test_a_wrong_secret_for_a_real_token_id_is_refused_and_audited(world: World) -> None:  # noqa: F811
     user, token = _fresh_user(world, "wrong-secret", "DHS", "submitter")
     forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
@@ -158,7 +158,6 @@ def test_a_wrong_secret_for_a_real_token_id_is_refused_and_audited(world: World)
     _no_token_in_log(world, forged, token)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 #5: a suspended agreement's refusal is unaudited")
 def test_a_submission_under_a_suspended_agreement_is_refused_and_audited(world: World) -> None:  # noqa: F811
     suspend_agreement(
         world.settings, "save-verification", "probe", caller=world.ssa_po, audit=world.log
@@ -187,7 +186,6 @@ def test_a_submission_under_a_suspended_agreement_is_refused_and_audited(world: 
     )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 #5: agencies list refuses without an entry")
 def test_a_role_refusal_on_a_list_is_audited(world: World) -> None:  # noqa: F811
     before = _size(world)
     with pytest.raises(AccessDenied):
@@ -235,7 +233,6 @@ class _Clock:
         return self.at
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 item 3: token-less refusals are not recorded")
 def test_token_less_refusals_are_counted_per_source_and_minute(
     world: World,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
@@ -289,19 +286,16 @@ def _ssa_auditor(w: World) -> Principal:
         return authenticate(w.settings, w.accounts.tokens["ssa-auditor"])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 #6: the host auditor lists every agency's users")
 def test_the_host_auditor_lists_only_its_own_agencys_users(world: World) -> None:  # noqa: F811
     users = list_users(world.settings, caller=_ssa_auditor(world))
     assert users
     assert {u.agency for u in users} == {"SSA"}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 #6: the host auditor lists every agency")
 def test_the_host_auditor_lists_only_its_own_agency(world: World) -> None:  # noqa: F811
     assert [a.code for a in list_agencies(world.settings, caller=_ssa_auditor(world))] == ["SSA"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 #6: the host auditor reads a partner's tokens")
 def test_the_host_auditor_cannot_list_a_partners_tokens(world: World) -> None:  # noqa: F811
     auditor = _ssa_auditor(world)
     before = _size(world)
@@ -360,3 +354,41 @@ def test_issuing_a_token_for_another_agencys_user_is_refused_and_audited(world: 
     with pytest.raises(InputError):
         issue_token(world.settings, caller=dhs_admin, audit=world.log, user_id="uscis-all")
     _denied(world, before, user_id="dhs-admin", action="user.manage", reason="not_party")
+
+
+# --- through the command line: what an operator sees ---------------------------------------
+
+
+def test_the_cli_records_refusals_and_keeps_the_auditor_to_its_agency(tmp_path: Path) -> None:
+    cli = Cli(tmp_path)
+    assert cli("audit", "init").exit_code == 0
+    made = cli("users", "bootstrap", "--agency", "SSA", "--agency-name", "SSA", "--user", "admin")
+    admin = made.stdout.strip()
+    assert cli("agencies", "add", "DHS", "--name", "DHS", token=admin).exit_code == 0
+    for user, agency, role in (("aud", "SSA", "auditor"), ("sub", "DHS", "submitter")):
+        assert (
+            cli("users", "add", user, "--agency", agency, "--role", role, token=admin).exit_code
+            == 0
+        )
+    aud = cli("tokens", "issue", "--user", "aud", token=admin).stdout.strip()
+    sub = cli("tokens", "issue", "--user", "sub", token=admin).stdout.strip()
+    listed = cli("users", "list", token=aud)
+    assert listed.exit_code == 0, listed.output
+    assert "aud" in listed.stdout
+    assert "DHS" not in listed.stdout  # reproduction 6
+    sub_id = sub.split("_")[1]
+    assert cli("tokens", "revoke", sub_id, token=admin).exit_code == 0
+    assert cli("agreements", "list", token=sub).exit_code == EXIT_ACCESS  # reproduction 5
+    for _ in range(3):
+        assert cli("agreements", "list").exit_code == EXIT_ACCESS  # no token: counted
+    settings = Settings(workspace=cli.workspace)
+    config = audit_config(settings)
+    with audit_store.transaction(config.url, write=False) as s:
+        denied = [entry_of(r) for r in audit_store.entries_of_kind(s, "access.denied")]
+        counted = [entry_of(r) for r in audit_store.entries_of_kind(s, "access.unauthenticated")]
+    assert [(_d(e)["user_id"], _d(e)["token_id"], _d(e)["reason"]) for e in denied] == [
+        ("sub", sub_id, "token_revoked")
+    ]
+    assert len(counted) == 1  # the first of the minute; the two others wait for its summary
+    assert _d(counted[0])["source"].startswith("cli")
+    assert _d(counted[0])["no_token"] == 1
