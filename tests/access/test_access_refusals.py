@@ -22,6 +22,7 @@ from tests.cli.test_cli_access import Cli
 from tests.submit.helpers import REQUESTS
 
 from matchgate.access import Principal
+from matchgate.access.refusals import NO_TOKEN, UNKNOWN_TOKEN, RefusalCount, Tally, minute_of
 from matchgate.app import access as app_access
 from matchgate.app.access import authenticate
 from matchgate.app.audit import audit_config, entry_of
@@ -392,3 +393,44 @@ def test_the_cli_records_refusals_and_keeps_the_auditor_to_its_agency(tmp_path: 
     assert len(counted) == 1  # the first of the minute; the two others wait for its summary
     assert _d(counted[0])["source"].startswith("cli")
     assert _d(counted[0])["no_token"] == 1
+
+
+# --- the tally alone --------------------------------------------------------------------------
+
+
+def test_the_tally_appends_the_first_and_summarizes_the_rest_per_source_and_minute() -> None:
+    tally = Tally()
+    first = tally.count("a", "2031-01-02T03:04Z", NO_TOKEN)
+    assert first == RefusalCount("a", "2031-01-02T03:04Z", 1, 0, summary=False)
+    assert tally.count("a", "2031-01-02T03:04Z", UNKNOWN_TOKEN) is None
+    assert tally.count("a", "2031-01-02T03:04Z", NO_TOKEN) is None
+    alone = tally.count("b", "2031-01-02T03:04Z", NO_TOKEN)
+    assert alone is not None
+    assert tally.close("2031-01-02T03:04Z") == []  # the minute is still open
+    assert tally.close("2031-01-02T03:05Z") == [
+        RefusalCount("a", "2031-01-02T03:04Z", 1, 1, summary=True)  # b had only its first
+    ]
+    assert tally.counts == {}
+    summary = RefusalCount("a", "2031-01-02T03:04Z", 2, 0, summary=True)
+    tally.reopen(summary)  # its append failed: counted again for the next try
+    assert tally.close("2031-01-02T03:05Z") == [summary]
+    with pytest.raises(ValueError, match="token-less"):
+        tally.count("a", "2031-01-02T03:04Z", "no_role")
+    assert minute_of(dt.datetime(2031, 1, 2, 3, 4, 59, tzinfo=dt.UTC)) == "2031-01-02T03:04Z"
+
+
+def test_a_source_is_cut_to_safe_characters_and_never_a_personal_shape() -> None:
+    assert app_access.refusal_source("203.0.113.9") == "203.0.113.9"
+    assert app_access.refusal_source("2001:db8::1") == "2001:db8::1"
+    assert app_access.refusal_source("cli:ops user;rm -rf") == "cli:opsuserrm-rf"
+    assert app_access.refusal_source("123-45-6789") == "cli"
+    assert app_access.refusal_source("") == "cli"
+    assert len(app_access.refusal_source("x" * 500)) == 64
+    assert app_access.refusal_source().startswith("cli")
+
+
+def test_no_log_set_up_means_nothing_counted_and_no_file_made(tmp_path: Path) -> None:
+    settings = Settings(workspace=tmp_path / "none")
+    with pytest.raises(AccessDenied):
+        authenticate(settings, None)
+    assert not (tmp_path / "none").exists()

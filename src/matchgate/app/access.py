@@ -280,11 +280,14 @@ def count_token_less(
     """Count a refusal with no token of anyone (``no_token``, ``unknown_token``): append it
     when it is its source's first this minute, and the summaries of minutes that have closed."""
     minute = minute_of(now())
+    sink = audit if audit is not None else _configured_log(settings)
+    if sink is None:  # no log set up: nothing to count into (and no file is made)
+        return
     try:
         with _locked_tally(settings) as tally:
-            _append_closed(settings, tally, minute, audit)
+            _append_closed(settings, tally, minute, sink)
             first = tally.count(refusal_source(source), minute, reason)
-            if first is not None and not _append(settings, _unauthenticated(first), audit):
+            if first is not None and not _append(settings, _unauthenticated(first), sink):
                 tally.unrecorded(first)
     except OSError:
         pass  # the counts cannot be kept: the refusal stands unrecorded, as when the log is down
