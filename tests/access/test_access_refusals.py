@@ -33,6 +33,7 @@ from matchgate.services.administration.agreements import list_agreements
 from matchgate.services.administration.suspensions import suspend_agreement
 from matchgate.services.administration.users import (
     add_agency,
+    bootstrap,
     issue_token,
     list_agencies,
     list_tokens,
@@ -434,3 +435,16 @@ def test_no_log_set_up_means_nothing_counted_and_no_file_made(tmp_path: Path) ->
     with pytest.raises(AccessDenied):
         authenticate(settings, None)
     assert not (tmp_path / "none").exists()
+
+
+def test_a_second_bootstrap_is_refused_and_counted(world: World) -> None:  # noqa: F811
+    before = _size(world)
+    for _ in range(3):
+        with pytest.raises(AccessDenied):
+            bootstrap(
+                world.settings, agency="SSA", agency_name="x", user_id="intruder", audit=world.log
+            )
+    counted = _new_denials(world, before, "access.unauthenticated")
+    assert len(counted) == 1
+    assert _d(counted[0])["bootstrap"] == 1
+    assert _d(counted[0])["summary"] is False

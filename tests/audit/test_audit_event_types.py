@@ -151,6 +151,7 @@ BUILDERS: dict[str, Callable[[], AuditEvent]] = {
         minute="2025-03-01T12:00Z",
         no_token=3,
         unknown_token=4,
+        bootstrap=1,
         summary=True,
     ).audit_event(),
     "onward_use.filed": lambda: ev.OnwardUseFiled(

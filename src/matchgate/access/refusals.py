@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 NO_TOKEN = "no_token"  # noqa: S105 - reason codes, not secrets
 UNKNOWN_TOKEN = "unknown_token"  # noqa: S105
-REASONS = (NO_TOKEN, UNKNOWN_TOKEN)
+BOOTSTRAP = "bootstrap"
+"""``users bootstrap`` once users exist: refused to whoever asks, no token involved."""
+REASONS = (NO_TOKEN, UNKNOWN_TOKEN, BOOTSTRAP)
 
 
 def minute_of(when: dt.datetime) -> str:
@@ -36,6 +38,18 @@ class RefusalCount:
     unknown_token: int
     summary: bool
     """False: the first refusal of its source and minute; True: the rest, once it closed."""
+    bootstrap: int = 0
+
+
+def _record(source: str, minute: str, counts: dict[str, int], *, summary: bool) -> RefusalCount:
+    return RefusalCount(
+        source,
+        minute,
+        no_token=counts.get(NO_TOKEN, 0),
+        unknown_token=counts.get(UNKNOWN_TOKEN, 0),
+        summary=summary,
+        bootstrap=counts.get(BOOTSTRAP, 0),
+    )
 
 
 class Tally:
@@ -59,21 +73,13 @@ class Tally:
         key = self._key(source, minute)
         if key not in self.counts:
             self.counts[key] = dict.fromkeys(REASONS, 0)
-            return RefusalCount(
-                source,
-                minute,
-                no_token=int(reason == NO_TOKEN),
-                unknown_token=int(reason == UNKNOWN_TOKEN),
-                summary=False,
-            )
+            return _record(source, minute, {reason: 1}, summary=False)
         self.counts[key][reason] += 1
         return None
 
     def unrecorded(self, first: RefusalCount) -> None:
         """The first refusal could not be appended: count it into its bucket's summary."""
-        bucket = self.counts.setdefault(self._key(first.source, first.minute), {})
-        bucket[NO_TOKEN] = bucket.get(NO_TOKEN, 0) + first.no_token
-        bucket[UNKNOWN_TOKEN] = bucket.get(UNKNOWN_TOKEN, 0) + first.unknown_token
+        self._add(first)
 
     def close(self, minute: str) -> list[RefusalCount]:
         """Take every bucket of a minute before ``minute``: the summaries of those that counted
@@ -91,11 +97,15 @@ class Tally:
 
     def reopen(self, summary: RefusalCount) -> None:
         """A summary could not be appended: keep it counted for the next try."""
+        self._add(summary)
+
+    def _add(self, count: RefusalCount) -> None:
         bucket = self.counts.setdefault(
-            self._key(summary.source, summary.minute), dict.fromkeys(REASONS, 0)
+            self._key(count.source, count.minute), dict.fromkeys(REASONS, 0)
         )
-        bucket[NO_TOKEN] += summary.no_token
-        bucket[UNKNOWN_TOKEN] += summary.unknown_token
+        bucket[NO_TOKEN] += count.no_token
+        bucket[UNKNOWN_TOKEN] += count.unknown_token
+        bucket[BOOTSTRAP] += count.bootstrap
 
     def has_closed(self, minute: str) -> bool:
         return any(key.split("|", 1)[0] < minute for key in self.counts)

@@ -264,6 +264,7 @@ def _unauthenticated(count: RefusalCount) -> AuditEvent:
         minute=count.minute,
         no_token=count.no_token,
         unknown_token=count.unknown_token,
+        bootstrap=count.bootstrap,
         summary=count.summary,
     ).audit_event()
 
@@ -277,8 +278,9 @@ def _append_closed(settings: Settings, tally: Tally, minute: str, audit: AuditSi
 def count_token_less(
     settings: Settings, reason: str, *, source: str | None = None, audit: AuditSink | None = None
 ) -> None:
-    """Count a refusal with no token of anyone (``no_token``, ``unknown_token``): append it
-    when it is its source's first this minute, and the summaries of minutes that have closed."""
+    """Count a refusal with no token of anyone (``no_token``, ``unknown_token``,
+    ``bootstrap``): append it when it is its source's first this minute, and the summaries of
+    minutes that have closed."""
     minute = minute_of(now())
     sink = audit if audit is not None else _configured_log(settings)
     if sink is None:  # no log set up: nothing to count into (and no file is made)

@@ -23,7 +23,15 @@ from matchgate.access import (
     new_token,
     parse_roles,
 )
-from matchgate.app.access import current, now, record_denial, require, require_object
+from matchgate.access.refusals import BOOTSTRAP
+from matchgate.app.access import (
+    count_token_less,
+    current,
+    now,
+    record_denial,
+    require,
+    require_object,
+)
 from matchgate.audit.breach import looks_personal
 from matchgate.domain.audit import AuditEvent, AuditSink
 from matchgate.domain.errors import AccessDenied, InputError
@@ -183,8 +191,10 @@ def bootstrap(
     _check_days(days)
     upgrade_schema(store_url(settings))
     with session(store_url(settings)) as s:
-        if store.any_user(s) or store.host_agency(s) is not None:
-            raise AccessDenied("users exist already: an administrator creates the next ones")
+        closed = store.any_user(s) or store.host_agency(s) is not None
+    if closed:
+        count_token_less(settings, BOOTSTRAP, audit=audit)
+        raise AccessDenied("users exist already: an administrator creates the next ones")
     issued = new_token()
     roles = [Role.ADMINISTRATOR.value]
     audit.append(
@@ -232,6 +242,7 @@ def bootstrap(
             store.add(s, token_row)
             return new
     except store.AlreadyExists:
+        count_token_less(settings, BOOTSTRAP, audit=audit)
         raise AccessDenied("users exist already: an administrator creates the next ones") from None
 
 
