@@ -341,17 +341,6 @@ class TokenRevoked(Event, kind="token.revoked"):
 
 
 @dataclass(frozen=True, kw_only=True)
-class AccessDeniedEvent(Event, kind="access.denied"):
-    """A caller was refused (``object_id``: what they asked for, cut to 64 characters)."""
-
-    user_id: str
-    token_id: str
-    action: str
-    reason: str
-    object_id: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
 class AccessUnauthenticated(Event, kind="access.unauthenticated"):
     """Refusals of callers with no valid token of anyone (none given, or one naming no stored
     token; ``users bootstrap`` once users exist), counted per ``source`` (the CLI's OS user, an
@@ -366,6 +355,17 @@ class AccessUnauthenticated(Event, kind="access.unauthenticated"):
     unknown_token: int
     bootstrap: int
     summary: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccessDeniedEvent(Event, kind="access.denied"):
+    """A caller was refused (``object_id``: what they asked for, cut to 64 characters)."""
+
+    user_id: str
+    token_id: str
+    action: str
+    reason: str
+    object_id: str | None = None
 
 
 # --- retention and breach response (services.retention, services.breach) ----------------------
