@@ -146,6 +146,15 @@ BUILDERS: dict[str, Callable[[], AuditEvent]] = {
         reason="role",
         object_id="job1",
     ).audit_event(),
+    "access.unauthenticated": lambda: ev.AccessUnauthenticated(
+        actor="svc:authenticate",
+        source="cli:operator",
+        minute="2025-03-01T12:00Z",
+        no_token=3,
+        unknown_token=4,
+        bootstrap=1,
+        summary=True,
+    ).audit_event(),
     "onward_use.filed": lambda: ev.OnwardUseFiled(
         actor="u1", agency=G, agreement=AG, notice_id="n1", purpose="audit"
     ).audit_event(),

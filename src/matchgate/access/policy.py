@@ -68,9 +68,14 @@ class Denial:
         return self.reason == NOT_PARTY
 
 
-def _sides(principal: Principal, action: Action) -> set[Side]:
+def _cells(principal: Principal, action: Action) -> list[tuple[Role, Side]]:
+    """The caller's roles that the matrix gives ``action``, each with its side."""
     cells = MATRIX[action]
-    return {cells[role] for role in principal.roles if role in cells}
+    return [(role, cells[role]) for role in sorted(principal.roles) if role in cells]
+
+
+def _sides(principal: Principal, action: Action) -> set[Side]:
+    return {side for _, side in _cells(principal, action)}
 
 
 def check_action(principal: Principal, action: Action) -> Denial | None:
@@ -78,7 +83,7 @@ def check_action(principal: Principal, action: Action) -> Denial | None:
     return None if _sides(principal, action) else Denial(NO_ROLE, action)
 
 
-def _covers(side: Side, principal: Principal, parties: Parties) -> bool:
+def _covers(side: Side, role: Role, principal: Principal, parties: Parties) -> bool:
     agency = principal.agency
     if side is Side.RECIPIENT:
         return agency == parties.recipient
@@ -88,15 +93,18 @@ def _covers(side: Side, principal: Principal, parties: Parties) -> bool:
         return agency in (parties.disclosing, parties.recipient)
     if side is Side.HOST:
         return principal.host
-    return agency in (parties.disclosing, parties.recipient) or principal.host
+    # Side.OWN: the caller's own agency; only the host's administrators provision every agency
+    # (a host auditor reads the host's users, as any auditor reads its own agency's)
+    own = agency in (parties.disclosing, parties.recipient)
+    return own or (principal.host and role is Role.ADMINISTRATOR)
 
 
 def check_object(principal: Principal, action: Action, parties: Parties) -> Denial | None:
     """Whether the caller may do ``action`` on an object belonging to ``parties``."""
-    sides = _sides(principal, action)
-    if not sides:
+    cells = _cells(principal, action)
+    if not cells:
         return Denial(NO_ROLE, action)
-    if any(_covers(side, principal, parties) for side in sides):
+    if any(_covers(side, role, principal, parties) for role, side in cells):
         return None
     is_party = principal.agency in (parties.disclosing, parties.recipient)
     return Denial(WRONG_SIDE if is_party else NOT_PARTY, action)

@@ -341,6 +341,23 @@ class TokenRevoked(Event, kind="token.revoked"):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AccessUnauthenticated(Event, kind="access.unauthenticated"):
+    """Refusals of callers with no valid token of anyone (none given, or one naming no stored
+    token; ``users bootstrap`` once users exist), counted per ``source`` (the CLI's OS user, an
+    HTTP client's address) and UTC ``minute``: the first of a source's minute as it happens
+    (``summary`` false, one counted), the rest of that minute in one entry once it has closed
+    (``summary`` true). Junk requests therefore add at most two entries per source and minute
+    to the Merkle log."""
+
+    source: str
+    minute: str
+    no_token: int
+    unknown_token: int
+    bootstrap: int
+    summary: bool
+
+
+@dataclass(frozen=True, kw_only=True)
 class AccessDeniedEvent(Event, kind="access.denied"):
     """A caller was refused (``object_id``: what they asked for, cut to 64 characters)."""
 

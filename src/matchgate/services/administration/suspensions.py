@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 
 from matchgate.access import Action, Principal
-from matchgate.app.access import now
+from matchgate.app.access import SUSPENDED, now, record_denial
 from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import AccessDenied, InputError
 from matchgate.domain.events import AgreementChanged
@@ -42,6 +42,7 @@ def require_submit(
     requesting agency, and the agreement not suspended."""
     fresh = require_agreement(settings, caller, Action.SUBMIT, agreement_id, audit=audit)
     if is_suspended(settings, agreement_id):
+        record_denial(settings, fresh, SUSPENDED, Action.SUBMIT, agreement_id, audit)
         raise AccessDenied(f"agreement {agreement_id} is suspended: no submission is taken")
     return fresh
 

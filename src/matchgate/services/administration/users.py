@@ -19,12 +19,19 @@ from matchgate.access import (
     Parties,
     Principal,
     Role,
-    check_action,
     check_agency,
     new_token,
     parse_roles,
 )
-from matchgate.app.access import current, now, record_denial, require, require_object
+from matchgate.access.refusals import BOOTSTRAP
+from matchgate.app.access import (
+    count_token_less,
+    current,
+    now,
+    record_denial,
+    require,
+    require_object,
+)
 from matchgate.audit.breach import looks_personal
 from matchgate.domain.audit import AuditEvent, AuditSink
 from matchgate.domain.errors import AccessDenied, InputError
@@ -36,6 +43,9 @@ from matchgate.storage.db import session, store_url, upgrade_schema
 E_USER = "E_USER"
 E_AGENCY = "E_AGENCY"
 E_TOKEN = "E_TOKEN"  # noqa: S105 - an error code
+TOKEN_ISSUE = "token.issue"  # noqa: S105 - action names for refusals of one's own tokens
+TOKEN_LIST = "token.list"  # noqa: S105
+TOKEN_REVOKE = "token.revoke"  # noqa: S105
 DEFAULT_TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 366
 _USER_ID = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
@@ -181,8 +191,10 @@ def bootstrap(
     _check_days(days)
     upgrade_schema(store_url(settings))
     with session(store_url(settings)) as s:
-        if store.any_user(s) or store.host_agency(s) is not None:
-            raise AccessDenied("users exist already: an administrator creates the next ones")
+        closed = store.any_user(s) or store.host_agency(s) is not None
+    if closed:
+        count_token_less(settings, BOOTSTRAP, audit=audit)
+        raise AccessDenied("users exist already: an administrator creates the next ones")
     issued = new_token()
     roles = [Role.ADMINISTRATOR.value]
     audit.append(
@@ -230,6 +242,7 @@ def bootstrap(
             store.add(s, token_row)
             return new
     except store.AlreadyExists:
+        count_token_less(settings, BOOTSTRAP, audit=audit)
         raise AccessDenied("users exist already: an administrator creates the next ones") from None
 
 
@@ -269,9 +282,7 @@ def add_agency(
 
 def list_agencies(settings: Settings, *, caller: Principal) -> list[AgencyView]:
     """Agencies the caller's administrator or auditor role covers (the host's: all)."""
-    fresh = current(settings, caller)
-    if check_action(fresh, Action.USER_READ) is not None:
-        raise AccessDenied(f"your roles do not allow {Action.USER_READ.value}")
+    fresh = require(settings, caller, Action.USER_READ)
     with session(store_url(settings)) as s:
         return [
             AgencyView(row.code, row.name, row.host_marker == 1)
@@ -471,7 +482,7 @@ def issue_token(
     _check_label(label, "label")
     target = user_id or caller.user_id
     if target == caller.user_id:
-        fresh = current(settings, caller)
+        fresh = current(settings, caller, action=TOKEN_ISSUE, audit=audit)
         agency = fresh.agency
     else:
         fresh, row = _manage(settings, caller, target, audit)
@@ -503,7 +514,7 @@ def list_tokens(
             object_id=target,
         )
     else:
-        current(settings, caller)
+        current(settings, caller, action=TOKEN_LIST)
     with session(store_url(settings)) as s:
         return [_token_view(row) for row in store.tokens_of(s, target)]
 
@@ -520,11 +531,11 @@ def revoke_token(
         return InputError(f"no token {token_id[:16]!r} you may revoke", field="token", code=E_TOKEN)
 
     if owner is None:
-        fresh = current(settings, caller)
+        fresh = current(settings, caller, action=TOKEN_REVOKE, audit=audit)
         record_denial(settings, fresh, "not_found", Action.USER_MANAGE, token_id, audit)
         raise missing()
     if owner == caller.user_id:
-        fresh = current(settings, caller)
+        fresh = current(settings, caller, action=TOKEN_REVOKE, audit=audit)
         agency = fresh.agency
     else:
         agency_of, _ = _target(settings, owner)
