@@ -191,7 +191,6 @@ def test_only_the_host_privacy_officer_acts_and_another_agency_sees_nothing(
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: a scope naming an unknown package opens")
 def test_a_package_the_audit_log_never_recorded_is_refused(env: dict[str, str]) -> None:
     _disclose(env)  # pkg-1 exists; pkg-404 does not
     code, _, err = cli(
