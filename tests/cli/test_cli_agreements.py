@@ -117,3 +117,20 @@ def test_missing_file_exit_3(env: dict[str, str], tmp_path: Path) -> None:
 def test_list_on_an_empty_store(env: dict[str, str]) -> None:
     code, out, _ = run(env, "list", "--json")
     assert (code, json.loads(out)) == (0, [])
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17: an unregistered recipient agency is accepted")
+def test_an_unregistered_recipient_agency_is_refused(tmp_path: Path) -> None:
+    accounts = Accounts(Settings(workspace=tmp_path / "ws"))
+    accounts.user("ssa-po", "SSA", "privacy_officer")  # DHS is never registered
+    env = {
+        "MATCHGATE_WORKSPACE": str(tmp_path / "ws"),
+        "MATCHGATE_DATABASE_URL": "",
+        "MATCHGATE_TOKEN": accounts.tokens["ssa-po"],
+    }
+    code, _, err = run(env, "add", str(REFERENCE))
+    assert code == EXIT_INPUT, err
+    assert "DHS" in err
+    assert "agencies add" in err
+    code, out, _ = run(env, "list", "--json")
+    assert (code, json.loads(out)) == (0, [])
