@@ -31,6 +31,7 @@ runner = CliRunner()
 def env(tmp_path: Path) -> dict[str, str]:
     """A workspace with a privacy officer of SSA (the disclosing party) as the caller."""
     accounts = Accounts(Settings(workspace=tmp_path / "ws"))
+    accounts.partners()
     accounts.user("ssa-po", "SSA", "privacy_officer")
     return {
         "MATCHGATE_WORKSPACE": str(tmp_path / "ws"),
@@ -119,7 +120,6 @@ def test_list_on_an_empty_store(env: dict[str, str]) -> None:
     assert (code, json.loads(out)) == (0, [])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: an unregistered recipient agency is accepted")
 def test_an_unregistered_recipient_agency_is_refused(tmp_path: Path) -> None:
     accounts = Accounts(Settings(workspace=tmp_path / "ws"))
     accounts.user("ssa-po", "SSA", "privacy_officer")  # DHS is never registered

@@ -39,6 +39,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     SSA's privacy officer."""
     settings = Settings(workspace=tmp_path / "ws")
     accounts = Accounts(settings)
+    accounts.partners()
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
     add_agreement(settings, REFERENCE, caller=po)
     add_agreement(settings, agreement_variant(tmp_path / "docs", "le-2025", SAVE), caller=po)
