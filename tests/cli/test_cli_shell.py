@@ -217,3 +217,16 @@ def test_a_broken_pipe_elsewhere_is_still_an_internal_error(tmp_path: Path) -> N
     assert done.stderr == (
         "internal error: BrokenPipeError (set MATCHGATE_DEBUG=1 to see the traceback)\n"
     )
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17: --workspace after the command is a usage error")
+def test_the_workspace_option_may_follow_the_command(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    env = {"MATCHGATE_WORKSPACE": str(tmp_path / "elsewhere"), "MATCHGATE_DATABASE_URL": ""}
+    made = runner.invoke(app, ["audit", "init", "--workspace", str(workspace)], env=env)
+    assert made.exit_code == 0, made.output
+    signed = runner.invoke(app, ["audit", "checkpoint", f"--workspace={workspace}"], env=env)
+    assert signed.exit_code == 0, signed.output
+    assert '"size"' in signed.stdout
+    assert list((workspace / "audit-checkpoints").iterdir())
+    assert not (tmp_path / "elsewhere").exists()
