@@ -155,7 +155,6 @@ def test_report_lists_rows_and_codes_without_values(world: World) -> None:
         assert value not in shown.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: submissions show prints dicts and None")
 def test_show_prints_readable_text_and_json_is_unchanged(world: World) -> None:
     source = world.root / "requests.csv"
     source.write_text(REQUESTS)
