@@ -209,3 +209,19 @@ def test_commands_refuse_without_an_initialized_log(env: dict[str, str]) -> None
     code, _, err = cli(env, "checkpoint")
     assert code == EXIT_CONFIG
     assert "audit init" in err
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17: a refused command leaves an empty SQLite file")
+def test_an_audit_url_naming_a_missing_database_is_refused_without_creating_it(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    assert cli(env, "init")[0] == 0  # keys and a log in the workspace's store
+    missing = tmp_path / "elsewhere" / "audit.sqlite"
+    missing.parent.mkdir()
+    moved = {**env, "MATCHGATE_AUDIT_URL": f"sqlite:///{missing}"}
+    for command in (["checkpoint"], ["verify"], ["tail"]):
+        code, _, err = cli(moved, *command)
+        assert code == EXIT_CONFIG, (command, err)
+        assert not missing.exists(), command
+        assert "does not exist" in err, (command, err)
+    assert list(missing.parent.iterdir()) == []
