@@ -211,7 +211,6 @@ def test_commands_refuse_without_an_initialized_log(env: dict[str, str]) -> None
     assert "audit init" in err
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: a refused command leaves an empty SQLite file")
 def test_an_audit_url_naming_a_missing_database_is_refused_without_creating_it(
     env: dict[str, str], tmp_path: Path
 ) -> None:
