@@ -224,3 +224,19 @@ def test_an_audit_url_naming_a_missing_database_is_refused_without_creating_it(
         assert not missing.exists(), command
         assert "does not exist" in err, (command, err)
     assert list(missing.parent.iterdir()) == []
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17: withdraw says recipients notified; none is sent")
+def test_withdraw_says_who_is_to_be_notified_not_that_they_were(env: dict[str, str]) -> None:
+    assert cli(env, "init")[0] == 0
+    _fill(env)
+    args = ("withdraw", "--ssn-env", "SSN", "--reason", "wrong_match", "--package", "pkg-1")
+    code, out, err = cli(env, *args)
+    assert code == 0, err
+    assert "recipients to notify: DHS-USCIS, FBI (no notice is sent by this command)" in out
+    code, shown, _ = cli(env, "accounting", "--ssn-env", "SSN", "--for-person")
+    assert "CORRECTED" in shown
+    code, exported, _ = cli(env, "accounting", "--ssn-env", "SSN", "--json")
+    for printed in (out, shown, exported):
+        assert "notified" not in printed
+    assert "recipients to notify: DHS-USCIS, FBI" in shown
