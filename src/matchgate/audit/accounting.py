@@ -22,7 +22,7 @@ use, statute) and what was sent (package or answer id).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -184,6 +184,14 @@ def _line_json(line: AccountingLine, corrections: dict[int, Correction]) -> dict
     return item
 
 
+def to_notify(recipients: Sequence[str]) -> str:
+    """Who a correction is to be told to (552a(c)(4)), and no claim that they were: matchgate
+    sends no notice yet, the agency does."""
+    if not recipients:
+        return "no recipient to notify"
+    return f"recipients to notify: {', '.join(recipients)} (the agency notifies them)"
+
+
 def _correction_json(c: Correction) -> dict[str, Any]:
     return {
         "entry": c.sequence,
@@ -191,7 +199,8 @@ def _correction_json(c: Correction) -> dict[str, Any]:
         "reason": c.reason,
         "withdraws": list(c.withdraws),
         "package_id": c.package_id,
-        "recipients_notified": list(c.notify),
+        "recipients_to_notify": list(c.notify),
+        "notices_sent": False,  # matchgate sends no notice yet; the agency notifies them
     }
 
 
@@ -295,17 +304,14 @@ def render_text(accounting: Accounting, *, generated_at: str, title: str) -> str
         for seq in line.withdrawn_by:
             c = corrections.get(seq)
             if c is not None:
-                notified = ", ".join(c.notify) or "none"
                 out.append(
                     f"   CORRECTED {c.recorded_at[:10]}: withdrawn ({c.reason.replace('_', ' ')});"
-                    f" recipients notified: {notified}"
+                    f" {to_notify(c.notify)}"
                 )
         out.append("")
     general = [c for c in accounting.corrections if not c.withdraws]
     for c in general:
-        notified = ", ".join(c.notify) or "none"
         out.append(
-            f"Correction {c.recorded_at[:10]} ({c.reason.replace('_', ' ')}); "
-            f"recipients notified: {notified}"
+            f"Correction {c.recorded_at[:10]} ({c.reason.replace('_', ' ')}); {to_notify(c.notify)}"
         )
     return "\n".join(out).rstrip() + "\n"
