@@ -239,3 +239,28 @@ def test_withdraw_says_who_is_to_be_notified_not_that_they_were(env: dict[str, s
     for printed in (out, shown, exported):
         assert "notified" not in printed
     assert "recipients to notify: DHS-USCIS (the agency notifies them)" in shown  # FBI withheld
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17: accounting lines are dated in UTC")
+def test_accounting_dates_are_the_agencys_calendar_dates(env: dict[str, str]) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    assert cli(env, "init")[0] == 0
+    _fill(env)
+    # UTC+14 and UTC-11: at any moment at least one of them is on another date than UTC.
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        local = {**env, "MATCHGATE_TIMEZONE": zone}
+        code, out, err = cli(local, "accounting", "--ssn-env", "SSN", "--json")
+        assert code == 0, err
+        data = json.loads(out)
+        assert data["disclosures"]
+        for line in data["disclosures"]:
+            moment = dt.datetime.fromisoformat(line["time"].replace("Z", "+00:00"))
+            assert line["time"].endswith("Z")  # the stored UTC time is kept
+            assert line["date"] == moment.astimezone(ZoneInfo(zone)).date().isoformat(), zone
+        code, text, _ = cli(local, "accounting", "--ssn-env", "SSN")
+        for line in data["disclosures"]:
+            assert f"{line['date']}  disclosed to" in text
+        for correction in data["corrections"]:
+            assert correction["date"] in text
