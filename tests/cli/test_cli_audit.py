@@ -241,7 +241,6 @@ def test_withdraw_says_who_is_to_be_notified_not_that_they_were(env: dict[str, s
     assert "recipients to notify: DHS-USCIS (the agency notifies them)" in shown  # FBI withheld
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: accounting lines are dated in UTC")
 def test_accounting_dates_are_the_agencys_calendar_dates(env: dict[str, str]) -> None:
     import datetime as dt
     from zoneinfo import ZoneInfo
