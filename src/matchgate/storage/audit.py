@@ -125,8 +125,8 @@ def audit_engine(url: str, *, write: bool) -> Engine:
     create the store, through ``upgrade_schema``)."""
     if _missing_sqlite_file(url):
         raise ConfigurationError(
-            f"the audit store {describe_url(url)} does not exist: check MATCHGATE_AUDIT_URL, or "
-            "create it with `matchgate audit init` (or `matchgate db upgrade`)"
+            f"the audit store {describe_url(url)} does not exist (check MATCHGATE_AUDIT_URL): "
+            "run `matchgate db upgrade` (or `matchgate audit init`) to create it"
         )
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:")
