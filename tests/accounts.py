@@ -19,6 +19,8 @@ from matchgate.storage import access as store
 from matchgate.storage.db import session
 
 HOST = "SSA"
+PARTNERS = ("DHS", "DHS-USCIS")
+"""The recipients of examples/agreements/*.yaml."""
 
 
 @dataclass
@@ -52,6 +54,12 @@ class Accounts:
             add_agency(
                 self.settings, code, f"{code} (synthetic)", caller=self.admin, audit=self.sink
             )
+
+    def partners(self, *codes: str) -> None:
+        """Register the recipient agencies of the example agreements (or ``codes``): an
+        agreement may name only a registered recipient."""
+        for code in codes or PARTNERS:
+            self.agency(code)
 
     def user(self, user_id: str, agency: str, *roles: str) -> Principal:
         """A new active user of ``agency`` (registered if new) with ``roles``, authenticated."""

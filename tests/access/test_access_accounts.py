@@ -134,6 +134,7 @@ def test_a_role_change_counts_on_the_next_call(
     settings: Settings, accounts: Accounts, tmp_path: Path
 ) -> None:
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
+    accounts.partners("DHS")
     add_agreement(settings, REFERENCE, caller=po)
     submitter = accounts.user("dhs-submitter", "DHS", "submitter")
     assert _dry_run(settings, submitter, tmp_path) == "validated"
@@ -147,6 +148,7 @@ def test_a_suspended_agreement_takes_no_submission_from_the_next_call(
     settings: Settings, accounts: Accounts, tmp_path: Path
 ) -> None:
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
+    accounts.partners("DHS")
     add_agreement(settings, REFERENCE, caller=po)
     submitter = accounts.user("dhs-submitter", "DHS", "submitter")
     assert _dry_run(settings, submitter, tmp_path) == "validated"
@@ -172,6 +174,7 @@ def test_another_agencys_agreement_id_cannot_be_taken_over(
     settings: Settings, accounts: Accounts, tmp_path: Path
 ) -> None:
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
+    accounts.partners("DHS")
     add_agreement(settings, REFERENCE, caller=po)
     irs = accounts.user("irs-po", "IRS", "privacy_officer")
     hijack = tmp_path / "hijack.yaml"

@@ -105,6 +105,7 @@ def build(root: Path, store_url: str) -> World:
         category="lost_package",
         scope=Scope.build(packages=[submission.package_id]),
         audit=log,
+        config=log.config,
     )
     return World(
         settings,

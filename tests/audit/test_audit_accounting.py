@@ -129,11 +129,12 @@ def test_a_withdrawal_marks_the_lines_and_lists_every_earlier_recipient() -> Non
     assert person.corrections[0].notify == ("DHS-USCIS", "VA")  # the exempt recipient stays hidden
     text = render_text(person, generated_at="2025-04-01T00:00:00.000000Z", title="Your record")
     assert (
-        "CORRECTED 2025-03-04: withdrawn (wrong match); recipients notified: DHS-USCIS, VA" in text
+        "CORRECTED 2025-03-04: withdrawn (wrong match); recipients to notify: DHS-USCIS, VA" in text
     )
     exported = person.to_json(generated_at="2025-04-01T00:00:00.000000Z")
     assert exported["disclosures"][1]["status"] == "withdrawn"
-    assert exported["corrections"][0]["recipients_notified"] == ["DHS-USCIS", "VA"]
+    assert exported["corrections"][0]["recipients_to_notify"] == ["DHS-USCIS", "VA"]
+    assert exported["corrections"][0]["notices_sent"] is False
 
 
 def test_a_correction_of_only_withheld_lines_is_not_shown_to_the_person() -> None:

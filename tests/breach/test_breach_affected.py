@@ -128,6 +128,7 @@ def test_report_holds_exactly_what_the_package_held(
         scope=Scope.build(packages=[a.package_id]),
         caller=env.po,
         audit=log,
+        config=log.config,
         summary="package left on a shared drive",
     )
     made = make_report(
@@ -210,6 +211,7 @@ def test_the_lifecycle_runs_to_closure_with_every_step_in_the_log(
         scope=Scope.build(packages=[a.package_id or ""]),
         caller=env.po,
         audit=log,
+        config=log.config,
     )
     advance_incident(
         env.settings,

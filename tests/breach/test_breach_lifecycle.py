@@ -11,6 +11,8 @@ from tests.accounts import Accounts
 from tests.submit.helpers import MemorySink
 
 from matchgate.access import Principal
+from matchgate.app.audit import audit_config, init_audit, open_audit
+from matchgate.audit import Disclosure
 from matchgate.audit.breach import (
     BreachStepRefused,
     Scope,
@@ -30,7 +32,8 @@ from matchgate.services.oversight.breach import (
 from matchgate.settings import Settings
 
 T0 = dt.datetime(2025, 9, 3, 14, 0, tzinfo=dt.UTC)
-SCOPE = Scope.build(packages=["7f3c0d2e-0000-4000-8000-000000000001"])
+PACKAGE = "7f3c0d2e-0000-4000-8000-000000000001"
+SCOPE = Scope.build(packages=[PACKAGE])
 
 
 class Clock:
@@ -48,7 +51,26 @@ class Clock:
 
 @pytest.fixture
 def settings(tmp_path: Path, store_url: str) -> Settings:
-    return Settings(workspace=tmp_path / "ws", database_url=store_url)
+    """The store, and an audit log beside it that records the disclosure of ``PACKAGE`` (a
+    scope may name only a package the log records)."""
+    made = Settings(
+        workspace=tmp_path / "ws",
+        database_url=store_url,
+        audit_url=f"sqlite:///{tmp_path / 'audit.sqlite'}",
+    )
+    config = audit_config(made)
+    init_audit(config)
+    log = open_audit(config)
+    disclosed = Disclosure(
+        actor="svc:disclose",
+        agreement="reference-2025-08",
+        recipient="DHS",
+        purpose="locate-and-verify-identity",
+        routine_uses=("RU-SYN-31",),
+        package_id=PACKAGE,
+    )
+    log.append(disclosed.event(["identity"], [log.subject_key("123-45-6789")]))
+    return made
 
 
 @pytest.fixture
@@ -66,6 +88,7 @@ def _open(
         category="unauthorized_access",
         scope=SCOPE,
         audit=sink,
+        config=audit_config(settings),
         clock=clock,
         **extra,  # type: ignore[arg-type]
     )
@@ -217,7 +240,13 @@ def test_personal_looking_or_malformed_text_is_refused(
     def step() -> object:
         if field == "summary":
             return open_incident(
-                settings, caller=po, category="other", scope=SCOPE, audit=sink, summary=value
+                settings,
+                caller=po,
+                category="other",
+                scope=SCOPE,
+                audit=sink,
+                config=audit_config(settings),
+                summary=value,
             )
         return advance_incident(
             settings, incident_id, "reported", caller=po, audit=sink, note=value

@@ -31,6 +31,7 @@ runner = CliRunner()
 def env(tmp_path: Path) -> dict[str, str]:
     """A workspace with a privacy officer of SSA (the disclosing party) as the caller."""
     accounts = Accounts(Settings(workspace=tmp_path / "ws"))
+    accounts.partners()
     accounts.user("ssa-po", "SSA", "privacy_officer")
     return {
         "MATCHGATE_WORKSPACE": str(tmp_path / "ws"),
@@ -115,5 +116,21 @@ def test_missing_file_exit_3(env: dict[str, str], tmp_path: Path) -> None:
 
 
 def test_list_on_an_empty_store(env: dict[str, str]) -> None:
+    code, out, _ = run(env, "list", "--json")
+    assert (code, json.loads(out)) == (0, [])
+
+
+def test_an_unregistered_recipient_agency_is_refused(tmp_path: Path) -> None:
+    accounts = Accounts(Settings(workspace=tmp_path / "ws"))
+    accounts.user("ssa-po", "SSA", "privacy_officer")  # DHS is never registered
+    env = {
+        "MATCHGATE_WORKSPACE": str(tmp_path / "ws"),
+        "MATCHGATE_DATABASE_URL": "",
+        "MATCHGATE_TOKEN": accounts.tokens["ssa-po"],
+    }
+    code, _, err = run(env, "add", str(REFERENCE))
+    assert code == EXIT_INPUT, err
+    assert "DHS" in err
+    assert "agencies add" in err
     code, out, _ = run(env, "list", "--json")
     assert (code, json.loads(out)) == (0, [])

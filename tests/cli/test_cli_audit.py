@@ -39,6 +39,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     SSA's privacy officer."""
     settings = Settings(workspace=tmp_path / "ws")
     accounts = Accounts(settings)
+    accounts.partners()
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
     add_agreement(settings, REFERENCE, caller=po)
     add_agreement(settings, agreement_variant(tmp_path / "docs", "le-2025", SAVE), caller=po)
@@ -198,7 +199,7 @@ def test_withdraw_lists_the_agencies_to_notify(env: dict[str, str]) -> None:
     )
     assert code == 0, err
     assert "withdraws entries 6" in out
-    assert "notify (5 U.S.C. 552a(c)(4)): DHS-USCIS, FBI" in out
+    assert "recipients to notify: DHS-USCIS, FBI (no notice is sent" in out
     code, out, _ = cli(env, "accounting", "--ssn-env", "SSN", "--for-person")
     assert "CORRECTED" in out
     assert cli(env, "verify")[0] == 0
@@ -208,3 +209,57 @@ def test_commands_refuse_without_an_initialized_log(env: dict[str, str]) -> None
     code, _, err = cli(env, "checkpoint")
     assert code == EXIT_CONFIG
     assert "audit init" in err
+
+
+def test_an_audit_url_naming_a_missing_database_is_refused_without_creating_it(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    assert cli(env, "init")[0] == 0  # keys and a log in the workspace's store
+    missing = tmp_path / "elsewhere" / "audit.sqlite"
+    missing.parent.mkdir()
+    moved = {**env, "MATCHGATE_AUDIT_URL": f"sqlite:///{missing}"}
+    for command in (["checkpoint"], ["verify"], ["tail"]):
+        code, _, err = cli(moved, *command)
+        assert code == EXIT_CONFIG, (command, err)
+        assert not missing.exists(), command
+        assert "does not exist" in err, (command, err)
+    assert list(missing.parent.iterdir()) == []
+
+
+def test_withdraw_says_who_is_to_be_notified_not_that_they_were(env: dict[str, str]) -> None:
+    assert cli(env, "init")[0] == 0
+    _fill(env)
+    args = ("withdraw", "--ssn-env", "SSN", "--reason", "wrong_match", "--package", "pkg-1")
+    code, out, err = cli(env, *args)
+    assert code == 0, err
+    assert "recipients to notify: DHS-USCIS, FBI (no notice is sent by this command)" in out
+    code, shown, _ = cli(env, "accounting", "--ssn-env", "SSN", "--for-person")
+    assert "CORRECTED" in shown
+    code, exported, _ = cli(env, "accounting", "--ssn-env", "SSN", "--json")
+    for printed in (out, shown, exported):
+        assert "notified" not in printed
+    assert "recipients to notify: DHS-USCIS (the agency notifies them)" in shown  # FBI withheld
+
+
+def test_accounting_dates_are_the_agencys_calendar_dates(env: dict[str, str]) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    assert cli(env, "init")[0] == 0
+    _fill(env)
+    # UTC+14 and UTC-11: at any moment at least one of them is on another date than UTC.
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        local = {**env, "MATCHGATE_TIMEZONE": zone}
+        code, out, err = cli(local, "accounting", "--ssn-env", "SSN", "--json")
+        assert code == 0, err
+        data = json.loads(out)
+        assert data["disclosures"]
+        for line in data["disclosures"]:
+            moment = dt.datetime.fromisoformat(line["time"].replace("Z", "+00:00"))
+            assert line["time"].endswith("Z")  # the stored UTC time is kept
+            assert line["date"] == moment.astimezone(ZoneInfo(zone)).date().isoformat(), zone
+        code, text, _ = cli(local, "accounting", "--ssn-env", "SSN")
+        for line in data["disclosures"]:
+            assert f"{line['date']}  disclosed to" in text
+        for correction in data["corrections"]:
+            assert correction["date"] in text

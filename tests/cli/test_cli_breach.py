@@ -189,3 +189,17 @@ def test_only_the_host_privacy_officer_acts_and_another_agency_sees_nothing(
     assert [e.kind for e in entries if e.details.get("incident_id") == incident] == [
         "breach.opened"
     ]
+
+
+def test_a_package_the_audit_log_never_recorded_is_refused(env: dict[str, str]) -> None:
+    _disclose(env)  # pkg-1 exists; pkg-404 does not
+    code, _, err = cli(
+        env, "open", "--category", "lost_package", "--package", "pkg-1", "--package", "pkg-404"
+    )
+    assert code == EXIT_INPUT, err
+    assert "pkg-404" in err
+    assert "pkg-1" not in err.replace("pkg-404", "")
+    code, out, _ = cli(env, "list")
+    assert (code, out.strip()) == (0, "no incidents")
+    kinds = [e.kind for e in show_entries(audit_config(_settings(env)), 0, 100)]
+    assert "breach.opened" not in kinds

@@ -10,8 +10,10 @@ import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 import matchgate.cli
@@ -217,3 +219,51 @@ def test_a_broken_pipe_elsewhere_is_still_an_internal_error(tmp_path: Path) -> N
     assert done.stderr == (
         "internal error: BrokenPipeError (set MATCHGATE_DEBUG=1 to see the traceback)\n"
     )
+
+
+def test_the_workspace_option_may_follow_the_command(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    env = {"MATCHGATE_WORKSPACE": str(tmp_path / "elsewhere"), "MATCHGATE_DATABASE_URL": ""}
+    made = runner.invoke(app, ["audit", "init", "--workspace", str(workspace)], env=env)
+    assert made.exit_code == 0, made.output
+    signed = runner.invoke(app, ["audit", "checkpoint", f"--workspace={workspace}"], env=env)
+    assert signed.exit_code == 0, signed.output
+    assert '"size"' in signed.stdout
+    assert list((workspace / "audit-checkpoints").iterdir())
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def _leaf_options(command: Any, path: str = "") -> dict[str, set[str]]:
+    """Every command below ``command`` (a Click group) and the option names it declares."""
+    found: dict[str, set[str]] = {}
+    for name, sub in getattr(command, "commands", {}).items():
+        here = f"{path} {name}".strip()
+        found[here] = {o for p in sub.params for o in getattr(p, "opts", [])}
+        found.update(_leaf_options(sub, here))
+    return found
+
+
+def test_no_command_declares_its_own_workspace_option() -> None:
+    """The root moves ``--workspace`` before the command, so no command may have one of its own."""
+    options = _leaf_options(typer.main.get_command(app))
+    assert len(options) > 40
+    assert "audit checkpoint" in options
+    assert [name for name, opts in options.items() if "--workspace" in opts] == []
+
+
+def test_only_the_workspace_option_moves() -> None:
+    from matchgate.cli.main import hoist_workspace
+
+    args = ["audit", "verify", "--checkpoint", "c", "--workspace", "w", "--json"]
+    assert hoist_workspace(args) == [
+        "--workspace",
+        "w",
+        "audit",
+        "verify",
+        "--checkpoint",
+        "c",
+        "--json",
+    ]
+    assert hoist_workspace(["a", "--workspace=w"]) == ["--workspace=w", "a"]
+    assert hoist_workspace(["a", "--", "--workspace", "w"]) == ["a", "--", "--workspace", "w"]
+    assert hoist_workspace(["a", "--workspace"]) == ["a", "--workspace"]

@@ -156,6 +156,27 @@ def test_report_lists_rows_and_codes_without_values(world: World) -> None:
         assert value not in shown.stdout
 
 
+def test_show_prints_readable_text_and_json_is_unchanged(world: World) -> None:
+    source = world.root / "requests.csv"
+    source.write_text(REQUESTS)
+    done = world.submit(source)
+    assert done.exit_code == 0, done.output
+    job = done.stdout.split("job:", 1)[1].split()[0]
+    shown = world.invoke("submissions", "show", job)
+    assert shown.exit_code == 0, shown.output
+    text = shown.stdout
+    for python in ("{", "}", "None", "True", "False", "'"):
+        assert python not in text, python
+    lines = text.splitlines()
+    assert "agreement:" in [line.rstrip() for line in lines]
+    assert any(line.startswith("  id:") and line.endswith("reference-2025-08") for line in lines)
+    assert any(line.startswith("duplicate_of:") and line.endswith(" -") for line in lines)
+    data = json.loads(world.invoke("submissions", "show", job, "--json").stdout)
+    assert data["agreement"] == {"id": "reference-2025-08", "version": 1}
+    assert data["duplicate_of"] is None
+    assert isinstance(data["counts"], dict)
+
+
 def test_configuration_problems_exit_4(world: World, tmp_path: Path) -> None:
     source = world.root / "requests.csv"
     source.write_text(REQUESTS)

@@ -33,7 +33,9 @@ def settings(tmp_path: Path, store_url: str) -> Settings:
 @pytest.fixture
 def po(settings: Settings) -> Principal:
     """A privacy officer of SSA, the disclosing party of the example agreements."""
-    return Accounts(settings).user("po", "SSA", "privacy_officer")
+    accounts = Accounts(settings)
+    accounts.partners()
+    return accounts.user("po", "SSA", "privacy_officer")
 
 
 def amended(tmp_path: Path, version: int, **replacements: str) -> Path:

@@ -441,11 +441,11 @@ def test_fixed_width_submission_gets_return_records(env: Env) -> None:
 
 
 def test_fixed_width_under_an_agreement_without_identity_has_no_return_file(env: Env) -> None:
+    uscis = env.accounts.user("uscis-submitter", "DHS-USCIS", "submitter")
     env.add(SAVE)
     source = write_ssnvs(
         env.tmp / "save.txt", [ssnvs_record("123456789", "TREMONT", "OLIVE", "", "04121961")]
     )
-    uscis = env.accounts.user("uscis-submitter", "DHS-USCIS", "submitter")
     result = env.submit(source, "save-verification", on=dt.date(2026, 2, 2), caller=uscis)
     assert result.status is SubmissionStatus.DISCLOSED, result
     assert result.package is not None

@@ -22,7 +22,7 @@ use, statute) and what was sent (package or answer id).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -78,7 +78,13 @@ class AccountingLine:
 
     @property
     def date(self) -> dt.date:
+        """The UTC date of the entry; an accounting shows ``local_date`` in its zone."""
         return parse_time(self.recorded_at).date()
+
+
+def local_date(recorded_at: str, zone: dt.tzinfo) -> dt.date:
+    """The calendar date in ``zone`` (the agency's) of an entry's stored UTC time."""
+    return parse_time(recorded_at).astimezone(zone).date()
 
 
 def _text(details: dict[str, AuditValue], key: str) -> str | None:
@@ -125,6 +131,16 @@ class Accounting:
 
     lines: tuple[AccountingLine, ...]
     corrections: tuple[Correction, ...]
+    zone: dt.tzinfo = dt.UTC
+    """The time zone of the dates shown (the agency's: ``Settings.zone``); the stored times
+    stay UTC."""
+
+    def in_zone(self, zone: dt.tzinfo) -> Accounting:
+        """The same accounting, its dates shown in ``zone``."""
+        return replace(self, zone=zone)
+
+    def day(self, recorded_at: str) -> dt.date:
+        return local_date(recorded_at, self.zone)
 
     def for_person(self) -> Accounting:
         """The copy the person receives: exempt lines removed without a trace."""
@@ -138,7 +154,7 @@ class Accounting:
                 continue  # it corrected only withheld lines
             notify = tuple(r for r in c.notify if r in recipients)
             corrections.append(replace(c, withdraws=withdraws, notify=notify))
-        return Accounting(shown, tuple(corrections))
+        return Accounting(shown, tuple(corrections), self.zone)
 
     def recipients(self) -> tuple[str, ...]:
         """Every agency the person's record went to (whom a correction must reach)."""
@@ -149,8 +165,8 @@ class Accounting:
         return {
             "format": ACCOUNTING_FORMAT,
             "generated_at": generated_at,
-            "disclosures": [_line_json(line, corrections) for line in self.lines],
-            "corrections": [_correction_json(c) for c in self.corrections],
+            "disclosures": [_line_json(line, corrections, self.day) for line in self.lines],
+            "corrections": [_correction_json(c, self.day) for c in self.corrections],
         }
 
 
@@ -160,10 +176,12 @@ def _status(line: AccountingLine) -> str:
     return PackageStatus.DISCLOSED.value if line.released else PackageStatus.RELEASE_FAILED.value
 
 
-def _line_json(line: AccountingLine, corrections: dict[int, Correction]) -> dict[str, Any]:
+def _line_json(
+    line: AccountingLine, corrections: dict[int, Correction], day: Callable[[str], dt.date]
+) -> dict[str, Any]:
     item: dict[str, Any] = {
         "entry": line.sequence,
-        "date": line.date.isoformat(),
+        "date": day(line.recorded_at).isoformat(),
         "time": line.recorded_at,
         "kind": "verification answer" if line.kind == kinds.VERIFICATION_ANSWERED else "package",
         "reference": line.reference,
@@ -184,14 +202,23 @@ def _line_json(line: AccountingLine, corrections: dict[int, Correction]) -> dict
     return item
 
 
-def _correction_json(c: Correction) -> dict[str, Any]:
+def to_notify(recipients: Sequence[str]) -> str:
+    """Who a correction is to be told to (552a(c)(4)), and no claim that they were: matchgate
+    sends no notice yet, the agency does."""
+    if not recipients:
+        return "no recipient to notify"
+    return f"recipients to notify: {', '.join(recipients)} (the agency notifies them)"
+
+
+def _correction_json(c: Correction, day: Callable[[str], dt.date]) -> dict[str, Any]:
     return {
         "entry": c.sequence,
-        "date": parse_time(c.recorded_at).date().isoformat(),
+        "date": day(c.recorded_at).isoformat(),
         "reason": c.reason,
         "withdraws": list(c.withdraws),
         "package_id": c.package_id,
-        "recipients_notified": list(c.notify),
+        "recipients_to_notify": list(c.notify),
+        "notices_sent": False,  # matchgate sends no notice yet; the agency notifies them
     }
 
 
@@ -267,7 +294,8 @@ def check_purge(cutoff: dt.date, today: dt.date) -> None:
 
 def render_text(accounting: Accounting, *, generated_at: str, title: str) -> str:
     """The accounting as a plain-text letter (give it ``for_person()`` to send to the person)."""
-    out = [title, "=" * len(title), f"Prepared {generated_at[:10]}.", ""]
+    prepared = accounting.day(generated_at)
+    out = [title, "=" * len(title), f"Prepared {prepared.isoformat()}.", ""]
     if not accounting.lines:
         out.append("No disclosures of this record are recorded.")
     corrections = {c.sequence: c for c in accounting.corrections}
@@ -282,7 +310,7 @@ def render_text(accounting: Accounting, *, generated_at: str, title: str) -> str
         if line.legal_authority:
             basis += f"; {line.legal_authority}"
         out += [
-            f"{number}. {line.date.isoformat()}  disclosed to {recipient}",
+            f"{number}. {accounting.day(line.recorded_at).isoformat()}  disclosed to {recipient}",
             f"   Nature:      {', '.join(line.categories)}",
             f"   Purpose:     {purpose}",
             f"   Legal basis: {basis}",
@@ -295,17 +323,14 @@ def render_text(accounting: Accounting, *, generated_at: str, title: str) -> str
         for seq in line.withdrawn_by:
             c = corrections.get(seq)
             if c is not None:
-                notified = ", ".join(c.notify) or "none"
+                reason = c.reason.replace("_", " ")
                 out.append(
-                    f"   CORRECTED {c.recorded_at[:10]}: withdrawn ({c.reason.replace('_', ' ')});"
-                    f" recipients notified: {notified}"
+                    f"   CORRECTED {accounting.day(c.recorded_at)}: withdrawn ({reason});"
+                    f" {to_notify(c.notify)}"
                 )
         out.append("")
     general = [c for c in accounting.corrections if not c.withdraws]
     for c in general:
-        notified = ", ".join(c.notify) or "none"
-        out.append(
-            f"Correction {c.recorded_at[:10]} ({c.reason.replace('_', ' ')}); "
-            f"recipients notified: {notified}"
-        )
+        reason = c.reason.replace("_", " ")
+        out.append(f"Correction {accounting.day(c.recorded_at)} ({reason}); {to_notify(c.notify)}")
     return "\n".join(out).rstrip() + "\n"

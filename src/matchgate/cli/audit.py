@@ -367,7 +367,12 @@ def _register_accounting(audit: typer.Typer, run: Runner) -> None:
             )
             withdrawn = ", ".join(str(s) for s in done.withdraws) or "none"
             echo(f"correction recorded as entry {done.sequence}; withdraws entries {withdrawn}")
-            echo("notify (5 U.S.C. 552a(c)(4)): " + (", ".join(done.notify) or "nobody"))
+            if done.notify:
+                recipients = ", ".join(done.notify)
+                echo(f"recipients to notify: {recipients} (no notice is sent by this command)")
+                echo("the agency notifies them of the correction (5 U.S.C. 552a(c)(4))")
+            else:
+                echo("recipients to notify: none (no earlier recipient of the record)")
 
         run(work)
 

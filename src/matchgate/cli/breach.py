@@ -147,6 +147,7 @@ def register(app: typer.Typer, run: Runner) -> None:
                     scope=scope,
                     caller=caller(),
                     audit=audit_log(),
+                    config=audit_config(),
                     summary=summary,
                     discovered_at=found,
                 ),

@@ -6,9 +6,10 @@ Exit codes and error handling are in :mod:`matchgate.cli.shell`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from matchgate.cli.access import register as register_access_commands
 from matchgate.cli.agreements import agreements_app
@@ -36,8 +37,42 @@ from matchgate.cli.submit import register as register_submit_commands
 
 __all__ = ["EXIT_CONFIG", "EXIT_INPUT", "EXIT_INTERNAL", "app"]
 
+WORKSPACE_OPTION = "--workspace"
+
+
+def hoist_workspace(args: list[str]) -> list[str]:
+    """``args`` with every ``--workspace DIR`` (or ``--workspace=DIR``) moved to the front, where
+    the app's callback reads it; the rest keep their order, and nothing after ``--`` moves."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg == WORKSPACE_OPTION and i + 1 < len(args):
+            front.extend(args[i : i + 2])
+            i += 2
+            continue
+        (front if arg.startswith(WORKSPACE_OPTION + "=") else rest).append(arg)
+        i += 1
+    return front + rest
+
+
+class _Root(TyperGroup):
+    """The root command group. ``--workspace`` is the app's one global option; it is accepted
+    after the command too (``matchgate audit checkpoint --workspace ws``), as users type it, by
+    moving it to the front before parsing. No command declares an option of that name
+    (``tests/cli/test_cli_shell.py`` checks), so nothing of a command's own is taken."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_workspace(args))
+
+
 app = typer.Typer(
     name="matchgate",
+    cls=_Root,
     help="Governed inter-agency identity matching and status verification.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -50,7 +85,11 @@ def main(
     ctx: typer.Context,
     workspace: Annotated[
         Path | None,
-        typer.Option(help="Workspace folder (default: ./workspace or $MATCHGATE_WORKSPACE)."),
+        typer.Option(
+            WORKSPACE_OPTION,
+            help="Workspace folder (default: ./workspace or $MATCHGATE_WORKSPACE); may also "
+            "follow the command.",
+        ),
     ] = None,
 ) -> None:
     """Governed inter-agency identity matching and status verification."""

@@ -1,8 +1,10 @@
-"""Tables for the terminal."""
+"""Tables and key: value text for the terminal."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from rich.table import Table
 
@@ -45,3 +47,34 @@ def evaluation_table(evaluation: Evaluation) -> Table:
     _section(table, "by discrepancy kind", evaluation.by_kind)
     _section(table, "by name origin", evaluation.by_origin)
     return table
+
+
+KEY_WIDTH = 14
+"""The column where values start in key: value text (keys are padded to it)."""
+
+
+def plain(value: Any) -> str:
+    """One value as a person reads it: missing is ``-``, a yes/no is ``yes``/``no``, a list of
+    plain values is comma-separated, anything nested is compact JSON."""
+    if value is None or (isinstance(value, str | list | dict) and not value):
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list) and all(isinstance(x, str | int | float) for x in value):
+        return ", ".join(str(x) for x in value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(", ", ": "), default=str)
+    return str(value)
+
+
+def key_value_lines(data: Mapping[str, Any], indent: int = 0) -> Iterator[str]:
+    """``data`` as ``key: value`` lines with aligned values; a nested mapping is a ``key:`` line
+    followed by its own lines, indented two spaces (never a Python ``repr``)."""
+    pad = " " * indent
+    width = max(KEY_WIDTH - indent, 1)
+    for key, value in data.items():
+        if isinstance(value, Mapping) and value:
+            yield f"{pad}{key}:"
+            yield from key_value_lines(value, indent + 2)
+        else:
+            yield f"{pad}{key + ':':<{width}} {plain(value)}"

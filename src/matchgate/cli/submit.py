@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from matchgate.cli.progress import RichProgress
+from matchgate.cli.render import key_value_lines
 from matchgate.cli.shell import (
     AsJson,
     AskPassword,
@@ -251,9 +252,9 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
             if as_json:
                 echo_json(_stored_json(stored), default=str)
                 return
-            for key, value in _stored_json(stored).items():
-                if key != "report":
-                    echo(f"{key + ':':<14} {value}")
+            shown = {k: v for k, v in _stored_json(stored).items() if k != "report"}
+            for line in key_value_lines(shown):
+                echo(line)
             report = stored.report
             for code, count in (report.get("codes") or {}).items():
                 echo(f"{'code:':<14} {code} x {count:,}")

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -41,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from matchgate.domain.errors import ConfigurationError
 from matchgate.storage.models import Base
 
 
@@ -118,7 +120,14 @@ def _sqlite_durable(engine: Engine, *, immediate: bool) -> None:
 @lru_cache(maxsize=16)
 def audit_engine(url: str, *, write: bool) -> Engine:
     """The engine for writing (serialized, durable) or reading (a consistent snapshot); refuses
-    a store whose schema is absent or behind (see ``storage.migrate``), creating no table."""
+    a store whose schema is absent or behind (see ``storage.migrate``), creating no table, and
+    a SQLite file that does not exist, creating no file (only ``audit init`` and ``db upgrade``
+    create the store, through ``upgrade_schema``)."""
+    if _missing_sqlite_file(url):
+        raise ConfigurationError(
+            f"the audit store {describe_url(url)} does not exist (check MATCHGATE_AUDIT_URL): "
+            "run `matchgate db upgrade` (or `matchgate audit init`) to create it"
+        )
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:")
         extra: dict[str, Any] = {"poolclass": StaticPool} if memory else {}
@@ -279,6 +288,23 @@ def drop_index_rows(s: Session, stop: int, subjects: Collection[str]) -> int:
         )
         dropped += int(getattr(result, "rowcount", 0) or 0)
     return dropped
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    """Whether ``url`` names a SQLite database file that does not exist (opening it would
+    create an empty one)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return False
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return False
+    if "uri" in parsed.query or database.startswith("file:"):
+        return False  # a SQLite URI names its own mode; left to SQLite
+    return not Path(database).exists()
 
 
 def describe_url(url: str) -> str:

@@ -153,7 +153,9 @@ def add_agreement(settings: Settings, path: Path, *, caller: Principal) -> Added
     """Validate an agreement file and store it as a new version of its id.
 
     The same text added again is recognized and not stored twice. Otherwise its version must be
-    higher than every stored version of the id, and it must name the same two agencies.
+    higher than every stored version of the id, and it must name the same two agencies. The
+    recipient agency must be registered (``agencies add``) first: an agreement with an agency
+    the host does not know could never be used, and would hide a mistyped code.
     """
     require(settings, caller, Action.AGREEMENT_ADD)
     source = read_agreement_file(path)
@@ -188,6 +190,15 @@ def add_agreement(settings: Settings, path: Path, *, caller: Principal) -> Added
                 return replace(added, stored=False)
         if versions:
             _check_succession(versions, agreement, where)
+        recipient = agreement.parties.recipient.code
+        if access_store.get_agency(s, recipient) is None:
+            raise InputError(
+                f"the recipient agency {recipient} is not registered; register it first "
+                f"(matchgate agencies add {recipient} --name NAME)",
+                path=where,
+                field="parties.recipient.code",
+                code=AgreementCode.INVALID,
+            )
         try:
             store.add_version(
                 s,

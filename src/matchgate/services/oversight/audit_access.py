@@ -119,16 +119,17 @@ def _restricted(accounting: Accounting, scope: _Scope) -> Accounting:
         for c in accounting.corrections
         if any(s in shown for s in c.withdraws)
     )
-    return Accounting(lines, corrections)
+    return Accounting(lines, corrections, accounting.zone)
 
 
 def accounting_for_caller(
     settings: Settings, config: AuditConfig, ssn: str, *, caller: Principal
 ) -> Accounting:
-    """The accounting of one person's record, of the disclosures the caller's agency made."""
+    """The accounting of one person's record, of the disclosures the caller's agency made,
+    dated in the agency's time zone (``settings.zone``) as its packages are."""
     caller = require(settings, caller, Action.ACCOUNTING_READ)
     scope = _Scope(settings, caller, Action.ACCOUNTING_READ)
-    return _restricted(accounting_for(config, ssn), scope)
+    return _restricted(accounting_for(config, ssn), scope).in_zone(settings.zone)
 
 
 def withdraw_for_caller(

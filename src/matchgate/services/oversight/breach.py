@@ -213,6 +213,24 @@ def list_incidents(
         return [_incident(r, store.steps_of(s, r.id)) for r in rows]
 
 
+def _check_packages(config: AuditConfig, scope: Scope) -> None:
+    """Refuse a scope naming a package the audit log never recorded (the same test as the
+    report's ``scope_ids_not_found``)."""
+    if not scope.packages:
+        return
+    unknown = derive_affected(config, Scope.build(packages=scope.packages)).unmatched()
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (
+            f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        )
+        raise InputError(
+            f"no disclosure of package {shown} is in the audit log; name packages that were "
+            "disclosed (a window or recipient scope covers what is not known by id)",
+            field="package",
+            code=E_BREACH_INPUT,
+        )
+
+
 # --- open and advance ----------------------------------------------------------------------------
 
 
@@ -223,6 +241,7 @@ def open_incident(
     category: str,
     scope: Scope,
     audit: AuditSink,
+    config: AuditConfig,
     summary: str | None = None,
     discovered_at: dt.datetime | None = None,
     clock: Clock = utcnow,
@@ -232,10 +251,16 @@ def open_incident(
     ``discovered_at`` defaults to now; it may be earlier, never later. ``breach.opened`` is
     recorded before the incident is stored; if it cannot be, nothing is stored. The caller (a
     privacy officer of the host agency) is the one who reported it.
+
+    Each package the scope names must be one the audit log in ``config`` records (a disclosure
+    or release of it): an unknown package id, a typo or a made-up one, is refused
+    (``InputError``, nothing recorded), since a report on it would find no one and say so only
+    later. The check runs after the caller's, so only the host's privacy officers learn from it.
     """
     by = _actor(require_host(settings, caller, Action.BREACH_MANAGE, audit=audit).user_id, "by")
     kind = parse_category(category)
     text = _text(summary, "summary")
+    _check_packages(config, scope)
     opened = aware_utc(clock())
     discovered = check_discovery(discovered_at or opened, opened)
     due = due_at(discovered)
