@@ -20,7 +20,7 @@ from pathlib import Path
 
 import jellyfish
 
-from matchgate.synth.requests import REQUEST_COLUMNS, TRUTH_COLUMNS
+from matchgate.domain.contract import REQUEST_COLUMNS, TRUTH_COLUMNS
 
 MASTER_COLUMNS = (
     "person_id",

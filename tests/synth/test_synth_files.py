@@ -12,11 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 from tests.synth.conftest import WORLD_CHUNK, WORLD_PEOPLE, World, read_csv
 
+from matchgate.domain.contract import REQUEST_COLUMNS, TRUTH_COLUMNS
 from matchgate.synth import MASTER_COLUMNS
 from matchgate.synth import pipeline as pipeline_module
 from matchgate.synth.chunk import DETAIL_COLUMNS, detail_columns
 from matchgate.synth.pipeline import generate
-from matchgate.synth.requests import REQUEST_COLUMNS, TRUTH_COLUMNS
 from matchgate.synth.tables import RefTables
 
 

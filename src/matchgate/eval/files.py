@@ -7,11 +7,11 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from matchgate.domain.contract import TRUTH_COLUMNS
 from matchgate.domain.decision import Decision
 from matchgate.domain.errors import InputError
 from matchgate.eval.metrics import Graded
 
-TRUTH_COLUMNS = ("request_id", "person_id", "case", "origin")
 RESULT_COLUMNS = ("request_id", "decision", "person_id")
 _DECISIONS = {d.value for d in Decision}
 

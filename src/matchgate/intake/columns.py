@@ -18,40 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-REQUEST_FIELDS: frozenset[str] = frozenset(
-    {
-        "request_id",
-        "first_name",
-        "middle_name",
-        "last_name",
-        "ssn",
-        "a_number",
-        "dob",
-        "address_line",
-        "city",
-        "state",
-        "zip",
-    }
-)
+from matchgate.domain.contract import MASTER_COLUMNS, REQUEST_COLUMNS
+
+REQUEST_FIELDS: frozenset[str] = frozenset(REQUEST_COLUMNS)
 """The request file's columns (data contract, section 2)."""
 
-KNOWN_FIELDS: frozenset[str] = REQUEST_FIELDS | frozenset(
-    {
-        "person_id",
-        "other_names",
-        "sex",
-        "gender",
-        "birth_city",
-        "birth_state",
-        "birth_country",
-        "citizenship",
-        "citizenship_as_of",
-        "death_date",
-        "phone",
-        "email",
-        "as_of",
-        "source",
-    }
+KNOWN_FIELDS: frozenset[str] = (
+    REQUEST_FIELDS | frozenset(MASTER_COLUMNS) | {"gender", "phone", "email", "as_of", "source"}
 )
 """Names a message may quote: the contract's request and master columns, common detail ones."""
 

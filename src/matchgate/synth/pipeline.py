@@ -16,14 +16,12 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from matchgate.domain.contract import MASTER_COLUMNS
+from matchgate.domain.contract import MASTER_COLUMNS, REQUEST_COLUMNS, TRUTH_COLUMNS
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.synth.chunk import DETAIL_COLUMNS, Chunk, detail_columns
 from matchgate.synth.details import detail_tables
 from matchgate.synth.population import generate_people, master_view
 from matchgate.synth.requests import (
-    REQUEST_COLUMNS,
-    TRUTH_COLUMNS,
     Capture,
     build_requests,
     plan_requests,

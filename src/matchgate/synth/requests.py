@@ -17,27 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from matchgate.domain.contract import REQUEST_COLUMNS
 from matchgate.synth import discrepancies as dk
 from matchgate.synth.absent import absent_rows
 from matchgate.synth.quotas import Chooser
 from matchgate.synth.request_rows import ADDRESS, Person, base_row, case_text, request_case
 from matchgate.synth.sampling import IntArray, rng_for
 from matchgate.synth.tables import ORIGINS, RefTables
-
-REQUEST_COLUMNS: tuple[str, ...] = (
-    "request_id",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "ssn",
-    "a_number",
-    "dob",
-    "address_line",
-    "city",
-    "state",
-    "zip",
-)
-TRUTH_COLUMNS: tuple[str, ...] = ("request_id", "person_id", "case", "origin")
 
 POOL_FACTOR = 3
 """Master rows captured per request row: room for the eligible-only kinds."""
