@@ -76,7 +76,7 @@ def is_safe_message(code: str | None, message: str) -> bool:
     and quote only the agreement's words, and dates, which they need) also holds no quoted text
     but the field of its location, and no date: its text is the program's own words, positions
     and counts, so quotes or a date there mean the file's content came in (the headerless
-    file's "unknown columns" did; issue 17).
+    file's "unknown columns" did).
     """
     if len(message) > MAX_MESSAGE or not message.isprintable():
         return False

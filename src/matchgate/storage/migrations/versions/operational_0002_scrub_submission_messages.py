@@ -1,4 +1,4 @@
-"""Scrub stored submission messages of values (issue 17, reproduction 3).
+"""Scrub stored submission messages of values.
 
 Before this revision a submission refused for columns its agreement does not allow stored the
 column names, quoted, in ``submissions.message`` and again in its report's ``error.message``;
