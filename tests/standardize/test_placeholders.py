@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
-import pytest
 
 from matchgate.engines.duckdb_engine import DuckDBEngine
 from matchgate.intake import read_requests
 from matchgate.standardize.names import name_placeholder, spelled_name, standardize_name
 from matchgate.standardize.placeholders import PLACEHOLDER_NAMES
-from matchgate.standardize.sql import PYTHON_FUNCTIONS, macro_statements
+from matchgate.standardize.sql import PYTHON_FUNCTIONS
 
 WRITTEN = [
     "FNU",
@@ -45,15 +43,6 @@ NAMES = [
     "B",
     "Nmn Lee",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[DuckDBEngine]:
-    eng = DuckDBEngine(None)
-    for statement in macro_statements():
-        eng.execute(statement)
-    yield eng
-    eng.close()
 
 
 def _sql(engine: DuckDBEngine, values: list[str]) -> list[str | None]:

@@ -7,13 +7,12 @@ from __future__ import annotations
 import itertools
 import random
 import unicodedata
-from collections.abc import Iterator
 
 import pyarrow as pa
 import pytest
 
 from matchgate.engines.duckdb_engine import DuckDBEngine
-from matchgate.standardize.sql import PYTHON_FUNCTIONS, macro_statements
+from matchgate.standardize.sql import PYTHON_FUNCTIONS
 
 TRICKY_NAMES = [
     "Nguyễn", "Nguye\u0302\u0303n", "Đặng Thị Ánh", "O'Brien", "O’Brien", "D`Angelo",
@@ -43,15 +42,6 @@ def _corpus() -> list[str | None]:
     rare = [chr(c) for c in range(0x20, 0x2500) if unicodedata.category(chr(c)) not in ("Cn", "Cs")]
     names = [n.upper() for n in TRICKY_NAMES] + [f"{a} {b}" for a, b in itertools.pairwise(made)]
     return [None, *TRICKY_NAMES, *IDENTIFIERS, *ADDRESSES, *made, *rare, *names]
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[DuckDBEngine]:
-    eng = DuckDBEngine(None)
-    for statement in macro_statements():
-        eng.execute(statement)
-    yield eng
-    eng.close()
 
 
 @pytest.mark.parametrize("name", sorted(PYTHON_FUNCTIONS))

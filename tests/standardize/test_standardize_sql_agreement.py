@@ -9,13 +9,11 @@ import unicodedata
 from collections.abc import Iterator
 
 import pyarrow as pa
-import pytest
 
 from matchgate.engines.duckdb_engine import DuckDBEngine
 from matchgate.standardize.dates import parse_dob
 from matchgate.standardize.identifiers import parse_a_number, parse_ssn, standardize_zip
 from matchgate.standardize.names import name_key, standardize_name, surname_keys
-from matchgate.standardize.sql import macro_statements
 
 TRICKY_NAMES = [
     "Nguyễn",
@@ -65,15 +63,6 @@ TRICKY_NAMES = [
     "---",
     "123",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[DuckDBEngine]:
-    eng = DuckDBEngine(None)
-    for statement in macro_statements():
-        eng.execute(statement)
-    yield eng
-    eng.close()
 
 
 def _sql_names(engine: DuckDBEngine, values: list[str]) -> list[tuple[str, list[str], str]]:
