@@ -58,6 +58,9 @@ def empty_store_url(
     try:
         yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     finally:
+        from matchgate.storage.db import dispose_engines
+
+        dispose_engines()  # pooled connections would outlive the schema
         with psycopg.connect(plain, autocommit=True) as con:
             con.execute(f'DROP SCHEMA "{schema}" CASCADE')
 

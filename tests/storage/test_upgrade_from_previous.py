@@ -78,6 +78,9 @@ def previous(
         url = f"{POSTGRES_URL}?options=-csearch_path%3D{name}"
         yield Settings(workspace=workspace, database_url=url), expected
     finally:
+        from matchgate.storage.db import dispose_engines
+
+        dispose_engines()  # pooled connections would outlive the schema
         with psycopg.connect(plain, autocommit=True) as con:
             con.execute(f'DROP SCHEMA "{name}" CASCADE')
 

@@ -136,6 +136,7 @@ def audit_engine(url: str, *, write: bool) -> Engine:
     else:
         options: dict[str, Any] = {} if write else {"isolation_level": "REPEATABLE READ"}
         engine = create_engine(url, pool_pre_ping=True, **options)
+    from matchgate.storage.db import track
     from matchgate.storage.migrate import require_current
 
     try:
@@ -143,7 +144,7 @@ def audit_engine(url: str, *, write: bool) -> Engine:
     except BaseException:
         engine.dispose()
         raise
-    return engine
+    return track(engine)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -10,6 +11,9 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from matchgate.settings import Settings
+
+_LIVE: weakref.WeakSet[Engine] = weakref.WeakSet()
+"""Every engine made here or in ``storage.audit`` that is still referenced (see dispose_engines)."""
 
 # What a use case works in: one session, committed when its block succeeds (``session``).
 UnitOfWork = Session
@@ -36,7 +40,27 @@ def engine_for(url: str) -> Engine:
     except BaseException:
         engine.dispose()
         raise
+    return track(engine)
+
+
+def track(engine: Engine) -> Engine:
+    """Remember ``engine`` for :func:`dispose_engines` (weakly: an engine evicted from its cache
+    is still closed when collected)."""
+    _LIVE.add(engine)
     return engine
+
+
+def dispose_engines() -> None:
+    """Close the pooled connections of every engine made so far and forget the cached ones:
+    for a process done with its stores (a test dropping its PostgreSQL schema, whose pools would
+    otherwise hold connections until collected)."""
+    from matchgate.storage.audit import audit_engine
+
+    engine_for.cache_clear()
+    audit_engine.cache_clear()
+    for engine in list(_LIVE):
+        engine.dispose()
+    _LIVE.clear()
 
 
 @contextmanager
