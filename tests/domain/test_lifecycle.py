@@ -7,10 +7,12 @@ from pathlib import Path
 
 from matchgate.domain.lifecycle import (
     IncidentStatus,
+    JobStatus,
     NoticeStatus,
     PackageStatus,
     ReviewStatus,
     SubmissionStatus,
+    UserStatus,
 )
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "matchgate"
@@ -33,13 +35,24 @@ def test_the_stored_values_do_not_change() -> None:
         "withdrawn",
         "prepared, release failed",
     ]
+    assert [s.value for s in JobStatus] == ["running", "finished", "failed"]
+    assert [s.value for s in UserStatus] == ["active", "revoked"]
 
 
 def test_the_docstring_names_every_lifecycle() -> None:
     import matchgate.domain.lifecycle as lifecycle
 
     doc = lifecycle.__doc__ or ""
-    for enum in (SubmissionStatus, PackageStatus, IncidentStatus, ReviewStatus, NoticeStatus):
+    every = (
+        SubmissionStatus,
+        PackageStatus,
+        IncidentStatus,
+        ReviewStatus,
+        NoticeStatus,
+        JobStatus,
+        UserStatus,
+    )
+    for enum in every:
         assert enum.__name__ in doc
         for status in enum:
             assert status.value in doc, status

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from matchgate.domain.errors import MatchgateError
+from matchgate.domain.lifecycle import JobStatus
 from matchgate.settings import Settings
 from matchgate.storage.db import create_if_fresh, session
 from matchgate.storage.models import Job
@@ -49,15 +50,15 @@ def tracked_job(settings: Settings, kind: str, inputs: Mapping[str, Any]) -> Ite
             Job(
                 id=record.id,
                 kind=kind,
-                status="running",
+                status=JobStatus.RUNNING.value,
                 started_at=datetime.now(UTC),
                 inputs=dict(inputs),
             )
         )
-    status, code = "failed", None
+    status, code = JobStatus.FAILED.value, None
     try:
         yield record
-        status = "finished"
+        status = JobStatus.FINISHED.value
     except MatchgateError as exc:
         code = getattr(exc, "code", None) or type(exc).__name__
         raise

@@ -10,6 +10,8 @@ or written in a report, so a row, an audit entry and a shell all speak the same 
     IncidentStatus     open -> reported -> contained -> closed   (the ``breach_incidents`` table)
     ReviewStatus       pending                               (the ``review_items`` table)
     NoticeStatus       pending -> approved | denied          (the ``onward_use_notices`` table)
+    JobStatus          running -> finished | failed          (the ``jobs`` table)
+    UserStatus         active -> revoked                     (the ``users`` table)
 
 Storage columns stay plain strings; these enums are what code compares them with and writes.
 """
@@ -18,7 +20,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["IncidentStatus", "NoticeStatus", "PackageStatus", "ReviewStatus", "SubmissionStatus"]
+__all__ = [
+    "IncidentStatus",
+    "JobStatus",
+    "NoticeStatus",
+    "PackageStatus",
+    "ReviewStatus",
+    "SubmissionStatus",
+    "UserStatus",
+]
 
 
 class SubmissionStatus(StrEnum):
@@ -66,3 +76,19 @@ class NoticeStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     DENIED = "denied"
+
+
+class JobStatus(StrEnum):
+    """Where a tracked job (a match, a master load or update) stands: written running first, so a
+    poller sees it, then finished or failed with the error's code."""
+
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+
+
+class UserStatus(StrEnum):
+    """Whether a user may act: a revoked user's tokens all stop working; it is never undone."""
+
+    ACTIVE = "active"
+    REVOKED = "revoked"

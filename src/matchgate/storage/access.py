@@ -14,10 +14,11 @@ from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text, UniqueCon
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from matchgate.domain.lifecycle import UserStatus
 from matchgate.storage.models import Base
 
-ACTIVE = "active"
-REVOKED = "revoked"
+ACTIVE = UserStatus.ACTIVE.value
+REVOKED = UserStatus.REVOKED.value
 
 
 class Agency(Base):
