@@ -63,7 +63,6 @@ def world(tmp_path: Path) -> World:
     return World(tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="submit still takes the host's inputs from the requester")
 @pytest.mark.parametrize("option", ["--recipient-key", "--master", "--sender-key"])
 def test_the_requester_cannot_name_a_host_input(world: World, option: str) -> None:
     chosen = {
