@@ -29,8 +29,8 @@ from matchgate.cli.submit import match_ssnvs
 from matchgate.cli.submit import register as register_submit
 from matchgate.disclosure import key_id, load_public_key
 from matchgate.disclosure.ssnvs import read_return_records
-from matchgate.services.administration.recipient_keys import revoke_recipient_key
 from matchgate.services.administration.agreements import add_agreement
+from matchgate.services.administration.recipient_keys import revoke_recipient_key
 from matchgate.services.disclosure.packages import make_keys
 from matchgate.settings import Settings
 

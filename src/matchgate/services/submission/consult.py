@@ -21,6 +21,7 @@ looks like it holds an identifier.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -174,27 +175,28 @@ def release_held(
     subject: SubjectKey,
     agreement_version: int | None = None,
     out_dir: Path | None = None,
+    on: dt.date | None = None,
     matcher: Matcher = match_files,
     progress: Progress = NO_PROGRESS,
 ) -> SubmitResult:
     """Process a held submission under the agreement version in force today (see the module
     docstring). Raises, recording nothing, when the caller may not, the submission is not held,
     no version is in force, ``agreement_version`` is not the one in force, or the host lacks its
-    master or the recipient's key."""
+    master or the recipient's key. ``on`` is the day (default: today, agency time)."""
     row, fresh = _held(settings, job_id, caller, audit)
     text = _record_text(agreed, "agreed")
-    day = settings.today()
+    day = on or settings.today()
     agreement = governing_agreement(settings, row.agreement_id, day)
     if agreement is None:
         raise InputError(
-            f"no version of agreement {row.agreement_id} is in force today: nothing can be "
+            f"no version of agreement {row.agreement_id} is in force that day: nothing can be "
             "released under it",
             field="agreement",
             code=E_CONSULTATION,
         )
     if agreement_version is not None and agreement_version != agreement.version:
         raise InputError(
-            f"version {agreement_version} of {row.agreement_id} is not the one in force today "
+            f"version {agreement_version} of {row.agreement_id} is not the one in force that day "
             f"(version {agreement.version})",
             field="agreement_version",
             code=E_CONSULTATION,
