@@ -1,13 +1,15 @@
-"""``matchgate submit``, ``matchgate submissions list|show`` and ``matchgate notices
-file|decide|list``: thin shells over ``services.submission.submit`` and
-``services.disclosure.notices``.
+"""``matchgate submit``, ``matchgate submissions list|show|release|refuse`` and ``matchgate
+notices file|decide|list``: thin shells over ``services.submission`` (``submit``, ``records``,
+``consult``) and ``services.disclosure.notices``.
 
 ``register(app, run)`` adds the commands; ``run`` is the shell's error mapper. ``match_ssnvs`` is
 the body of ``matchgate match ... --format ssnvs`` (registered by ``cli.main``).
 
-``submit`` exit codes: 0 validated (``--dry-run``) or disclosed; 3 rejected (one line on stderr
-with the code) or an input that cannot be used; 4 a setting, key, master or the audit log cannot
-be used; 5 held for consultation (over the agreement's volume cap, not processed).
+``submit`` exit codes: 0 validated (``--dry-run``) or disclosed; 2 a usage error (no option names
+a master or a key: those are the host's); 3 rejected (one line on stderr with the code) or an
+input that cannot be used; 4 no master loaded, no host signing key, no registered key of the
+recipient agency, or the audit log cannot be used; 5 held for consultation (over the
+agreement's volume cap, not processed).
 """
 
 from __future__ import annotations
@@ -422,7 +424,8 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
 
 
 def register(app: typer.Typer, run: Runner) -> None:
-    """Add ``submit``, ``submissions list|show`` and ``notices file|decide|list`` to ``app``."""
+    """Add ``submit``, ``submissions list|show|release|refuse`` and ``notices
+    file|decide|list`` to ``app``."""
     _register_submit(app, run)
     _register_submissions(app, run)
     _register_notices(app, run)
