@@ -1,6 +1,6 @@
-"""``matchgate submit``, ``matchgate submissions list|show|release|refuse`` and ``matchgate
-notices file|decide|list``: thin shells over ``services.submission`` (``submit``, ``records``,
-``consult``) and ``services.disclosure.notices``.
+"""``matchgate submit``, ``matchgate submissions list|show|release|refuse``, ``matchgate exchange
+process`` and ``matchgate notices file|decide|list``: thin shells over ``services.submission``
+(``submit``, ``records``, ``consult``, ``exchange``) and ``services.disclosure.notices``.
 
 ``register(app, run)`` adds the commands; ``run`` is the shell's error mapper. ``match_ssnvs`` is
 the body of ``matchgate match ... --format ssnvs`` (registered by ``cli.main``).
@@ -423,9 +423,48 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
     app.add_typer(notices, name="notices")
 
 
+def _register_exchange(app: typer.Typer, run: Runner) -> None:
+    exchange = typer.Typer(
+        help="The per-agency inbox and outbox folders of the host.", no_args_is_help=True
+    )
+
+    @exchange.command("process")
+    def process(
+        agency: Annotated[
+            str | None, typer.Option(help="Only this agency's inbox (default: every one).")
+        ] = None,
+        as_json: AsJson = False,
+    ) -> None:
+        """Submit every file in WORKSPACE/exchange/AGENCY/inbox (each with its envelope naming
+        the agreement and carrying its sender's token); packages and receipts go to the
+        agency's outbox. Run by the host's operator; each file is authenticated by its own
+        envelope's token."""
+        from matchgate.services.submission.exchange import delivery_json, process_inboxes
+
+        def work() -> None:
+            log = audit_log()
+            with RichProgress(console).shown() as progress:
+                done = process_inboxes(
+                    settings(), audit=log, subject=log.subject_key, agency=agency,
+                    progress=progress,
+                )  # fmt: skip
+            if as_json:
+                echo_json([delivery_json(d) for d in done])
+                return
+            for d in done:
+                code = f" [{d.code}]" if d.code else ""
+                echo(f"{d.agency}  {d.envelope}  {d.job_id or '-'}  {d.status}{code}")
+            say(f"processed {len(done)} envelope(s)")
+
+        run(work)
+
+    app.add_typer(exchange, name="exchange")
+
+
 def register(app: typer.Typer, run: Runner) -> None:
-    """Add ``submit``, ``submissions list|show|release|refuse`` and ``notices
-    file|decide|list`` to ``app``."""
+    """Add ``submit``, ``submissions list|show|release|refuse``, ``exchange process`` and
+    ``notices file|decide|list`` to ``app``."""
     _register_submit(app, run)
     _register_submissions(app, run)
+    _register_exchange(app, run)
     _register_notices(app, run)
