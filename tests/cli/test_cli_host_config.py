@@ -5,6 +5,7 @@ add|list|revoke``, and ``submissions release|refuse`` of a held file; and the SA
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import stat
 from pathlib import Path
@@ -183,3 +184,27 @@ def test_a_held_file_released_by_the_privacy_officer(world: World) -> None:
     again = world.invoke("submissions", "refuse", job, "--reason", "late", user="ssa-po")
     assert again.exit_code == 3
     assert "E_CONSULTATION" in again.stderr
+
+
+def test_exchange_process_on_the_command_line(world: World) -> None:
+    world.invoke("host", "init")
+    world.register("DHS", world.dhs.public_key, world.dhs.key_id)
+    inbox = world.workspace / "exchange" / "DHS" / "inbox"
+    inbox.mkdir(parents=True)
+    request = inbox / "monthly.csv"
+    request.write_text(REQUESTS)
+    envelope = {
+        "file": "monthly.csv",
+        "agreement": "reference-2025-08",
+        "sha256": hashlib.sha256(request.read_bytes()).hexdigest(),
+        "token": world.accounts.tokens["dhs-submitter"],
+    }
+    (inbox / "monthly.envelope.json").write_text(json.dumps(envelope))
+    done = world.invoke("exchange", "process", "--json")
+    assert done.exit_code == 0, done.output
+    (delivery,) = json.loads(done.stdout)
+    assert (delivery["agency"], delivery["status"]) == ("DHS", "disclosed")
+    outbox = world.workspace / "exchange" / "DHS" / "outbox"
+    assert (outbox / f"{delivery['package_id']}.mgp").is_file()
+    assert (outbox / "monthly.receipt.json").is_file()
+    assert list(inbox.iterdir()) == []
