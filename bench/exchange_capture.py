@@ -214,9 +214,16 @@ def play(ex: Exchange, *, people: int, requests: int, seed: int, today: dt.date)
     ex.run("agreements add", "agreements", "add", agreement, user="ssa-po")
     ex.run("agreements list", "agreements", "list", user="ssa-po")
     ex.run("agreements show", "agreements", "show", AGREEMENT, user="dhs-submitter")
-    ex.run("keys generate sender", "keys", "generate", "--out", "keys", "--name", "sender")
-    ex.run("keys generate dhs", "keys", "generate", "--out", "keys", "--name", "dhs")
-    ex.run("keys id", "keys", "id", "keys/sender.pub", "keys/dhs.pub")
+    # the host's signing key; DHS makes its own pair and the host registers its public key
+    ex.run("host init", "host", "init")
+    made = ex.run("keys generate dhs", "keys", "generate", "--out", "keys", "--name", "dhs")
+    dhs_key_id = made.stdout.split("key id:")[1].split()[0]
+    ex.run("keys id", "keys", "id", "ws/host/signing.pub", "keys/dhs.pub")
+    ex.run(
+        "agencies keys add", "agencies", "keys", "add", "DHS", "keys/dhs.pub",
+        "--fingerprint", dhs_key_id, user="admin",
+    )  # fmt: skip
+    ex.run("agencies keys list", "agencies", "keys", "list", user="admin")
 
     # a small synthetic world, matched as an operator
     ex.run(
@@ -228,13 +235,10 @@ def play(ex: Exchange, *, people: int, requests: int, seed: int, today: dt.date)
         "--output", "match/out.csv",
     )  # fmt: skip
     ex.run("eval", "eval", "--truth", "data/truth.csv", "--results", "match/out.csv", "--json")
+    ex.run("master load", "master", "load", "data/master.parquet")
 
     # the governed submission
-    submit = [
-        "submit", "data/requests.csv", "--agreement", AGREEMENT,
-        "--master", "data/master.parquet", "--recipient-key", "keys/dhs.pub",
-        "--sender-key", "keys/sender.key", "--out", "outbox",
-    ]  # fmt: skip
+    submit = ["submit", "data/requests.csv", "--agreement", AGREEMENT, "--out", "outbox"]
     ex.run("submit --dry-run", *submit, "--dry-run", user="dhs-submitter")
     done = json.loads(ex.run("submit", *submit, "--json", user="dhs-submitter").stdout)
     job, package_id, package = done["job_id"], done["package_id"], done["package"]
@@ -245,7 +249,7 @@ def play(ex: Exchange, *, people: int, requests: int, seed: int, today: dt.date)
 
     # the recipient's side
     ex.run(
-        "open", "open", package, "--key", "keys/dhs.key", "--trust", "keys/sender.pub",
+        "open", "open", package, "--key", "keys/dhs.key", "--trust", "ws/host/signing.pub",
         "--out", "opened",
     )  # fmt: skip
 

@@ -7,6 +7,7 @@ never by switching the checks off.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tests.submit.helpers import MemorySink
 
@@ -54,6 +55,19 @@ class Accounts:
             add_agency(
                 self.settings, code, f"{code} (synthetic)", caller=self.admin, audit=self.sink
             )
+
+    def register_key(self, agency: str, public_key: Path) -> str:
+        """Register ``public_key`` as ``agency``'s current recipient key (as the host's
+        administrator, with the fingerprint confirmed); its key id."""
+        from matchgate.disclosure import key_id, load_public_key
+        from matchgate.services.administration.recipient_keys import add_recipient_key
+
+        self.agency(agency)
+        fingerprint = key_id(load_public_key(public_key))
+        add_recipient_key(
+            self.settings, agency, public_key, fingerprint, caller=self.admin, audit=self.sink
+        )
+        return fingerprint
 
     def partners(self, *codes: str) -> None:
         """Register the recipient agencies of the example agreements (or ``codes``): an

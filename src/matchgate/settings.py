@@ -74,6 +74,11 @@ class Settings:
         default="",
         metadata={"doc": "a file holding the caller's API token (read when token is empty)"},
     )
+    host_key_password: str = field(
+        default="",
+        repr=False,
+        metadata={"doc": "password of the host's signing key, when `host init` protected it"},
+    )
     data_key_file: str = field(
         default="",
         metadata={"doc": "key ring for encryption at rest; empty: workspace/keys/data-keys.json"},

@@ -78,11 +78,13 @@ def test_no_roles_no_access(action: Action) -> None:
 
 
 def test_administrators_read_no_exchange_data() -> None:
-    """Account management and a retention run (which deletes and prints ids and counts, never
-    what a record says) are the only administrator actions."""
+    """Account management (users, agencies, recipients' public keys) and a retention run
+    (which deletes and prints ids and counts, never what a record says) are the only
+    administrator actions."""
     admin = who("SSA", Role.ADMINISTRATOR, host=True)
     upkeep = {Action.RETENTION_RUN}
-    exchange = [a for a in Action if a.value.split(".")[0] not in ("user", "agency")]
+    accounts = ("user", "agency", "recipient_key")
+    exchange = [a for a in Action if a.value.split(".")[0] not in accounts]
     for action in exchange:
         allowed = check_object(admin, action, SSA_DHS) is None
         assert allowed == (action in upkeep), action
@@ -97,6 +99,13 @@ def test_host_administrators_manage_every_agency_others_only_their_own() -> None
     assert check_object(partner, Action.USER_MANAGE, irs) is not None
     assert check_object(partner, Action.AGENCY_MANAGE, dhs) is not None
     assert check_object(host, Action.AGENCY_MANAGE, irs) is None
+    # recipient keys: the host's administrators only; an auditor reads its own agency's
+    assert check_object(host, Action.RECIPIENT_KEY_MANAGE, dhs) is None
+    assert check_object(partner, Action.RECIPIENT_KEY_MANAGE, dhs) is not None
+    assert check_object(partner, Action.RECIPIENT_KEY_READ, dhs) is not None
+    auditor = who("DHS", Role.AUDITOR)
+    assert check_object(auditor, Action.RECIPIENT_KEY_READ, dhs) is None
+    assert check_object(auditor, Action.RECIPIENT_KEY_READ, irs) is not None
 
 
 def test_every_action_has_a_row() -> None:

@@ -22,7 +22,16 @@ from pathlib import Path
 import pytest
 from tests.accounts import Accounts
 from tests.conftest import POSTGRES_URL, _postgres_reason
-from tests.submit.helpers import DAY, REFERENCE, REQUESTS, SAVE, ScriptedMatcher, write_master
+from tests.submit.helpers import (
+    DAY,
+    REFERENCE,
+    REQUESTS,
+    SAVE,
+    ScriptedMatcher,
+    install_host_key,
+    install_master,
+    write_master,
+)
 
 from matchgate.access import Principal
 from matchgate.app.audit import AuditLog, audit_config, init_audit, open_audit
@@ -73,13 +82,10 @@ def build(root: Path, store_url: str) -> World:
     master = write_master(root / "master")
     requests = root / "requests.csv"
     requests.write_text(REQUESTS, encoding="utf-8")
-    options = SubmitOptions(
-        master=master,
-        recipient_key=keys / "dhs.pub",
-        sender_key=keys / "ssa.key",
-        out_dir=root / "outbox",
-        on=DAY,
-    )
+    install_master(settings, master)
+    install_host_key(settings, keys / "ssa.key", keys / "ssa.pub")
+    accounts.register_key("DHS", keys / "dhs.pub")
+    options = SubmitOptions(out_dir=root / "outbox", on=DAY)
     submission = submit_file(
         settings,
         requests,

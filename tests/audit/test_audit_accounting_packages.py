@@ -133,6 +133,7 @@ def test_accounting_matches_the_packages_disclosure_by_disclosure(
             routine_uses=("RU-31",),
             package_id=sealed.manifest.package_id,
             law_enforcement=recipient == "FBI",
+            recipient_key_id=sealed.manifest.recipient_key_id,
         ).events(held)
         target = outbox / staged.name if number != 5 else tmp_path / "missing" / staged.name
         try:
@@ -146,6 +147,7 @@ def test_accounting_matches_the_packages_disclosure_by_disclosure(
 
     # What the packages in the outbox actually hold, per person.
     delivered: dict[str, set[tuple[str, frozenset[str]]]] = defaultdict(set)
+    sealed_to: dict[str, str] = {}
     assert sorted(p.name for p in outbox.iterdir()) == sorted(sent_to)
     assert len(sent_to) == 7
     for name, recipient in sent_to.items():
@@ -158,11 +160,16 @@ def test_accounting_matches_the_packages_disclosure_by_disclosure(
         with next(iter(opened.paths.values())).open(newline="") as handle:
             for row in csv.DictReader(handle):
                 delivered[row["ssn"]].add((opened.manifest.package_id, _categories_in(row)))
+        sealed_to[opened.manifest.package_id] = opened.manifest.recipient_key_id
+        assert opened.manifest.recipient_key_id == recipient_keys[recipient].key_id
 
     for person in people:
         accounting = log.accounting(person["ssn"])
         released = {(x.reference, frozenset(x.categories)) for x in accounting.lines if x.released}
         assert released == delivered.get(person["ssn"], set()), person["last_name"]
+        for line in accounting.lines:  # each line names the key its package was sealed to
+            if line.released:
+                assert line.recipient_key_id == sealed_to[line.reference]
         assert {x.reference for x in accounting.lines if not x.released} <= {failed_package}
         shown = accounting.for_person().lines
         assert {x.recipient for x in shown} <= {"DHS-USCIS", "VA"}

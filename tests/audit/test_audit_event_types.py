@@ -72,6 +72,15 @@ BUILDERS: dict[str, Callable[[], AuditEvent]] = {
     "submission.validated": lambda: _sub(ev.SubmissionValidated, records=10, dry_run=True),
     "submission.held": lambda: _sub(ev.SubmissionHeld, code="H_REVIEW", records=10),
     "submission.accepted": lambda: _sub(ev.SubmissionAccepted, records=10),
+    "submission.consulted": lambda: _sub(
+        ev.SubmissionConsulted, outcome="released", agreement_version=4, record_sha256="cd" * 32
+    ),
+    "recipient_key.registered": lambda: ev.RecipientKeyRegistered(
+        actor="admin1", agency=G, key_id="6f" * 16, retired="a1" * 16
+    ).audit_event(),
+    "recipient_key.revoked": lambda: ev.RecipientKeyRevoked(
+        actor="admin1", agency=G, key_id="6f" * 16
+    ).audit_event(),
     "disclosure.made": lambda: ev.DisclosureMade(
         actor=A,
         agency=G,

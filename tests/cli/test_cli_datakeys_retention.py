@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 from tests.accounts import Accounts
-from tests.submit.helpers import PERSONAL, REFERENCE, REQUESTS, write_master
+from tests.submit.helpers import PERSONAL, REFERENCE, REQUESTS, install_master, write_master
 from typer.testing import CliRunner, Result
 
 from matchgate.app.audit import audit_config, init_audit
 from matchgate.cli.main import app
 from matchgate.cli.shell import EXIT_ACCESS
 from matchgate.services.administration.agreements import add_agreement
+from matchgate.services.disclosure.host import init_host_key
 from matchgate.services.disclosure.packages import make_keys
 from matchgate.settings import Settings
 
@@ -32,9 +33,11 @@ class World:
         self.settings = Settings(workspace=self.workspace)
         self.master = write_master(root / "master")
         make_keys(root / "keys", "dhs")
-        make_keys(self.workspace / "keys", "sender")
         init_audit(audit_config(self.settings))
         self.accounts = Accounts(self.settings)
+        install_master(self.settings, self.master)
+        init_host_key(self.settings)
+        self.accounts.register_key("DHS", root / "keys" / "dhs.pub")
         po = self.accounts.user("ssa-po", "SSA", "privacy_officer")
         self.accounts.user("ssa-auditor", "SSA", "auditor")
         self.accounts.user("dhs-submitter", "DHS", "submitter")
@@ -64,8 +67,7 @@ def test_data_key_lifecycle_on_the_command_line(world: World) -> None:
     source = world.root / "requests.csv"
     source.write_text(REQUESTS)
     done = world.invoke(
-        "submit", source, "--agreement", "reference-2025-08", "--master", world.master,
-        "--recipient-key", world.root / "keys" / "dhs.pub", user="dhs-submitter",
+        "submit", source, "--agreement", "reference-2025-08", user="dhs-submitter"
     )  # fmt: skip
     assert done.exit_code == 0, done.output
     status = world.invoke("keys", "data-status")
@@ -93,8 +95,7 @@ def test_retention_run_on_the_command_line(world: World) -> None:
     source = world.root / "requests.csv"
     source.write_text(REQUESTS)
     done = world.invoke(
-        "submit", source, "--agreement", "reference-2025-08", "--master", world.master,
-        "--recipient-key", world.root / "keys" / "dhs.pub", user="dhs-submitter",
+        "submit", source, "--agreement", "reference-2025-08", user="dhs-submitter"
     )  # fmt: skip
     assert done.exit_code == 0, done.output
     job = done.stdout.split("job:", 1)[1].split()[0]

@@ -13,6 +13,8 @@ from tests.submit.helpers import (
     PERSONAL,
     REFERENCE,
     REQUESTS,
+    install_host_key,
+    install_master,
     ssnvs_record,
     write_master,
     write_ssnvs,
@@ -25,8 +27,10 @@ from matchgate.cli.packages import register as register_packages
 from matchgate.cli.shell import run
 from matchgate.cli.submit import match_ssnvs
 from matchgate.cli.submit import register as register_submit
+from matchgate.disclosure import key_id, load_public_key
 from matchgate.disclosure.ssnvs import read_return_records
 from matchgate.services.administration.agreements import add_agreement
+from matchgate.services.administration.recipient_keys import revoke_recipient_key
 from matchgate.services.disclosure.packages import make_keys
 from matchgate.settings import Settings
 
@@ -58,6 +62,9 @@ class World:
         self.accounts.user("dhs-submitter", "DHS", "submitter")
         self.accounts.user("dhs-po", "DHS", "privacy_officer")
         add_agreement(self.settings, REFERENCE, caller=po)
+        install_master(self.settings, self.master)
+        install_host_key(self.settings, self.keys / "sender.key", self.keys / "sender.pub")
+        self.accounts.register_key("DHS", self.keys / "dhs.pub")
 
     def invoke(
         self, *args: str | Path, target: typer.Typer = app, user: str = "dhs-submitter"
@@ -68,9 +75,8 @@ class World:
 
     def submit(self, path: Path, *extra: str | Path) -> Result:
         return self.invoke(
-            "submit", path, "--agreement", "reference-2025-08", "--master", self.master,
-            "--recipient-key", self.keys / "dhs.pub", "--sender-key", self.keys / "sender.key",
-            "--out", self.root / "outbox", *extra,
+            "submit", path, "--agreement", "reference-2025-08", "--out", self.root / "outbox",
+            *extra,
         )  # fmt: skip
 
 
@@ -180,12 +186,16 @@ def test_show_prints_readable_text_and_json_is_unchanged(world: World) -> None:
 def test_configuration_problems_exit_4(world: World, tmp_path: Path) -> None:
     source = world.root / "requests.csv"
     source.write_text(REQUESTS)
-    no_key = world.invoke(
-        "submit", source, "--agreement", "reference-2025-08", "--master", world.master,
-        "--sender-key", world.keys / "sender.key",
-    )  # fmt: skip
+    admin = world.accounts.admin
+    dhs = key_id(load_public_key(world.keys / "dhs.pub"))
+    revoke_recipient_key(world.settings, dhs, caller=admin, audit=world.accounts.sink)
+    no_key = world.submit(source)
     assert no_key.exit_code == 4, no_key.output
-    assert "--recipient-key" in no_key.stderr
+    assert "agencies keys add DHS" in no_key.stderr
+    (world.workspace / "master" / "CURRENT").unlink()
+    no_master = world.submit(source)
+    assert no_master.exit_code == 4, no_master.output
+    assert "matchgate master load" in no_master.stderr
     bare = World(tmp_path / "no-audit")
     refused = bare.submit(source)
     assert refused.exit_code == 4, refused.output

@@ -10,7 +10,16 @@ from typing import Any
 
 import pytest
 from tests.accounts import Accounts
-from tests.submit.helpers import DAY, REFERENCE, MemorySink, settings_for, subject, write_master
+from tests.submit.helpers import (
+    DAY,
+    REFERENCE,
+    MemorySink,
+    install_host_key,
+    install_master,
+    settings_for,
+    subject,
+    write_master,
+)
 
 from matchgate.access import Principal
 from matchgate.services.administration.agreements import add_agreement
@@ -25,6 +34,8 @@ class Keys:
     sender_pub: Path
     recipient: Path
     recipient_pub: Path
+    uscis: Path
+    uscis_pub: Path
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +43,12 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
     folder = tmp_path_factory.mktemp("keys")
     make_keys(folder, "ssa")
     make_keys(folder, "dhs")
-    return Keys(folder / "ssa.key", folder / "ssa.pub", folder / "dhs.key", folder / "dhs.pub")
+    make_keys(folder, "uscis")
+    return Keys(
+        *(folder / name for name in ("ssa.key", "ssa.pub", "dhs.key", "dhs.pub")),
+        folder / "uscis.key",
+        folder / "uscis.pub",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +58,10 @@ def master(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @dataclass
 class Env:
-    """A workspace with the reference agreement stored, and a submit() with defaults.
+    """A workspace with the reference agreement stored, the master loaded, the host's signing
+    key (``keys.sender``), DHS's key (``keys.recipient_pub``) and DHS-USCIS's (``keys.uscis_pub``)
+    registered, and a submit()
+    with defaults.
 
     Users: ``submitter`` and ``recipient_po`` of DHS (the requesting party), ``po`` of SSA (the
     disclosing party, host agency); ``accounts`` makes more.
@@ -52,6 +71,7 @@ class Env:
     settings: Settings
     keys: Keys
     master: Path
+    snapshot: str
     sink: MemorySink
     options: SubmitOptions
     accounts: Accounts
@@ -102,18 +122,17 @@ def make_env(tmp_path: Path, keys: Keys, master: Path) -> MakeEnv:
         submitter = accounts.user("dhs-submitter", "DHS", "submitter")
         recipient_po = accounts.user("dhs-po", "DHS", "privacy_officer")
         add_agreement(settings, REFERENCE, caller=po)
-        options = SubmitOptions(
-            master=master,
-            recipient_key=keys.recipient_pub,
-            sender_key=keys.sender,
-            out_dir=tmp_path / "outbox",
-            on=DAY,
-        )
+        snapshot = install_master(settings, master)
+        install_host_key(settings, keys.sender, keys.sender_pub)
+        accounts.register_key("DHS", keys.recipient_pub)
+        accounts.register_key("DHS-USCIS", keys.uscis_pub)
+        options = SubmitOptions(out_dir=tmp_path / "outbox", on=DAY)
         return Env(
             tmp_path,
             settings,
             keys,
             master,
+            snapshot,
             MemorySink(),
             options,
             accounts,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,7 +182,14 @@ class ScriptedMatcher:
     calls: int = 0
 
     def __call__(
-        self, master: Path, requests: Path, output: Path, *, settings: Settings, progress: Progress
+        self,
+        master: Path | None,
+        requests: Path,
+        output: Path,
+        *,
+        settings: Settings,
+        progress: Progress,
+        snapshot: str | None = None,
     ) -> object:
         from matchgate.intake.readers import read_text_table
 
@@ -216,3 +224,31 @@ def agreement_variant(
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     return path
+
+
+_LOADED: dict[Path, Path] = {}
+
+
+def install_master(settings: Settings, master: Path) -> str:
+    """Make ``master`` the workspace's loaded master (``master load``, done once per master
+    file in a session and copied); the snapshot id."""
+    from matchgate.services.master.store import load_master
+
+    template = _LOADED.get(master)
+    if template is None:
+        template = master.parent / f"loaded-{master.stem}"
+        if not (template / "master" / "CURRENT").is_file():
+            load_master(master, settings=Settings(workspace=template))
+        _LOADED[master] = template
+    shutil.copytree(template / "master", settings.workspace / "master", dirs_exist_ok=True)
+    return (settings.workspace / "master" / "CURRENT").read_text(encoding="ascii").strip()
+
+
+def install_host_key(settings: Settings, private: Path, public: Path) -> None:
+    """Use an existing key pair as the host's signing key (what ``host init`` makes)."""
+    from matchgate.services.disclosure.host import host_folder
+
+    folder = host_folder(settings)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    shutil.copyfile(private, folder / "signing.key")
+    shutil.copyfile(public, folder / "signing.pub")

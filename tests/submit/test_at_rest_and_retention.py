@@ -63,7 +63,14 @@ def _folder(env: Env, job_id: str) -> Path:
 
 
 def _every_stored_byte(env: Env) -> bytes:
-    files = [p for p in env.settings.workspace.rglob("*") if p.is_file() and "keys" not in p.parts]
+    """Every file the workspace holds but its keys and the loaded master store (the disclosing
+    agency's system of records, docs/encryption.md)."""
+    root = env.settings.workspace
+    files = [
+        p
+        for p in root.rglob("*")
+        if p.is_file() and "keys" not in p.parts and p.relative_to(root).parts[0] != "master"
+    ]
     return b"".join(p.read_bytes() for p in files)
 
 

@@ -36,6 +36,8 @@ from tests.submit.helpers import (
     MASTER,
     MemorySink,
     ScriptedMatcher,
+    install_host_key,
+    install_master,
     settings_for,
     ssnvs_record,
     subject,
@@ -308,6 +310,9 @@ class World:
         self.po = accounts.user("ssa-po", "SSA", "privacy_officer")
         self.recipient_po = accounts.user("r-po", RECIPIENT, "privacy_officer")
         self.submitter = accounts.user("r-submitter", RECIPIENT, "submitter")
+        install_master(self.settings, master)
+        install_host_key(self.settings, keys.sender, keys.sender_pub)
+        accounts.register_key(RECIPIENT, keys.recipient_pub)
 
 
 def check(world: World, scenario: dict[str, Any]) -> None:
@@ -339,9 +344,6 @@ def check(world: World, scenario: dict[str, Any]) -> None:
     requests = write_requests(folder, scenario["format"], scenario["rows"])
     day = scenario["day"]
     options = SubmitOptions(
-        master=world.master,
-        recipient_key=world.keys.recipient_pub,
-        sender_key=world.keys.sender,
         out_dir=folder / "outbox",
         purpose=None if purpose == PURPOSE else purpose,
         on=day,

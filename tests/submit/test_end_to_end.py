@@ -75,22 +75,32 @@ def run_end_to_end(tmp_path: Path, people: int, requests: int) -> None:
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
     accounts.user("dhs-submitter", "DHS", "submitter")
     add_agreement(settings, reference_for_today(tmp_path, settings), caller=po)
-    keys = tmp_path / "keys"
-    for name in ("sender", "dhs"):
-        made = invoke(
-            main_app, "keys", "generate", "--out", keys, "--name", name, workspace=workspace
-        )
-        assert made.exit_code == 0, made.output
+    keys = tmp_path / "keys"  # the recipient's own key pair, made on its side
+    made = invoke(main_app, "keys", "generate", "--out", keys, "--name", "dhs", workspace=workspace)
+    assert made.exit_code == 0, made.output
+    dhs_key_id = made.stdout.split("key id:")[1].split()[0]
+    # the host: its master loaded, its signing key made, DHS's key registered (id confirmed)
+    loaded = invoke(main_app, "master", "load", data / "master.parquet", workspace=workspace)
+    assert loaded.exit_code == 0, loaded.output
+    snapshot = (workspace / "master" / "CURRENT").read_text().strip()
+    host = invoke(main_app, "host", "init", workspace=workspace)
+    assert host.exit_code == 0, host.output
+    signer = workspace / "host" / "signing.pub"  # what DHS pins, its key id confirmed
+    registered = invoke(
+        main_app, "agencies", "keys", "add", "DHS", keys / "dhs.pub", "--fingerprint", dhs_key_id,
+        workspace=workspace, token=accounts.admin_token,
+    )  # fmt: skip
+    assert registered.exit_code == 0, registered.output
     outbox = tmp_path / "outbox"
     submitted = invoke(
         app, "submit", data / "requests.csv", "--agreement", "reference-2025-08",
-        "--master", data / "master.parquet", "--recipient-key", keys / "dhs.pub",
-        "--sender-key", keys / "sender.key", "--out", outbox, "--json",
-        workspace=workspace, token=accounts.tokens["dhs-submitter"],
+        "--out", outbox, "--json", workspace=workspace, token=accounts.tokens["dhs-submitter"],
     )  # fmt: skip
     assert submitted.exit_code == 0, submitted.output
     result = json.loads(submitted.stdout)
     assert result["status"] == "disclosed"
+    assert result["master_snapshot_id"] == snapshot
+    assert result["recipient_key_id"] == dhs_key_id
     assert result["records"] == requests
     assert sum(result["counts"].values()) == requests
     package = Path(result["package"])
@@ -101,8 +111,8 @@ def run_end_to_end(tmp_path: Path, people: int, requests: int) -> None:
 
     opened = tmp_path / "opened"
     done = invoke(
-        main_app, "open", package, "--key", keys / "dhs.key", "--trust", keys / "sender.pub",
-        "--out", opened, workspace=workspace,
+        main_app, "open", package, "--key", keys / "dhs.key",
+        "--trust", workspace / "host" / "signing.pub", "--out", opened, workspace=workspace,
     )  # fmt: skip
     assert done.exit_code == 0, done.output
     assert "signature verified" in done.stdout
@@ -114,6 +124,8 @@ def run_end_to_end(tmp_path: Path, people: int, requests: int) -> None:
     assert [r["request_id"] for r in rows] == wanted
     manifest = json.loads((opened / "manifest.json").read_text())
     assert manifest["counts"] == result["counts"]
+    assert manifest["master_snapshot_id"] == snapshot
+    assert manifest["recipient_key_id"] == dhs_key_id
     allowed = {
         "identity", "aliases", "address", "place_of_birth", "banking", "phones", "emails",
         "relatives", "ip_addresses",
@@ -140,7 +152,7 @@ def run_end_to_end(tmp_path: Path, people: int, requests: int) -> None:
         tampered.write_bytes(bytes(data_copy))
         target = tmp_path / f"out-{part.replace(' ', '-')}"
         refused = invoke(
-            main_app, "open", tampered, "--key", keys / "dhs.key", "--trust", keys / "sender.pub",
+            main_app, "open", tampered, "--key", keys / "dhs.key", "--trust", signer,
             "--out", target, workspace=workspace,
         )  # fmt: skip
         assert refused.exit_code == 3, (part, refused.output)
@@ -149,7 +161,7 @@ def run_end_to_end(tmp_path: Path, people: int, requests: int) -> None:
     truncated = tmp_path / "truncated.mgp"
     truncated.write_bytes(original[:-1])
     refused = invoke(
-        main_app, "open", truncated, "--key", keys / "dhs.key", "--trust", keys / "sender.pub",
+        main_app, "open", truncated, "--key", keys / "dhs.key", "--trust", signer,
         workspace=workspace,
     )  # fmt: skip
     assert refused.exit_code == 3
@@ -158,7 +170,7 @@ def run_end_to_end(tmp_path: Path, people: int, requests: int) -> None:
     )
     assert other.exit_code == 0
     wrong = invoke(
-        main_app, "open", package, "--key", keys / "other.key", "--trust", keys / "sender.pub",
+        main_app, "open", package, "--key", keys / "other.key", "--trust", signer,
         workspace=workspace,
     )  # fmt: skip
     assert wrong.exit_code == 3

@@ -25,12 +25,14 @@ from tests.submit.helpers import (
     write_ssnvs,
 )
 
+from matchgate.disclosure import key_id, load_public_key
 from matchgate.disclosure.ssnvs import read_return_records
 from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import ConfigurationError, InputError
 from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.services.administration.agreements import AgreementNotFound
 from matchgate.services.administration.datakeys import open_data_keys
+from matchgate.services.administration.recipient_keys import revoke_recipient_key
 from matchgate.services.disclosure.packages import open_package_file
 from matchgate.services.submission.records import get_submission, list_submissions
 from matchgate.storage.atrest import open_stream
@@ -42,9 +44,11 @@ def requests_file(tmp: Path, text: str = REQUESTS, name: str = "requests.csv") -
     return path
 
 
-def opened(env: Env, package: Path) -> tuple[Any, dict[str, Any], list[dict[str, Any]]]:
+def opened(
+    env: Env, package: Path, key: Path | None = None
+) -> tuple[Any, dict[str, Any], list[dict[str, Any]]]:
     out = env.tmp / f"opened-{package.stem}"
-    summary = open_package_file(package, env.keys.recipient, [env.keys.sender_pub], out)
+    summary = open_package_file(package, key or env.keys.recipient, [env.keys.sender_pub], out)
     disclosure = json.loads((out / "disclosure.json").read_text())
     rows = [json.loads(line) for line in (out / "response.jsonl").read_text().splitlines()]
     return summary, disclosure, rows
@@ -128,7 +132,7 @@ def test_disclosed_package_holds_only_what_the_agreement_allows(
 def test_dry_run_validates_without_matching_or_disclosing(env: Env) -> None:
     matcher = ScriptedMatcher()
     text = REQUESTS + "R5,,,,000123456,,1990-13-01,,,,\n"
-    result = env.submit(requests_file(env.tmp, text), dry_run=True, master=None, matcher=matcher)
+    result = env.submit(requests_file(env.tmp, text), dry_run=True, matcher=matcher)
     assert result.status is SubmissionStatus.VALIDATED
     assert result.dry_run
     assert matcher.calls == 0
@@ -240,10 +244,20 @@ def test_errors_before_anything_is_recorded(env: Env) -> None:
     with pytest.raises(InputError) as caught:
         env.submit(env.tmp / "missing.csv")
     assert caught.value.code == "E_FILE_MISSING"
-    with pytest.raises(ConfigurationError):
-        env.submit(requests_file(env.tmp), recipient_key=None)
-    with pytest.raises(ConfigurationError):
-        env.submit(requests_file(env.tmp), master=None)
+    current = env.settings.workspace / "master" / "CURRENT"
+    current.rename(current.with_suffix(".off"))
+    with pytest.raises(ConfigurationError, match="matchgate master load"):
+        env.submit(requests_file(env.tmp))
+    current.with_suffix(".off").rename(current)
+    signing = env.settings.workspace / "host" / "signing.key"
+    signing.rename(signing.with_suffix(".off"))
+    with pytest.raises(ConfigurationError, match="matchgate host init"):
+        env.submit(requests_file(env.tmp))
+    signing.with_suffix(".off").rename(signing)
+    dhs = key_id(load_public_key(env.keys.recipient_pub))
+    revoke_recipient_key(env.settings, dhs, caller=env.accounts.admin, audit=MemorySink())
+    with pytest.raises(ConfigurationError, match="agencies keys add DHS"):
+        env.submit(requests_file(env.tmp))
     assert list_submissions(env.settings, caller=env.submitter) == []
     # Only the unknown agreement is recorded, as a refusal of the caller (no submission).
     assert [(e.kind, e.details["reason"]) for e in env.sink.events] == [
@@ -449,7 +463,7 @@ def test_fixed_width_under_an_agreement_without_identity_has_no_return_file(env:
     result = env.submit(source, "save-verification", on=dt.date(2026, 2, 2), caller=uscis)
     assert result.status is SubmissionStatus.DISCLOSED, result
     assert result.package is not None
-    summary, disclosure, rows = opened(env, result.package)
+    summary, disclosure, rows = opened(env, result.package, env.keys.uscis)
     assert [f.name for f in summary.manifest.files] == ["response.jsonl", "disclosure.json"]
     assert list(disclosure["categories"]["disclosed"]) == ["citizenship"]
     assert disclosure["notes"]

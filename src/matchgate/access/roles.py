@@ -50,6 +50,7 @@ class Action(StrEnum):
     AGREEMENT_SUSPEND = "agreement.suspend"
     SUBMIT = "submission.submit"
     SUBMISSION_READ = "submission.read"
+    SUBMISSION_CONSULT = "submission.consult"
     NOTICE_FILE = "notice.file"
     NOTICE_DECIDE = "notice.decide"
     NOTICE_READ = "notice.read"
@@ -59,6 +60,8 @@ class Action(StrEnum):
     USER_MANAGE = "user.manage"
     USER_READ = "user.read"
     AGENCY_MANAGE = "agency.manage"
+    RECIPIENT_KEY_MANAGE = "recipient_key.manage"
+    RECIPIENT_KEY_READ = "recipient_key.read"
     BREACH_MANAGE = "breach.manage"
     BREACH_READ = "breach.read"
     RETENTION_RUN = "retention.run"
@@ -88,6 +91,7 @@ MATRIX: Final[dict[Action, dict[Role, Side]]] = {
         _P: Side.PARTY,
         _A: Side.PARTY,
     },
+    Action.SUBMISSION_CONSULT: {_P: Side.DISCLOSING},
     Action.NOTICE_FILE: {_P: Side.RECIPIENT},
     Action.NOTICE_DECIDE: {_P: Side.DISCLOSING},
     Action.NOTICE_READ: {_S: Side.RECIPIENT, _R: Side.DISCLOSING, _P: Side.PARTY, _A: Side.PARTY},
@@ -97,6 +101,8 @@ MATRIX: Final[dict[Action, dict[Role, Side]]] = {
     Action.USER_MANAGE: {_ADM: Side.OWN},
     Action.USER_READ: {_ADM: Side.OWN, _A: Side.OWN},
     Action.AGENCY_MANAGE: {_ADM: Side.HOST},
+    Action.RECIPIENT_KEY_MANAGE: {_ADM: Side.HOST},
+    Action.RECIPIENT_KEY_READ: {_ADM: Side.HOST, _A: Side.OWN},
     Action.BREACH_MANAGE: {_P: Side.HOST},
     Action.BREACH_READ: {_P: Side.HOST, _A: Side.HOST},
     Action.RETENTION_RUN: {_P: Side.HOST, _ADM: Side.HOST},

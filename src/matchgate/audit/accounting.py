@@ -70,6 +70,8 @@ class AccountingLine:
     exempt_basis: str | None
     released: bool = True
     withdrawn_by: tuple[int, ...] = ()
+    recipient_key_id: str | None = None
+    """The recipient's registered key the package was sealed to (entries that name it)."""
 
     @property
     def exempt(self) -> bool:
@@ -110,6 +112,7 @@ def _line(entry: Entry, details: dict[str, AuditValue]) -> AccountingLine:
         legal_authority=_text(details, "legal_authority"),
         law_enforcement=details.get("law_enforcement") is True,
         exempt_basis=_text(details, "exempt_basis"),
+        recipient_key_id=_text(details, "recipient_key_id"),
     )
 
 
@@ -185,7 +188,11 @@ def _line_json(
         "time": line.recorded_at,
         "kind": "verification answer" if line.kind == kinds.VERIFICATION_ANSWERED else "package",
         "reference": line.reference,
-        "recipient": {"agency": line.recipient, "name": line.recipient_name},
+        "recipient": {
+            "agency": line.recipient,
+            "name": line.recipient_name,
+            "key_id": line.recipient_key_id,
+        },
         "nature": {"categories": list(line.categories)},
         "purpose": {"code": line.purpose, "text": line.purpose_text},
         "legal_basis": {
@@ -316,6 +323,8 @@ def render_text(accounting: Accounting, *, generated_at: str, title: str) -> str
             f"   Legal basis: {basis}",
             f"   Reference:   {what} {line.reference}",
         ]
+        if line.recipient_key_id:
+            out.append(f"   Sealed to:   {line.recipient} key {line.recipient_key_id}")
         if line.exempt:
             out.append(f"   Withheld from the person: {line.exempt_basis}")
         if not line.released:

@@ -15,6 +15,7 @@ routine_use         yes       routine use(s) relied on, comma-separated, e.g. ``
 package_id          (1)       the response package that held the records
 answer_id           (2)       the verification answer
 agreement_version   no        version of the agreement (the event's ``agreement`` is its id)
+recipient_key_id    no        the recipient agency's registered key the package was sealed to
 recipient_name      no        the recipient agency's name
 purpose_text        no        the purpose in the agreement's words
 legal_authority     no        statute(s) authorizing the disclosure
@@ -113,7 +114,13 @@ def check_disclosure(
     _need_str(details, "purpose", _SLUG)
     _need_list(details, "routine_use", _ROUTINE_USE)
     _need_str(details, REFERENCE_KEY[kind], _ID)
-    for key in ("recipient_name", "purpose_text", "legal_authority", "exempt_basis"):
+    for key in (
+        "recipient_name",
+        "purpose_text",
+        "legal_authority",
+        "exempt_basis",
+        "recipient_key_id",
+    ):
         _optional(details, key, str)
     _optional(details, "law_enforcement", bool)
     _optional(details, "agreement_version", int)
@@ -168,6 +175,7 @@ class Disclosure:
     law_enforcement: bool = False
     exempt_basis: str | None = None
     extra: Mapping[str, AuditValue] = field(default_factory=dict)
+    recipient_key_id: str | None = None
 
     def __post_init__(self) -> None:
         if (self.package_id is None) == (self.answer_id is None):
@@ -202,6 +210,7 @@ class Disclosure:
             legal_authority=self.legal_authority,
             exempt_basis=exempt,
             law_enforcement=True if self.law_enforcement else None,
+            recipient_key_id=self.recipient_key_id,
             extra=self.extra,
         ).audit_event()
 

@@ -1,4 +1,5 @@
-"""``matchgate users|tokens|agencies ...``: thin shells over ``services.administration.users``.
+"""``matchgate users|tokens|agencies ...``: thin shells over ``services.administration.users``
+and ``services.administration.recipient_keys`` (``agencies keys add|list|revoke``).
 
 The caller is the token in ``MATCHGATE_TOKEN`` (or the file named by ``MATCHGATE_TOKEN_FILE``),
 never an option: a token on a command line sits in shell history and process lists. A new
@@ -8,6 +9,7 @@ else goes to standard error.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -217,7 +219,69 @@ def _agencies(run: Runner) -> typer.Typer:
 
         run(work)
 
+    agencies.add_typer(_keys(run), name="keys")
     return agencies
+
+
+def _keys(run: Runner) -> typer.Typer:
+    keys = typer.Typer(
+        help="Recipient agencies' public keys: the only keys packages are sealed to.",
+        no_args_is_help=True,
+    )
+
+    @keys.command("add")
+    def add(
+        agency: Annotated[str, typer.Argument(metavar="AGENCY", help="Recipient agency code.")],
+        public_key: Annotated[Path, typer.Argument(metavar="PUBFILE", help="Its .pub file.")],
+        fingerprint: Annotated[
+            str,
+            typer.Option(help="The key id the agency confirmed by another channel (32 hex)."),
+        ],
+    ) -> None:
+        """Register AGENCY's public key as its current key (the host's administrators); a
+        previous key is retired. Refused when FINGERPRINT is not the key's id."""
+        from matchgate.services.administration.recipient_keys import add_recipient_key
+
+        def work() -> None:
+            made = add_recipient_key(
+                settings(), agency, public_key, fingerprint, caller=caller(), audit=audit_log()
+            )
+            say(f"key {made.key_id} registered as the current key of {made.agency}")
+
+        run(work)
+
+    @keys.command("list")
+    def list_(
+        agency: Annotated[
+            str | None, typer.Argument(metavar="[AGENCY]", help="Only this agency.")
+        ] = None,
+    ) -> None:
+        """Registered keys you may see: id, agency, status (current, retired, revoked), dates."""
+        from matchgate.services.administration.recipient_keys import list_recipient_keys
+
+        def work() -> None:
+            for k in list_recipient_keys(settings(), agency, caller=caller()):
+                ended = k.revoked_at or k.retired_at
+                until = "" if ended is None else f" until {ended:%Y-%m-%d}"
+                echo(
+                    f"{k.key_id}  {k.agency}  {k.status}  registered {k.registered_at:%Y-%m-%d} "
+                    f"by {k.registered_by}{until}"
+                )
+
+        run(work)
+
+    @keys.command("revoke")
+    def revoke(key: Annotated[str, typer.Argument(metavar="KEY_ID", help="Key id.")]) -> None:
+        """Revoke a registered key (the host's administrators): nothing is sealed to it again."""
+        from matchgate.services.administration.recipient_keys import revoke_recipient_key
+
+        def work() -> None:
+            done = revoke_recipient_key(settings(), key, caller=caller(), audit=audit_log())
+            say(f"key {done.key_id} of {done.agency} revoked")
+
+        run(work)
+
+    return keys
 
 
 def register(app: typer.Typer, run: Runner) -> None:

@@ -1,5 +1,5 @@
-"""``matchgate keys ...``, ``matchgate seal`` and ``matchgate open``: thin shells over
-``services.disclosure.packages``.
+"""``matchgate keys ...``, ``matchgate seal``, ``matchgate open`` and ``matchgate host init``:
+thin shells over ``services.disclosure.packages`` and ``services.disclosure.host``.
 
 ``register(app, run)`` adds the commands to an app; ``run`` is the shell's error mapper (one line
 on stderr, documented exit codes).
@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from matchgate.cli.datakeys import register as register_data_keys
-from matchgate.cli.shell import AskPassword, PasswordEnv, Runner, echo, key_password
+from matchgate.cli.shell import AskPassword, PasswordEnv, Runner, echo, key_password, settings
 from matchgate.domain.errors import ConfigurationError
 
 
@@ -208,8 +208,33 @@ def _register_open(app: typer.Typer, run: Runner) -> None:
         run(work)
 
 
+def _register_host(app: typer.Typer, run: Runner) -> None:
+    host = typer.Typer(help="The host's own configuration: its signing key.", no_args_is_help=True)
+
+    @host.command("init")
+    def init(password_env: PasswordEnv = None, ask_password: AskPassword = False) -> None:
+        """Make the host's signing key, once: WORKSPACE/host/signing.key (owner-only) and
+        signing.pub. Every package the host seals is signed with it. Give signing.pub and its
+        key id to each partner agency; with a password, set MATCHGATE_HOST_KEY_PASSWORD in the
+        host's service environment."""
+        from matchgate.services.disclosure.host import init_host_key
+
+        def work() -> None:
+            password = key_password(password_env, ask_password, confirm=True)
+            made = init_host_key(settings(), password)
+            protection = "password-protected" if made.protected else "NOT password-protected"
+            echo(f"host signing key: {made.private_key} ({protection}; keep it secret)")
+            echo(f"public key:       {made.public_key} (give it to each partner agency)")
+            echo(f"key id:           {made.key_id} (confirm it with them by another channel)")
+
+        run(work)
+
+    app.add_typer(host, name="host")
+
+
 def register(app: typer.Typer, run: Runner) -> None:
-    """Add ``keys generate|id|trust``, ``seal`` and ``open`` to ``app``."""
+    """Add ``keys generate|id|trust``, ``seal``, ``open`` and ``host init`` to ``app``."""
+    _register_host(app, run)
     _register_keys(app, run)
     _register_seal(app, run)
     _register_open(app, run)

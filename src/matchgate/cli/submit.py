@@ -1,13 +1,15 @@
-"""``matchgate submit``, ``matchgate submissions list|show`` and ``matchgate notices
-file|decide|list``: thin shells over ``services.submission.submit`` and
-``services.disclosure.notices``.
+"""``matchgate submit``, ``matchgate submissions list|show|release|refuse``, ``matchgate exchange
+process`` and ``matchgate notices file|decide|list``: thin shells over ``services.submission``
+(``submit``, ``records``, ``consult``, ``exchange``) and ``services.disclosure.notices``.
 
 ``register(app, run)`` adds the commands; ``run`` is the shell's error mapper. ``match_ssnvs`` is
 the body of ``matchgate match ... --format ssnvs`` (registered by ``cli.main``).
 
-``submit`` exit codes: 0 validated (``--dry-run``) or disclosed; 3 rejected (one line on stderr
-with the code) or an input that cannot be used; 4 a setting, key, master or the audit log cannot
-be used; 5 held for consultation (over the agreement's volume cap, not processed).
+``submit`` exit codes: 0 validated (``--dry-run``) or disclosed; 2 a usage error (no option names
+a master or a key: those are the host's); 3 rejected (one line on stderr with the code) or an
+input that cannot be used; 4 no master loaded, no host signing key, no registered key of the
+recipient agency, or the audit log cannot be used; 5 held for consultation (over the
+agreement's volume cap, not processed).
 """
 
 from __future__ import annotations
@@ -21,15 +23,12 @@ from matchgate.cli.progress import RichProgress
 from matchgate.cli.render import key_value_lines
 from matchgate.cli.shell import (
     AsJson,
-    AskPassword,
-    PasswordEnv,
     Runner,
     audit_log,
     caller,
     console,
     echo,
     echo_json,
-    key_password,
     say,
     settings,
 )
@@ -73,6 +72,8 @@ def _result_json(result: SubmitResult) -> dict[str, Any]:
         "duplicate_of": result.duplicate_of,
         "package": None if result.package is None else str(result.package),
         "package_id": result.package_id,
+        "master_snapshot_id": result.master_snapshot_id,
+        "recipient_key_id": result.recipient_key_id,
         "counts": result.counts,
         "report": result.report,
     }
@@ -94,8 +95,13 @@ def _print_result(result: SubmitResult) -> None:
         echo(f"row codes: {listed} (see `matchgate submissions show {result.job_id}`)")
     if result.counts:
         echo("rows:      " + ", ".join(f"{k} {v:,}" for k, v in result.counts.items()))
+    if result.master_snapshot_id:
+        echo(f"master:    snapshot {result.master_snapshot_id}")
     if result.package is not None:
         echo(f"package:   {result.package}")
+        echo(f"sealed to: key {result.recipient_key_id} (the recipient's registered key)")
+    if result.status == "validated" and result.message:
+        echo(f"note:      {result.message}")
     if result.duplicate_of:
         echo(f"same file: job {result.duplicate_of}")
 
@@ -108,19 +114,6 @@ def _register_submit(app: typer.Typer, run: Runner) -> None:
         dry_run: Annotated[
             bool, typer.Option("--dry-run", help="Validate only: no matching, no disclosure.")
         ] = False,
-        master: Annotated[
-            Path | None, typer.Option("--master", help="Master file to match against.")
-        ] = None,
-        recipient_key: Annotated[
-            Path | None,
-            typer.Option("--recipient-key", help="The recipient agency's public key (.pub)."),
-        ] = None,
-        sender_key: Annotated[
-            Path | None,
-            typer.Option(
-                "--sender-key", help="Signing key (.key); default WORKSPACE/keys/sender.key."
-            ),
-        ] = None,
         out: Annotated[
             Path | None,
             typer.Option("--out", help="Folder for the package; default WORKSPACE/outbox."),
@@ -130,13 +123,14 @@ def _register_submit(app: typer.Typer, run: Runner) -> None:
             typer.Option(help="Purpose of the request, if not the agreement's (onward use)."),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
-        password_env: PasswordEnv = None,
-        ask_password: AskPassword = False,
     ) -> None:
         """Submit a request file under an agreement: validate, match, disclose, seal, audit.
 
-        Exit 0 validated or disclosed; 3 rejected; 4 setting, key, master or audit log unusable;
-        5 held for consultation (over the agreement's volume cap).
+        The master (the host's loaded snapshot), the signing key (the host's) and the key the
+        package is sealed to (the recipient agency's registered key) are the host's, never
+        named here. Exit 0 validated or disclosed; 3 rejected; 4 no master loaded, no host
+        signing key, no registered recipient key, or the audit log unusable; 5 held for
+        consultation (over the agreement's volume cap).
         """
         from matchgate.domain.lifecycle import SubmissionStatus
         from matchgate.services.submission.submit import SubmitOptions, submit_file
@@ -144,15 +138,7 @@ def _register_submit(app: typer.Typer, run: Runner) -> None:
         def work() -> int:
             current = settings()
             log = audit_log()
-            options = SubmitOptions(
-                dry_run=dry_run,
-                master=master,
-                recipient_key=recipient_key,
-                sender_key=sender_key,
-                sender_password=key_password(password_env, ask_password),
-                out_dir=out,
-                purpose=purpose,
-            )
+            options = SubmitOptions(dry_run=dry_run, out_dir=out, purpose=purpose)
             try:
                 with RichProgress(console).shown() as progress:
                     result = submit_file(
@@ -202,6 +188,9 @@ def _stored_json(stored: StoredSubmission) -> dict[str, Any]:
         "records": stored.records,
         "duplicate_of": stored.duplicate_of,
         "package_id": stored.package_id,
+        "master_snapshot_id": stored.master_snapshot_id,
+        "recipient_key_id": stored.recipient_key_id,
+        "consultation": stored.consultation,
         "counts": stored.counts,
         "report": stored.report,
     }
@@ -209,7 +198,7 @@ def _stored_json(stored: StoredSubmission) -> dict[str, Any]:
 
 def _register_submissions(app: typer.Typer, run: Runner) -> None:
     submissions = typer.Typer(
-        help="List submissions and show one's status and validation report.",
+        help="List submissions, show one's status and report; release or refuse a held one.",
         no_args_is_help=True,
     )
 
@@ -252,7 +241,8 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
             if as_json:
                 echo_json(_stored_json(stored), default=str)
                 return
-            shown = {k: v for k, v in _stored_json(stored).items() if k != "report"}
+            skip = ("report", "consultation")
+            shown = {k: v for k, v in _stored_json(stored).items() if k not in skip}
             for line in key_value_lines(shown):
                 echo(line)
             report = stored.report
@@ -263,6 +253,76 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
             error = report.get("error")
             if error:
                 echo(f"{'error:':<14} {error['message']} [{error['code']}]")
+            held = report.get("would_hold")
+            if held:
+                echo(f"{'would hold:':<14} {held['reason']} [{held['code']}]")
+            consulted = stored.consultation
+            if consulted:
+                echo(
+                    f"{'consultation:':<14} {consulted['outcome']} by {consulted['by']} at "
+                    f"{consulted['at']} under agreement version {consulted['agreement_version']}"
+                )
+                echo(f"{'record:':<14} {consulted['record']}")
+
+        run(work)
+
+    @submissions.command("release")
+    def release(
+        job_id: Annotated[str, typer.Argument(metavar="JOB", help="Job id of a held file.")],
+        agreed: Annotated[str, typer.Option(help="What was agreed in the consultation.")],
+        agreement_version: Annotated[
+            int | None,
+            typer.Option(help="The agreement version it is released under (the one in force)."),
+        ] = None,
+        out: Annotated[
+            Path | None,
+            typer.Option("--out", help="Folder for the package; default WORKSPACE/outbox."),
+        ] = None,
+        as_json: AsJson = False,
+    ) -> None:
+        """Release a held submission after consultation (the disclosing agency's privacy
+        officer): it is matched and disclosed under the agreement version in force today."""
+        from matchgate.services.submission.consult import release_held
+
+        def work() -> int:
+            log = audit_log()
+            with RichProgress(console).shown() as progress:
+                result = release_held(
+                    settings(),
+                    job_id,
+                    agreed,
+                    caller=caller(),
+                    audit=log,
+                    subject=log.subject_key,
+                    agreement_version=agreement_version,
+                    out_dir=out,
+                    progress=progress,
+                )
+            if as_json:
+                echo_json(_result_json(result), default=str)
+            else:
+                _print_result(result)
+            if result.status == "rejected":
+                say(f"rejected: {result.message} [{result.code}]")
+                return EXIT_REJECTED
+            return 0
+
+        code = run(work)
+        if code:
+            raise typer.Exit(code)
+
+    @submissions.command("refuse")
+    def refuse(
+        job_id: Annotated[str, typer.Argument(metavar="JOB", help="Job id of a held file.")],
+        reason: Annotated[str, typer.Option(help="Why it is refused after consultation.")],
+    ) -> None:
+        """Refuse a held submission after consultation (the disclosing agency's privacy
+        officer): it ends rejected (E_HELD_REFUSED); nothing is matched or disclosed."""
+        from matchgate.services.submission.consult import refuse_held
+
+        def work() -> None:
+            refuse_held(settings(), job_id, reason, caller=caller(), audit=audit_log())
+            say(f"submission {job_id} refused after consultation [E_HELD_REFUSED]")
 
         run(work)
 
@@ -363,8 +423,48 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
     app.add_typer(notices, name="notices")
 
 
+def _register_exchange(app: typer.Typer, run: Runner) -> None:
+    exchange = typer.Typer(
+        help="The per-agency inbox and outbox folders of the host.", no_args_is_help=True
+    )
+
+    @exchange.command("process")
+    def process(
+        agency: Annotated[
+            str | None, typer.Option(help="Only this agency's inbox (default: every one).")
+        ] = None,
+        as_json: AsJson = False,
+    ) -> None:
+        """Submit every file in WORKSPACE/exchange/AGENCY/inbox (each with its envelope naming
+        the agreement and carrying its sender's token); packages and receipts go to the
+        agency's outbox. Run by the host's operator; each file is authenticated by its own
+        envelope's token."""
+        from matchgate.services.submission.exchange import delivery_json, process_inboxes
+
+        def work() -> None:
+            log = audit_log()
+            with RichProgress(console).shown() as progress:
+                done = process_inboxes(
+                    settings(), audit=log, subject=log.subject_key, agency=agency,
+                    progress=progress,
+                )  # fmt: skip
+            if as_json:
+                echo_json([delivery_json(d) for d in done])
+                return
+            for d in done:
+                code = f" [{d.code}]" if d.code else ""
+                echo(f"{d.agency}  {d.envelope}  {d.job_id or '-'}  {d.status}{code}")
+            say(f"processed {len(done)} envelope(s)")
+
+        run(work)
+
+    app.add_typer(exchange, name="exchange")
+
+
 def register(app: typer.Typer, run: Runner) -> None:
-    """Add ``submit``, ``submissions list|show`` and ``notices file|decide|list`` to ``app``."""
+    """Add ``submit``, ``submissions list|show|release|refuse``, ``exchange process`` and
+    ``notices file|decide|list`` to ``app``."""
     _register_submit(app, run)
     _register_submissions(app, run)
+    _register_exchange(app, run)
     _register_notices(app, run)

@@ -189,6 +189,17 @@ class SubmissionAccepted(Event, kind="submission.accepted"):
     records: int | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class SubmissionConsulted(Event, kind="submission.consulted"):
+    """The host's privacy officer released or refused a held submission (``outcome``), under
+    ``agreement_version``; ``record_sha256`` is the SHA-256 of the stored consultation text."""
+
+    job_id: str
+    outcome: str
+    agreement_version: int | None
+    record_sha256: str
+
+
 # --- disclosures and the accounting (audit.disclosures, services.disclosure.respond) --------------
 
 
@@ -210,6 +221,8 @@ class Disclosing(Event):
     exempt_basis: str | None = None
     law_enforcement: bool | None = None
     job_id: str | None = None
+    recipient_key_id: str | None = None
+    """The registered key of the recipient agency the package was sealed to."""
     extra: Mapping[str, AuditValue] = spread()
 
 
@@ -258,6 +271,8 @@ class PackageReleased(Event, kind="package.released"):
     agreement_version: int | None
     unkeyed_people: int
     rows: Mapping[str, AuditValue] = spread("rows_")
+    recipient_key_id: str | None = None
+    master_snapshot: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -304,6 +319,22 @@ class AgencyAdded(Event, kind="agency.added"):
     code: str = renamed("agency")
     host: bool | None = None
     bootstrap: bool | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecipientKeyRegistered(Event, kind="recipient_key.registered"):
+    """A recipient agency's public key was registered as its current key (``agency``), its
+    fingerprint confirmed out of band; ``retired`` is the key it replaced, if any."""
+
+    key_id: str
+    retired: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecipientKeyRevoked(Event, kind="recipient_key.revoked"):
+    """A registered recipient key was revoked: nothing is sealed to it again."""
+
+    key_id: str
 
 
 @dataclass(frozen=True, kw_only=True)

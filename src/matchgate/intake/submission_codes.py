@@ -23,6 +23,7 @@ class SubmissionCode(StrEnum):
     CHANNEL_NOT_AGREED = "E_CHANNEL_NOT_AGREED"
     DUPLICATE_SUBMISSION = "E_SUBMISSION_DUPLICATE"
     PROCESSING_FAILED = "E_PROCESSING_FAILED"
+    HELD_REFUSED = "E_HELD_REFUSED"
 
 
 SUBMISSION_MEANINGS: dict[SubmissionCode, str] = {
@@ -46,6 +47,10 @@ SUBMISSION_MEANINGS: dict[SubmissionCode, str] = {
     ),
     SubmissionCode.PROCESSING_FAILED: (
         "matching or disclosure failed after the file was accepted (see the job's error)"
+    ),
+    SubmissionCode.HELD_REFUSED: (
+        "held over the agreement's volume cap, then refused by the disclosing agency's privacy "
+        "officer after consultation (see the consultation record)"
     ),
 }
 """One line of meaning per code, for documentation and listings."""

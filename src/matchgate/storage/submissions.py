@@ -126,6 +126,13 @@ class Submission(Base):
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     package_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     package_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    master_snapshot_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    recipient_key_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    consultation_outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    consulted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    consulted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    consultation_record: Mapped[str | None] = mapped_column(Text, nullable=True)
+    consultation_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     @validates("message")
     def _scrub_message(self, _key: str, message: str | None) -> str | None:

@@ -13,16 +13,19 @@ from matchgate.services.administration.agreements import (
     require_agreement,
 )
 from matchgate.services.administration.datakeys import open_data_keys
+from matchgate.services.administration.recipient_keys import RegisteredKey, recipient_key
 from matchgate.services.administration.suspensions import require_submit
 
 __all__ = [
     "AgreementNotFound",
+    "RegisteredKey",
     "agreement_parties",
     "get_agreement",
     "governing_agreement",
     "is_suspended",
     "open_data_keys",
     "readable_agreements",
+    "recipient_key",
     "require_agreement",
     "require_submit",
 ]

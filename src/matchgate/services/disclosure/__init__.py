@@ -4,6 +4,7 @@ returns, sealed packages, onward-use notices.
 What other contexts may use is exported here; the modules are this context's own.
 """
 
+from matchgate.services.disclosure.host import host_signing_key
 from matchgate.services.disclosure.notices import notice_statuses
 from matchgate.services.disclosure.respond import (
     DisclosureJob,
@@ -20,6 +21,7 @@ __all__ = [
     "Outcome",
     "SubjectKey",
     "disclose",
+    "host_signing_key",
     "match_columns",
     "notice_statuses",
 ]

@@ -71,8 +71,11 @@ SubjectKey = Callable[[str], str]
 
 @dataclass(frozen=True)
 class Keys:
+    """The host's signing key and the recipient agency's registered key (and its id)."""
+
     sender: PrivateKey
     recipient: PublicKey
+    recipient_key_id: str
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,7 @@ def _events(
     groups: Mapping[frozenset[str], list[str]],
     unkeyed: int,
     counts: Mapping[str, int],
+    recipient_key_id: str,
 ) -> list[AuditEvent]:
     agreement = job.agreement
     events: list[AuditEvent] = []
@@ -195,6 +199,7 @@ def _events(
                 agreement_version=agreement.version,
                 legal_authority=_ascii("; ".join(agreement.legal_authorities)),
                 job_id=job.job_id,
+                recipient_key_id=recipient_key_id,
             ).audit_event()
         )
     events.append(
@@ -207,6 +212,8 @@ def _events(
             agreement_version=agreement.version,
             unkeyed_people=unkeyed,
             rows=counts,
+            recipient_key_id=recipient_key_id,
+            master_snapshot=job.master_snapshot,
         ).audit_event()
     )
     return events
@@ -378,7 +385,9 @@ def _build_and_release(
     )
     frozen = {pid: frozenset(c) for pid, c in disclosed.items()}
     groups, unkeyed = _group_subjects(frozen, ssn_of, subject)
-    events = _events(job, manifest.package_id, groups, unkeyed, counts)
+    if manifest.recipient_key_id != keys.recipient_key_id:  # the registry's id is the key's own
+        raise ValueError("the package was not sealed to the registered recipient key")
+    events = _events(job, manifest.package_id, groups, unkeyed, counts, keys.recipient_key_id)
     target = out_dir / f"{manifest.package_id}.mgp"
     digest = _sha256(sealed)
     release_after_audit(audit, events, lambda: _release(sealed, target))

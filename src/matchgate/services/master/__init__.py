@@ -5,5 +5,6 @@ What other contexts may use is exported here; the modules are this context's own
 """
 
 from matchgate.services.master.match import MatchSummary, match_files
+from matchgate.services.master.store import DisclosureMaster, disclosure_master
 
-__all__ = ["MatchSummary", "match_files"]
+__all__ = ["DisclosureMaster", "MatchSummary", "disclosure_master", "match_files"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ from matchgate.engines.capabilities import EngineCapabilities, SnapshotFormat
 from matchgate.engines.factory import DEFAULT_ENGINE, EngineFactory
 from matchgate.intake import inspect_master, master_input_error
 from matchgate.master import store
+from matchgate.master.details import DETAIL_TABLES, detail_file
 from matchgate.master.store import NoSnapshot, Snapshot
 from matchgate.matching import FellegiSunterModel, store_master, update_stored_master
 from matchgate.matching.candidates import MASTER_INDEXES
@@ -42,6 +44,22 @@ from matchgate.settings import Settings
 
 SCRATCH = "scratch"
 """The building folder's scratch files (spill, Spark's local files), removed before publishing."""
+SOURCE = "source"
+"""A loaded snapshot's copy of its master file and the detail tables beside it (owner-only):
+what a disclosure reads the matched people's fields from."""
+SOURCE_KEY = "disclosure_source"
+"""The manifest key naming the master file's copy in ``source/``."""
+
+
+@dataclass(frozen=True)
+class DisclosureMaster:
+    """What a submission is matched against and disclosed from: the host's current snapshot."""
+
+    snapshot_id: str
+    master: Path
+    """The snapshot's copy of its master file (detail tables beside it)."""
+    as_of: str
+    """The calendar day (agency time) the snapshot was published: the data's as-of date."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,7 @@ def load_master(
             except EngineError as exc:
                 raise master_input_error(path, exc) from None
             _keep(engine, building, stats, progress)
+        source_facts[SOURCE_KEY] = _keep_source(path, building)
         snapshot = _publish(settings, building, stats, source_facts, engine, None, None)
         job.outputs["snapshot"] = snapshot.id
         job.counts.update(people=stats.people)
@@ -165,6 +184,53 @@ def current_snapshot(settings: Settings, snapshot_id: str | None = None) -> Snap
             "(`matchgate master load FILE`), or probe another one with --snapshot"
         )
     return found
+
+
+def disclosure_master(settings: Settings) -> DisclosureMaster:
+    """The host's current loaded snapshot, with the copy of the master a disclosure reads.
+
+    NoSnapshot (a ConfigurationError) when none is loaded, or the current one keeps no copy (a
+    snapshot made by ``master update`` holds the changed people only in its index): the host's
+    operator then loads the whole master file with ``matchgate master load``.
+    """
+    if store.current(settings.workspace) is None:
+        raise NoSnapshot(
+            "no master is loaded on this host: the host's operator loads one with "
+            "`matchgate master load FILE`"
+        )
+    snapshot = current_snapshot(settings)
+    name = snapshot.manifest.get(SOURCE_KEY)
+    master = None if not isinstance(name, str) else snapshot.path / SOURCE / name
+    if master is None or not master.exists():
+        raise NoSnapshot(
+            f"the current master snapshot {snapshot.id} keeps no copy of the master file to "
+            "disclose from (made by `master update`, or damaged): the host's operator loads the "
+            "whole master file with `matchgate master load FILE`"
+        )
+    published = str(snapshot.manifest.get("published_at") or snapshot.manifest.get("created_at"))
+    try:
+        day = datetime.fromisoformat(published).astimezone(settings.zone).date()
+    except ValueError:
+        day = settings.today()
+    return DisclosureMaster(snapshot.id, master, day.isoformat())
+
+
+def _keep_source(path: Path, building: store.Building) -> str:
+    """Copy the master file (or folder) and the detail tables beside it into ``source/``,
+    owner-only; the copy's name. A snapshot thus discloses what was loaded, whatever later
+    happens to the files it was loaded from."""
+    folder = building.path / SOURCE
+    folder.mkdir(mode=0o700)
+    for found in [path, *(detail_file(path.parent, table) for table in DETAIL_TABLES)]:
+        target = None if found is None else folder / found.name
+        if found is None or target is None or target.exists():
+            continue
+        if found.is_dir():
+            shutil.copytree(found, target)
+        else:
+            shutil.copyfile(found, target)
+            os.chmod(target, 0o600)
+    return path.name
 
 
 def _snapshot_files(snapshot: Snapshot, capabilities: EngineCapabilities) -> list[Path]:

@@ -41,6 +41,23 @@ class StoredSubmission:
     package_id: str | None
     counts: dict[str, Any]
     report: dict[str, Any]
+    master_snapshot_id: str | None = None
+    recipient_key_id: str | None = None
+    consultation: dict[str, Any] | None = None
+    """A held submission's consultation: outcome, by, at, record (the officer's words) and
+    agreement_version."""
+
+
+def _consultation(row: store.Submission) -> dict[str, Any] | None:
+    if row.consultation_outcome is None:
+        return None
+    return {
+        "outcome": row.consultation_outcome,
+        "by": row.consulted_by,
+        "at": None if row.consulted_at is None else row.consulted_at.isoformat(),
+        "record": row.consultation_record,
+        "agreement_version": row.consultation_version,
+    }
 
 
 def _stored(row: store.Submission) -> StoredSubmission:
@@ -64,6 +81,9 @@ def _stored(row: store.Submission) -> StoredSubmission:
         package_id=row.package_id,
         counts=dict(row.counts or {}),
         report=dict(row.report or {}),
+        master_snapshot_id=row.master_snapshot_id,
+        recipient_key_id=row.recipient_key_id,
+        consultation=_consultation(row),
     )
 
 

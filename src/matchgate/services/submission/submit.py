@@ -10,6 +10,17 @@ docs/submissions.md)::
                 -> processed             matched
                    -> disclosed          package sealed, audited, released to the outbox
 
+What the submitter cannot choose is the host's: the master is the host's current loaded snapshot
+(``services.master.disclosure_master``), the package is signed with the host's signing key
+(``matchgate host init``) and sealed only to the current registered key of the agreement's
+recipient agency (``services.administration.recipient_key``). A real run that lacks any of them
+is refused before anything is recorded. The snapshot id and the recipient key id are recorded
+with the submission, in its package's manifest and in its audit entries.
+
+A held submission is released or refused by the host's privacy officer after consultation
+(:mod:`matchgate.services.submission.consult`); a dry run of a file over a cap says that the real
+run would be held.
+
 The original is sealed into the workspace under the job id (owner-only folder, read-only,
 AES-256-GCM under the data key ring, hashed while sealed: ``app.workfiles``) before anything
 reads it; every later step reads a plaintext copy opened from it into a private work folder that
@@ -23,8 +34,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import uuid
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,7 +43,6 @@ import pyarrow.parquet as pq
 
 from matchgate import __version__
 from matchgate.access import Principal
-from matchgate.app.jobs import file_digest
 from matchgate.app.workfiles import (
     MATCH_ROLE,
     REQUEST_ROLE,
@@ -42,9 +52,8 @@ from matchgate.app.workfiles import (
     store_original,
     work_folder,
 )
-from matchgate.disclosure import load_private_key, load_public_key
 from matchgate.domain import events
-from matchgate.domain.audit import AuditEvent, AuditSink, AuditUnavailable
+from matchgate.domain.audit import AuditSink, AuditUnavailable
 from matchgate.domain.errors import InputError
 from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.domain.progress import NO_PROGRESS, Progress
@@ -60,8 +69,6 @@ from matchgate.governance import (
 )
 from matchgate.intake.formats import EXTENSIONS, require_file
 from matchgate.intake.submission import (
-    MAX_LINE_BYTES,
-    MAX_SUBMISSION_BYTES,
     Submission,
     check_size,
     inspect_submission,
@@ -77,7 +84,6 @@ from matchgate.services.administration import (
 )
 from matchgate.services.disclosure import (
     DisclosureJob,
-    Keys,
     Outcome,
     SubjectKey,
     disclose,
@@ -85,10 +91,18 @@ from matchgate.services.disclosure import (
     notice_statuses,
 )
 from matchgate.services.master import match_files
+from matchgate.services.submission.run import (
+    Rejected,
+    Run,
+    SubmitOptions,
+    SubmitResult,
+    host_inputs,
+)
 from matchgate.settings import Settings
 from matchgate.storage import submissions as store
-from matchgate.storage.atrest import DataKeyRing
 from matchgate.storage.db import session, store_url
+
+__all__ = ["Matcher", "SubmitOptions", "SubmitResult", "accept", "guarded", "submit_file"]
 
 REPORT_ROWS = 1000
 """Rows with codes listed one by one in a validation report (all are counted)."""
@@ -105,75 +119,19 @@ class Matcher(Protocol):
     double)."""
 
     def __call__(
-        self, master: Path, requests: Path, output: Path, *, settings: Settings, progress: Progress
+        self,
+        master: Path | None,
+        requests: Path,
+        output: Path,
+        *,
+        settings: Settings,
+        progress: Progress,
+        snapshot: str | None,
     ) -> object: ...
-
-
-@dataclass(frozen=True)
-class SubmitOptions:
-    """How to take a submission. ``on`` is the disclosure day (default: today, agency time)."""
-
-    dry_run: bool = False
-    master: Path | None = None
-    recipient_key: Path | None = None
-    sender_key: Path | None = None
-    sender_password: bytes | None = None
-    out_dir: Path | None = None
-    purpose: str | None = None
-    on: dt.date | None = None
-    actor: str = "matchgate"
-    max_bytes: int = MAX_SUBMISSION_BYTES
-    max_line_bytes: int = MAX_LINE_BYTES
-
-
-@dataclass(frozen=True)
-class SubmitResult:
-    """Where a submission ended, with its validation report (codes, rows, counts: no values)."""
-
-    job_id: str
-    status: SubmissionStatus
-    code: str | None
-    message: str | None
-    agreement_id: str
-    agreement_version: int | None
-    dry_run: bool
-    sha256: str | None
-    format: str | None
-    records: int | None
-    report: dict[str, Any]
-    duplicate_of: str | None = None
-    package: Path | None = None
-    package_id: str | None = None
-    counts: dict[str, int] = field(default_factory=dict)
-
-
-class _Rejected(Exception):
-    """A refusal; its message passes the store's one rule (``safe_message``) here, so what the
-    submitter is told, the report and ``submissions.message`` hold the same value-free text."""
-
-    def __init__(self, code: str, message: str, duplicate_of: str | None = None) -> None:
-        message = store.safe_message(code, message) or ""
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.duplicate_of = duplicate_of
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _suffix(source: Path) -> str:
     return source.suffix.lower() if source.suffix.lower() in _KEEP_SUFFIXES else ""
-
-
-def _event(
-    kind: str, options: SubmitOptions, agreement_id: str, recipient: str | None, **details: Any
-) -> AuditEvent:
-    typed = events.typed_event(
-        kind, actor=options.actor, agency=recipient, agreement=agreement_id, details=details
-    )
-    return typed.audit_event()
 
 
 def _agreement_refusal(agreement: Agreement, day: dt.date) -> tuple[str, str]:
@@ -208,180 +166,6 @@ def _report(submission: Submission) -> dict[str, Any]:
     }
 
 
-def _master_snapshot(master: Path, settings: Settings) -> tuple[str, str]:
-    """An id naming the master file's content, and the calendar day it was last written."""
-    digest = file_digest(master)
-    today = settings.today()  # raises ConfigurationError for an unknown time zone
-    written = dt.datetime.fromtimestamp(master.stat().st_mtime, settings.zone)
-    return f"sha256:{digest[:16]}", min(written.date(), today).isoformat()
-
-
-class _Run:
-    """One submission's state while it is taken; each method moves it one step."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        path: Path,
-        agreement_id: str,
-        options: SubmitOptions,
-        audit: AuditSink,
-        subject: SubjectKey,
-    ) -> None:
-        self.subject = subject
-        self.settings = settings
-        self.path = path
-        self.agreement_id = agreement_id
-        self.options = options
-        self.audit = audit
-        self.job_id = uuid.uuid4().hex
-        self.folder = settings.workspace / "submissions" / self.job_id
-        self.day = options.on or settings.today()
-        self.agreement: Agreement | None = None
-        self.recipient: str | None = None
-        self.stored: Path | None = None
-        self.sha256: str | None = None
-        self.report: dict[str, Any] = {}
-        self.fmt: str | None = None
-        self.records: int | None = None
-        self.ring: DataKeyRing | None = None
-        self.plain: Path | None = None
-        self.work: Path | None = None
-
-    # -- the store -----------------------------------------------------------------------------
-
-    def insert(self, size: int) -> None:
-        now = _now()
-        agreement = self.agreement
-        row = store.Submission(
-            job_id=self.job_id,
-            agreement_id=self.agreement_id,
-            agreement_version=None if agreement is None else agreement.version,
-            purpose=self.purpose,
-            dry_run=self.options.dry_run,
-            status=SubmissionStatus.RECEIVED.value,
-            received_at=now,
-            updated_at=now,
-            month=self.day.strftime("%Y-%m"),
-            source_name=self.path.name[:255],
-            size_bytes=size,
-            sha256=self.sha256,
-            stored_path=None if self.stored is None else str(self.stored),
-            counts={},
-            report={},
-        )
-        with session(store_url(self.settings)) as s:
-            store.add_submission(s, row)
-
-    def update(self, **values: Any) -> None:
-        with session(store_url(self.settings)) as s:
-            row = store.get_submission(s, self.job_id)
-            if row is None:  # pragma: no cover - the row is inserted first
-                raise RuntimeError("submission row vanished")
-            for key, value in values.items():
-                setattr(row, key, value)
-            row.updated_at = _now()
-
-    def claim(self) -> None:
-        """Hold the file's digest for this submission, or refuse it as a duplicate."""
-        try:
-            with session(store_url(self.settings)) as s:
-                store.claim_digest(s, self.job_id, self.agreement_id, self.sha256 or "")
-        except store.DigestTaken:
-            with session(store_url(self.settings)) as s:
-                holder = store.holder_of(s, self.agreement_id, self.sha256 or "")
-                earlier = None if holder is None else holder.job_id
-            raise _Rejected(
-                SubmissionCode.DUPLICATE_SUBMISSION.value,
-                f"the same file was already submitted under {self.agreement_id} as job "
-                f"{earlier or '(unknown)'}; it is not processed again",
-                duplicate_of=earlier,
-            ) from None
-
-    @property
-    def purpose(self) -> str:
-        if self.options.purpose:
-            return self.options.purpose
-        return "" if self.agreement is None else self.agreement.purpose.code
-
-    # -- results -------------------------------------------------------------------------------
-
-    def result(
-        self,
-        status: SubmissionStatus,
-        code: str | None = None,
-        message: str | None = None,
-        **kw: Any,
-    ) -> SubmitResult:
-        return SubmitResult(
-            job_id=self.job_id,
-            status=status,
-            code=code,
-            message=message,
-            agreement_id=self.agreement_id,
-            agreement_version=None if self.agreement is None else self.agreement.version,
-            dry_run=self.options.dry_run,
-            sha256=self.sha256,
-            format=self.fmt,
-            records=self.records,
-            report=self.report,
-            **kw,
-        )
-
-    def append(self, kind: str, **details: Any) -> None:
-        self.audit.append(
-            _event(
-                kind, self.options, self.agreement_id, self.recipient, job_id=self.job_id, **details
-            )
-        )
-
-    def reject(self, rejected: _Rejected) -> SubmitResult:
-        """Record the rejection (releasing the digest), audit it, then report it."""
-        self.report = {**self.report, "error": {"code": rejected.code, "message": rejected.message}}
-        self.update(
-            status=SubmissionStatus.REJECTED.value,
-            code=rejected.code,
-            message=rejected.message,
-            active_digest=None,
-            duplicate_of=rejected.duplicate_of,
-            report=self.report,
-            format=self.fmt,
-            records=self.records,
-        )
-        self.append(SUBMISSION_REJECTED, code=rejected.code, duplicate_of=rejected.duplicate_of)
-        return self.result(
-            SubmissionStatus.REJECTED,
-            rejected.code,
-            rejected.message,
-            duplicate_of=rejected.duplicate_of,
-        )
-
-    def message_of(self, exc: InputError) -> str:
-        """The error as the submitter sees it: naming their file, not the stored copy."""
-        text = exc.message
-        for path in (self.stored, self.plain):
-            if path is not None:
-                text = text.replace(str(path), self.path.name)
-        return text
-
-
-def _load_keys(options: SubmitOptions, settings: Settings) -> Keys:
-    from matchgate.domain.errors import ConfigurationError
-
-    if options.recipient_key is None:
-        raise ConfigurationError("give --recipient-key: the recipient agency's public key (.pub)")
-    sender = options.sender_key or settings.workspace / "keys" / "sender.key"
-    if not sender.is_file():
-        raise ConfigurationError(
-            f"no sender key at {sender}: give --sender-key, or make one with "
-            f"`matchgate keys generate --out {sender.parent} --name {sender.stem}`"
-        )
-    return Keys(
-        sender=load_private_key(sender, options.sender_password),
-        recipient=load_public_key(options.recipient_key),
-    )
-
-
 def submit_file(
     settings: Settings,
     path: Path,
@@ -398,23 +182,18 @@ def submit_file(
 
     Raises (nothing recorded) when the agreement id is unknown (or another agency's), the caller
     may not submit under it or it is suspended, the file does not exist, or, for a real run, the
-    master or a key cannot be used; raises :class:`AuditUnavailable` when the audit log cannot
+    host has no master loaded, no signing key, or no current key registered for the agreement's
+    recipient agency; raises :class:`AuditUnavailable` when the audit log cannot
     record a step (the submission is then rejected and nothing is released).
     """
     caller = require_submit(settings, caller, agreement_id, audit=audit)
     options = replace(options, actor=caller.user_id)
-    run = _Run(settings, path, agreement_id, options, audit, subject)
+    run = Run(settings, path, agreement_id, options, audit, subject)
     run.agreement = governing_agreement(settings, agreement_id, run.day)
     latest = run.agreement or get_agreement(settings, agreement_id)
     run.recipient = latest.recipient
-    keys: Keys | None = None
     if not options.dry_run:
-        if options.master is None:
-            from matchgate.domain.errors import ConfigurationError
-
-            raise ConfigurationError("give --master: the master file to match against")
-        require_file(options.master)
-        keys = _load_keys(options, settings)
+        run.host = host_inputs(settings, latest.recipient)
     require_file(path)
     run.ring = open_data_keys(settings)
     size = path.stat().st_size
@@ -422,7 +201,7 @@ def submit_file(
         check_size(path, size, options.max_bytes)
     except InputError as exc:
         run.insert(size)
-        return run.reject(_Rejected(exc.code or "E_FILE", run.message_of(exc)))
+        return run.reject(Rejected(exc.code or "E_FILE", run.message_of(exc)))
     run.stored, run.sha256 = store_original(run.ring, path, run.folder, run.job_id, _suffix(path))
     run.insert(size)
     try:
@@ -430,11 +209,19 @@ def submit_file(
     except AuditUnavailable:
         run.update(status=SubmissionStatus.REJECTED.value, code=AuditUnavailable.code)
         raise
+    return guarded(run, lambda: _take(run, matcher, progress))
+
+
+def guarded(run: Run, body: Callable[[], SubmitResult]) -> SubmitResult:
+    """Run ``body`` on a plaintext copy of the sealed original in a private work folder; a
+    refusal is recorded and reported, a failure recorded (digest released) and raised."""
+    assert run.ring is not None
+    assert run.stored is not None
     try:
         with work_folder(run.folder) as run.work:
             run.plain = open_sealed(run.ring, run.stored, run.work, run.job_id, REQUEST_ROLE)
-            return _take(run, keys, matcher, progress)
-    except _Rejected as rejected:
+            return body()
+    except Rejected as rejected:
         return run.reject(rejected)
     except AuditUnavailable:
         run.update(
@@ -454,44 +241,21 @@ def submit_file(
         raise
 
 
-def _take(run: _Run, keys: Keys | None, matcher: Matcher, progress: Progress) -> SubmitResult:
+def _take(run: Run, matcher: Matcher, progress: Progress) -> SubmitResult:
     options, settings = run.options, run.settings
-    latest = run.agreement or get_agreement(settings, run.agreement_id)
-    if run.agreement is None:
-        raise _Rejected(*_agreement_refusal(latest, run.day))
-    agreement = run.agreement
-    if Channel.FILE not in agreement.channels:
-        raise _Rejected(
-            SubmissionCode.CHANNEL_NOT_AGREED.value,
-            f"agreement {agreement.id} allows only {', '.join(agreement.channels)} requests",
-        )
-    notices = notice_statuses(settings, agreement.id)
-    policy = decide_policy(agreement, run.day, run.purpose, notices)
-    if not policy.disclosable:
-        raise _Rejected(*_policy_refusal(agreement, policy))
+    policy = checked_policy(run)
     if not options.dry_run:
         run.claim()
-    assert run.plain is not None
-    try:
-        inspected = inspect_submission(run.plain, max_line_bytes=options.max_line_bytes)
-        run.fmt = inspected.format
-        refused = disallowed_request_fields(agreement, inspected.columns)
-        refuse_fields(run.plain, refused, inspected)
-        submission = read_submission(inspected, today=run.day)
-    except InputError as exc:
-        raise _Rejected(exc.code or "E_FILE", run.message_of(exc)) from None
-    run.records = submission.records
-    run.report = _report(submission)
-    run.update(format=run.fmt, records=run.records, report=run.report)
-    if options.dry_run:
-        run.update(status=SubmissionStatus.VALIDATED.value)
-        run.append(SUBMISSION_VALIDATED, records=run.records, dry_run=True)
-        return run.result(SubmissionStatus.VALIDATED)
+    submission = read_checked(run)
+    agreement = run.agreement
+    assert agreement is not None
     with session(store_url(settings)) as s:
         earlier = store.accepted_in_month(
             s, agreement.id, run.day.strftime("%Y-%m"), excluding=run.job_id
         )
     held = volume_exceeded(agreement, submission.records, earlier)
+    if options.dry_run:
+        return _validated(run, held)
     if held is not None:
         reason = store.safe_message(held.code.value, held.reason)
         run.update(
@@ -501,11 +265,69 @@ def _take(run: _Run, keys: Keys | None, matcher: Matcher, progress: Progress) ->
         )
         run.append(SUBMISSION_HELD, code=held.code.value, records=run.records)
         return run.result(SubmissionStatus.NEEDS_CONSULTATION, held.code.value, reason)
+    return accept(run, submission, policy, matcher, progress)
+
+
+def checked_policy(run: Run) -> Policy:
+    """What may be disclosed under the agreement in force on the run's day, for its purpose;
+    a refusal when nothing may (not in force, channel not agreed, no routine use)."""
+    settings = run.settings
+    latest = run.agreement or get_agreement(settings, run.agreement_id)
+    if run.agreement is None:
+        raise Rejected(*_agreement_refusal(latest, run.day))
+    agreement = run.agreement
+    if Channel.FILE not in agreement.channels:
+        raise Rejected(
+            SubmissionCode.CHANNEL_NOT_AGREED.value,
+            f"agreement {agreement.id} allows only {', '.join(agreement.channels)} requests",
+        )
+    notices = notice_statuses(settings, agreement.id)
+    policy = decide_policy(agreement, run.day, run.purpose, notices)
+    if not policy.disclosable:
+        raise Rejected(*_policy_refusal(agreement, policy))
+    return policy
+
+
+def read_checked(run: Run) -> Submission:
+    """The file read and validated (columns the agreement allows, row codes), with its report
+    recorded; a refusal when it cannot be used."""
+    options, agreement = run.options, run.agreement
+    assert run.plain is not None
+    assert agreement is not None
+    try:
+        inspected = inspect_submission(run.plain, max_line_bytes=options.max_line_bytes)
+        run.fmt = inspected.format
+        refused = disallowed_request_fields(agreement, inspected.columns)
+        refuse_fields(run.plain, refused, inspected)
+        submission = read_submission(inspected, today=run.day)
+    except InputError as exc:
+        raise Rejected(exc.code or "E_FILE", run.message_of(exc)) from None
+    run.records = submission.records
+    run.report = _report(submission)
+    run.update(format=run.fmt, records=run.records, report=run.report)
+    return submission
+
+
+def _validated(run: Run, held: Any) -> SubmitResult:
+    """A dry run's end: validated, saying when the real run would be held (and why)."""
+    message = None
+    if held is not None:
+        reason = store.safe_message(held.code.value, held.reason)
+        message = f"a real run of this file would be held for consultation: {reason}"
+        run.report = {**run.report, "would_hold": {"code": held.code.value, "reason": reason}}
+    run.update(status=SubmissionStatus.VALIDATED.value, report=run.report, message=message)
+    run.append(SUBMISSION_VALIDATED, records=run.records, dry_run=True)
+    code = None if held is None else held.code.value
+    return run.result(SubmissionStatus.VALIDATED, code, message)
+
+
+def accept(
+    run: Run, submission: Submission, policy: Policy, matcher: Matcher, progress: Progress
+) -> SubmitResult:
+    """Accept a checked submission, match it and disclose it (also a held one, once released)."""
     run.update(status=SubmissionStatus.VALIDATED.value)
     run.append(SUBMISSION_ACCEPTED, records=run.records)
-    assert keys is not None
-    assert options.master is not None
-    outcome = _process(run, submission, policy, keys, matcher, progress)
+    outcome = _process(run, submission, policy, matcher, progress)
     return run.result(
         SubmissionStatus.DISCLOSED,
         package=outcome.package,
@@ -515,21 +337,28 @@ def _take(run: _Run, keys: Keys | None, matcher: Matcher, progress: Progress) ->
 
 
 def _process(
-    run: _Run,
+    run: Run,
     submission: Submission,
     policy: Policy,
-    keys: Keys,
     matcher: Matcher,
     progress: Progress,
 ) -> Outcome:
     options, settings = run.options, run.settings
     assert run.agreement is not None
-    assert options.master is not None
+    assert run.host is not None
+    host = run.host
     assert run.plain is not None
     assert run.work is not None
     assert run.ring is not None
     matched = run.work / "match.parquet"
-    summary = matcher(options.master, run.plain, matched, settings=settings, progress=progress)
+    summary = matcher(
+        None,
+        run.plain,
+        matched,
+        settings=settings,
+        progress=progress,
+        snapshot=host.master.snapshot_id,
+    )
     matches = match_columns(pq.read_table(matched))
     seal_working_file(run.ring, matched, run.folder, run.job_id, MATCH_ROLE)
     queue_possible(
@@ -541,7 +370,6 @@ def _process(
         matches=matches,
     )
     run.update(status=SubmissionStatus.PROCESSED.value)
-    snapshot, as_of = _master_snapshot(options.master, settings)
     model = str(getattr(summary, "model_version", "") or f"matchgate-{__version__}")
     job = DisclosureJob(
         job_id=run.job_id,
@@ -551,9 +379,9 @@ def _process(
         policy=policy,
         submission=submission,
         matches=matches,
-        master=options.master,
-        master_snapshot=snapshot,
-        master_as_of=as_of,
+        master=host.master.master,
+        master_snapshot=host.master.snapshot_id,
+        master_as_of=host.master.as_of,
         model_version=model[:200],
         actor=options.actor,
     )
@@ -563,7 +391,7 @@ def _process(
         settings=settings,
         staging=run.folder / "staging",
         out_dir=out_dir,
-        keys=keys,
+        keys=host.keys,
         audit=run.audit,
         subject=run.subject,
     )
