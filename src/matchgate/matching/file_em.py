@@ -15,8 +15,8 @@ The requester controls this file, so the estimate is bounded (:class:`FileEm`):
 * each level's m stays within a factor :attr:`FileEm.max_factor` of the shipped value (so its
   weight moves by at most log2 of that, in bits), after renormalising the comparison's levels to
   the shipped total (:func:`bounded`);
-* EM reads at most :attr:`FileEm.sample_pairs` candidate pairs, a seeded sample of the pairs in
-  (request, person) order, so a run is repeatable and costs little on a large file.
+* EM reads about :attr:`FileEm.sample_pairs` candidate pairs at most, a seeded sample of the
+  pairs in (request, person) order, so a run is repeatable and costs little on a large file.
 
 Levels marked ``fixed`` in the comparisons keep their m. The result is a
 :class:`~matchgate.matching.model.ModelFile` with the shipped version and an ``adapted`` block in
@@ -63,7 +63,7 @@ class FileEm:
     max_factor: float = 2.0
     """Each level's m stays within this factor of the shipped m (1 bit of weight)."""
     sample_pairs: int = 100_000
-    """Candidate pairs EM reads at most."""
+    """Candidate pairs EM reads (about as many, drawn at random, when there are more)."""
     iterations: int = 10
     tolerance: float = 1e-5
     """EM stops when no m moves by more than this."""
@@ -133,13 +133,14 @@ def bounded(estimate: Floats, shipped: Floats, fixed: np.ndarray, factor: float)
 
 
 def _sample(rid: Ints, pid: Ints, cap: int, seed: int) -> Ints:
-    """Indices of at most ``cap`` pairs, chosen by a seeded draw over (request, person) order,
-    so the same pairs are read whatever order the engine returned them in."""
+    """Indices of about ``cap`` pairs (each kept with probability cap / pairs, by a seeded
+    draw over (request, person) order), so the same pairs are read whatever order the engine
+    returned them in."""
     order = np.lexsort((pid, rid))
     if len(order) <= cap:
         return order
-    chosen = np.sort(np.random.default_rng(seed).choice(len(order), size=cap, replace=False))
-    result: Ints = order[chosen]
+    keep = np.random.default_rng(seed).random(len(order)) < cap / len(order)
+    result: Ints = order[keep]
     return result
 
 
