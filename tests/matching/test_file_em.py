@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from conftest import MASTER_COLUMNS, REQUEST_COLUMNS, Row, read_output, write_csv
+from matchgate.domain.errors import ConfigurationError
 from matchgate.matching.comparisons import COMPARISONS
 from matchgate.matching.file_em import (
     ADAPTED_KEY,
@@ -320,3 +321,11 @@ def test_a_run_is_reproduced_from_its_saved_parameters(tmp_path: Path) -> None:
     assert [(j["model"], j["parameters_file"]) for j in jobs] == [
         (first.model_version, str(first.parameters_file))
     ] * 2
+
+
+def test_the_setting_reads_true_and_false_from_the_environment() -> None:
+    assert Settings.from_env({}).match_file_em is True
+    assert Settings.from_env({"MATCHGATE_MATCH_FILE_EM": "false"}).match_file_em is False
+    assert Settings.from_env({"MATCHGATE_MATCH_FILE_EM": "1"}).match_file_em is True
+    with pytest.raises(ConfigurationError):
+        Settings.from_env({"MATCHGATE_MATCH_FILE_EM": "maybe"})

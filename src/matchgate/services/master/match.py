@@ -90,9 +90,13 @@ def match_files(
     The model is the shipped one (``matching/models/person-v1.json``), the file ``model`` names,
     or, with ``retrain``, one trained by Splink on these two files first (unsupervised; see
     :mod:`matchgate.services.master.train_model`), which takes minutes rather than seconds.
+    Unless ``settings.match_file_em`` is off (or the model was trained here), its m are
+    re-estimated on this file within bounds (:mod:`matchgate.matching.file_em`). The
+    parameters used are named in the summary's ``model_version`` (``<version>@<id>``) and saved
+    as a model file (``summary.parameters_file``) that ``model`` reads back to the same run.
 
     The run is recorded as a job in the operational store: the request file's digest, the master,
-    the decision counts, and how it ended.
+    the model and parameters, the decision counts, and how it ended.
     """
     inputs_to_check = (requests,) if master is None else (master, requests)
     fmt = _output_format(output, inputs=inputs_to_check)
