@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -268,26 +269,38 @@ def _run(tmp: Path, world: list[Row], requests: list[Row], **settings: object) -
         settings=Settings(workspace=tmp / "ws", **settings),  # type: ignore[arg-type]
     )
     rows = {row["request_id"]: row for row in read_output(out)}
-    rows["summary"] = {"model": summary.model_version}
+    rows["summary"] = {"model": summary.model_version, "parameters": str(summary.parameters_file)}
     return rows
 
 
 @pytest.mark.parametrize("padding", ["first_differs", "all_agree"])
 def test_padding_rows_do_not_carry_a_target_row_into_match(tmp_path: Path, padding: str) -> None:
     world = _world(2_600)
+    master = _with_twins(world)
     targets = _targets(world)
-    alone = _run(tmp_path / "alone", world, targets)  # 300 rows: below the minimum, shipped
-    padded = _run(tmp_path / "padded", world, targets + _padding(world, padding))
+    alone = _run(tmp_path / "alone", master, targets)  # 300 rows: below the minimum, shipped
+    padded = _run(tmp_path / "padded", master, targets + _padding(world, padding))
     assert alone["summary"]["model"] == parameters_label(SHIPPED)
-    assert padded["summary"]["model"] != alone["summary"]["model"]  # the padding moved m
+    # The targets sit at the boundary: twins are near ties, look-alikes and borrowed SSNs refused.
+    decisions = Counter(alone[t["request_id"]]["decision"] for t in targets)
+    assert decisions["possible"] >= TWINS // 2
+    assert decisions["no_match"] >= 60
+    # The padding moved m as far as the bound allows, and moved the targets' scores.
+    used = load_model(Path(padded["summary"]["parameters"]))
+    ratios = [
+        new.m / old.m
+        for name, levels in used.parameters.items()
+        for new, old in zip(levels, SHIPPED.parameters[name], strict=True)
+    ]
+    assert max(ratios) == pytest.approx(FileEm().max_factor)
+    assert min(ratios) == pytest.approx(1 / FileEm().max_factor)
+    assert any(padded[t["request_id"]]["score"] != alone[t["request_id"]]["score"] for t in targets)
     crossed = [
         rid
         for rid in (t["request_id"] for t in targets)
         if padded[rid]["decision"] == "match" and alone[rid]["decision"] != "match"
     ]
     assert crossed == []
-    # The file was estimated on: some target's score moved.
-    assert any(padded[t["request_id"]]["score"] != alone[t["request_id"]]["score"] for t in targets)
 
 
 def test_below_the_minimum_size_outputs_are_those_of_the_shipped_model(tmp_path: Path) -> None:
@@ -297,7 +310,7 @@ def test_below_the_minimum_size_outputs_are_those_of_the_shipped_model(tmp_path:
     on = _run(tmp_path / "on", world, requests)
     off = _run(tmp_path / "off", world, requests, match_file_em=False)
     assert (tmp_path / "on" / "out.csv").read_bytes() == (tmp_path / "off" / "out.csv").read_bytes()
-    assert on["summary"] == off["summary"] == {"model": parameters_label(SHIPPED)}
+    assert on["summary"]["model"] == off["summary"]["model"] == parameters_label(SHIPPED)
 
 
 def test_a_run_is_reproduced_from_its_saved_parameters(tmp_path: Path) -> None:
