@@ -329,6 +329,12 @@ def test_a_run_is_reproduced_from_its_saved_parameters(tmp_path: Path) -> None:
     )
     assert again.model_version == first.model_version
     assert (tmp_path / "first.csv").read_bytes() == (tmp_path / "again.csv").read_bytes()
+    # Any saved parameters are used as is: the shipped model's, from a small run, stay shipped.
+    shipped = tmp_path / "shipped-parameters.json"
+    shipped.write_text(json.dumps(model_settings(SHIPPED)), encoding="utf-8")
+    other = Settings(workspace=tmp_path / "other")
+    as_shipped = match_files(master, req, tmp_path / "shipped.csv", settings=other, model=shipped)
+    assert as_shipped.model_version == parameters_label(SHIPPED)
     with session(settings.sqlite_url) as s:
         jobs = [job.outputs for job in s.scalars(select(Job).where(Job.kind == "match"))]
     assert [(j["model"], j["parameters_file"]) for j in jobs] == [

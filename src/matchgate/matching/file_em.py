@@ -22,7 +22,7 @@ Levels marked ``fixed`` in the comparisons keep their m. The result is a
 :class:`~matchgate.matching.model.ModelFile` with the shipped version and an ``adapted`` block in
 its metadata; :func:`parameters_id` names any parameters, and :func:`model_settings` writes them
 as a model file that ``--model`` reads back to the same id and the same decisions (a model file
-that was already adapted is never re-estimated).
+written so, the parameters some run used, is never estimated again).
 """
 
 from __future__ import annotations
@@ -51,7 +51,9 @@ from matchgate.matching.model import (
 )
 
 ADAPTED_KEY = "adapted"
-"""Metadata key of a model whose m were estimated on a file (never re-estimated)."""
+"""Metadata key of a model whose m were estimated on a file."""
+SAVED_KEY = "parameters_id"
+"""Metadata key of a model file saved from a run (:func:`model_settings`): used as is."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,11 @@ def model_settings(
         for lvl, params in zip(levels, model.parameters[spec["output_column_name"]], strict=True):
             lvl["m_probability"] = params.m
             lvl["u_probability"] = params.u
-    settings["matchgate"] = {**model.metadata, "model_version": model.version}
+    settings["matchgate"] = {
+        **model.metadata,
+        "model_version": model.version,
+        SAVED_KEY: parameters_id(model),
+    }
     return settings
 
 
@@ -158,8 +164,10 @@ def estimate_on_file(
     settings: FileEm,
 ) -> ModelFile:
     """``model`` with m re-estimated on this file's candidate pairs, within the bounds of
-    ``settings``; ``model`` itself when the file is too small or was already adapted to."""
-    if model.metadata.get(ADAPTED_KEY) or usable_rows < settings.min_rows or not len(rid):
+    ``settings``; ``model`` itself when the file is too small, or when ``model`` is the
+    parameters a run used (saved by :func:`model_settings`, or estimated already)."""
+    used_before = ADAPTED_KEY in model.metadata or SAVED_KEY in model.metadata
+    if used_before or usable_rows < settings.min_rows or not len(rid):
         return model
     sample = _sample(rid, pid, settings.sample_pairs, settings.seed)
     gamma = {c.name: levels[c.name][sample] for c in comparisons}
