@@ -53,6 +53,8 @@ from matchgate.settings import Settings
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PEERS = ROOT.parent / "shared" / "bench"
 PEERS = {"splink_default": "splink_default.py", "splink_tuned": "splink_tuned.py"}
+SHIPPED = "matchgate-shipped"
+"""matchgate with the shipped model as is (no per-file estimation of m): ``--shipped-too``."""
 
 
 def _master(data: Path) -> Path:
@@ -61,8 +63,9 @@ def _master(data: Path) -> Path:
 
 def run_system(system: str, data: Path, out: Path, peers: Path, work: Path) -> float:
     started = time.perf_counter()
-    if system == "matchgate":
-        match_files(_master(data), data / "requests.csv", out, settings=Settings(workspace=work))
+    if system in ("matchgate", SHIPPED):
+        settings = Settings(workspace=work, match_file_em=system == "matchgate")
+        match_files(_master(data), data / "requests.csv", out, settings=settings)
     else:
         with (out.with_suffix(".log")).open("w") as log:
             subprocess.run(
@@ -81,7 +84,7 @@ def run_system(system: str, data: Path, out: Path, peers: Path, work: Path) -> f
 
 
 def evaluate_dataset(
-    dataset: Dataset, sizes: Sizes, work: Path, peers: Path | None
+    dataset: Dataset, sizes: Sizes, work: Path, peers: Path | None, shipped_too: bool = False
 ) -> dict[str, Any]:
     data = work / "data" / dataset.name
     if data.exists():
@@ -96,7 +99,7 @@ def evaluate_dataset(
         "systems": {},
     }
     truth = data / "truth.csv"
-    systems = ["matchgate", *(PEERS if peers else ())]
+    systems = ["matchgate", *([SHIPPED] if shipped_too else []), *(PEERS if peers else ())]
     for system in systems:
         out = work / "outputs" / f"{dataset.name}-{system}.csv"
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -109,7 +112,7 @@ def evaluate_dataset(
         figures = score(truth, out)
         figures["seconds"] = round(seconds, 1)
         figures["calibration"] = calibration(truth, out)
-        if system != "matchgate" and peers:
+        if system in PEERS and peers:
             figures["equal_precision"] = equal_precision(peers / "equal_precision.py", truth, out)
         result["systems"][system] = figures
         print(
@@ -141,22 +144,26 @@ def table(results: list[dict[str, Any]]) -> str:
         "Splink tuned P / R / FMR",
         "tuned R at equal P",
     ]
+    shipped = any(SHIPPED in r["systems"] for r in results)
+    if shipped:
+        head.insert(4, "shipped model P / R / review / FMR")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
-        mg = r["systems"].get("matchgate", {})
         cells = [r["dataset"], r["split"][:3] + ".", str(r["requests"])]
-        cells.append(
-            " / ".join(
-                (
-                    _f(mg.get("precision")),
-                    _f(mg.get("recall_without_name_only")),
-                    _f(mg.get("review_rate"), pct=True),
-                    _f(mg.get("false_match_rate"), pct=True),
+        for system in ("matchgate", SHIPPED) if shipped else ("matchgate",):
+            mg = r["systems"].get(system, {})
+            cells.append(
+                " / ".join(
+                    (
+                        _f(mg.get("precision")),
+                        _f(mg.get("recall_without_name_only")),
+                        _f(mg.get("review_rate"), pct=True),
+                        _f(mg.get("false_match_rate"), pct=True),
+                    )
                 )
+                if "error" not in mg
+                else "error"
             )
-            if "error" not in mg
-            else "error"
-        )
         for peer in PEERS:
             s = r["systems"].get(peer)
             if s is None or "error" in s:
@@ -228,6 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="default: WORK/eval-suite.json")
     parser.add_argument("--peers", type=Path, default=DEFAULT_PEERS, help="reference scripts")
     parser.add_argument("--no-splink", action="store_true", help="matchgate only")
+    parser.add_argument(
+        "--shipped-too",
+        action="store_true",
+        help=f"also run matchgate without per-file estimation of m ({SHIPPED})",
+    )
     parser.add_argument("--render", type=Path, help="print the tables of a saved JSON and stop")
     args = parser.parse_args(argv)
     if args.render:
@@ -268,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         "results": results,
     }
     for dataset in datasets:
-        results.append(evaluate_dataset(dataset, sizes, args.work, peers))
+        results.append(evaluate_dataset(dataset, sizes, args.work, peers, args.shipped_too))
         report.update(seconds=round(time.perf_counter() - started, 1), table=table(results))
         report["complete"] = len(results) == len(datasets)
         out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")  # after each

@@ -83,6 +83,13 @@ class Settings:
         default="",
         metadata={"doc": "key ring for encryption at rest; empty: workspace/keys/data-keys.json"},
     )
+    match_file_em: bool = field(
+        default=True,
+        metadata={
+            "doc": "re-estimate the model's m on each request file of 1,000 rows or more, "
+            "within bounds (docs/matching.md); false: the model as shipped"
+        },
+    )
 
     @property
     def zone(self) -> ZoneInfo:
@@ -136,6 +143,12 @@ class Settings:
 
 
 def _convert(kind: object, raw: str) -> object:
+    if kind in (bool, "bool"):
+        if raw.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError("expected true or false")
     if kind in (int, "int"):
         return int(raw)
     if kind in (Path, "Path"):

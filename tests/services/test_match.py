@@ -14,6 +14,8 @@ import pytest
 from matchgate.app.jobs import file_digest
 from matchgate.domain.errors import InputError
 from matchgate.intake import Code
+from matchgate.matching.file_em import parameters_id, parameters_label
+from matchgate.matching.model import load_model
 from matchgate.services.master.match import MatchSummary, match_files
 from matchgate.settings import Settings
 
@@ -100,17 +102,23 @@ def test_csv_in_csv_out(master: Path, requests: Path, tmp_path: Path, settings: 
     assert by_id["d"]["error_code"] == "E_NAME_MISSING"
     assert by_id["e"]["decision"] == "match"  # invalid fields are unknown, the row is answered
     assert by_id["e"]["warning_codes"] == "W_ANUMBER_INVALID|W_DOB_INVALID"
-    assert summary == MatchSummary(
-        output=out,
-        rows=5,
-        decisions={"match": 3, "possible": 0, "no_match": 2},
-        error_rows=1,
-        warning_rows=1,
-        seconds=summary.seconds,
-        candidates=summary.candidates,
-        master_people=3,
-        model_version="person-v1",
-        master_snapshot=f"file:sha256:{file_digest(master)[:16]}",
+    assert (
+        summary
+        == MatchSummary(
+            output=out,
+            rows=5,
+            decisions={"match": 3, "possible": 0, "no_match": 2},
+            error_rows=1,
+            warning_rows=1,
+            seconds=summary.seconds,
+            candidates=summary.candidates,
+            master_people=3,
+            model_version=parameters_label(load_model()),  # the shipped model: a 5-row file
+            master_snapshot=f"file:sha256:{file_digest(master)[:16]}",
+            parameters_file=settings.workspace
+            / "parameters"
+            / f"{parameters_id(load_model())}.json",
+        )
     )
     assert {r["master_snapshot"] for r in rows} == {summary.master_snapshot}
     assert {"read requests", "index master", "find candidates", "score", "write output"} <= set(
@@ -337,7 +345,7 @@ def test_a_model_file_can_be_named(
     path = tmp_path / "model.json"
     path.write_text(json.dumps(model))
     summary = match_files(master, requests, tmp_path / "out.csv", settings=settings, model=path)
-    assert summary.model_version == "custom-7"
+    assert summary.model_version.startswith("custom-7@")
     assert summary.decisions["match"] == 3
 
 
@@ -346,5 +354,5 @@ def test_retrain_on_the_files_themselves(
     master: Path, requests: Path, tmp_path: Path, settings: Settings
 ) -> None:
     summary = match_files(master, requests, tmp_path / "out.csv", settings=settings, retrain=True)
-    assert summary.model_version == "retrained"
+    assert summary.model_version.startswith("retrained@")
     assert summary.rows == 5

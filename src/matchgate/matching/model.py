@@ -30,7 +30,6 @@ from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
 
 from matchgate.domain.errors import MatchgateError
 from matchgate.engines.base import Engine
@@ -149,6 +148,18 @@ def prior_model(comparisons: tuple[Comparison, ...] = COMPARISONS) -> ModelFile:
 
 
 @dataclass(frozen=True)
+class ComparedPairs:
+    """Candidate pairs with their comparison levels (-1: cannot compare), not yet weighed, and
+    the master count of the request's value of each term-frequency column."""
+
+    rid: Ints
+    pid: Ints
+    via: Ints
+    levels: dict[str, Ints]
+    tf_counts: dict[str, Floats]
+
+
+@dataclass(frozen=True)
 class ScoredPairs:
     """Scored candidate pairs, one per (request row ``rid``, master person ``pid``)."""
 
@@ -160,6 +171,8 @@ class ScoredPairs:
     levels: dict[str, Ints]
     bits: dict[str, Floats]
     comparisons: tuple[Comparison, ...]
+    parameters: ModelFile | None = None
+    """The m and u the weights were computed with (None: a scorer that does not say)."""
 
     def __len__(self) -> int:
         return len(self.rid)
@@ -175,6 +188,7 @@ class ScoredPairs:
             levels={k: v[indices] for k, v in self.levels.items()},
             bits={k: v[indices] for k, v in self.bits.items()},
             comparisons=self.comparisons,
+            parameters=self.parameters,
         )
 
     @property
@@ -318,6 +332,11 @@ class FellegiSunterModel:
         """  # noqa: S608
 
     def score(self, engine: Engine, master: MasterStats) -> ScoredPairs:
+        return self.weigh(self.compare(engine, master), self.model, master)
+
+    def compare(self, engine: Engine, master: MasterStats) -> ComparedPairs:
+        """Every candidate pair's comparison levels, and the master counts of its request's
+        names (term frequencies)."""
         # Column names come from the model file's comparisons, checked against the code's.
         for col in self.tf_columns():
             wanted = f"SELECT DISTINCT {col} AS v FROM req WHERE {col} IS NOT NULL"  # noqa: S608
@@ -332,37 +351,54 @@ class FellegiSunterModel:
                 )
             engine.execute(f"CREATE OR REPLACE TEMP TABLE tf_{col} AS {counts}")
         rows = engine.query(self._query())
-        prior = self.prior_bits(master)
-        weight = np.full(rows.num_rows, prior)
-        levels: dict[str, Ints] = {}
-        bits: dict[str, Floats] = {}
-        for spec in self.comparisons:
-            gamma = rows[f"g_{spec.name}"].to_numpy().astype(np.int64)
-            contribution = self._bits(self.model.parameters[spec.name], gamma, rows, master)
-            weight += contribution
-            levels[spec.name] = gamma
-            bits[spec.name] = contribution
-        return ScoredPairs(
+        return ComparedPairs(
             rid=rows["rid"].to_numpy().astype(np.int64),
             pid=rows["pid"].to_numpy().astype(np.int64),
             via=rows["via"].to_numpy().astype(np.int64),
+            levels={
+                spec.name: rows[f"g_{spec.name}"].to_numpy().astype(np.int64)
+                for spec in self.comparisons
+            },
+            tf_counts={
+                col: rows[f"tf_{col}"].to_numpy().astype(np.float64) for col in self.tf_columns()
+            },
+        )
+
+    def weigh(self, pairs: ComparedPairs, model: ModelFile, master: MasterStats) -> ScoredPairs:
+        """Match weights of compared pairs with ``model``'s m and u."""
+        prior = self.prior_bits(master)
+        weight = np.full(len(pairs.rid), prior)
+        bits: dict[str, Floats] = {}
+        for spec in self.comparisons:
+            gamma = pairs.levels[spec.name]
+            contribution = self._bits(model.parameters[spec.name], gamma, pairs.tf_counts, master)
+            weight += contribution
+            bits[spec.name] = contribution
+        return ScoredPairs(
+            rid=pairs.rid,
+            pid=pairs.pid,
+            via=pairs.via,
             prior=prior,
             weight=weight,
-            levels=levels,
+            levels=pairs.levels,
             bits=bits,
             comparisons=self.comparisons,
+            parameters=model,
         )
 
     @staticmethod
     def _bits(
-        params: tuple[LevelParameters, ...], gamma: Ints, rows: pa.Table, master: MasterStats
+        params: tuple[LevelParameters, ...],
+        gamma: Ints,
+        tf_counts: dict[str, Floats],
+        master: MasterStats,
     ) -> Floats:
         table = np.array([math.log2(p.m / p.u) for p in params] + [0.0])
         contribution: Floats = table[gamma]  # gamma -1 (missing) picks the trailing 0.0
         for i, p in enumerate(params):
             if not p.tf_column:
                 continue
-            counts = rows[f"tf_{p.tf_column}"].to_numpy().astype(np.float64)
+            counts = tf_counts[p.tf_column]
             k = TERM_FREQUENCY_PSEUDO_COUNT
             u = (counts + k * p.u) / (master.people + k)
             contribution = np.where(gamma == i, np.log2(p.m / u), contribution)

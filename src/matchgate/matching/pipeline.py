@@ -19,6 +19,7 @@ from matchgate.matching.candidates import (
     wanted_keys,
 )
 from matchgate.matching.decide import NO_PERSON, Decisions, Policy, decide
+from matchgate.matching.file_em import parameters_label
 from matchgate.matching.master_index import (
     CANDIDATE_ROWS,
     AppliedChanges,
@@ -30,7 +31,7 @@ from matchgate.matching.master_index import (
     fetch_candidate_rows,
     finish_master,
 )
-from matchgate.matching.model import FellegiSunterModel, PairScorer, ScoredPairs
+from matchgate.matching.model import FellegiSunterModel, ModelFile, PairScorer, ScoredPairs
 from matchgate.matching.ssa import Names, owner_pids, ssa_codes
 
 OUTPUT_COLUMNS = (
@@ -65,6 +66,9 @@ class MatchResult:
     candidates: int
     master_people: int
     model_version: str = ""
+    """The model's version and the id of the parameters used (``person-v1@<16 hex>``)."""
+    parameters: ModelFile | None = None
+    """The m and u the scores were computed with (a per-file estimate, when one was made)."""
 
 
 def index_master(
@@ -180,8 +184,9 @@ def match_requests(
         table = _output(engine, requests, pairs, decisions)
     finally:
         engine.unregister("req")
-    version = getattr(model, "version", "")
-    return MatchResult(table, candidates, master.people, str(version))
+    used = pairs.parameters
+    version = parameters_label(used) if used is not None else getattr(model, "version", "")
+    return MatchResult(table, candidates, master.people, str(version), used)
 
 
 def _people(engine: Engine, pids: np.ndarray) -> tuple[dict[int, str], dict[int, int], Names]:

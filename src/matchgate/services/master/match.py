@@ -12,7 +12,7 @@ import json
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -36,8 +36,9 @@ from matchgate.matching import (
     match_requests,
 )
 from matchgate.matching.comparisons import COMPARISONS
+from matchgate.matching.file_em import FileAdaptedModel, model_settings, parameters_id
 from matchgate.matching.master_index import LEAN_TERM_FREQUENCIES
-from matchgate.matching.model import model_from_settings
+from matchgate.matching.model import ModelFile, model_from_settings
 from matchgate.services.master.store import current_snapshot, open_snapshot
 from matchgate.settings import Settings
 
@@ -59,6 +60,8 @@ class MatchSummary:
     master_people: int = 0
     model_version: str = ""
     master_snapshot: str = ""
+    parameters_file: Path | None = None
+    """The m and u used, as a model file ``--model`` accepts (the run's decisions again)."""
 
 
 SNAPSHOT_COLUMN = "master_snapshot"
@@ -87,9 +90,13 @@ def match_files(
     The model is the shipped one (``matching/models/person-v1.json``), the file ``model`` names,
     or, with ``retrain``, one trained by Splink on these two files first (unsupervised; see
     :mod:`matchgate.services.master.train_model`), which takes minutes rather than seconds.
+    Unless ``settings.match_file_em`` is off (or the model was trained here), its m are
+    re-estimated on this file within bounds (:mod:`matchgate.matching.file_em`). The
+    parameters used are named in the summary's ``model_version`` (``<version>@<id>``) and saved
+    as a model file (``summary.parameters_file``) that ``model`` reads back to the same run.
 
     The run is recorded as a job in the operational store: the request file's digest, the master,
-    the decision counts, and how it ended.
+    the model and parameters, the decision counts, and how it ended.
     """
     inputs_to_check = (requests,) if master is None else (master, requests)
     fmt = _output_format(output, inputs=inputs_to_check)
@@ -120,6 +127,10 @@ def match_files(
         else:
             result, name = _match_one_shot(master, requests, settings, progress, scorer)
         summary = _write_result(result, output, fmt, name, progress, started)
+        if result.parameters is not None:
+            saved = _save_parameters(settings, result.parameters)
+            summary = replace(summary, parameters_file=saved)
+            job.outputs["parameters_file"] = str(saved)
         job.outputs["model"] = summary.model_version
         job.outputs["output"] = str(output)
         job.outputs["master_snapshot"] = name
@@ -206,18 +217,34 @@ def _scorer(
 
         trained = train_model(master, requests, None, settings=settings, version="retrained")
         return FellegiSunterModel(model_from_settings(trained.settings, COMPARISONS))
-    if model is not None:
-        try:
-            return FellegiSunterModel(load_model(model))
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
-            # ValueError covers malformed JSON; the message never quotes the file's content.
-            raise InputError(
-                "cannot read the model file: it must be a Splink model JSON file "
-                "written by `python -m matchgate.services.master.train_model`",
-                path=str(model),
-                code="E_MODEL_FILE",
-            ) from None
-    return None
+    scorer = FileAdaptedModel if settings.match_file_em else FellegiSunterModel
+    if model is None:
+        return scorer()
+    try:
+        return scorer(load_model(model))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+        # ValueError covers malformed JSON; the message never quotes the file's content.
+        raise InputError(
+            "cannot read the model file: it must be a Splink model JSON file "
+            "written by `python -m matchgate.services.master.train_model`",
+            path=str(model),
+            code="E_MODEL_FILE",
+        ) from None
+
+
+PARAMETERS_FOLDER = "parameters"
+"""Workspace folder of the parameters each match used, one model file per parameters id."""
+
+
+def _save_parameters(settings: Settings, parameters: ModelFile) -> Path:
+    """Write the parameters a match used as a model file named by their id (once per id)."""
+    folder = settings.workspace / PARAMETERS_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{parameters_id(parameters)}.json"
+    if not path.is_file():
+        with atomic_path(path) as tmp:
+            tmp.write_text(json.dumps(model_settings(parameters), indent=1), encoding="utf-8")
+    return path
 
 
 def _output_format(output: Path, *, inputs: tuple[Path, ...]) -> str:
