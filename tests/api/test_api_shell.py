@@ -105,21 +105,23 @@ def test_access_log_is_one_json_line_without_values(
     served: Served, caplog: pytest.LogCaptureFixture
 ) -> None:
     job = served.world.submission.job_id
+    headers = served.headers("dhs-submitter")
     with caplog.at_level(logging.INFO, logger="matchgate.api.access"):
-        served.http.get(
-            f"/v1/submissions/{job}?probe=VALUE-IN-QUERY",
-            headers={**served.headers("dhs-submitter"), "X-Request-ID": "rid-1"},
-        )
+        served.http.get(f"/v1/submissions/{job}", headers={**headers, "X-Request-ID": "rid-1"})
+        served.http.get("/v1/submissions?agreement=VALUE-IN-QUERY", headers=headers)
+        served.http.get(f"/v1/submissions/{job}?probe=VALUE-IN-QUERY", headers=headers)
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name.endswith("access")]
-    assert lines == [
-        {
-            "event": "request",
-            "method": "GET",
-            "route": "/v1/submissions/{job_id}",
-            "status": 200,
-            "duration_ms": lines[0]["duration_ms"],
-            "request_id": "rid-1",
-        }
+    assert lines[0] == {
+        "event": "request",
+        "method": "GET",
+        "route": "/v1/submissions/{job_id}",
+        "status": 200,
+        "duration_ms": lines[0]["duration_ms"],
+        "request_id": "rid-1",
+    }
+    assert [(x["route"], x["status"]) for x in lines[1:]] == [
+        ("/v1/submissions", 200),
+        ("/v1/submissions/{job_id}", 422),  # an undeclared query parameter is refused
     ]
     assert job not in caplog.text
     assert "VALUE-IN-QUERY" not in caplog.text

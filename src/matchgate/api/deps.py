@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from matchgate.access import Principal
@@ -55,3 +56,24 @@ def get_caller(
 
 
 CallerDep = Annotated[Principal, Depends(get_caller)]
+
+
+def strict_query(request: Request) -> None:
+    """Refuse a query parameter the route does not declare (422 E_REQUEST), as an unknown body
+    field is refused: a misspelt filter must not silently list everything."""
+    from fastapi.routing import APIRoute
+
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not request.query_params:
+        return
+    known: set[str] = set()
+    pending = [route.dependant]
+    while pending:
+        dependant = pending.pop()
+        known.update(str(p.alias) for p in dependant.query_params)
+        pending.extend(dependant.dependencies)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise RequestValidationError(
+            [{"type": "extra_forbidden", "loc": ("query", "(unknown)"), "msg": "not declared"}]
+        )

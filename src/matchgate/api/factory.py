@@ -9,9 +9,10 @@ checkpoints, withdrawal notices and recipient keys are added as routers of their
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from matchgate.api.config import ApiConfig
+from matchgate.api.deps import strict_query
 from matchgate.api.middleware import ShellMiddleware
 from matchgate.api.problems import HANDLERS
 from matchgate.api.routes import access, agreements, breach, health, oversight, submissions
@@ -37,6 +38,7 @@ def create_api(app: App, config: ApiConfig | None = None) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(strict_query)],
     )
     api.state.matchgate = app
     api.state.limits = limits

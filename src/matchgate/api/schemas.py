@@ -6,7 +6,10 @@ case's result (``response_model`` on every route), so a field not listed here ca
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import datetime as dt
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 
 class In(BaseModel):
@@ -19,3 +22,12 @@ class Out(BaseModel):
     """A response body: only the fields it lists, read from the result's attributes."""
 
     model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes for what was stored as UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+Moment = Annotated[dt.datetime, AfterValidator(_aware)]
+"""A moment in a response: always with its offset (RFC 3339 ``date-time``)."""

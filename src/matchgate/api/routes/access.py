@@ -3,7 +3,6 @@ tokens`` call it. A new token is in the answer once and stored only as a hash.""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,7 +10,7 @@ from pydantic import Field
 
 from matchgate.api.deps import AppDep, CallerDep
 from matchgate.api.problems import RESPONSES
-from matchgate.api.schemas import In, Out
+from matchgate.api.schemas import In, Moment, Out
 from matchgate.services.administration import users as service
 
 router = APIRouter(prefix="/v1", tags=["access"], responses=RESPONSES)
@@ -41,9 +40,9 @@ class UserOut(Out):
     agency: str
     roles: list[str]
     status: str
-    created_at: dt.datetime
+    created_at: Moment
     created_by: str
-    revoked_at: dt.datetime | None
+    revoked_at: Moment | None
 
 
 class TokenIn(In):
@@ -58,16 +57,16 @@ class NewTokenOut(Out):
     user_id: str
     token_id: str
     token: str = Field(description="Shown this once; stored only as a hash.")
-    expires_at: dt.datetime
+    expires_at: Moment
 
 
 class TokenOut(Out):
     id: str
     user_id: str
     label: str
-    created_at: dt.datetime
-    expires_at: dt.datetime
-    revoked_at: dt.datetime | None
+    created_at: Moment
+    expires_at: Moment
+    revoked_at: Moment | None
 
 
 @router.get("/agencies", response_model=list[AgencyOut])

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from matchgate.api.deps import AppDep, CallerDep
 from matchgate.api.problems import RESPONSES
-from matchgate.api.schemas import In, Out
+from matchgate.api.schemas import In, Moment, Out
 from matchgate.services.administration import agreements as service
 from matchgate.services.administration import suspensions
 
@@ -40,7 +40,7 @@ class StoredAgreementOut(Out):
     agreement: dict[str, Any] = Field(description="The agreement document as validated.")
     sha256: str
     source_name: str
-    added_at: dt.datetime
+    added_at: Moment
     versions: list[int]
     warnings: list[str]
     on: dt.date

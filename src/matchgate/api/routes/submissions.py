@@ -7,7 +7,6 @@ Uploading a file, downloading its package and deciding on a held one are routes 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -15,7 +14,7 @@ from pydantic import Field
 
 from matchgate.api.deps import AppDep, CallerDep
 from matchgate.api.problems import RESPONSES
-from matchgate.api.schemas import Out
+from matchgate.api.schemas import Moment, Out
 from matchgate.services.disclosure import notices
 from matchgate.services.submission import records
 
@@ -37,8 +36,8 @@ class SubmissionOut(Out):
     status: str
     code: str | None
     message: str | None
-    received_at: dt.datetime
-    updated_at: dt.datetime
+    received_at: Moment
+    updated_at: Moment
     source_name: str
     size_bytes: int
     sha256: str | None
@@ -56,10 +55,10 @@ class NoticeOut(Out):
     purpose: str
     description: str
     filed_by: str
-    filed_at: dt.datetime
+    filed_at: Moment
     status: str
     decided_by: str | None
-    decided_at: dt.datetime | None
+    decided_at: Moment | None
     decision_note: str | None
 
 
