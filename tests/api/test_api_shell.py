@@ -198,3 +198,20 @@ def test_readiness_and_liveness(served: Served, tmp_path: Path) -> None:
     problem = _problem(bare.get("/v1/health/ready"), 503, "E_CONFIG")
     assert "matchgate db upgrade" in str(problem["detail"])
     assert not (tmp_path / "ws" / "matchgate.sqlite").exists()  # a probe creates nothing
+
+
+def test_every_route_has_a_response_model(served: Served) -> None:
+    from fastapi.routing import APIRoute
+
+    api = create_api(served.app, ROOMY)
+    routes = [r for r in api.routes if isinstance(r, APIRoute)]
+    assert len(routes) == 25
+    assert [r.path for r in routes if r.response_model is None] == []
+
+
+def test_a_token_revoked_while_the_request_runs_is_401() -> None:
+    from matchgate.api.problems import status_of
+    from matchgate.app.access import NOT_AUTHENTICATED
+
+    assert status_of(AccessDenied(NOT_AUTHENTICATED)) == 401
+    assert status_of(AccessDenied("your roles do not allow agency.manage")) == 403

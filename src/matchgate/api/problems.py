@@ -24,6 +24,8 @@ exist (and a message never echoes what it was given).
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
 from fastapi import Request
@@ -43,6 +45,7 @@ from matchgate.domain.errors import (
     Refused,
 )
 
+error_log = logging.getLogger("matchgate.api.error")
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:matchgate:problem:"
 E_REQUEST = "E_REQUEST"
@@ -84,10 +87,13 @@ class Unauthenticated(AccessDenied):
 
 def status_of(exc: MatchgateError) -> int:
     """The HTTP status of a matchgate error (module docstring)."""
+    from matchgate.app.access import NOT_AUTHENTICATED
     from matchgate.services.disclosure.notices import NoticeError
 
     if isinstance(exc, Unauthenticated):
         return 401
+    if isinstance(exc, AccessDenied) and exc.message == NOT_AUTHENTICATED:
+        return 401  # the token or its user was revoked while the request ran
     if isinstance(exc, AccessDenied):
         return 403
     if isinstance(exc, NotFound):
@@ -136,6 +142,10 @@ def scrub(detail: str, path_params: dict[str, Any]) -> str:
 def _matchgate_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, MatchgateError)
     status = status_of(exc)
+    if status == 500:  # ours, but nothing the caller can act on: log its type
+        error_log.error(
+            json.dumps({"event": "error", "code": exc.code, "type": type(exc).__name__})
+        )
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     detail = exc.message if status != 500 else "the request could not be completed"
     return problem(status, exc.code, scrub(detail, request.path_params), headers=headers)
