@@ -15,10 +15,6 @@ from fastapi import FastAPI
 from matchgate.api.config import ApiConfig
 from matchgate.api.factory import create_api
 
-WORKSPACE_ENV = "MATCHGATE_WORKSPACE"
-"""``matchgate --workspace DIR serve`` passes DIR to the workers through the setting's own
-variable."""
-
 
 def _log_lines() -> None:
     handler = logging.StreamHandler(sys.stderr)
@@ -32,7 +28,8 @@ def _log_lines() -> None:
 
 
 def application() -> FastAPI:
-    """A new App and its API, from this process's environment."""
+    """A new App and its API, from this process's environment (``matchgate --workspace DIR
+    serve`` hands DIR over as ``MATCHGATE_WORKSPACE``)."""
     from matchgate.app.core import App
     from matchgate.settings import Settings
 

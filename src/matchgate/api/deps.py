@@ -15,10 +15,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from matchgate.access import Principal
-from matchgate.api.problems import Unauthenticated
 from matchgate.app.core import App
 from matchgate.domain.audit import AuditSink
-from matchgate.domain.errors import AccessDenied, MatchgateError
+from matchgate.domain.errors import MatchgateError
 
 bearer = HTTPBearer(auto_error=False, description="An API token (`matchgate tokens issue`).")
 
@@ -49,10 +48,7 @@ def get_caller(
 
     token = None if credentials is None else credentials.credentials
     source = request.client.host if request.client else None
-    try:
-        return authenticate(app.settings, token, source=source, audit=audit_of(app))
-    except AccessDenied as exc:
-        raise Unauthenticated(exc.message) from None
+    return authenticate(app.settings, token, source=source, audit=audit_of(app))
 
 
 CallerDep = Annotated[Principal, Depends(get_caller)]

@@ -81,19 +81,13 @@ class Problem(BaseModel):
     code: str
 
 
-class Unauthenticated(AccessDenied):
-    """No valid token: answered 401, where a refusal of a known caller is 403."""
-
-
 def status_of(exc: MatchgateError) -> int:
     """The HTTP status of a matchgate error (module docstring)."""
     from matchgate.app.access import NOT_AUTHENTICATED
     from matchgate.services.disclosure.notices import NoticeError
 
-    if isinstance(exc, Unauthenticated):
-        return 401
     if isinstance(exc, AccessDenied) and exc.message == NOT_AUTHENTICATED:
-        return 401  # the token or its user was revoked while the request ran
+        return 401  # no valid token (app.access says so in one message, whatever the reason)
     if isinstance(exc, AccessDenied):
         return 403
     if isinstance(exc, NotFound):

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from matchgate.cli.shell import Runner, say, settings
+from matchgate.cli.shell import Runner, api_limits, export_workspace, say, settings
 from matchgate.domain.errors import ConfigurationError
 
 
@@ -30,21 +30,17 @@ def register(app: typer.Typer, run: Runner) -> None:
         ] = 1,
     ) -> None:
         """Serve the HTTP API (/v1/..., /openapi.json) until interrupted."""
-        import os
-
         import uvicorn
 
-        from matchgate.api import ApiConfig
-        from matchgate.api.asgi import WORKSPACE_ENV
         from matchgate.services.administration.database import check_ready
 
         def work() -> None:
             current = settings()
-            ApiConfig.from_env()  # a malformed limit stops it here (exit 4)
+            api_limits()  # a malformed limit stops it here (exit 4)
             state = check_ready(current)
             if not state.ready:
                 raise ConfigurationError("not serving: " + "; ".join(state.problems))
-            os.environ[WORKSPACE_ENV] = str(current.workspace)
+            export_workspace()
             say(f"serving the API on http://{host}:{port} ({workers} worker(s))")
             uvicorn.run(
                 "matchgate.api.asgi:application",
