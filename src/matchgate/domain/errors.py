@@ -5,7 +5,8 @@ Every error matchgate raises on purpose is a :class:`MatchgateError`. Each class
 codes: ``INPUT`` 3, ``CONFIGURATION`` 4, ``ACCESS`` 7; anything that is not a MatchgateError is an
 internal error, 70; the HTTP API's statuses are drawn in api/problems.py). Classes marked
 *per instance* carry the code of the particular problem on each instance, from the code list of
-the stage that raises it; their class code is the default when none is given. ``str(error)`` is the message followed by the code, once: ``message [CODE]``.
+the stage that raises it; their class code is the default when none is given. ``str(error)`` is
+the message followed by the code, once: ``message [CODE]``.
 
 ::
 
