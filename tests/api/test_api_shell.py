@@ -45,9 +45,17 @@ def test_problems_carry_the_cli_codes(served: Served) -> None:
     assert "your roles do not allow" in str(_problem(refused, 403, "E_ACCESS_DENIED")["detail"])
     # a shape the schema refuses: 422, naming the field and never the value
     bad = http.post(
-        "/v1/agencies", json={"code": "NEW", "name": "N", "extra": "S3CR3T"}, headers=dhs
+        "/v1/agencies",
+        json={"code": "NEW", "name": "N", "123-45-6789": "S3CR3T", "roles": 7},
+        headers=dhs,
     )
-    assert "S3CR3T" not in _problem(bad, 422, "E_REQUEST")["detail"]  # type: ignore[operator]
+    detail = str(_problem(bad, 422, "E_REQUEST")["detail"])
+    assert "S3CR3T" not in detail
+    assert "123-45-6789" not in detail
+    assert "body.(unknown field): extra_forbidden" in detail
+    wrong_type = http.post("/v1/agencies", json={"code": 123456789, "name": "N"}, headers=dhs)
+    detail = str(_problem(wrong_type, 422, "E_REQUEST")["detail"])
+    assert detail == "body.code: string_type"
     not_json = http.post(
         "/v1/agencies",
         content=b"{nope",

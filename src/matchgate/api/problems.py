@@ -151,11 +151,17 @@ def _validation(request: Request, exc: Exception) -> JSONResponse:
     errors = jsonable_encoder(exc.errors())
     if any(e.get("type") == "json_invalid" for e in errors):
         return problem(400, E_REQUEST, "the request body is not JSON")
-    parts = [
-        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('type', 'invalid')}"
-        for e in errors[:10]
-    ]
+    parts = [f"{_where(e)}: {e.get('type', 'invalid')}" for e in errors[:10]]
     return problem(422, E_REQUEST, "; ".join(parts) or "the request is not usable as given")
+
+
+def _where(error: dict[str, Any]) -> str:
+    """Where an error is: the declared fields' names; a field the schema does not list is not
+    named (its name is the caller's text, as a value is)."""
+    loc = [str(part) for part in error.get("loc", ())]
+    if error.get("type") == "extra_forbidden" and loc:
+        loc[-1] = "(unknown field)"
+    return ".".join(loc)
 
 
 def _http(request: Request, exc: Exception) -> JSONResponse:
