@@ -16,7 +16,6 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import MutableMapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -96,7 +95,7 @@ class ShellMiddleware:
             if refused is not None:
                 await refused(scope, receive, send_with_id)
                 return
-            await self._call(scope, receive, send_with_id, status)
+            await self._call(scope, receive, send_with_id)
         finally:
             access_log.info(
                 json.dumps(
@@ -138,9 +137,7 @@ class ShellMiddleware:
             413, E_TOO_LARGE, f"the request body is larger than {self.config.max_body_bytes} bytes"
         )
 
-    async def _call(
-        self, scope: Scope, receive: Receive, send: Send, status: MutableMapping[str, int]
-    ) -> None:
+    async def _call(self, scope: Scope, receive: Receive, send: Send) -> None:
         received = 0
         started = False
         limit = self.config.max_body_bytes
