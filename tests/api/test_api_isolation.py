@@ -1,7 +1,7 @@
 """Object isolation, generated from the OpenAPI document: for every route with a path parameter,
-another agency's object asked for with IRS's token (a user holding every role, of an agency party
-to nothing) answers exactly as a fresh random id of the same shape: the same status, the same
-body, the same headers but the request id. The test counts the routes it covered, so a route
+another agency's object asked for by a user holding every role, of IRS (party to nothing) or of
+DHS-USCIS (a partner of the host under another agreement), answers exactly as a fresh random id
+of the same shape: the same status, the same body, the same headers but the request id. The test counts the routes it covered, so a route
 added with a parameter it cannot fill fails here until it is taught the parameter."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import random
 import string
 from collections.abc import Callable
 
+import pytest
 from tests.access.world import World
 from tests.api.conftest import Served
 from tests.api.openapi import body_for, operations
@@ -51,10 +52,11 @@ def _headers(response: object) -> dict[str, str]:
     return headers
 
 
-def test_another_agencys_object_answers_as_a_random_id(served: Served) -> None:
+@pytest.mark.parametrize("outsider_id", ["irs-all", "uscis-all"])
+def test_another_agencys_object_answers_as_a_random_id(served: Served, outsider_id: str) -> None:
     rng = random.Random(18)
     document = served.http.get("/openapi.json").json()
-    outsider = served.headers("irs-all")
+    outsider = served.headers(outsider_id)
     covered = []
     for op in operations(document):
         if not op.path_params:
