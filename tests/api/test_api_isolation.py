@@ -1,8 +1,9 @@
 """Object isolation, generated from the OpenAPI document: for every route with a path parameter,
 another agency's object asked for by a user holding every role, of IRS (party to nothing) or of
 DHS-USCIS (a partner of the host under another agreement), answers exactly as a fresh random id
-of the same shape: the same status, the same body, the same headers but the request id. The test counts the routes it covered, so a route
-added with a parameter it cannot fill fails here until it is taught the parameter."""
+of the same shape: the same status, the same body, the same headers but the request id. The test
+counts the routes it covered, so a route added with a parameter it cannot fill fails here until
+it is taught the parameter."""
 
 from __future__ import annotations
 
