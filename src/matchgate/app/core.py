@@ -1,6 +1,6 @@
 """``App``: what a process holds while it serves, built once by its shell.
 
-A shell (the CLI today, the HTTP API next) reads the settings from its environment once, builds
+A shell (the CLI, the HTTP API) reads the settings from its environment once, builds
 one ``App`` and hands it to every use case; nothing below the shell reads the environment. The
 App owns what is costly or must be single per process:
 

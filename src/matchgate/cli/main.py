@@ -21,6 +21,7 @@ from matchgate.cli.packages import register as register_package_commands
 from matchgate.cli.progress import RichProgress
 from matchgate.cli.render import evaluation_table
 from matchgate.cli.retention import register as register_retention_commands
+from matchgate.cli.serve import register as register_serve_command
 from matchgate.cli.shell import (
     EXIT_CONFIG,
     EXIT_INPUT,
@@ -267,3 +268,4 @@ register_audit_commands(app, run)
 register_access_commands(app, run)
 register_breach_commands(app, run)
 register_retention_commands(app, run)
+register_serve_command(app, run)

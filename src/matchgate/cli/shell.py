@@ -40,6 +40,7 @@ from matchgate.settings import Settings
 
 if TYPE_CHECKING:
     from matchgate.access import Principal
+    from matchgate.api import ApiConfig
     from matchgate.app.audit import AuditConfig, AuditLog
     from matchgate.app.core import App
 
@@ -158,6 +159,19 @@ def audit_config() -> AuditConfig:
 def audit_log() -> AuditLog:
     """The audit log the command appends to; refuses (exit 4) when none is set up."""
     return current_app().audit_log()
+
+
+def api_limits() -> ApiConfig:
+    """The HTTP API's limits from ``MATCHGATE_API_*`` (exit 4 when one is malformed)."""
+    from matchgate.api import ApiConfig
+
+    return ApiConfig.from_env()
+
+
+def export_workspace() -> None:
+    """Hand the command's workspace (``--workspace`` or the environment's) to child processes,
+    which read their settings from the environment (``matchgate serve``'s workers)."""
+    os.environ["MATCHGATE_WORKSPACE"] = str(settings().workspace)
 
 
 # --- what commands print and read -----------------------------------------------------------

@@ -3,9 +3,10 @@
 Every error matchgate raises on purpose is a :class:`MatchgateError`. Each class has one stable
 ``code`` (a class attribute) and a ``category`` that a shell maps to its answer (the CLI's exit
 codes: ``INPUT`` 3, ``CONFIGURATION`` 4, ``ACCESS`` 7; anything that is not a MatchgateError is an
-internal error, 70). Classes marked *per instance* carry the code of the particular problem on
-each instance, from the code list of the stage that raises it; their class code is the default
-when none is given. ``str(error)`` is the message followed by the code, once: ``message [CODE]``.
+internal error, 70; the HTTP API's statuses are drawn in api/problems.py). Classes marked
+*per instance* carry the code of the particular problem on each instance, from the code list of
+the stage that raises it; their class code is the default when none is given. ``str(error)`` is
+the message followed by the code, once: ``message [CODE]``.
 
 ::
 
@@ -40,6 +41,8 @@ when none is given. ``str(error)`` is the message followed by the code, once: ``
     │                                                     (storage.atrest)
     ├── EngineError                E_ENGINE               a statement failed inside the engine
     │                                                     (engines.base)
+    ├── ServerError                E_SERVER               the HTTP API failed, or answered with
+    │                                                     no problem document (client.errors)
     └── ModelMismatch              (E_MATCHGATE)          the model file does not fit the code's
                                                           comparisons (matching.model; its own
                                                           code is for the accuracy issue to add)

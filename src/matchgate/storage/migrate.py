@@ -217,3 +217,29 @@ if __name__ == "__main__":  # python -m matchgate.storage.migrate BRANCH "what c
             f"usage: python -m matchgate.storage.migrate {{{'|'.join(schema.BRANCHES)}}} MESSAGE"
         )
     new_revision(sys.argv[1], sys.argv[2])
+
+
+def schema_problem(url: str, branch: str) -> str | None:
+    """Why the store at ``url`` cannot serve ``branch`` now (unreachable, no schema, a schema
+    that is behind or unknown), or None when it is current. Checked afresh on every call (a
+    readiness probe), with a connection of its own; creates nothing, not even a SQLite file."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    on_disk = parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:")
+    if on_disk and not database.startswith("file:") and not Path(database).exists():
+        return f"the {branch} store does not exist: run `{UPGRADE_COMMAND}`"
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            current = revision_of(connection, branch)
+            connection.rollback()
+    except Exception as exc:  # any driver error means "not reachable"
+        return f"the {branch} store cannot be reached ({type(exc).__name__})"
+    finally:
+        engine.dispose()
+    if current is not None and current not in revisions(branch):
+        return _newer(branch, current).message
+    if current != head(branch):
+        state = "has no schema version" if current is None else "has a schema that is not current"
+        return f"the {branch} store {state}: run `{UPGRADE_COMMAND}`"
+    return None

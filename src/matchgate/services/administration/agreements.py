@@ -18,6 +18,7 @@ from matchgate.domain.errors import InputError, NotFound
 from matchgate.governance import (
     Agreement,
     AgreementCode,
+    AgreementSource,
     Category,
     Refusal,
     coverage_warnings,
@@ -27,7 +28,9 @@ from matchgate.governance import (
     parse_agreement,
     read_agreement_file,
     refusal_reasons,
+    sha256_text,
 )
+from matchgate.governance.loading import MAX_BYTES as MAX_AGREEMENT_BYTES
 from matchgate.settings import Settings
 from matchgate.storage import access as access_store
 from matchgate.storage import agreements as store
@@ -158,9 +161,27 @@ def add_agreement(settings: Settings, path: Path, *, caller: Principal) -> Added
     the host does not know could never be used, and would hide a mistyped code.
     """
     require(settings, caller, Action.AGREEMENT_ADD)
-    source = read_agreement_file(path)
+    return _add(settings, read_agreement_file(path), str(path), path.name, caller)
+
+
+def add_agreement_text(
+    settings: Settings, text: str, *, source_name: str, caller: Principal
+) -> AddedAgreement:
+    """``add_agreement`` for a document received as text (the HTTP API's upload); messages name
+    ``source_name`` where a file's would name its path."""
+    require(settings, caller, Action.AGREEMENT_ADD)
+    if len(text.encode("utf-8")) > MAX_AGREEMENT_BYTES:
+        raise InputError(
+            "the document is larger than 1 MiB", path=source_name, code=AgreementCode.FILE_TOO_LARGE
+        )
+    source = AgreementSource(parse_agreement(text, source=source_name), text, sha256_text(text))
+    return _add(settings, source, source_name, source_name, caller)
+
+
+def _add(
+    settings: Settings, source: AgreementSource, where: str, name: str, caller: Principal
+) -> AddedAgreement:
     agreement = source.agreement
-    where = str(path)
     parties = Parties(agreement.parties.disclosing.code, agreement.parties.recipient.code)
     require_object(
         settings, caller, Action.AGREEMENT_ADD, parties, missing=_no_agency, object_id=agreement.id
@@ -210,7 +231,7 @@ def add_agreement(settings: Settings, path: Path, *, caller: Principal) -> Added
                     recipient=agreement.parties.recipient.code,
                     effective=agreement.effective,
                     expires=agreement.expires,
-                    source_name=path.name[:255],
+                    source_name=name[:255],
                     sha256=source.sha256,
                     text=source.text,
                     added_at=dt.datetime.now(dt.UTC),

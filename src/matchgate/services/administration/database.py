@@ -40,3 +40,38 @@ def upgrade_stores(settings: Settings) -> list[StoreUpgraded]:
             StoreUpgraded(store, describe_url(url), result.before, result.after, result.adopted)
         )
     return done
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether a long-running shell can serve: each store's schema current, the audit log open."""
+
+    problems: tuple[str, ...]
+
+    @property
+    def ready(self) -> bool:
+        return not self.problems
+
+
+def check_ready(settings: Settings) -> Readiness:
+    """Check, afresh, that both stores answer at this version's schema and that the audit log
+    can be opened (its store, its tables, its keys). Messages name stores and commands, never a
+    password or a value."""
+    from matchgate.app.audit import open_audit
+    from matchgate.domain.errors import MatchgateError
+
+    config = audit_config(settings)
+    problems = [
+        problem
+        for problem in (
+            migrate.schema_problem(settings.sqlite_url, OPERATIONAL),
+            migrate.schema_problem(config.url, AUDIT),
+        )
+        if problem is not None
+    ]
+    if not problems:
+        try:
+            open_audit(config)
+        except MatchgateError as exc:
+            problems.append(exc.message)
+    return Readiness(tuple(problems))
