@@ -34,6 +34,7 @@ from matchgate.cli.shell import (
 )
 from matchgate.cli.submit import match_ssnvs
 from matchgate.cli.submit import register as register_submit_commands
+from matchgate.cli.withdrawals import register as register_withdrawal_commands
 
 __all__ = ["EXIT_CONFIG", "EXIT_INPUT", "EXIT_INTERNAL", "app"]
 
@@ -264,6 +265,7 @@ register_submit_commands(app, run)
 app.add_typer(agreements_app)
 register_package_commands(app, run)
 register_audit_commands(app, run)
+register_withdrawal_commands(app, run)
 register_access_commands(app, run)
 register_breach_commands(app, run)
 register_retention_commands(app, run)

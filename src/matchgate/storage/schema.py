@@ -9,7 +9,15 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 # Importing the model modules registers their tables on the shared declarative base.
-from matchgate.storage import access, agreements, audit, breaches, review, submissions
+from matchgate.storage import (
+    access,
+    agreements,
+    audit,
+    breaches,
+    review,
+    submissions,
+    withdrawals,
+)
 from matchgate.storage.atrest import registry
 from matchgate.storage.models import Base
 
@@ -17,7 +25,7 @@ OPERATIONAL = "operational"
 AUDIT = "audit"
 BRANCHES = (OPERATIONAL, AUDIT)
 
-_MODULES = (access, agreements, audit, breaches, review, submissions, registry)
+_MODULES = (access, agreements, audit, breaches, review, submissions, withdrawals, registry)
 
 AUDIT_TABLES = frozenset(audit.TABLE_NAMES)
 OPERATIONAL_TABLES = frozenset(Base.metadata.tables) - AUDIT_TABLES
