@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from matchgate.services.oversight.withdrawals import WithdrawalNotice
 
 
-def _as_json(n: WithdrawalNotice) -> dict[str, Any]:
+def _withdrawal_json(n: WithdrawalNotice) -> dict[str, Any]:
     return {
         "id": n.id,
         "from": n.disclosing,
@@ -33,7 +33,7 @@ def _as_json(n: WithdrawalNotice) -> dict[str, Any]:
     }
 
 
-def _line(n: WithdrawalNotice) -> str:
+def _withdrawal_line(n: WithdrawalNotice) -> str:
     state = (
         "not yet acknowledged"
         if n.acknowledged_at is None
@@ -67,10 +67,10 @@ def register(app: typer.Typer, run: Runner) -> None:
         def work() -> None:
             found = list_withdrawal_notices(settings(), caller=caller(), pending_only=pending)
             if as_json:
-                echo_json([_as_json(n) for n in found])
+                echo_json([_withdrawal_json(n) for n in found])
                 return
             for n in found:
-                echo(_line(n))
+                echo(_withdrawal_line(n))
             if not found:
                 echo("no withdrawal notices")
 
@@ -89,9 +89,9 @@ def register(app: typer.Typer, run: Runner) -> None:
                 settings(), audit_config(), notice_id, caller=caller()
             )
             if as_json:
-                echo_json(_as_json(done))
+                echo_json(_withdrawal_json(done))
             else:
-                echo(_line(done))
+                echo(_withdrawal_line(done))
 
         run(work)
 
