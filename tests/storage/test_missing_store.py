@@ -31,9 +31,6 @@ def token(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return root / "ws", accounts.tokens["ssa-po"]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a missing folder is an internal error; a missing file is made"
-)
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 @pytest.mark.parametrize("where", ["missing/dir/x.sqlite", "x.sqlite"])
 def test_a_named_store_that_does_not_exist_is_refused_and_not_created(
