@@ -32,6 +32,7 @@ from matchgate.cli.shell import (
     set_workspace,
     settings,
 )
+from matchgate.cli.ssnvs_file import register as register_ssnvs_file
 from matchgate.cli.submit import match_ssnvs
 from matchgate.cli.submit import register as register_submit_commands
 from matchgate.cli.withdrawals import register as register_withdrawal_commands
@@ -259,6 +260,7 @@ def demo(
 
 app.add_typer(master_app)
 app.add_typer(db_app)
+register_ssnvs_file(app, run)
 
 # The governed exchange, after the everyday commands (help lists commands in this order).
 register_submit_commands(app, run)
