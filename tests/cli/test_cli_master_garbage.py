@@ -111,3 +111,15 @@ def test_match_refuses_a_master_that_is_not_a_master(kind: str, tmp_path: Path) 
     result = runner.invoke(app, ["--workspace", str(tmp_path / "ws"), *args])
     _check(result.stderr, result.exit_code, path, what)
     assert not output.exists()
+
+
+def test_a_bad_record_past_the_engines_sample_is_named_by_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "master.csv"
+    rows = [f"p{i},Ann,Lee,1970-01-01,{100_000_000 + i}" for i in range(30_000)]
+    bad = f'p9,{PLANTED[0]},"{PLANTED[1]},{PLANTED[3]},{PLANTED[2]},x,y'
+    path.write_text(
+        "\n".join(["person_id,first_name,last_name,dob,ssn", *rows, bad, "p10,a"]) + "\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["--workspace", str(tmp_path / "ws"), "master", "load", str(path)])
+    _check(result.stderr, result.exit_code, path, "line 30002: a record cannot be parsed")

@@ -90,7 +90,9 @@ def master_input_error(
         Code.FILE_MISSING: "file does not exist",
         Code.FILE_ENCODING: "is not valid UTF-8 (save the file as UTF-8)",
         Code.FILE_MALFORMED: (
-            "not a readable master file (expected CSV with a header row, Parquet or JSON "
+            "a record cannot be parsed (a wrong number of fields, or an unclosed quote)"
+            if exc.line is not None
+            else "not a readable master file (expected CSV with a header row, Parquet or JSON "
             "Lines, data contract section 1)"
         ),
     }[code]
