@@ -28,7 +28,8 @@ class WithdrawalNotice(Base):
     recipient: Mapped[str] = mapped_column(String(16), index=True)
     reason: Mapped[str] = mapped_column(String(32))
     package_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    references: Mapped[list[str]] = mapped_column(JSON, default=list)
+    received: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """The ids of the packages or answers the recipient received of the record."""
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_entry: Mapped[int] = mapped_column(BigInteger)

@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("recipient", sa.String(length=16), nullable=False),
         sa.Column("reason", sa.String(length=32), nullable=False),
         sa.Column("package_id", sa.String(length=64), nullable=True),
-        sa.Column("references", sa.JSON(), nullable=False),
+        sa.Column("received", sa.JSON(), nullable=False),
         sa.Column("created_by", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_entry", sa.BigInteger(), nullable=False),
