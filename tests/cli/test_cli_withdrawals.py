@@ -37,9 +37,10 @@ SSN = "123-45-6789"
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    """SSA (the host) disclosed one person's record to DHS (pkg-1) and to DHS-USCIS (pkg-2)."""
-    settings = Settings(workspace=tmp_path / "ws")
+def env(tmp_path: Path, store_url: str) -> dict[str, str]:
+    """SSA (the host) disclosed one person's record to DHS (pkg-1) and to DHS-USCIS (pkg-2), in
+    one store (SQLite, or PostgreSQL when one answers) holding the audit log too."""
+    settings = Settings(workspace=tmp_path / "ws", database_url=store_url)
     accounts = Accounts(settings)
     accounts.partners()
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
@@ -52,7 +53,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     accounts.user("va-po", "VA", "privacy_officer")
     env = {
         "MATCHGATE_WORKSPACE": str(tmp_path / "ws"),
-        "MATCHGATE_DATABASE_URL": "",
+        "MATCHGATE_DATABASE_URL": store_url,
         "MATCHGATE_TIMEZONE": "UTC",
         "SSN": SSN,
         "MATCHGATE_TOKEN": accounts.tokens["ssa-po"],
@@ -84,7 +85,8 @@ def cli(env: dict[str, str], *args: str, user: str | None = None) -> tuple[int, 
 
 
 def _config(env: dict[str, str]) -> AuditConfig:
-    return audit_config(Settings(workspace=Path(env["MATCHGATE_WORKSPACE"])))
+    workspace = Path(env["MATCHGATE_WORKSPACE"])
+    return audit_config(Settings(workspace=workspace, database_url=env["MATCHGATE_DATABASE_URL"]))
 
 
 def _withdraw(env: dict[str, str]) -> str:
