@@ -371,7 +371,7 @@ def _register_accounting(audit: typer.Typer, run: Runner) -> None:
             for notice in done.notices:
                 echo(
                     f"notice {notice.id} made for {notice.recipient} (audit entry "
-                    f"{notice.created_entry}); it lists it with `matchgate withdrawals list`"
+                    f"{notice.created_entry}); its users read it with `matchgate withdrawals list`"
                 )
             if not done.notify:
                 echo("no earlier recipient of the record to notify")
