@@ -37,6 +37,10 @@ from matchgate.services.oversight.breach import (
     list_incidents,
     make_report,
 )
+from matchgate.services.oversight.withdrawals import (
+    acknowledge_withdrawal_notice,
+    list_withdrawal_notices,
+)
 from matchgate.services.submission.records import get_submission, list_submissions
 from matchgate.services.submission.submit import SubmitOptions, submit_file
 
@@ -93,6 +97,24 @@ def _prove(w: World, caller: Principal, sequence: str) -> Any:
     return prove_for(w.settings, _config(w), int(sequence), caller=caller)
 
 
+_NOTICES: dict[int, str] = {}
+
+
+def _withdrawal_notice(w: World) -> str:
+    """The notice to DHS of a withdrawal of the package's disclosure (made once per world)."""
+    if id(w) not in _NOTICES:
+        done = withdraw_for_caller(
+            w.settings,
+            _config(w),
+            SSN,
+            "wrong_match",
+            caller=w.ssa_po,
+            package_id=str(w.submission.package_id),
+        )
+        _NOTICES[id(w)] = next(n.id for n in done.notices if n.recipient == "DHS")
+    return _NOTICES[id(w)]
+
+
 def _token_of(w: World, user: str) -> str:
     token = w.accounts.tokens[user]
     return token.split("_")[1]
@@ -130,6 +152,11 @@ LOOKUPS = {
         ),
         None,  # withdrawing would change the world; the owner's accounting shows it below
         lambda w: str(w.submission.package_id),
+    ),
+    "withdrawal notice (acknowledge)": Lookup(
+        lambda w, c, i: acknowledge_withdrawal_notice(w.settings, _config(w), i, caller=c),
+        None,  # acknowledging would change the world; the owner lists it below
+        _withdrawal_notice,
     ),
     "audit entry (inclusion proof)": Lookup(
         _prove,
@@ -252,6 +279,11 @@ LISTINGS = {
         ],
         lambda w: w.dhs_po,
         _first_reference_sequence,
+    ),
+    "withdrawal notices": Listing(
+        lambda w, c: _ids(list_withdrawal_notices(w.settings, caller=c), "id"),
+        lambda w: w.dhs_submitter,
+        _withdrawal_notice,
     ),
     "breach incidents": Listing(
         lambda w, c: _ids(list_incidents(w.settings, caller=c), "id"),

@@ -21,6 +21,7 @@ from matchgate.audit import (
     render_text,
     withdrawal_event,
 )
+from matchgate.domain.events import WithdrawalAcknowledged, WithdrawalNotified
 
 ME, OTHER = "1" * 64, "2" * 64
 T0 = dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)
@@ -129,12 +130,84 @@ def test_a_withdrawal_marks_the_lines_and_lists_every_earlier_recipient() -> Non
     assert person.corrections[0].notify == ("DHS-USCIS", "VA")  # the exempt recipient stays hidden
     text = render_text(person, generated_at="2025-04-01T00:00:00.000000Z", title="Your record")
     assert (
-        "CORRECTED 2025-03-04: withdrawn (wrong match); recipients to notify: DHS-USCIS, VA" in text
+        "CORRECTED 2025-03-04: withdrawn (wrong match); DHS-USCIS not yet notified;"
+        " VA not yet notified" in text
     )
     exported = person.to_json(generated_at="2025-04-01T00:00:00.000000Z")
     assert exported["disclosures"][1]["status"] == "withdrawn"
     assert exported["corrections"][0]["recipients_to_notify"] == ["DHS-USCIS", "VA"]
-    assert exported["corrections"][0]["notices_sent"] is False
+    assert [r["notified"] for r in exported["corrections"][0]["recipients"]] == [None, None]
+
+
+def _notified(notice: str, recipient: str, withdrawal: int) -> AuditEvent:
+    return WithdrawalNotified(
+        actor="po:lee",
+        agency=recipient,
+        subjects=(ME,),
+        notice_id=notice,
+        withdrawal_entry=withdrawal,
+        recipient=recipient,
+        references="p1",
+    ).audit_event()
+
+
+def test_the_accounting_shows_per_recipient_notified_and_acknowledged_from_the_log() -> None:
+    events = [
+        _to("DHS-USCIS", "p1").event(["identity"], [ME]),
+        _to("VA", "p3").event(["identity"], [ME]),
+        withdrawal_event(
+            actor="po:lee",
+            subject=ME,
+            reason="wrong_match",
+            withdraws=(1,),
+            notify=("DHS-USCIS", "VA"),
+            package_id="p3",
+        ),
+        _notified("n1", "DHS-USCIS", 2),  # day 3: 2025-03-04
+        _notified("n2", "VA", 2),  # day 4
+        WithdrawalAcknowledged(
+            actor="va-po",
+            agency="VA",
+            subjects=(ME,),
+            notice_id="n2",
+            withdrawal_entry=2,
+            recipient="VA",
+        ).audit_event(),  # day 5: 2025-03-06
+        WithdrawalAcknowledged(  # a second acknowledgement does not move the first
+            actor="va-other",
+            agency="VA",
+            subjects=(ME,),
+            notice_id="n2",
+            withdrawal_entry=2,
+            recipient="VA",
+        ).audit_event(),
+    ]
+    accounting = build_accounting(_log(events), [ME])
+    text = render_text(accounting, generated_at="2025-04-01T00:00:00.000000Z", title="Agency")
+    assert (
+        "DHS-USCIS notified 2025-03-04, not yet acknowledged; "
+        "VA notified 2025-03-05, acknowledged 2025-03-06 by va-po" in text
+    )
+    exported = accounting.to_json(generated_at="2025-04-01T00:00:00.000000Z")
+    assert exported["corrections"][0]["recipients"] == [
+        {
+            "agency": "DHS-USCIS",
+            "notice": "n1",
+            "notified": "2025-03-04",
+            "acknowledged": None,
+            "acknowledged_by": None,
+        },
+        {
+            "agency": "VA",
+            "notice": "n2",
+            "notified": "2025-03-05",
+            "acknowledged": "2025-03-06",
+            "acknowledged_by": "va-po",
+        },
+    ]
+    # entries about someone else do not count for this person
+    other = build_accounting(_log([*events[:3], _notified("n1", "DHS-USCIS", 2)]), ["ff" * 32])
+    assert other.corrections == ()
 
 
 def test_a_correction_of_only_withheld_lines_is_not_shown_to_the_person() -> None:

@@ -223,6 +223,18 @@ BUILDERS: dict[str, Callable[[], AuditEvent]] = {
         subjects_sha256="ef" * 32,
         report_sha256="12" * 32,
     ).audit_event(),
+    "withdrawal.notified": lambda: ev.WithdrawalNotified(
+        actor="po1",
+        agency=G,
+        subjects=(S1,),
+        notice_id="n2",
+        withdrawal_entry=41,
+        recipient=G,
+        references="pkg1,pkg2",
+    ).audit_event(),
+    "withdrawal.acknowledged": lambda: ev.WithdrawalAcknowledged(
+        actor="u3", agency=G, subjects=(S1,), notice_id="n2", withdrawal_entry=41, recipient=G
+    ).audit_event(),
     "match.run": lambda: _with_extra(ev.MatchRun),
     "package.delivered": lambda: _with_extra(ev.PackageDelivered),
     "package.opened": lambda: _with_extra(ev.PackageOpened),

@@ -184,7 +184,7 @@ def test_accounting_for_the_person_and_the_agency(env: dict[str, str]) -> None:
     assert "000-00-0000" not in err
 
 
-def test_withdraw_lists_the_agencies_to_notify(env: dict[str, str]) -> None:
+def test_withdraw_makes_a_notice_for_each_agency_to_notify(env: dict[str, str]) -> None:
     assert cli(env, "init")[0] == 0
     _fill(env)
     code, out, err = cli(
@@ -199,7 +199,8 @@ def test_withdraw_lists_the_agencies_to_notify(env: dict[str, str]) -> None:
     )
     assert code == 0, err
     assert "withdraws entries 6" in out
-    assert "recipients to notify: DHS-USCIS, FBI (no notice is sent" in out
+    assert "made for DHS-USCIS " in out
+    assert "made for FBI " in out
     code, out, _ = cli(env, "accounting", "--ssn-env", "SSN", "--for-person")
     assert "CORRECTED" in out
     assert cli(env, "verify")[0] == 0
@@ -226,19 +227,21 @@ def test_an_audit_url_naming_a_missing_database_is_refused_without_creating_it(
     assert list(missing.parent.iterdir()) == []
 
 
-def test_withdraw_says_who_is_to_be_notified_not_that_they_were(env: dict[str, str]) -> None:
+def test_the_persons_copy_says_who_was_notified_without_the_withheld_recipient(
+    env: dict[str, str],
+) -> None:
     assert cli(env, "init")[0] == 0
     _fill(env)
     args = ("withdraw", "--ssn-env", "SSN", "--reason", "wrong_match", "--package", "pkg-1")
-    code, out, err = cli(env, *args)
+    code, _out, err = cli(env, *args)
     assert code == 0, err
-    assert "recipients to notify: DHS-USCIS, FBI (no notice is sent by this command)" in out
     code, shown, _ = cli(env, "accounting", "--ssn-env", "SSN", "--for-person")
     assert "CORRECTED" in shown
-    code, exported, _ = cli(env, "accounting", "--ssn-env", "SSN", "--json")
-    for printed in (out, shown, exported):
-        assert "notified" not in printed
-    assert "recipients to notify: DHS-USCIS (the agency notifies them)" in shown  # FBI withheld
+    assert "DHS-USCIS notified " in shown
+    assert "not yet acknowledged" in shown
+    assert "FBI" not in shown  # withheld from the person (552a(c)(3))
+    code, agency, _ = cli(env, "accounting", "--ssn-env", "SSN")
+    assert "FBI notified " in agency
 
 
 def test_accounting_dates_are_the_agencys_calendar_dates(env: dict[str, str]) -> None:

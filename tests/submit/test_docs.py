@@ -17,7 +17,13 @@ DOCS = (Path(__file__).parents[2] / "docs" / "submissions.md").read_text(encodin
 REQUEST_CODES = [
     c
     for c in Code
-    if c not in (Code.MASTER_COLUMNS_MISSING, Code.OUTPUT_FORMAT, Code.OUTPUT_IS_INPUT)
+    if c
+    not in (
+        Code.MASTER_COLUMNS_MISSING,
+        Code.MASTER_IS_REQUEST,
+        Code.OUTPUT_FORMAT,
+        Code.OUTPUT_IS_INPUT,
+    )
 ]
 
 

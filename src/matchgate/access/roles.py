@@ -57,6 +57,8 @@ class Action(StrEnum):
     AUDIT_READ = "audit.read"
     ACCOUNTING_READ = "accounting.read"
     ACCOUNTING_WITHDRAW = "accounting.withdraw"
+    WITHDRAWAL_READ = "withdrawal.read"
+    WITHDRAWAL_ACK = "withdrawal.ack"
     USER_MANAGE = "user.manage"
     USER_READ = "user.read"
     AGENCY_MANAGE = "agency.manage"
@@ -98,6 +100,8 @@ MATRIX: Final[dict[Action, dict[Role, Side]]] = {
     Action.AUDIT_READ: {_P: Side.PARTY, _A: Side.PARTY},
     Action.ACCOUNTING_READ: {_P: Side.DISCLOSING, _A: Side.DISCLOSING},
     Action.ACCOUNTING_WITHDRAW: {_P: Side.DISCLOSING},
+    Action.WITHDRAWAL_READ: {_S: Side.RECIPIENT, _P: Side.PARTY, _A: Side.PARTY},
+    Action.WITHDRAWAL_ACK: {_S: Side.RECIPIENT, _P: Side.RECIPIENT},
     Action.USER_MANAGE: {_ADM: Side.OWN},
     Action.USER_READ: {_ADM: Side.OWN, _A: Side.OWN},
     Action.AGENCY_MANAGE: {_ADM: Side.HOST},

@@ -12,7 +12,11 @@ use, statute) and what was sent (package or answer id).
   leaves their recipients out of correction notices shown to the person.
 * **Corrections.** When a disclosed record proves wrong, a ``disclosure.withdrawn`` entry names
   the lines it withdraws and every earlier recipient of the person's record, who must be told
-  (552a(c)(4)); the accounting shows the correction under each line it withdraws.
+  (552a(c)(4)); the accounting shows the correction under each line it withdraws. Each
+  recipient's notice is a ``withdrawal.notified`` entry and its acknowledgement a
+  ``withdrawal.acknowledged`` entry (both name the person's subject key): the accounting shows,
+  per recipient, when it was notified and when and by whom it acknowledged, from those entries
+  only; a recipient with no notice entry is shown as still to be notified.
 * **Release failures.** A ``release.failed`` entry marks a line whose data may never have been
   received; the line stays (the record was prepared for release) and says so.
 * **Retention.** Lines are kept at least five years after the disclosure or the life of the
@@ -38,6 +42,17 @@ ACCOUNTING_FORMAT = "matchgate-accounting-v1"
 
 
 @dataclass(frozen=True)
+class NoticeState:
+    """One recipient's notice of a correction, as the log records it."""
+
+    recipient: str
+    notice_id: str
+    notified_at: str
+    acknowledged_at: str | None = None
+    acknowledged_by: str | None = None
+
+
+@dataclass(frozen=True)
 class Correction:
     """A ``disclosure.withdrawn`` entry about the person."""
 
@@ -47,6 +62,10 @@ class Correction:
     withdraws: tuple[int, ...]
     notify: tuple[str, ...]
     package_id: str | None
+    notices: tuple[NoticeState, ...] = ()
+
+    def notice_of(self, recipient: str) -> NoticeState | None:
+        return next((n for n in self.notices if n.recipient == recipient), None)
 
 
 @dataclass(frozen=True)
@@ -156,7 +175,8 @@ class Accounting:
             if c.withdraws and not withdraws:
                 continue  # it corrected only withheld lines
             notify = tuple(r for r in c.notify if r in recipients)
-            corrections.append(replace(c, withdraws=withdraws, notify=notify))
+            notices = tuple(n for n in c.notices if n.recipient in recipients)
+            corrections.append(replace(c, withdraws=withdraws, notify=notify, notices=notices))
         return Accounting(shown, tuple(corrections), self.zone)
 
     def recipients(self) -> tuple[str, ...]:
@@ -210,14 +230,44 @@ def _line_json(
 
 
 def to_notify(recipients: Sequence[str]) -> str:
-    """Who a correction is to be told to (552a(c)(4)), and no claim that they were: matchgate
-    sends no notice yet, the agency does."""
+    """Who a correction is to be told to (552a(c)(4)), and no claim that they were."""
     if not recipients:
         return "no recipient to notify"
-    return f"recipients to notify: {', '.join(recipients)} (the agency notifies them)"
+    return f"recipients to notify: {', '.join(recipients)}"
+
+
+def notice_text(c: Correction, day: Callable[[str], dt.date]) -> str:
+    """Per recipient: notified (date) and acknowledged (date, by whom), or still to be."""
+    if not c.notify:
+        return "no recipient to notify"
+    parts = []
+    for recipient in c.notify:
+        n = c.notice_of(recipient)
+        if n is None:
+            parts.append(f"{recipient} not yet notified")
+        elif n.acknowledged_at is None:
+            parts.append(f"{recipient} notified {day(n.notified_at)}, not yet acknowledged")
+        else:
+            parts.append(
+                f"{recipient} notified {day(n.notified_at)}, acknowledged"
+                f" {day(n.acknowledged_at)} by {n.acknowledged_by}"
+            )
+    return "; ".join(parts)
 
 
 def _correction_json(c: Correction, day: Callable[[str], dt.date]) -> dict[str, Any]:
+    def one(recipient: str) -> dict[str, Any]:
+        n = c.notice_of(recipient)
+        return {
+            "agency": recipient,
+            "notice": None if n is None else n.notice_id,
+            "notified": None if n is None else day(n.notified_at).isoformat(),
+            "acknowledged": None
+            if n is None or n.acknowledged_at is None
+            else day(n.acknowledged_at).isoformat(),
+            "acknowledged_by": None if n is None else n.acknowledged_by,
+        }
+
     return {
         "entry": c.sequence,
         "date": day(c.recorded_at).isoformat(),
@@ -225,7 +275,7 @@ def _correction_json(c: Correction, day: Callable[[str], dt.date]) -> dict[str, 
         "withdraws": list(c.withdraws),
         "package_id": c.package_id,
         "recipients_to_notify": list(c.notify),
-        "notices_sent": False,  # matchgate sends no notice yet; the agency notifies them
+        "recipients": [one(r) for r in c.notify],
     }
 
 
@@ -235,6 +285,8 @@ def build_accounting(entries: Iterable[Entry], subjects: Collection[str]) -> Acc
     lines: dict[int, AccountingLine] = {}
     corrections: list[Correction] = []
     failed: set[int] = set()
+    notices: dict[str, NoticeState] = {}
+    notice_of: dict[str, int] = {}  # notice id -> the withdrawal entry it follows
     for entry in sorted(entries, key=lambda e: e.sequence):
         if not wanted.intersection(entry.subject_list()):
             continue
@@ -247,6 +299,14 @@ def build_accounting(entries: Iterable[Entry], subjects: Collection[str]) -> Acc
             target = details.get("entry")
             if isinstance(target, int):
                 failed.add(target)
+        elif entry.kind in (kinds.WITHDRAWAL_NOTIFIED, kinds.WITHDRAWAL_ACKNOWLEDGED):
+            _notice_step(entry, details, notices, notice_of)
+    by_withdrawal: dict[int, list[NoticeState]] = {}
+    for notice_id, state in notices.items():
+        by_withdrawal.setdefault(notice_of[notice_id], []).append(state)
+    corrections = [
+        replace(c, notices=tuple(by_withdrawal.get(c.sequence, ()))) for c in corrections
+    ]
     withdrawn: dict[int, list[int]] = {}
     for c in corrections:
         for seq in c.withdraws:
@@ -260,6 +320,28 @@ def build_accounting(entries: Iterable[Entry], subjects: Collection[str]) -> Acc
         for seq, line in sorted(lines.items())
     )
     return Accounting(result, tuple(corrections))
+
+
+def _notice_step(
+    entry: Entry,
+    details: dict[str, AuditValue],
+    notices: dict[str, NoticeState],
+    notice_of: dict[str, int],
+) -> None:
+    notice_id, withdrawal = details.get("notice_id"), details.get("withdrawal_entry")
+    if not isinstance(notice_id, str) or not isinstance(withdrawal, int):
+        return  # a malformed entry: the verifier reports it
+    if entry.kind == kinds.WITHDRAWAL_NOTIFIED:
+        notices[notice_id] = NoticeState(
+            recipient=str(details.get("recipient", "")),
+            notice_id=notice_id,
+            notified_at=entry.recorded_at,
+        )
+        notice_of[notice_id] = withdrawal
+    elif notice_id in notices and notices[notice_id].acknowledged_at is None:
+        notices[notice_id] = replace(
+            notices[notice_id], acknowledged_at=entry.recorded_at, acknowledged_by=entry.actor
+        )
 
 
 def plan_withdrawal(
@@ -335,11 +417,12 @@ def render_text(accounting: Accounting, *, generated_at: str, title: str) -> str
                 reason = c.reason.replace("_", " ")
                 out.append(
                     f"   CORRECTED {accounting.day(c.recorded_at)}: withdrawn ({reason});"
-                    f" {to_notify(c.notify)}"
+                    f" {notice_text(c, accounting.day)}"
                 )
         out.append("")
     general = [c for c in accounting.corrections if not c.withdraws]
     for c in general:
         reason = c.reason.replace("_", " ")
-        out.append(f"Correction {accounting.day(c.recorded_at)} ({reason}); {to_notify(c.notify)}")
+        notices = notice_text(c, accounting.day)
+        out.append(f"Correction {accounting.day(c.recorded_at)} ({reason}); {notices}")
     return "\n".join(out).rstrip() + "\n"

@@ -21,6 +21,10 @@ DISCLOSURE_MADE = ev.DisclosureMade.kind
 """Records left for a recipient agency in a package (details: package_id, categories, ...)."""
 DISCLOSURE_WITHDRAWN = ev.DisclosureWithdrawn.kind
 """A disclosed record proved wrong; its recipients are to be notified (552a(c)(4))."""
+WITHDRAWAL_NOTIFIED = ev.WithdrawalNotified.kind
+"""A recipient was given notice of a withdrawal (details: notice_id, withdrawal_entry, ...)."""
+WITHDRAWAL_ACKNOWLEDGED = ev.WithdrawalAcknowledged.kind
+"""The recipient acknowledged a withdrawal notice (the actor is who)."""
 PACKAGE_RELEASED = ev.PackageReleased.kind
 PACKAGE_DELIVERED = ev.PackageDelivered.kind
 PACKAGE_OPENED = ev.PackageOpened.kind

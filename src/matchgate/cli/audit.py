@@ -352,7 +352,8 @@ def _register_accounting(audit: typer.Typer, run: Runner) -> None:
         ask_ssn: AskSsn = False,
         ssn_stdin: SsnStdin = False,
     ) -> None:
-        """Record that a disclosed record proved wrong; list the agencies to notify."""
+        """Record that a disclosed record proved wrong; make a notice for each earlier
+        recipient of the record (5 U.S.C. 552a(c)(4))."""
         from matchgate.services.oversight.audit_access import withdraw_for_caller
 
         def work() -> None:
@@ -367,12 +368,13 @@ def _register_accounting(audit: typer.Typer, run: Runner) -> None:
             )
             withdrawn = ", ".join(str(s) for s in done.withdraws) or "none"
             echo(f"correction recorded as entry {done.sequence}; withdraws entries {withdrawn}")
-            if done.notify:
-                recipients = ", ".join(done.notify)
-                echo(f"recipients to notify: {recipients} (no notice is sent by this command)")
-                echo("the agency notifies them of the correction (5 U.S.C. 552a(c)(4))")
-            else:
-                echo("recipients to notify: none (no earlier recipient of the record)")
+            for notice in done.notices:
+                echo(
+                    f"notice {notice.id} made for {notice.recipient} (audit entry "
+                    f"{notice.created_entry}); its users read it with `matchgate withdrawals list`"
+                )
+            if not done.notify:
+                echo("no earlier recipient of the record to notify")
 
         run(work)
 

@@ -33,8 +33,10 @@ from matchgate.cli.shell import (
     set_workspace,
     settings,
 )
+from matchgate.cli.ssnvs_file import register as register_ssnvs_file
 from matchgate.cli.submit import match_ssnvs
 from matchgate.cli.submit import register as register_submit_commands
+from matchgate.cli.withdrawals import register as register_withdrawal_commands
 
 __all__ = ["EXIT_CONFIG", "EXIT_INPUT", "EXIT_INTERNAL", "app"]
 
@@ -259,12 +261,14 @@ def demo(
 
 app.add_typer(master_app)
 app.add_typer(db_app)
+register_ssnvs_file(app, run)
 
 # The governed exchange, after the everyday commands (help lists commands in this order).
 register_submit_commands(app, run)
 app.add_typer(agreements_app)
 register_package_commands(app, run)
 register_audit_commands(app, run)
+register_withdrawal_commands(app, run)
 register_access_commands(app, run)
 register_breach_commands(app, run)
 register_retention_commands(app, run)

@@ -25,11 +25,14 @@ the message followed by the code, once: ``message [CODE]``.
     ├── NotFound                   E_NOT_FOUND            no such object, or another agency's
     │   ├── AgreementNotFound      E_AGREEMENT_NOT_FOUND  (services.administration.agreements)
     │   ├── SubmissionNotFound     E_SUBMISSION_NOT_FOUND (services.submission.records)
-    │   └── IncidentNotFound       E_BREACH_NOT_FOUND     (services.oversight.breach)
+    │   ├── IncidentNotFound       E_BREACH_NOT_FOUND     (services.oversight.breach)
+    │   └── WithdrawalNoticeNotFound E_WITHDRAWAL_NOTICE_NOT_FOUND (services.oversight.withdrawals)
     ├── Refused                    E_REFUSED              a rule forbids this step, now
     │   ├── BreachStepRefused      E_BREACH_STEP          an incident step out of order (audit)
     │   ├── RetentionRefused       E_AUDIT_RETENTION      a purge would drop entries kept by law
-    │   └── WithdrawalRefused      E_AUDIT_WITHDRAW       a withdrawal names no disclosure (audit)
+    │   ├── WithdrawalRefused      E_AUDIT_WITHDRAW       a withdrawal names no disclosure (audit)
+    │   └── NoticeAcknowledged     E_WITHDRAWAL_ACKNOWLEDGED a withdrawal notice acknowledged
+    │                                                     already (services.oversight.withdrawals)
     ├── NoticeError                E_NOTICE  per instance an onward-use notice cannot be filed or
     │                                                     decided (E_NOTICE_*,
     │                                                     services.disclosure.notices)

@@ -255,6 +255,26 @@ class DisclosureWithdrawn(Event, kind="disclosure.withdrawn"):
 
 
 @dataclass(frozen=True, kw_only=True)
+class WithdrawalNotified(Event, kind="withdrawal.notified"):
+    """A notice of a withdrawal (entry ``withdrawal_entry``) was made for an earlier recipient,
+    naming what it received (``references``: package or answer ids), never the person."""
+
+    notice_id: str
+    withdrawal_entry: int
+    recipient: str
+    references: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class WithdrawalAcknowledged(Event, kind="withdrawal.acknowledged"):
+    """The recipient acknowledged a withdrawal notice (``actor``: who)."""
+
+    notice_id: str
+    withdrawal_entry: int
+    recipient: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReleaseFailed(Event, kind="release.failed"):
     """The release after an audited disclosure failed (``entry``: that disclosure's sequence)."""
 

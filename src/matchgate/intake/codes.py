@@ -32,6 +32,7 @@ class Code(StrEnum):
     REQUEST_ID_DUPLICATE = "E_REQUEST_ID_DUPLICATE"
     NAME_COLUMNS_MISSING = "E_NAME_COLUMNS_MISSING"
     MASTER_COLUMNS_MISSING = "E_MASTER_COLUMNS_MISSING"
+    MASTER_IS_REQUEST = "E_MASTER_IS_REQUEST"
     OUTPUT_FORMAT = "E_OUTPUT_FORMAT"
     OUTPUT_IS_INPUT = "E_OUTPUT_IS_INPUT"
     NAME_MISSING = "E_NAME_MISSING"
@@ -53,6 +54,7 @@ MEANINGS: dict[Code, str] = {
     Code.REQUEST_ID_DUPLICATE: "two request rows share a request_id; both rows are named",
     Code.NAME_COLUMNS_MISSING: "the request file has neither a first_name nor a last_name column",
     Code.MASTER_COLUMNS_MISSING: "the master file lacks a required column (named in the message)",
+    Code.MASTER_IS_REQUEST: "the master file is a request file (it has a request_id column)",
     Code.OUTPUT_FORMAT: "the output file's extension is not .csv, .parquet or .jsonl",
     Code.OUTPUT_IS_INPUT: "the output path is one of the input files",
     Code.NAME_MISSING: "the request row has no usable first or last name; answered no_match",
@@ -82,6 +84,7 @@ FILE_ERRORS: frozenset[Code] = frozenset(
         Code.REQUEST_ID_DUPLICATE,
         Code.NAME_COLUMNS_MISSING,
         Code.MASTER_COLUMNS_MISSING,
+        Code.MASTER_IS_REQUEST,
         Code.OUTPUT_FORMAT,
         Code.OUTPUT_IS_INPUT,
     }

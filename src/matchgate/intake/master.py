@@ -17,6 +17,8 @@ from matchgate.intake.formats import detect_format
 REQUIRED = ("first_name", "last_name", "dob")
 """Columns every master needs, besides ``person_id`` or ``ssn`` (at least one)."""
 IDENTIFIERS = ("person_id", "ssn")
+REQUEST_MARKER = "request_id"
+"""A column of every request file (data contract, section 2) and of no master."""
 
 
 @dataclass(frozen=True)
@@ -39,13 +41,20 @@ def inspect_master(engine: Engine, path: Path) -> MasterSource:
         # The relation is built by the engine from the path, quoted; no user text is spliced.
         described = engine.query(f"DESCRIBE SELECT * FROM {relation}")  # noqa: S608
     except EngineError as exc:
-        raise master_input_error(path, exc) from None
+        raise master_input_error(path, exc, reading=True) from None
     columns = {
         str(name).strip().lower(): (str(name), str(kind))
         for name, kind in zip(
             described["column_name"].to_pylist(), described["column_type"].to_pylist(), strict=True
         )
     }
+    if REQUEST_MARKER in columns:
+        raise InputError(
+            f"this is a request file (it has a {REQUEST_MARKER} column), not a master file of "
+            "SSN holders",
+            path=str(path),
+            code=Code.MASTER_IS_REQUEST,
+        )
     missing = [name for name in REQUIRED if name not in columns]
     if not any(name in columns for name in IDENTIFIERS):
         missing.insert(0, " or ".join(IDENTIFIERS))
@@ -58,10 +67,19 @@ def inspect_master(engine: Engine, path: Path) -> MasterSource:
     return MasterSource(path, relation, columns)
 
 
-def master_input_error(path: Path, exc: EngineError) -> InputError | EngineError:
+def master_input_error(
+    path: Path, exc: EngineError, *, reading: bool = False
+) -> InputError | EngineError:
     """The :class:`InputError` for an engine failure while reading the master file (a lack of
-    memory or disk, or any failure not about reading the file, stays an :class:`EngineError`)."""
-    if exc.failure in (EngineFailure.RESOURCES, EngineFailure.OTHER):
+    memory or disk, or any failure not about reading the file, stays an :class:`EngineError`).
+
+    ``reading``: the failure came from describing the file itself, so anything but a lack of
+    resources is the file's fault (a Parquet file without its magic bytes is ``OTHER`` to the
+    engine). The engine's own text is never repeated: it can quote the file's content.
+    """
+    if exc.failure is EngineFailure.RESOURCES or (
+        exc.failure is EngineFailure.OTHER and not reading
+    ):
         return exc
     code = {
         EngineFailure.MISSING_FILE: Code.FILE_MISSING,
@@ -71,6 +89,11 @@ def master_input_error(path: Path, exc: EngineError) -> InputError | EngineError
     what = {
         Code.FILE_MISSING: "file does not exist",
         Code.FILE_ENCODING: "is not valid UTF-8 (save the file as UTF-8)",
-        Code.FILE_MALFORMED: f"cannot be read ({exc.message})",
+        Code.FILE_MALFORMED: (
+            "a record cannot be parsed (a wrong number of fields, or an unclosed quote)"
+            if exc.line is not None
+            else "not a readable master file (expected CSV with a header row, Parquet or JSON "
+            "Lines, data contract section 1)"
+        ),
     }[code]
     return InputError(f"{where}{what}", path=str(path), code=code)

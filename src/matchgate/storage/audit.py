@@ -123,7 +123,7 @@ def audit_engine(url: str, *, write: bool) -> Engine:
     a store whose schema is absent or behind (see ``storage.migrate``), creating no table, and
     a SQLite file that does not exist, creating no file (only ``audit init`` and ``db upgrade``
     create the store, through ``upgrade_schema``)."""
-    if _missing_sqlite_file(url):
+    if missing_sqlite_file(url):
         raise ConfigurationError(
             f"the audit store {describe_url(url)} does not exist (check MATCHGATE_AUDIT_URL): "
             "run `matchgate db upgrade` (or `matchgate audit init`) to create it"
@@ -291,7 +291,7 @@ def drop_index_rows(s: Session, stop: int, subjects: Collection[str]) -> int:
     return dropped
 
 
-def _missing_sqlite_file(url: str) -> bool:
+def missing_sqlite_file(url: str) -> bool:
     """Whether ``url`` names a SQLite database file that does not exist (opening it would
     create an empty one)."""
     from sqlalchemy.engine import make_url

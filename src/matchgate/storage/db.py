@@ -10,6 +10,7 @@ from functools import lru_cache
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from matchgate.domain.errors import ConfigurationError
 from matchgate.settings import Settings
 
 _LIVE: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -30,10 +31,19 @@ def store_url(settings: Settings) -> str:
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
     """One engine per URL. Creates no table: a store whose schema is absent or behind is refused
-    here (``ConfigurationError`` naming ``matchgate db upgrade``; see ``storage.migrate``)."""
-    from matchgate.storage.migrate import require_current
+    here (``ConfigurationError`` naming ``matchgate db upgrade``; see ``storage.migrate``), and
+    creates no file: a SQLite file that does not exist is refused before SQLite would make an
+    empty one (only the first-run commands create the store, through ``upgrade_schema`` or
+    ``create_if_fresh``)."""
+    from matchgate.storage.audit import describe_url, missing_sqlite_file
+    from matchgate.storage.migrate import UPGRADE_COMMAND, require_current
     from matchgate.storage.schema import OPERATIONAL
 
+    if missing_sqlite_file(url):
+        raise ConfigurationError(
+            f"the operational store {describe_url(url)} does not exist (check "
+            f"MATCHGATE_DATABASE_URL and the workspace): run `{UPGRADE_COMMAND}` to create it"
+        )
     engine = create_engine(url)
     try:
         require_current(engine, OPERATIONAL)

@@ -17,6 +17,7 @@ from matchgate.storage import (
     recipient_keys,
     review,
     submissions,
+    withdrawals,
 )
 from matchgate.storage.atrest import registry
 from matchgate.storage.models import Base
@@ -25,7 +26,17 @@ OPERATIONAL = "operational"
 AUDIT = "audit"
 BRANCHES = (OPERATIONAL, AUDIT)
 
-_MODULES = (access, agreements, audit, breaches, recipient_keys, review, submissions, registry)
+_MODULES = (
+    access,
+    agreements,
+    audit,
+    breaches,
+    recipient_keys,
+    review,
+    submissions,
+    withdrawals,
+    registry,
+)
 
 AUDIT_TABLES = frozenset(audit.TABLE_NAMES)
 OPERATIONAL_TABLES = frozenset(Base.metadata.tables) - AUDIT_TABLES

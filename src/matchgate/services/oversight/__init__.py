@@ -1,3 +1,3 @@
 """Oversight: the audit log as an agency may see it (entries, proofs, accounting, withdrawals),
-breach response, retention purges.
+breach response, retention purges, and the notices of a withdrawal to earlier recipients.
 """

@@ -8,7 +8,8 @@ verifies and checkpoints all of it); this module is what users reach through a t
   particular (a refusal, a purge) only to the host agency. A hidden entry reads as absent;
 * the accounting of one person's disclosures: the lines under agreements where the caller's
   agency discloses, and the corrections of those lines;
-* a withdrawal: only of a disclosure the caller's agency made.
+* a withdrawal: only of a disclosure the caller's agency made; it makes a notice for each
+  earlier recipient of the record (:mod:`matchgate.services.oversight.withdrawals`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import replace
 
 from matchgate.access import Action, Parties, Principal, readable
 from matchgate.app.access import require
-from matchgate.app.audit import AuditConfig, Withdrawal, open_audit
+from matchgate.app.audit import AuditConfig, open_audit
 from matchgate.audit import Accounting, InclusionProof, WithdrawalRefused
 from matchgate.domain.errors import InputError
 from matchgate.services.oversight.audit_queries import (
@@ -27,6 +28,7 @@ from matchgate.services.oversight.audit_queries import (
     show_entries,
     tail_entries,
 )
+from matchgate.services.oversight.withdrawals import NotifiedWithdrawal, notify_recipients
 from matchgate.settings import Settings
 from matchgate.storage import access as access_store
 from matchgate.storage import agreements as agreement_store
@@ -115,6 +117,7 @@ def _restricted(accounting: Accounting, scope: _Scope) -> Accounting:
             c,
             withdraws=tuple(s for s in c.withdraws if s in shown),
             notify=tuple(r for r in c.notify if r in recipients),
+            notices=tuple(n for n in c.notices if n.recipient in recipients),
         )
         for c in accounting.corrections
         if any(s in shown for s in c.withdraws)
@@ -140,8 +143,9 @@ def withdraw_for_caller(
     *,
     caller: Principal,
     package_id: str | None = None,
-) -> Withdrawal:
-    """Record that a disclosure the caller's agency made proved wrong (552a(c)(4)).
+) -> NotifiedWithdrawal:
+    """Record that a disclosure the caller's agency made proved wrong (552a(c)(4)), and make a
+    notice for each earlier recipient of the record.
 
     A person with no disclosure by the caller's agency (in that package) is refused exactly as
     one with none at all.
@@ -149,8 +153,19 @@ def withdraw_for_caller(
     caller = require(settings, caller, Action.ACCOUNTING_WITHDRAW)
     scope = _Scope(settings, caller, Action.ACCOUNTING_WITHDRAW)
     log = open_audit(config)
-    mine = _restricted(accounting_for(config, ssn), scope)
+    whole = accounting_for(config, ssn)
+    mine = _restricted(whole, scope)
     if not any(package_id is None or line.reference == package_id for line in mine.lines):
         what = "this person" if package_id is None else f"this person in package {package_id}"
         raise WithdrawalRefused(f"no disclosure of {what} is recorded")
-    return log.withdraw(ssn, reason, actor=caller.user_id, package_id=package_id)
+    done = log.withdraw(ssn, reason, actor=caller.user_id, package_id=package_id)
+    return notify_recipients(
+        settings,
+        log,
+        done,
+        whole,
+        subject=log.subject_key(ssn),
+        reason=reason,
+        package_id=package_id,
+        caller=caller,
+    )

@@ -7,7 +7,7 @@ registered key its package was sealed to, and the consultation record of a held 
 keep NULL in the new columns: they were matched against a master file named on the command
 line and sealed to a key the submitter gave, which nothing recorded.
 
-Revision ID: operational_0003_recipient_keys
+Revision ID: operational_0003
 Revises: operational_0002
 """
 
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "operational_0003_recipient_keys"
+revision: str = "operational_0003"
 down_revision: str | Sequence[str] | None = "operational_0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

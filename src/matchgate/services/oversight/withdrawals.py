@@ -1,0 +1,217 @@
+"""Withdrawal notices (5 U.S.C. 552a(c)(4)): made when a disclosure is withdrawn, listed and
+acknowledged by the recipient agency.
+
+When the disclosing agency records that a record it disclosed proved wrong (``audit withdraw``),
+every earlier recipient of that record gets one notice. A notice names only what its recipient
+already holds, the ids of the packages or answers it received of the record, and the
+``disclosure.withdrawn`` entry (its audit sequence), never the person. Making a notice is a
+``withdrawal.notified`` entry and acknowledging it a ``withdrawal.acknowledged`` entry, each
+appended before the row is written and each naming the person's subject key, so the accounting
+shows notified and acknowledged from the log itself.
+
+The recipient's users list their agency's notices and acknowledge them; a notice of other
+agencies answers exactly as one that does not exist (the audit log tells them apart).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from matchgate.access import Action, Parties, Principal, readable
+from matchgate.app.access import require, require_object
+from matchgate.app.audit import AuditConfig, AuditLog, Withdrawal, entry_of, open_audit
+from matchgate.audit import Accounting
+from matchgate.audit.disclosures import join
+from matchgate.domain.errors import NotFound, Refused
+from matchgate.domain.events import WithdrawalAcknowledged, WithdrawalNotified
+from matchgate.settings import Settings
+from matchgate.storage import audit as audit_store
+from matchgate.storage import withdrawals as store
+from matchgate.storage.db import session, store_url
+
+E_WITHDRAWAL_NOTICE_NOT_FOUND = "E_WITHDRAWAL_NOTICE_NOT_FOUND"
+E_WITHDRAWAL_ACKNOWLEDGED = "E_WITHDRAWAL_ACKNOWLEDGED"
+
+
+class WithdrawalNoticeNotFound(NotFound):
+    code = E_WITHDRAWAL_NOTICE_NOT_FOUND
+
+
+class NoticeAcknowledged(Refused):
+    code = E_WITHDRAWAL_ACKNOWLEDGED
+
+
+@dataclass(frozen=True)
+class WithdrawalNotice:
+    """A notice as listed: ids, codes, dates and who acknowledged; no personal value."""
+
+    id: str
+    withdrawal_entry: int
+    disclosing: str
+    recipient: str
+    reason: str
+    package_id: str | None
+    references: tuple[str, ...]
+    created_at: dt.datetime
+    created_entry: int
+    acknowledged_by: str | None
+    acknowledged_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class NotifiedWithdrawal:
+    """A recorded withdrawal and the notices made for its recipients."""
+
+    sequence: int
+    withdraws: tuple[int, ...]
+    notify: tuple[str, ...]
+    notices: tuple[WithdrawalNotice, ...]
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)  # SQLite hands back naive UTC
+
+
+def _notice(row: store.WithdrawalNotice) -> WithdrawalNotice:
+    created = _aware(row.created_at)
+    assert created is not None
+    return WithdrawalNotice(
+        id=row.id,
+        withdrawal_entry=int(row.withdrawal_entry),
+        disclosing=row.disclosing,
+        recipient=row.recipient,
+        reason=row.reason,
+        package_id=row.package_id,
+        references=tuple(row.received or ()),
+        created_at=created,
+        created_entry=int(row.created_entry),
+        acknowledged_by=row.acknowledged_by,
+        acknowledged_at=_aware(row.acknowledged_at),
+    )
+
+
+def notify_recipients(
+    settings: Settings,
+    log: AuditLog,
+    withdrawal: Withdrawal,
+    accounting: Accounting,
+    *,
+    subject: str,
+    reason: str,
+    package_id: str | None,
+    caller: Principal,
+) -> NotifiedWithdrawal:
+    """One notice per recipient the withdrawal names, each audited before it is stored.
+
+    ``accounting`` is the person's whole accounting as the withdrawal saw it: a notice names the
+    references of the lines its recipient received, which that recipient already holds.
+    """
+    made: list[WithdrawalNotice] = []
+    for recipient in withdrawal.notify:
+        references = tuple(
+            sorted({line.reference for line in accounting.lines if line.recipient == recipient})
+        )
+        row = store.WithdrawalNotice(
+            id=uuid.uuid4().hex,
+            withdrawal_entry=withdrawal.sequence,
+            disclosing=caller.agency,
+            recipient=recipient,
+            reason=reason,
+            package_id=package_id,
+            received=list(references),
+            created_by=caller.user_id,
+            created_at=dt.datetime.now(dt.UTC),
+            created_entry=-1,
+        )
+        receipt = log.append(
+            WithdrawalNotified(
+                actor=caller.user_id,
+                agency=recipient,
+                subjects=(subject,),
+                notice_id=row.id,
+                withdrawal_entry=withdrawal.sequence,
+                recipient=recipient,
+                references=join(references),
+            ).audit_event()
+        )
+        row.created_entry = receipt.sequence
+        with session(store_url(settings)) as s:
+            store.add_notice(s, row)
+            made.append(_notice(row))
+    return NotifiedWithdrawal(
+        withdrawal.sequence, withdrawal.withdraws, withdrawal.notify, tuple(made)
+    )
+
+
+def _parties(row: store.WithdrawalNotice) -> Parties:
+    return Parties(disclosing=row.disclosing, recipient=row.recipient)
+
+
+def list_withdrawal_notices(
+    settings: Settings, *, caller: Principal, pending_only: bool = False
+) -> list[WithdrawalNotice]:
+    """The notices the caller may read (to their agency, or made by it), oldest first."""
+    caller = require(settings, caller, Action.WITHDRAWAL_READ)
+    with session(store_url(settings)) as s:
+        rows = [
+            row
+            for row in store.notices(s)
+            if readable(caller, Action.WITHDRAWAL_READ, _parties(row))
+        ]
+        found = [_notice(row) for row in rows]
+    return [n for n in found if not pending_only or n.acknowledged_at is None]
+
+
+def _subjects_of(config: AuditConfig, sequence: int) -> tuple[str, ...]:
+    """The subject keys of the withdrawal entry a notice follows (the person, keyed)."""
+    with audit_store.transaction(config.url, write=False) as s:
+        rows = audit_store.entries_at(s, [sequence])
+        return entry_of(rows[0]).subject_list() if rows else ()
+
+
+def acknowledge_withdrawal_notice(
+    settings: Settings, config: AuditConfig, notice_id: str, *, caller: Principal
+) -> WithdrawalNotice:
+    """Record that the recipient agency received a notice; audited before the row changes.
+
+    A notice of other agencies, or none, is ``WithdrawalNoticeNotFound`` alike (the refusal is
+    audited); one acknowledged already is refused and keeps its first acknowledgement.
+    """
+    log = open_audit(config)
+    with session(store_url(settings)) as s:
+        row = store.get_notice(s, notice_id)
+        parties = None if row is None else _parties(row)
+    caller = require_object(
+        settings,
+        caller,
+        Action.WITHDRAWAL_ACK,
+        parties,
+        missing=lambda: WithdrawalNoticeNotFound(f"no withdrawal notice {notice_id[:40]!r}"),
+        object_id=notice_id,
+        audit=log,
+    )
+    assert row is not None
+    if row.acknowledged_at is not None:
+        raise NoticeAcknowledged(f"withdrawal notice {row.id} was already acknowledged")
+    receipt = log.append(
+        WithdrawalAcknowledged(
+            actor=caller.user_id,
+            agency=row.recipient,
+            subjects=_subjects_of(config, int(row.withdrawal_entry)),
+            notice_id=row.id,
+            withdrawal_entry=int(row.withdrawal_entry),
+            recipient=row.recipient,
+        ).audit_event()
+    )
+    with session(store_url(settings)) as s:
+        if not store.acknowledge(
+            s, row.id, by=caller.user_id, at=dt.datetime.now(dt.UTC), entry=receipt.sequence
+        ):
+            raise NoticeAcknowledged(f"withdrawal notice {row.id} was acknowledged meanwhile")
+        done = store.get_notice(s, row.id)
+        assert done is not None
+        return _notice(done)
