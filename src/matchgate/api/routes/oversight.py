@@ -32,6 +32,7 @@ class AccountingIn(In):
 class Recipient(Out):
     agency: str
     name: str | None
+    key_id: str | None = Field(description="The registered key the package was sealed to.")
 
 
 class Nature(Out):
@@ -65,6 +66,16 @@ class DisclosureLine(Out):
     withheld_from_person: str | None = None
 
 
+class NoticeState(Out):
+    """A withdrawal notice to one earlier recipient, as the accounting shows it."""
+
+    agency: str
+    notice: str | None
+    notified: dt.date | None
+    acknowledged: dt.date | None
+    acknowledged_by: str | None
+
+
 class CorrectionLine(Out):
     entry: int
     date: dt.date
@@ -72,7 +83,7 @@ class CorrectionLine(Out):
     withdraws: list[int]
     package_id: str | None
     recipients_to_notify: list[str]
-    notices_sent: bool
+    recipients: list[NoticeState]
 
 
 class AccountingOut(Out):
