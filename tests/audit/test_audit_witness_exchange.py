@@ -10,6 +10,7 @@ attacker also trims the host's checkpoint file, the recipient's fetched copy bot
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ from matchgate.settings import Settings
 
 runner = CliRunner()
 OLIVE = "123456789"  # in both files; each disclosure of her record is a line of her accounting
-RECIPIENT = "DHS-USCIS"
+RECIPIENT = "DHS"
 
 
 class Exchange:
@@ -70,6 +71,19 @@ class Exchange:
         )  # fmt: skip
         assert done.exit_code == 0, done.output
         assert "status:    disclosed" in done.stdout
+        # The recipient fetches the host's witness files after each package and keeps them.
+        fetched = self.fetch()
+        assert fetched.exit_code == 0, fetched.output
+
+    def fetch(self) -> Result:
+        return self.invoke(
+            "audit", "witness", "fetch", "--from", self.workspace / "witness" / RECIPIENT,
+            "--into", self.partner_copy, "--trust", self.config.signing_public_key_file,
+        )  # fmt: skip
+
+    @property
+    def partner_copy(self) -> Path:
+        return self.root / "dhs-kept-checkpoints"
 
     def disclosures_of_olive(self) -> int:
         return len(accounting_for(self.config, OLIVE).lines)
@@ -96,14 +110,50 @@ def exchange(tmp_path: Path) -> Exchange:
     return made
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="submit never checkpoints: nothing signed covers the released disclosures, so a "
-    "truncated tail verifies",
-)
 def test_truncating_the_last_release_is_detected_by_verify(exchange: Exchange) -> None:
     exchange.truncate_last_release()
     assert exchange.disclosures_of_olive() == 1  # the accounting lost a disclosure
     verified = exchange.invoke("audit", "verify")
     assert verified.exit_code == 5, verified.output
     assert "E_AUDIT_TRUNCATED" in verified.stdout
+
+
+def test_each_release_is_witnessed_for_its_recipient(exchange: Exchange) -> None:
+    kept = sorted(p.name for p in exchange.partner_copy.iterdir())
+    assert len(kept) == 2  # one checkpoint per package, each before its release
+    released = [
+        e.sequence for e in read_entries(exchange.config.url) if e.kind == kinds.PACKAGE_RELEASED
+    ]
+    sizes = [int(name.rsplit("-", 1)[1].split(".")[0]) for name in kept]
+    assert sizes == [s + 1 for s in released]  # each covers its release, nothing more
+    for path in exchange.partner_copy.iterdir():
+        assert not path.stat().st_mode & 0o222  # read-only
+    verified = exchange.invoke("audit", "verify", "--witness", exchange.partner_copy)
+    assert verified.exit_code == 0, verified.output
+    again = exchange.fetch()
+    assert again.exit_code == 0, again.output
+    assert "fetched 0 checkpoints; keeping 2" in again.stdout
+
+
+def test_the_recipients_copy_catches_a_truncation_the_host_covered_up(exchange: Exchange) -> None:
+    keep = exchange.truncate_last_release()
+    # The attacker also trims the host's checkpoint file and its witness folder to the cut log.
+    checkpoints = exchange.config.checkpoint_file
+    lines = [
+        line for line in checkpoints.read_text().splitlines() if json.loads(line)["size"] <= keep
+    ]
+    checkpoints.write_text("".join(line + "\n" for line in lines))
+    for path in (exchange.workspace / "witness" / RECIPIENT).iterdir():
+        if int(path.name.rsplit("-", 1)[1].split(".")[0]) > keep:
+            path.chmod(0o644)
+            path.unlink()
+    assert exchange.invoke("audit", "verify").exit_code == 0  # the host's own files agree
+    verified = exchange.invoke("audit", "verify", "--witness", exchange.partner_copy)
+    assert verified.exit_code == 5, verified.output
+    assert "E_AUDIT_WITNESS" in verified.stdout
+    newest = max(p.name for p in exchange.partner_copy.iterdir())  # names sort by size
+    assert f"witness file {newest}" in verified.stdout
+    # The recipient's next fetch notices its kept checkpoint is gone from the host's folder.
+    fetched = exchange.fetch()
+    assert fetched.exit_code == 5, fetched.output
+    assert "no longer in the witness folder" in fetched.stdout

@@ -45,6 +45,8 @@ from matchgate.audit import (
     withdrawal_event,
     write_subject_key,
 )
+from matchgate.audit.merkle import consistency_proof
+from matchgate.audit.witness import Witnessed, agency_folder, latest_witnessed, write_witness
 from matchgate.disclosure import keys as signing_keys
 from matchgate.disclosure.errors import PackageError
 from matchgate.domain.audit import AuditEvent, AuditReceipt, AuditUnavailable
@@ -69,6 +71,13 @@ class AuditConfig:
     subject_key_file: Path
     signing_key_file: Path
     checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY
+    witness_dir: Path | None = None
+    """Where each recipient agency's witness folder is; None: ``witness`` beside the checkpoint
+    folder."""
+
+    @property
+    def witness_root(self) -> Path:
+        return self.witness_dir or self.checkpoint_dir.parent / "witness"
 
     @property
     def checkpoint_file(self) -> Path:
@@ -87,6 +96,7 @@ def audit_config(
     subject_key_file: Path | None = None,
     signing_key_file: Path | None = None,
     checkpoint_every: int | None = None,
+    witness_dir: Path | None = None,
 ) -> AuditConfig:
     """The audit configuration: arguments, else ``Settings.audit_*`` fields once they exist, else
     defaults under the workspace (the audit tables in the operational store)."""
@@ -115,6 +125,7 @@ def audit_config(
             or workspace / "keys" / "audit-checkpoint.key"
         ),
         checkpoint_every=int(every),
+        witness_dir=Path(witness_dir or setting("audit_witness_dir") or workspace / "witness"),
     )
 
 
@@ -240,6 +251,7 @@ def init_audit(config: AuditConfig, *, clock: Callable[[], dt.datetime] = utcnow
     if not config.signing_public_key_file.exists():
         signing_keys.write_public_key(signer, config.signing_public_key_file)
     config.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+    config.witness_root.mkdir(parents=True, exist_ok=True)
 
     _prepare_sqlite(config.url)
     try:
@@ -367,10 +379,50 @@ class AuditLog:
         return AuditReceipt(entry.sequence, entry.entry_hash)
 
     def release_after_audit(
-        self, event: AuditEvent | Sequence[AuditEvent], release: Callable[[], T]
+        self,
+        event: AuditEvent | Sequence[AuditEvent],
+        release: Callable[[], T],
+        *,
+        witness_for: Sequence[str] | None = None,
     ) -> T:
         """``matchgate.audit.release_after_audit`` with this log as the sink."""
-        return release_after_audit(self, event, release)
+        return release_after_audit(self, event, release, witness_for=witness_for)
+
+    def witness(self, agencies: Sequence[str], covering: int) -> Checkpoint:
+        """Sign a checkpoint now (covering at least the first ``covering`` entries) and write it
+        to each agency's witness folder with the consistency proof from the agency's previous
+        witnessed checkpoint. Under the head's lock, so witnesses to one agency form one chain.
+        Any failure is ``AuditUnavailable``: the caller releases nothing."""
+        try:
+            with store.transaction(self.config.url, write=True) as s:
+                row, head = self._locked_head(s)
+                if head.size < covering:
+                    raise AuditUnavailable("the log is shorter than the entries to witness")
+                checkpoint = self._checkpoint_locked(s, head)
+                _save_head(row, head)
+                leaves: list[bytes] | None = None
+                for agency in agencies:
+                    folder = agency_folder(self.config.witness_root, agency)
+                    previous = latest_witnessed(folder, head.log_id)
+                    old = None if previous is None else previous.checkpoint
+                    if old is not None and old.size > checkpoint.size:
+                        raise AuditUnavailable("a witnessed checkpoint is larger than the log")
+                    proof: list[bytes] = []
+                    if old is not None:
+                        if leaves is None:
+                            leaves = [bytes.fromhex(h) for h in store.leaf_hashes(s, head.size)]
+                        proof = consistency_proof(leaves, old.size)
+                    write_witness(
+                        folder,
+                        Witnessed(agency, checkpoint, old, tuple(h.hex() for h in proof)),
+                    )
+        except AuditUnavailable:
+            raise
+        except Exception as exc:
+            raise AuditUnavailable(
+                f"the checkpoint could not be witnessed ({type(exc).__name__})"
+            ) from exc
+        return checkpoint
 
     def checkpoint(self) -> Checkpoint:
         """Sign the current tree head now, append it to the checkpoint file, return it."""
