@@ -157,3 +157,26 @@ def test_the_recipients_copy_catches_a_truncation_the_host_covered_up(exchange: 
     fetched = exchange.fetch()
     assert fetched.exit_code == 5, fetched.output
     assert "no longer in the witness folder" in fetched.stdout
+
+
+def test_the_recipient_checks_a_consistency_proof_against_its_kept_copies(
+    exchange: Exchange,
+) -> None:
+    old, new = sorted(
+        int(p.name.rsplit("-", 1)[1].split(".")[0]) for p in exchange.partner_copy.iterdir()
+    )
+    proof = exchange.root / "proof.json"
+    made = exchange.invoke("audit", "consistency", str(old), str(new), "--out", proof)
+    assert made.exit_code == 0, made.output
+    public = exchange.config.signing_public_key_file
+    checked = exchange.invoke(
+        "audit", "check-proof", proof, "--trust", public, "--kept", exchange.partner_copy
+    )
+    assert checked.exit_code == 0, checked.output
+    assert f"the log at size {new} extends it at {old}" in checked.stdout
+    # Against a folder that does not hold those checkpoints, the proof speaks for nothing kept.
+    elsewhere = exchange.root / "empty"
+    elsewhere.mkdir()
+    refused = exchange.invoke("audit", "check-proof", proof, "--trust", public, "--kept", elsewhere)
+    assert refused.exit_code == 5
+    assert "not among the kept copies" in refused.stdout

@@ -45,7 +45,7 @@ from matchgate.audit import (
     withdrawal_event,
     write_subject_key,
 )
-from matchgate.audit.merkle import consistency_proof
+from matchgate.audit.merkle import consistency_proof, verify_consistency
 from matchgate.audit.witness import Witnessed, agency_folder, latest_witnessed, write_witness
 from matchgate.disclosure import keys as signing_keys
 from matchgate.disclosure.errors import PackageError
@@ -412,10 +412,19 @@ class AuditLog:
                         if leaves is None:
                             leaves = [bytes.fromhex(h) for h in store.leaf_hashes(s, head.size)]
                         proof = consistency_proof(leaves, old.size)
-                    write_witness(
-                        folder,
-                        Witnessed(agency, checkpoint, old, tuple(h.hex() for h in proof)),
-                    )
+                    if old is not None and not verify_consistency(
+                        old.size,
+                        checkpoint.size,
+                        bytes.fromhex(old.root),
+                        bytes.fromhex(checkpoint.root),
+                        proof,
+                    ):
+                        raise AuditUnavailable(
+                            "the log does not extend the checkpoint last witnessed; "
+                            "run `matchgate audit verify`"
+                        )
+                    hexes = tuple(h.hex() for h in proof)
+                    write_witness(folder, Witnessed(agency, checkpoint, old, hexes))
         except AuditUnavailable:
             raise
         except Exception as exc:

@@ -100,6 +100,7 @@ from matchgate.audit.witness import (
     WitnessFile,
     WitnessFormatError,
     fetch_witness,
+    not_kept,
     read_witness_files,
 )
 from matchgate.domain.audit import (
@@ -178,6 +179,7 @@ __all__ = [
     "load_subject_key",
     "new_entry",
     "node_hash",
+    "not_kept",
     "parse_canonical",
     "parse_proof",
     "parse_time",

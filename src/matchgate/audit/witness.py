@@ -207,6 +207,17 @@ def read_witness_files(folder: Path) -> list[WitnessFile]:
     return found
 
 
+def not_kept(checkpoints: Sequence[Checkpoint], folder: Path) -> list[Checkpoint]:
+    """Those of ``checkpoints`` (log, size, root) that no witness file in ``folder`` holds: a
+    proof's checkpoints must be among a partner's kept copies to speak for them."""
+    heads = {
+        (wf.witnessed.checkpoint.log_id, wf.witnessed.checkpoint.size, wf.witnessed.checkpoint.root)
+        for wf in read_witness_files(folder)
+        if wf.witnessed is not None
+    }
+    return [cp for cp in checkpoints if (cp.log_id, cp.size, cp.root) not in heads]
+
+
 def latest_witnessed(folder: Path, log_id: str) -> Witnessed | None:
     """The witness file of ``log_id`` with the largest size in one agency's folder."""
     best: tuple[int, Path] | None = None

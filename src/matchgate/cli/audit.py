@@ -284,10 +284,24 @@ def _register_proofs(audit: typer.Typer, run: Runner) -> None:
             list[Path], typer.Option("--trust", help="Public key (.pub) of the log's signer.")
         ],
         log: Annotated[str | None, typer.Option(help="Log id the proof must be of.")] = None,
+        kept: Annotated[
+            Path | None,
+            typer.Option(
+                "--kept",
+                help="Your folder of fetched witness copies: the proof's checkpoints must be "
+                "among them.",
+            ),
+        ] = None,
     ) -> None:
         """Check a proof with only the signer's public key: what a partner agency runs."""
         from matchgate.app.audit import trusted_keys
-        from matchgate.audit import InclusionProof, check_consistency, check_inclusion, parse_proof
+        from matchgate.audit import (
+            InclusionProof,
+            check_consistency,
+            check_inclusion,
+            not_kept,
+            parse_proof,
+        )
 
         def work() -> bool:
             try:
@@ -305,6 +319,16 @@ def _register_proofs(audit: typer.Typer, run: Runner) -> None:
                 if log is not None and document.new.log_id != log:
                     problems.append("the checkpoints are of another log")
                 what = f"the log at size {document.new.size} extends it at {document.old.size}"
+            if kept is not None:
+                shown = (
+                    [document.checkpoint]
+                    if isinstance(document, InclusionProof)
+                    else [document.old, document.new]
+                )
+                problems.extend(
+                    f"the checkpoint of size {cp.size} is not among the kept copies"
+                    for cp in not_kept(shown, kept)
+                )
             if problems:
                 echo("FAILED: " + "; ".join(problems))
                 return False
