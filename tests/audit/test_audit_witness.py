@@ -19,7 +19,7 @@ from tests.audit.tampering import (
     rewrite_consistently,
 )
 
-from matchgate.app.audit import AuditLog, init_audit, open_audit, trusted_keys
+from matchgate.app.audit import AuditLog, audit_config, init_audit, open_audit, trusted_keys
 from matchgate.audit import (
     AuditEvent,
     AuditUnavailable,
@@ -35,7 +35,9 @@ from matchgate.audit import (
 )
 from matchgate.audit.witness import write_witness
 from matchgate.disclosure.keys import PublicKey, generate_keypair, key_id
+from matchgate.domain.errors import ConfigurationError
 from matchgate.services.oversight.audit_queries import prove_consistency, verify_audit
+from matchgate.settings import Settings
 
 SUBJECT = "ab" * 32
 
@@ -271,3 +273,15 @@ def test_a_consistency_proof_between_any_two_kept_checkpoints(tmp_path: Path) ->
                 proof = prove_consistency(log.config, old, new)
                 assert check_consistency(proof, _keys(log)) == []
                 assert not_kept([proof.old, proof.new], mine) == []
+
+
+def test_the_witness_folder_is_a_setting_and_must_be_writable(tmp_path: Path) -> None:
+    default = audit_config(Settings(workspace=tmp_path / "ws"))
+    assert default.witness_root == tmp_path / "ws" / "witness"
+    moved = audit_config(Settings(workspace=tmp_path / "ws", audit_witness_dir=str(tmp_path / "w")))
+    assert moved.witness_root == tmp_path / "w"
+    log = _log(tmp_path)
+    log.config.witness_root.rmdir()
+    log.config.witness_root.write_text("not a folder")
+    with pytest.raises(ConfigurationError, match="witness folder"):
+        open_audit(log.config)

@@ -308,13 +308,17 @@ def _unreachable(config: AuditConfig, exc: BaseException) -> ConfigurationError:
 
 def open_audit(config: AuditConfig, *, clock: Callable[[], dt.datetime] = utcnow) -> AuditLog:
     """The audit log of a starting service; refuses to start (``ConfigurationError``) without
-    an initialized store, both keys, and a writable checkpoint folder."""
+    an initialized store, both keys, a writable checkpoint folder, and a witness folder that is
+    writable (or not made yet)."""
     subject = load_subject_key(config.subject_key_file)
     signer = _load_signing_key(config.signing_key_file)
     if not config.checkpoint_dir.is_dir() or not os.access(config.checkpoint_dir, os.W_OK):
         raise ConfigurationError(
             f"{config.checkpoint_dir}: the checkpoint folder is missing or not writable"
         )
+    witness = config.witness_root
+    if witness.exists() and (not witness.is_dir() or not os.access(witness, os.W_OK)):
+        raise ConfigurationError(f"{witness}: the witness folder is not a writable folder")
     try:
         with store.transaction(config.url, write=False) as s:
             ready = store.tables_present(s) and store.head(s, lock=False) is not None
