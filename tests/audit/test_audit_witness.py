@@ -124,12 +124,13 @@ def test_a_release_that_cannot_be_witnessed_releases_nothing(tmp_path: Path) -> 
     assert kinds_recorded == [kinds.DISCLOSURE_MADE, kinds.RELEASE_FAILED]
 
 
-def test_an_agency_code_that_is_not_a_plain_name_is_not_a_path(tmp_path: Path) -> None:
+@pytest.mark.parametrize("code", ["../x", "DHS\n", "a/b", "-x"])
+def test_an_agency_code_that_is_not_a_plain_name_is_not_a_path(tmp_path: Path, code: str) -> None:
     log = _log(tmp_path)
     released: list[str] = []
     with pytest.raises(AuditUnavailable):
         log.release_after_audit(
-            _disclosure("DHS", "pkg-1"), lambda: released.append("x"), witness_for=["../x"]
+            _disclosure("DHS", "pkg-1"), lambda: released.append("x"), witness_for=[code]
         )
     assert released == []
     assert not (tmp_path / "x").exists()

@@ -35,8 +35,8 @@ from matchgate.audit.merkle import verify_consistency
 from matchgate.domain.canonical import NotCanonical, canonical_json, parse_canonical
 
 WITNESS_TYPE = "matchgate-audit-witness-v1"
-_AGENCY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-_NAME = re.compile(r"^([0-9a-f]{32})-([0-9]{12})\.json$")
+_AGENCY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_NAME = re.compile(r"([0-9a-f]{32})-([0-9]{12})\.json")
 _MAX_FILE = 8000
 _FIELDS = {"agency", "checkpoint", "consistency", "previous", "type"}
 
@@ -47,7 +47,7 @@ class WitnessFormatError(ValueError):
 
 def agency_folder(root: Path, agency: str) -> Path:
     """The witness folder of ``agency`` under ``root``; refuses a code that is not a plain name."""
-    if not _AGENCY.match(agency):
+    if not _AGENCY.fullmatch(agency):
         raise WitnessFormatError("agency: not a plain agency code")
     return root / agency
 
@@ -92,7 +92,7 @@ class Witnessed:
         if value["type"] != WITNESS_TYPE:
             raise WitnessFormatError("type: not a matchgate witness file")
         agency, proof = value["agency"], value["consistency"]
-        if not isinstance(agency, str) or not _AGENCY.match(agency):
+        if not isinstance(agency, str) or not _AGENCY.fullmatch(agency):
             raise WitnessFormatError("agency: not a plain agency code")
         if not isinstance(proof, list) or len(proof) > 64 or not all(is_hash(h) for h in proof):
             raise WitnessFormatError("consistency: not a list of hashes")
@@ -223,7 +223,7 @@ def latest_witnessed(folder: Path, log_id: str) -> Witnessed | None:
     best: tuple[int, Path] | None = None
     if folder.is_dir():
         for path in folder.iterdir():
-            match = _NAME.match(path.name)
+            match = _NAME.fullmatch(path.name)
             if match and match.group(1) == log_id:
                 size = int(match.group(2))
                 if best is None or size > best[0]:
