@@ -286,3 +286,23 @@ def test_the_witness_folder_is_a_setting_and_must_be_writable(tmp_path: Path) ->
     log.config.witness_root.write_text("not a folder")
     with pytest.raises(ConfigurationError, match="witness folder"):
         open_audit(log.config)
+
+
+def test_no_witness_for_a_log_that_does_not_extend_what_the_agency_was_shown(
+    tmp_path: Path,
+) -> None:
+    log = _log(tmp_path)
+    _noise(log, 2)
+    _release(log, "DHS", "pkg-1")
+    url = log.config.url
+    entries = read_entries(url)
+    entries[0] = dataclasses.replace(entries[0], actor="svc:other")
+    drop_triggers(url)
+    rewrite_consistently(url, entries, 0)  # history rewritten under the witnessed checkpoint
+    released: list[str] = []
+    with pytest.raises(AuditUnavailable, match="does not extend the checkpoint last witnessed"):
+        log.release_after_audit(_disclosure("DHS", "pkg-2"), lambda: released.append("pkg-2"))
+    assert released == []
+    assert len(_files(log.config.witness_root / "DHS")) == 1
+    # Another agency, shown nothing before, can still be witnessed for.
+    assert _release(log, "VA", "pkg-3") == ["pkg-3"]

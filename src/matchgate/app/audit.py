@@ -45,8 +45,7 @@ from matchgate.audit import (
     withdrawal_event,
     write_subject_key,
 )
-from matchgate.audit.merkle import consistency_proof, verify_consistency
-from matchgate.audit.witness import Witnessed, agency_folder, latest_witnessed, write_witness
+from matchgate.audit.witness import WitnessRefused, leave_witness
 from matchgate.disclosure import keys as signing_keys
 from matchgate.disclosure.errors import PackageError
 from matchgate.domain.audit import AuditEvent, AuditReceipt, AuditUnavailable
@@ -401,39 +400,24 @@ class AuditLog:
             with store.transaction(self.config.url, write=True) as s:
                 row, head = self._locked_head(s)
                 if head.size < covering:
-                    raise AuditUnavailable("the log is shorter than the entries to witness")
+                    raise WitnessRefused("the log is shorter than the entries to witness")
                 checkpoint = self._checkpoint_locked(s, head)
                 _save_head(row, head)
-                leaves: list[bytes] | None = None
-                for agency in agencies:
-                    folder = agency_folder(self.config.witness_root, agency)
-                    previous = latest_witnessed(folder, head.log_id)
-                    old = None if previous is None else previous.checkpoint
-                    if old is not None and old.size > checkpoint.size:
-                        raise AuditUnavailable("a witnessed checkpoint is larger than the log")
-                    proof: list[bytes] = []
-                    if old is not None:
-                        if leaves is None:
-                            leaves = [bytes.fromhex(h) for h in store.leaf_hashes(s, head.size)]
-                        proof = consistency_proof(leaves, old.size)
-                    if old is not None and not verify_consistency(
-                        old.size,
-                        checkpoint.size,
-                        bytes.fromhex(old.root),
-                        bytes.fromhex(checkpoint.root),
-                        proof,
-                    ):
-                        raise AuditUnavailable(
-                            "the log does not extend the checkpoint last witnessed; "
-                            "run `matchgate audit verify`"
-                        )
-                    hexes = tuple(h.hex() for h in proof)
-                    write_witness(folder, Witnessed(agency, checkpoint, old, hexes))
+                leave_witness(
+                    self.config.witness_root,
+                    agencies,
+                    checkpoint,
+                    lambda: [bytes.fromhex(h) for h in store.leaf_hashes(s, checkpoint.size)],
+                )
         except AuditUnavailable:
             raise
+        except WitnessRefused as exc:
+            raise AuditUnavailable(
+                f"the release could not be witnessed: {exc}; nothing was released"
+            ) from exc
         except Exception as exc:
             raise AuditUnavailable(
-                f"the checkpoint could not be witnessed ({type(exc).__name__})"
+                f"the release could not be witnessed ({type(exc).__name__}); nothing was released"
             ) from exc
         return checkpoint
 

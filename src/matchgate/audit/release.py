@@ -104,10 +104,14 @@ def release_after_audit(
     receipts = append_all(sink, events)
     agencies = recipients(events) if witness_for is None else witness_agencies(witness_for)
     if agencies and isinstance(sink, Witnessing):
+        recorded = list(zip(events, receipts, strict=True))
         try:
             sink.witness(agencies, max(r.sequence for r in receipts) + 1)
+        except AuditUnavailable as exc:
+            _note_failed(sink, recorded, type(exc).__name__)
+            raise
         except Exception as exc:
-            _note_failed(sink, list(zip(events, receipts, strict=True)), type(exc).__name__)
+            _note_failed(sink, recorded, type(exc).__name__)
             raise AuditUnavailable(
                 f"the release could not be witnessed ({type(exc).__name__}); nothing was released"
             ) from exc

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from matchgate.audit.checkpoint import Checkpoint, CheckpointFormatError, signature_valid
 from matchgate.audit.entry import is_hash
-from matchgate.audit.merkle import verify_consistency
+from matchgate.audit.merkle import consistency_proof, verify_consistency
 from matchgate.domain.canonical import NotCanonical, canonical_json, parse_canonical
 
 WITNESS_TYPE = "matchgate-audit-witness-v1"
@@ -43,6 +43,10 @@ _FIELDS = {"agency", "checkpoint", "consistency", "previous", "type"}
 
 class WitnessFormatError(ValueError):
     """A witness file that cannot be read; the message names the field."""
+
+
+class WitnessRefused(ValueError):
+    """A witness that may not be written: the log does not extend what was witnessed before."""
 
 
 def agency_folder(root: Path, agency: str) -> Path:
@@ -231,6 +235,43 @@ def latest_witnessed(folder: Path, log_id: str) -> Witnessed | None:
     if best is None:
         return None
     return Witnessed.from_bytes(best[1].read_bytes())
+
+
+def leave_witness(
+    root: Path,
+    agencies: Sequence[str],
+    checkpoint: Checkpoint,
+    leaves: Callable[[], Sequence[bytes]],
+) -> None:
+    """Write ``checkpoint`` to each agency's folder under ``root``, chained to the agency's
+    previous witness file of the log by a consistency proof made from ``leaves()`` (the leaf
+    hashes of the first ``checkpoint.size`` entries, read once, only if a proof is needed). The
+    proof is checked before the file is written: a log that does not extend what the agency was
+    shown before is refused (``WitnessRefused``)."""
+    read: list[Sequence[bytes]] = []
+    for agency in agencies:
+        folder = agency_folder(root, agency)
+        previous = latest_witnessed(folder, checkpoint.log_id)
+        old = None if previous is None else previous.checkpoint
+        proof: list[bytes] = []
+        if old is not None:
+            if old.size > checkpoint.size:
+                raise WitnessRefused("a witnessed checkpoint is larger than the log")
+            if not read:
+                read.append(leaves())
+            proof = consistency_proof(read[0], old.size)
+            if not verify_consistency(
+                old.size,
+                checkpoint.size,
+                bytes.fromhex(old.root),
+                bytes.fromhex(checkpoint.root),
+                proof,
+            ):
+                raise WitnessRefused(
+                    "the log does not extend the checkpoint last witnessed; "
+                    "run `matchgate audit verify`"
+                )
+        write_witness(folder, Witnessed(agency, checkpoint, old, tuple(h.hex() for h in proof)))
 
 
 def witness_agencies(recipients: Sequence[str | None]) -> tuple[str, ...]:
