@@ -1,6 +1,6 @@
 """The audit log's sink: set it up, open it (refusing to start without it), append, checkpoint,
-withdraw and purge. Reading it (verify, prove, account, show) is
-:mod:`matchgate.services.oversight.audit_queries`.
+witness a release for its recipients, withdraw and purge. Reading it (verify, prove, account,
+show) is :mod:`matchgate.services.oversight.audit_queries`.
 
 The audit stage (``matchgate.audit``) holds the formats and the arithmetic; the store
 (``matchgate.storage.audit``) holds the rows; this module joins them, owns the transactions,
