@@ -33,7 +33,7 @@ RECIPIENT = "DHS"
 
 
 class Exchange:
-    """SSA hosts; DHS-USCIS submits two monthly files under an agreement allowing several."""
+    """SSA hosts; DHS submits two monthly files under an agreement allowing several."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
