@@ -14,13 +14,17 @@ at random, is armed:
     after_commit      the commit succeeds, then an error is raised (the acknowledgement is lost)
     after_return      append returns, then the caller's side fails before seeing the receipt
     disk_full         the store cannot grow (SQLite: PRAGMA max_page_count; PostgreSQL: ENOSPC)
-    checkpoint_full   the checkpoint file cannot be written when a checkpoint falls due
+    checkpoint_full   the checkpoint file cannot be written when a checkpoint falls due (and so
+                      when the release's checkpoint is taken)
+    witness_full      the recipient's witness file cannot be written
     store_down        every statement fails (the store is unreachable)
     release_fails     the audit succeeds, the release itself fails
 
 After each trial a fresh connection (outside SQLAlchemy's pool) looks for the trial's entry, and
-the whole log is verified. Counted: releases without a durable entry (must be 0), entries without
-a release (the log may say more than happened, never less), and verification failures (must be 0).
+the whole log is verified, against the witness files too. Counted: releases without a durable
+entry (must be 0), releases without a witnessed checkpoint covering their entries (must be 0),
+entries without a release (the log may say more than happened, never less), and verification
+failures (must be 0).
 With ``--crash N`` it also runs N trials in a child process killed with SIGKILL at a random moment.
 
     .venv/bin/python bench/audit_faults.py --trials 500 --seed 1 --crash 20 --json faults.json
@@ -52,6 +56,7 @@ from matchgate.audit import (
     AuditReceipt,
     AuditUnavailable,
     Disclosure,
+    read_witness_files,
     release_after_audit,
 )
 from matchgate.services.oversight.audit_queries import verify_audit
@@ -68,9 +73,13 @@ FAULTS = [
     "after_return",
     "disk_full",
     "checkpoint_full",
+    "witness_full",
     "store_down",
     "release_fails",
 ]
+
+
+RECIPIENT = "DHS-USCIS"
 
 
 class InjectedFault(OSError):
@@ -83,6 +92,7 @@ class Tally:
     released: Counter[str] = field(default_factory=Counter)
     refused: Counter[str] = field(default_factory=Counter)
     released_without_entry: Counter[str] = field(default_factory=Counter)
+    released_without_witness: Counter[str] = field(default_factory=Counter)
     entry_without_release: Counter[str] = field(default_factory=Counter)
     verify_failures: Counter[str] = field(default_factory=Counter)
 
@@ -163,6 +173,16 @@ def armed(fault: str, rng: random.Random, config: AuditConfig) -> Iterator[None]
 
         checkpoint_module.os.fsync = full  # type: ignore[assignment]
         undo.append(lambda: setattr(checkpoint_module.os, "fsync", original_fsync))
+    elif fault == "witness_full":
+        import matchgate.audit.witness as witness_module
+
+        original_create = witness_module.create_read_only
+
+        def no_room(path: Path, data: bytes) -> None:
+            raise InjectedFault(28, "No space left on device")
+
+        witness_module.create_read_only = no_room  # type: ignore[assignment]
+        undo.append(lambda: setattr(witness_module, "create_read_only", original_create))
     try:
         yield
     finally:
@@ -181,9 +201,10 @@ class LostReceipt:
         raise AuditUnavailable("the receipt was lost on the way back")
 
 
-def _durable_trials(config: AuditConfig) -> set[int]:
-    """Trial numbers of disclosure entries a fresh connection finds in the store."""
-    query = "SELECT details FROM audit_entries WHERE kind = 'disclosure.made'"
+def _durable_trials(config: AuditConfig) -> dict[int, int]:
+    """Trial numbers of disclosure entries a fresh connection finds in the store, with the last
+    sequence of each."""
+    query = "SELECT sequence, details FROM audit_entries WHERE kind = 'disclosure.made'"
     if config.url.startswith("sqlite"):
         with sqlite3.connect(config.url.removeprefix("sqlite:///")) as con:
             rows = con.execute(query).fetchall()
@@ -200,7 +221,23 @@ def _durable_trials(config: AuditConfig) -> set[int]:
             )
         with psycopg.connect(plain, **kwargs) as con:
             rows = con.execute(query).fetchall()
-    return {int(json.loads(details)["trial"]) for (details,) in rows}
+    last: dict[int, int] = {}
+    for sequence, details in rows:
+        trial = int(json.loads(details)["trial"])
+        last[trial] = max(last.get(trial, -1), int(sequence))
+    return last
+
+
+def _witnessed_size(config: AuditConfig) -> int:
+    """The largest tree size a witness file for the recipient holds (0 if none)."""
+    files = read_witness_files(config.witness_root / RECIPIENT)
+    return max((f.witnessed.checkpoint.size for f in files if f.witnessed is not None), default=0)
+
+
+def _unwitnessed(released: set[int], durable: dict[int, int], config: AuditConfig) -> int:
+    """Released trials whose entries no witness file covers."""
+    size = _witnessed_size(config)
+    return sum(1 for t in released if t not in durable or durable[t] >= size)
 
 
 def _disclosure(trial: int, rng: random.Random, log: AuditLog) -> list[AuditEvent]:
@@ -213,7 +250,7 @@ def _disclosure(trial: int, rng: random.Random, log: AuditLog) -> list[AuditEven
     return Disclosure(
         actor="bench:faults",
         agreement="reference-2025-08",
-        recipient="DHS-USCIS",
+        recipient=RECIPIENT,
         purpose="benefit-eligibility",
         routine_uses=("RU-31",),
         package_id=f"pkg-{trial:06d}",
@@ -259,17 +296,20 @@ def run(
         durable = _durable_trials(config)
         if trial in released and trial not in durable:
             tally.released_without_entry[fault] += 1
+        if trial in released and _unwitnessed({trial}, durable, config):
+            tally.released_without_witness[fault] += 1
         if trial in durable and trial not in released:
             tally.entry_without_release[fault] += 1
-        if not verify_audit(config).ok:
+        if not verify_audit(config, witness_dirs=[config.witness_root]).ok:
             tally.verify_failures[fault] += 1
-    final = verify_audit(config)
+    final = verify_audit(config, witness_dirs=[config.witness_root])
     return {
         "trials": trials,
         "seed": seed,
         "store": store.describe_url(config.url).split(":")[0],
         "seconds": round(time.perf_counter() - started, 2),
         "released_without_durable_entry": sum(tally.released_without_entry.values()),
+        "released_without_witness": sum(tally.released_without_witness.values()),
         "durable_entry_without_release": sum(tally.entry_without_release.values()),
         "verification_failures": sum(tally.verify_failures.values()),
         "final_verify_ok": final.ok,
@@ -280,6 +320,7 @@ def run(
                 "released": tally.released[fault],
                 "refused": tally.refused[fault],
                 "released_without_entry": tally.released_without_entry[fault],
+                "released_without_witness": tally.released_without_witness[fault],
                 "entry_without_release": tally.entry_without_release[fault],
                 "verify_failures": tally.verify_failures[fault],
             }
@@ -328,7 +369,7 @@ def run_crashes(count: int, seed: int, workdir: Path) -> dict[str, Any]:
     rng = random.Random(seed)
     bench_dir = str(Path(__file__).resolve().parent)
     released: set[int] = set()
-    lost = verify_failures = 0
+    lost = unwitnessed = verify_failures = 0
     start = 0
     for _ in range(count):
         script = _CHILD.format(bench=bench_dir, workdir=str(workdir), start=start)
@@ -343,14 +384,18 @@ def run_crashes(count: int, seed: int, workdir: Path) -> dict[str, Any]:
         printed = {int(line) for line in (first + out).split()}
         released |= printed
         durable = _durable_trials(config)
-        lost += len(printed - durable)
-        if not verify_audit(config).ok:
+        lost += len(printed - set(durable))
+        unwitnessed += _unwitnessed(printed, durable, config)
+        if not verify_audit(config, witness_dirs=[config.witness_root]).ok:
             verify_failures += 1
-        start = max(durable | released | {start}) + 1000  # fresh trial numbers for the next child
+        start = (
+            max(set(durable) | released | {start}) + 1000
+        )  # fresh trial numbers for the next child
     return {
         "crashes": count,
         "released": len(released),
         "released_without_durable_entry": lost,
+        "released_without_witness": unwitnessed,
         "verification_failures": verify_failures,
     }
 
@@ -358,18 +403,20 @@ def run_crashes(count: int, seed: int, workdir: Path) -> dict[str, Any]:
 def _table(result: dict[str, Any]) -> str:
     head = (
         f"{'fault':<16}{'trials':>7}{'released':>10}{'refused':>9}"
-        f"{'rel. w/o entry':>16}{'entry w/o rel.':>16}{'verify fail':>13}"
+        f"{'rel. w/o entry':>16}{'rel. w/o witness':>18}{'entry w/o rel.':>16}{'verify fail':>13}"
     )
     lines = [head, "-" * len(head)]
     for fault, row in result["by_fault"].items():
         lines.append(
             f"{fault:<16}{row['trials']:>7}{row['released']:>10}{row['refused']:>9}"
-            f"{row['released_without_entry']:>16}{row['entry_without_release']:>16}{row['verify_failures']:>13}"
+            f"{row['released_without_entry']:>16}{row['released_without_witness']:>18}"
+            f"{row['entry_without_release']:>16}{row['verify_failures']:>13}"
         )
     lines.append("-" * len(head))
     lines.append(
         f"{result['trials']} trials on {result['store']} in {result['seconds']} s: "
         f"{result['released_without_durable_entry']} released without a durable entry, "
+        f"{result['released_without_witness']} without a witnessed checkpoint, "
         f"{result['durable_entry_without_release']} entries without a release, "
         f"{result['verification_failures']} verification failures"
     )
@@ -396,6 +443,7 @@ def main() -> int:
                 f"{crash['crashes']} SIGKILLs of a releasing process: "
                 f"{crash['released']} releases, "
                 f"{crash['released_without_durable_entry']} without a durable entry, "
+                f"{crash['released_without_witness']} without a witnessed checkpoint, "
                 f"{crash['verification_failures']} verification failures"
             )
     text = json.dumps(result, indent=2)
@@ -403,7 +451,9 @@ def main() -> int:
     if args.json:
         args.json.write_text(text + "\n")
     bad = result["released_without_durable_entry"] + result["verification_failures"]
+    bad += result["released_without_witness"]
     bad += result.get("crash", {}).get("released_without_durable_entry", 0)
+    bad += result.get("crash", {}).get("released_without_witness", 0)
     bad += result.get("crash", {}).get("verification_failures", 0)
     return 1 if bad else 0
 

@@ -40,6 +40,13 @@ class Settings:
             " (in production: storage the database administrators cannot rewrite)"
         },
     )
+    audit_witness_dir: str = field(
+        default="",
+        metadata={
+            "doc": "where each recipient agency's witnessed checkpoints are left for it to fetch;"
+            " empty means workspace/witness"
+        },
+    )
     audit_subject_key_file: str = field(
         default="",
         metadata={"doc": "HMAC key for person identifiers; empty means workspace/keys/"},

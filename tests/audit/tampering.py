@@ -11,6 +11,11 @@ mutation that models a stolen key. Two kinds of attacker:
 A thorough rewrite is caught only where a signed checkpoint covers it: entries after the newest
 checkpoint are protected by nothing signed yet (docs/audit.md says so). Each mutation therefore
 picks its target where the documented guarantee applies, and says which entry is the first bad.
+
+Most disclosures are released the way the service releases them (``release_after_audit``), so
+each is witnessed for its recipient, and the recipients fetch their copies once the log is built
+(``BuiltLog.partners``). The attacker can rewrite the host's checkpoint file and witness folder,
+never a recipient's copy.
 """
 
 from __future__ import annotations
@@ -35,13 +40,14 @@ from matchgate.audit import (
     canonical_json,
     chain_hash,
     entry_bytes,
+    fetch_witness,
     format_time,
     kinds,
     leaf_hash,
     read_checkpoints,
     sign_checkpoint,
 )
-from matchgate.disclosure.keys import generate_keypair, key_id, load_private_key
+from matchgate.disclosure.keys import generate_keypair, key_id, load_private_key, load_public_key
 from matchgate.storage import audit as store
 
 AGENCIES = ["DHS-USCIS", "HHS-CMS", "DOL", "VA", "FBI"]
@@ -127,6 +133,10 @@ class BuiltLog:
     config: AuditConfig
     log: AuditLog
     size: int
+    partners: Path
+    """The recipients' fetched copies of their witness folders (one folder per agency)."""
+    released: tuple[int, ...] = ()
+    """Sequences of the disclosures released (and so witnessed)."""
 
 
 def build_log(rng: random.Random, root: Path, url: str, *, entries: int | None = None) -> BuiltLog:
@@ -137,13 +147,25 @@ def build_log(rng: random.Random, root: Path, url: str, *, entries: int | None =
     log = open_audit(config, clock=clock)
     subjects = [random_subject(rng) for _ in range(6)]
     count = entries if entries is not None else rng.randint(3, 24)
-    for _ in range(count):
-        log.append(random_event(rng, subjects))
+    released: list[int] = []
+    for sequence in range(count):
+        event = random_event(rng, subjects)
+        if event.kind in kinds.DISCLOSING and rng.random() < 0.7:
+            log.release_after_audit(event, lambda: None)  # checkpointed and witnessed
+            released.append(sequence)
+        else:
+            log.append(event)
         if rng.random() < 0.1:
             log.checkpoint()
     if rng.random() < 0.5:
         log.checkpoint()  # half the logs end checkpointed, half with an uncovered tail
-    return BuiltLog(config, log, count)
+    partners = root / "partners"
+    partners.mkdir(parents=True, exist_ok=True)
+    keys = {key_id(public): public for public in [load_public_key(config.signing_public_key_file)]}
+    for folder in sorted(config.witness_root.iterdir()):
+        fetched = fetch_witness(folder, partners / folder.name, keys)
+        assert fetched.ok, fetched.problems
+    return BuiltLog(config, log, count, partners, tuple(released))
 
 
 # --- reading and writing the store as an attacker -------------------------------------------
@@ -317,6 +339,8 @@ def mutate(rng: random.Random, built: BuiltLog, other: Callable[[], Checkpoint])
     choices = ["modify", "delete", "reorder", "insert", "index", "head", *["checkpoint"] * 3]
     if covered > 0:
         choices += ["rewrite", "delete_rehash", "reorder_rehash", "insert_rehash", "truncate"]
+    if built.released:
+        choices += ["truncate_suffix"] * 2
     name = rng.choice(choices)
 
     if name == "modify":
@@ -387,6 +411,15 @@ def mutate(rng: random.Random, built: BuiltLog, other: Callable[[], Checkpoint])
         keep = rng.randrange(covered)  # fewer entries than the newest checkpoint covers
         rewrite_consistently(url, entries[:keep], keep)
         return Mutation("truncate", keep, exact=False)
+    if name == "truncate_suffix":
+        # Any suffix holding a released disclosure, removed thoroughly: entries, index rows and
+        # the store's checkpoints, the head rebuilt with the project's frontier, and the host's
+        # checkpoint file and witness folder trimmed to the cut log. Only the recipients' copies
+        # still remember.
+        keep = rng.randrange(max(built.released) + 1)
+        rewrite_consistently(url, entries[:keep], keep)
+        forget_beyond(config, keep)
+        return Mutation("truncate_suffix", keep, exact=False)
     if name == "index":
         with_subjects = [e for e in entries if json.loads(e.subjects)]
         with store.audit_engine(url, write=True).begin() as con:
@@ -421,6 +454,16 @@ def mutate(rng: random.Random, built: BuiltLog, other: Callable[[], Checkpoint])
                 )
         return Mutation("head", None)
     return _mutate_checkpoint(rng, built, other)
+
+
+def forget_beyond(config: AuditConfig, keep: int) -> None:
+    """Trim the host's checkpoint file and witness folder to checkpoints of at most ``keep``."""
+    path = config.checkpoint_file
+    lines = [ln for ln in path.read_text().splitlines() if Checkpoint.from_line(ln).size <= keep]
+    path.write_text("".join(line + "\n" for line in lines))
+    for witness in config.witness_root.rglob("*.json"):
+        if int(witness.stem.rsplit("-", 1)[1]) > keep:
+            witness.unlink()
 
 
 def _mutate_checkpoint(

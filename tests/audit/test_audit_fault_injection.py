@@ -34,6 +34,7 @@ def test_fifty_faulty_trials_release_nothing_without_a_durable_entry(
 ) -> None:
     result = faults.run(50, seed=20, workdir=tmp_path)
     assert result["released_without_durable_entry"] == 0
+    assert result["released_without_witness"] == 0
     assert result["verification_failures"] == 0
     assert result["final_verify_ok"]
     by_fault = result["by_fault"]
@@ -42,6 +43,8 @@ def test_fifty_faulty_trials_release_nothing_without_a_durable_entry(
     assert sum(row["refused"] for row in by_fault.values()) > 10
     assert by_fault["none"]["released"] == by_fault["none"]["trials"]
     assert by_fault["store_down"]["released"] == 0
+    assert by_fault["witness_full"]["trials"] > 0
+    assert by_fault["witness_full"]["released"] == 0
 
 
 @pytest.mark.postgres
@@ -50,6 +53,7 @@ def test_faulty_trials_on_postgres(faults: ModuleType, tmp_path: Path, store_url
         pytest.skip("the SQLite variant runs above")
     result = faults.run(30, seed=21, workdir=tmp_path, url=store_url)
     assert result["released_without_durable_entry"] == 0
+    assert result["released_without_witness"] == 0
     assert result["verification_failures"] == 0
 
 
@@ -73,4 +77,5 @@ def test_a_process_killed_mid_release_loses_no_released_entry(
     result = faults.run_crashes(2, seed=5, workdir=tmp_path)
     assert result["released"] > 0
     assert result["released_without_durable_entry"] == 0
+    assert result["released_without_witness"] == 0
     assert result["verification_failures"] == 0

@@ -2,8 +2,10 @@
 
 Each trial builds a real log (SQLite file store, real appends and checkpoints), checks that the
 untouched log verifies, applies one random mutation (modify a field, delete, reorder, insert,
-truncate, rewrite with re-hashing, replace or damage a checkpoint, the index, the head), and
-checks that verification fails and points at (or before) the first bad entry. 200 trials run in
+truncate, rewrite with re-hashing, replace or damage a checkpoint, the index, the head, and cut
+off any suffix holding a released disclosure, covering up with the host's own checkpoint file and
+witness folder), and checks that verification against the recipients' fetched witness copies
+fails and points at (or before) the first bad entry. 200 trials run in
 the default suite, 1,000 under ``-m slow``, and a smaller set against PostgreSQL.
 """
 
@@ -15,10 +17,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.audit.tampering import BuiltLog, Mutation, build_log, make_config, mutate
+from tests.audit.tampering import (
+    BuiltLog,
+    Mutation,
+    build_log,
+    drop_triggers,
+    forget_beyond,
+    make_config,
+    mutate,
+    read_entries,
+    rewrite_consistently,
+)
 
 from matchgate.app.audit import init_audit, open_audit
-from matchgate.audit import Checkpoint, VerifyReport
+from matchgate.audit import Checkpoint, Problem, VerifyReport
 from matchgate.services.oversight.audit_queries import verify_audit
 
 
@@ -53,12 +65,12 @@ def run_trials(tmp: Path, url_for: Callable[[Path], str], trials: int, seed: int
         root = tmp / f"t{trial}"
         url = url_for(root)
         built = build_log(rng, root, url)
-        clean = verify_audit(built.config)
+        clean = verify_audit(built.config, witness_dirs=[built.partners])
         assert clean.ok, clean.findings
         assert clean.size == built.size
         mutation = mutate(rng, built, lambda root=root, built=built: _other_log(root / "o", built))
         seen[mutation.name] += 1
-        _check_detected(verify_audit(built.config), mutation)
+        _check_detected(verify_audit(built.config, witness_dirs=[built.partners]), mutation)
     return seen
 
 
@@ -83,6 +95,28 @@ def test_200_random_mutations_are_all_detected(tmp_path: Path) -> None:
         "index",
         "head",
     }, seen
+    assert seen["truncate_suffix"] > 0, seen
+
+
+def test_a_truncated_suffix_passes_without_the_witness_and_fails_with_it(tmp_path: Path) -> None:
+    """The suffix case on its own: the host's files alone cannot tell; the recipient's can."""
+    for trial in range(40):
+        rng = random.Random(4242 + trial)
+        root = tmp_path / f"t{trial}"
+        built = build_log(rng, root, _sqlite(root), entries=16)
+        if not built.released:
+            continue
+        keep = max(built.released)  # cut off the last released disclosure and what follows
+        drop_triggers(built.config.url)
+        rewrite_consistently(built.config.url, read_entries(built.config.url)[:keep], keep)
+        forget_beyond(built.config, keep)
+        assert verify_audit(built.config).ok  # the cover-up holds against the host's own files
+        report = verify_audit(built.config, witness_dirs=[built.partners])
+        assert Problem.WITNESS in {f.code for f in report.findings}
+        assert report.first_bad is not None
+        assert report.first_bad <= keep
+        return
+    pytest.fail("no log with a released disclosure was built")
 
 
 @pytest.mark.slow

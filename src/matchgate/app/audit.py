@@ -1,6 +1,6 @@
 """The audit log's sink: set it up, open it (refusing to start without it), append, checkpoint,
-withdraw and purge. Reading it (verify, prove, account, show) is
-:mod:`matchgate.services.oversight.audit_queries`.
+witness a release for its recipients, withdraw and purge. Reading it (verify, prove, account,
+show) is :mod:`matchgate.services.oversight.audit_queries`.
 
 The audit stage (``matchgate.audit``) holds the formats and the arithmetic; the store
 (``matchgate.storage.audit``) holds the rows; this module joins them, owns the transactions,
@@ -45,6 +45,7 @@ from matchgate.audit import (
     withdrawal_event,
     write_subject_key,
 )
+from matchgate.audit.witness import WitnessRefused, leave_witness
 from matchgate.disclosure import keys as signing_keys
 from matchgate.disclosure.errors import PackageError
 from matchgate.domain.audit import AuditEvent, AuditReceipt, AuditUnavailable
@@ -69,6 +70,13 @@ class AuditConfig:
     subject_key_file: Path
     signing_key_file: Path
     checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY
+    witness_dir: Path | None = None
+    """Where each recipient agency's witness folder is; None: ``witness`` beside the checkpoint
+    folder."""
+
+    @property
+    def witness_root(self) -> Path:
+        return self.witness_dir or self.checkpoint_dir.parent / "witness"
 
     @property
     def checkpoint_file(self) -> Path:
@@ -87,6 +95,7 @@ def audit_config(
     subject_key_file: Path | None = None,
     signing_key_file: Path | None = None,
     checkpoint_every: int | None = None,
+    witness_dir: Path | None = None,
 ) -> AuditConfig:
     """The audit configuration: arguments, else ``Settings.audit_*`` fields once they exist, else
     defaults under the workspace (the audit tables in the operational store)."""
@@ -115,6 +124,7 @@ def audit_config(
             or workspace / "keys" / "audit-checkpoint.key"
         ),
         checkpoint_every=int(every),
+        witness_dir=Path(witness_dir or setting("audit_witness_dir") or workspace / "witness"),
     )
 
 
@@ -240,6 +250,7 @@ def init_audit(config: AuditConfig, *, clock: Callable[[], dt.datetime] = utcnow
     if not config.signing_public_key_file.exists():
         signing_keys.write_public_key(signer, config.signing_public_key_file)
     config.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+    config.witness_root.mkdir(parents=True, exist_ok=True)
 
     _prepare_sqlite(config.url)
     try:
@@ -296,13 +307,17 @@ def _unreachable(config: AuditConfig, exc: BaseException) -> ConfigurationError:
 
 def open_audit(config: AuditConfig, *, clock: Callable[[], dt.datetime] = utcnow) -> AuditLog:
     """The audit log of a starting service; refuses to start (``ConfigurationError``) without
-    an initialized store, both keys, and a writable checkpoint folder."""
+    an initialized store, both keys, a writable checkpoint folder, and a witness folder that is
+    writable (or not made yet)."""
     subject = load_subject_key(config.subject_key_file)
     signer = _load_signing_key(config.signing_key_file)
     if not config.checkpoint_dir.is_dir() or not os.access(config.checkpoint_dir, os.W_OK):
         raise ConfigurationError(
             f"{config.checkpoint_dir}: the checkpoint folder is missing or not writable"
         )
+    witness = config.witness_root
+    if witness.exists() and (not witness.is_dir() or not os.access(witness, os.W_OK)):
+        raise ConfigurationError(f"{witness}: the witness folder is not a writable folder")
     try:
         with store.transaction(config.url, write=False) as s:
             ready = store.tables_present(s) and store.head(s, lock=False) is not None
@@ -367,10 +382,44 @@ class AuditLog:
         return AuditReceipt(entry.sequence, entry.entry_hash)
 
     def release_after_audit(
-        self, event: AuditEvent | Sequence[AuditEvent], release: Callable[[], T]
+        self,
+        event: AuditEvent | Sequence[AuditEvent],
+        release: Callable[[], T],
+        *,
+        witness_for: Sequence[str] | None = None,
     ) -> T:
         """``matchgate.audit.release_after_audit`` with this log as the sink."""
-        return release_after_audit(self, event, release)
+        return release_after_audit(self, event, release, witness_for=witness_for)
+
+    def witness(self, agencies: Sequence[str], covering: int) -> Checkpoint:
+        """Sign a checkpoint now (covering at least the first ``covering`` entries) and write it
+        to each agency's witness folder with the consistency proof from the agency's previous
+        witnessed checkpoint. Under the head's lock, so witnesses to one agency form one chain.
+        Any failure is ``AuditUnavailable``: the caller releases nothing."""
+        try:
+            with store.transaction(self.config.url, write=True) as s:
+                row, head = self._locked_head(s)
+                if head.size < covering:
+                    raise WitnessRefused("the log is shorter than the entries to witness")
+                checkpoint = self._checkpoint_locked(s, head)
+                _save_head(row, head)
+                leave_witness(
+                    self.config.witness_root,
+                    agencies,
+                    checkpoint,
+                    lambda: [bytes.fromhex(h) for h in store.leaf_hashes(s, checkpoint.size)],
+                )
+        except AuditUnavailable:
+            raise
+        except WitnessRefused as exc:
+            raise AuditUnavailable(
+                f"the release could not be witnessed: {exc}; nothing was released"
+            ) from exc
+        except Exception as exc:
+            raise AuditUnavailable(
+                f"the release could not be witnessed ({type(exc).__name__}); nothing was released"
+            ) from exc
+        return checkpoint
 
     def checkpoint(self) -> Checkpoint:
         """Sign the current tree head now, append it to the checkpoint file, return it."""

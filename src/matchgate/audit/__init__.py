@@ -78,7 +78,13 @@ from matchgate.audit.proofs import (
     check_inclusion,
     parse_proof,
 )
-from matchgate.audit.release import append_all, release_after_audit
+from matchgate.audit.release import (
+    WITNESSED_KINDS,
+    Witnessing,
+    append_all,
+    recipients,
+    release_after_audit,
+)
 from matchgate.audit.subjects import (
     SubjectKey,
     generate_subject_key,
@@ -87,6 +93,16 @@ from matchgate.audit.subjects import (
     write_subject_key,
 )
 from matchgate.audit.verify import Finding, LogVerifier, VerifyReport
+from matchgate.audit.witness import (
+    WITNESS_TYPE,
+    FetchReport,
+    Witnessed,
+    WitnessFile,
+    WitnessFormatError,
+    fetch_witness,
+    not_kept,
+    read_witness_files,
+)
 from matchgate.domain.audit import (
     AuditEvent,
     AuditReceipt,
@@ -104,6 +120,8 @@ __all__ = [
     "RETENTION_YEARS",
     "SIGNING_CONTEXT",
     "WITHDRAWAL_REASONS",
+    "WITNESSED_KINDS",
+    "WITNESS_TYPE",
     "Accounting",
     "AccountingLine",
     "AuditEvent",
@@ -122,6 +140,7 @@ __all__ = [
     "Disclosure",
     "Entry",
     "EventRecord",
+    "FetchReport",
     "Finding",
     "Frontier",
     "InclusionProof",
@@ -135,6 +154,10 @@ __all__ = [
     "SubjectKeyInputError",
     "VerifyReport",
     "WithdrawalRefused",
+    "WitnessFile",
+    "WitnessFormatError",
+    "Witnessed",
+    "Witnessing",
     "append_all",
     "append_checkpoint",
     "build_accounting",
@@ -147,6 +170,7 @@ __all__ = [
     "consistency_proof",
     "earliest_purge_cutoff",
     "entry_bytes",
+    "fetch_witness",
     "format_time",
     "generate_subject_key",
     "inclusion_proof",
@@ -155,11 +179,14 @@ __all__ = [
     "load_subject_key",
     "new_entry",
     "node_hash",
+    "not_kept",
     "parse_canonical",
     "parse_proof",
     "parse_time",
     "plan_withdrawal",
     "read_checkpoints",
+    "read_witness_files",
+    "recipients",
     "release_after_audit",
     "render_text",
     "root_hash",

@@ -71,6 +71,9 @@ class Problem:
     """The store's chain head (size, last hash, frontier) disagrees with the entries."""
     INDEX = "E_AUDIT_INDEX"
     """The accounting index (subject -> entry) disagrees with the entries' subjects."""
+    WITNESS = "E_AUDIT_WITNESS"
+    """A checkpoint witnessed by a recipient agency is not matched by the log: the log is
+    shorter than it, or its root at that size differs (the finding names the witness file)."""
 
 
 E_AUDIT_RETENTION = "E_AUDIT_RETENTION"

@@ -6,6 +6,12 @@ the caller gets :class:`AuditUnavailable`. If ``release`` itself fails after the
 written, a ``release.failed`` entry is added (best effort) for each, so the accounting can say
 the data may not have been received, and the original error is raised.
 
+A disclosure (``disclosure.made``, ``verification.answered``, ``package.released``) is also
+witnessed before it is released, when the sink can (a :class:`Witnessing` sink, such as the
+running service's ``AuditLog``): the sink signs a checkpoint covering the entries and writes it to
+the witness folder of each recipient agency (:mod:`matchgate.audit.witness`). If that fails,
+nothing is released, as when an append fails.
+
 The log may therefore say more than happened (an entry whose release then failed, or whose
 receipt was lost to a crash between commit and return), never less: no release without an entry.
 """
@@ -13,12 +19,34 @@ receipt was lost to a crash between commit and return), never less: no release w
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
+from matchgate.audit.kinds import DISCLOSING, PACKAGE_RELEASED
+from matchgate.audit.witness import witness_agencies
 from matchgate.domain.audit import AuditEvent, AuditReceipt, AuditSink, AuditUnavailable
 from matchgate.domain.events import ReleaseFailed
 
 T = TypeVar("T")
+WITNESSED_KINDS = DISCLOSING | {PACKAGE_RELEASED}
+"""Kinds whose release is witnessed: whatever leaves for a recipient agency."""
+
+
+@runtime_checkable
+class Witnessing(Protocol):
+    """A sink that can sign a checkpoint covering its first ``covering`` entries and leave it in
+    each agency's witness folder before a release."""
+
+    def witness(self, agencies: Sequence[str], covering: int) -> object: ...
+
+
+def recipients(events: Sequence[AuditEvent]) -> tuple[str, ...]:
+    """The agencies the disclosures among ``events`` go to (their ``recipient``, else agency)."""
+    named: list[str | None] = []
+    for event in events:
+        if event.kind in WITNESSED_KINDS:
+            recipient = event.details.get("recipient")
+            named.append(recipient if isinstance(recipient, str) else event.agency)
+    return witness_agencies(named)
 
 
 def _note_failed(
@@ -61,13 +89,32 @@ def append_all(sink: AuditSink, events: Sequence[AuditEvent]) -> list[AuditRecei
 
 
 def release_after_audit(
-    sink: AuditSink, event: AuditEvent | Sequence[AuditEvent], release: Callable[[], T]
+    sink: AuditSink,
+    event: AuditEvent | Sequence[AuditEvent],
+    release: Callable[[], T],
+    *,
+    witness_for: Sequence[str] | None = None,
 ) -> T:
-    """Record ``event`` (or each of several, e.g. one per category set), then ``release()``."""
+    """Record ``event`` (or each of several, e.g. one per category set), witness the release
+    (to ``witness_for``, default the recipients of the disclosures among the events), then
+    ``release()``."""
     events = [event] if isinstance(event, AuditEvent) else list(event)
     if not events:
         raise ValueError("release_after_audit needs at least one event")
     receipts = append_all(sink, events)
+    agencies = recipients(events) if witness_for is None else witness_agencies(witness_for)
+    if agencies and isinstance(sink, Witnessing):
+        recorded = list(zip(events, receipts, strict=True))
+        try:
+            sink.witness(agencies, max(r.sequence for r in receipts) + 1)
+        except AuditUnavailable as exc:
+            _note_failed(sink, recorded, type(exc).__name__)
+            raise
+        except Exception as exc:
+            _note_failed(sink, recorded, type(exc).__name__)
+            raise AuditUnavailable(
+                f"the release could not be witnessed ({type(exc).__name__}); nothing was released"
+            ) from exc
     try:
         return release()
     except BaseException as exc:

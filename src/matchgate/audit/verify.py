@@ -10,7 +10,11 @@ leaf, the Merkle root at every checkpointed size, and the head, and reports what
   before the rewrite (``E_AUDIT_ROOT``), reported as the range of entries between the last
   checkpoint that still matches and the first that does not;
 * entries removed from the end: fewer entries than a checkpoint covers (``E_AUDIT_TRUNCATED``);
-* a checkpoint altered, forged or taken from another log: signature, key or log id.
+* a checkpoint altered, forged or taken from another log: signature, key or log id;
+* against witness files (a recipient agency's copy of the checkpoints taken at each release,
+  ``matchgate.audit.witness``): any suffix deleted or rewritten up to a witnessed checkpoint,
+  even when the host's own checkpoint file was trimmed to match (``E_AUDIT_WITNESS``, naming the
+  witness file).
 
 What no verifier can catch: a rewrite confined to the entries after the newest checkpoint by
 someone who re-hashes as they go (nothing signed covers them yet). ``covered`` and
@@ -86,6 +90,7 @@ class _Sized:
 
     trusted: list[Checkpoint] = field(default_factory=list)
     stored: list[Checkpoint] = field(default_factory=list)
+    witnessed: list[tuple[str, Checkpoint]] = field(default_factory=list)
 
 
 class LogVerifier:
@@ -99,6 +104,8 @@ class LogVerifier:
         stored: Iterable[Checkpoint] = (),
         bad_lines: Iterable[tuple[int, str]] = (),
         unreadable_stored: int = 0,
+        witnessed: Iterable[tuple[str, Checkpoint]] = (),
+        bad_witness: Iterable[tuple[str, str]] = (),
     ) -> None:
         self._findings: list[Finding] = []
         self._dropped = False
@@ -117,12 +124,23 @@ class LogVerifier:
                 Problem.STORED_CHECKPOINT,
                 f"{unreadable_stored} checkpoints kept in the store cannot be read",
             )
+        for name, why in bad_witness:
+            self._add(Problem.WITNESS, f"witness file {name}: {why}")
         log_ids: set[str] = set()
         for cp in trusted:
             if self._signed(cp, keys, "trusted checkpoint"):
                 self._checked += 1
                 log_ids.add(cp.log_id)
                 self._by_size.setdefault(cp.size, _Sized()).trusted.append(cp)
+        self._witnessed: list[tuple[str, Checkpoint]] = []
+        for name, cp in witnessed:
+            if self._signed(cp, keys, f"checkpoint of witness file {name}", Problem.WITNESS):
+                self._checked += 1
+                log_ids.add(cp.log_id)
+                self._witnessed.append((name, cp))
+                sized = self._by_size.setdefault(cp.size, _Sized())
+                sized.trusted.append(cp)
+                sized.witnessed.append((name, cp))
         if len(log_ids) > 1:
             self._add(Problem.OTHER_LOG, "trusted checkpoints name more than one log")
         self.log_id = min(log_ids) if log_ids else None
@@ -239,6 +257,16 @@ class LogVerifier:
                 size - 1,
                 exact=False,
             )
+        for name, cp in sized.witnessed:
+            if cp.root != root:
+                self._add(
+                    Problem.WITNESS,
+                    f"witness file {name}: the log's first {size} entries do not have the "
+                    "witnessed root",
+                    self._good_size,
+                    size - 1,
+                    exact=False,
+                )
         if not sized.trusted or self._root_failed:
             return
         if all(cp.root == root for cp in sized.trusted):
@@ -279,6 +307,16 @@ class LogVerifier:
                 self._max_trusted - 1,
                 exact=False,
             )
+        for name, cp in self._witnessed:
+            if cp.size > size:
+                self._add(
+                    Problem.WITNESS,
+                    f"witness file {name}: the log has {size} entries but the witnessed "
+                    f"checkpoint covers {cp.size}",
+                    min(self._good_size, size),
+                    cp.size - 1,
+                    exact=False,
+                )
         if head is None:
             self._add(Problem.HEAD, "the store has no readable chain head")
         else:

@@ -5,14 +5,15 @@ never taken on the command line (it would sit in shell history and process lists
 accounting and withdraw commands read it from an environment variable (``--ssn-env NAME``), a
 prompt without echo (``--ask-ssn``) or standard input (``--ssn-stdin``).
 
-Exit codes beyond the shell's: 5 when ``verify`` or ``check-proof`` finds the log or a proof
-does not hold.
+Exit codes beyond the shell's: 5 when ``verify``, ``check-proof`` or ``witness fetch`` finds
+the log, a proof or a witness file does not hold.
 
 ``show``, ``tail``, ``prove``, ``accounting`` and ``withdraw`` act for a user (a token, see
 docs/access.md) and show only what that user's agency and roles may see. ``init``,
-``checkpoint``, ``verify``, ``consistency`` and ``check-proof`` stay operator commands: they need
-the store and the keys themselves (or, for ``check-proof``, only a public key) and print
-hashes, sizes and sequence numbers, no entry's content.
+``checkpoint``, ``verify``, ``consistency``, ``check-proof`` and ``witness fetch`` stay operator
+commands: they need the store and the keys themselves (or, for ``check-proof`` and ``witness
+fetch``, what a partner holds: a public key and files) and print hashes, sizes and sequence
+numbers, no entry's content.
 """
 
 from __future__ import annotations
@@ -133,6 +134,14 @@ def _register_verify(audit: typer.Typer, run: Runner) -> None:
             list[Path] | None,
             typer.Option("--trust", help="Public key (.pub) trusted to sign checkpoints."),
         ] = None,
+        witness: Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--witness",
+                help="Folder of witness files (the witness folder, one agency's, or an agency's "
+                "fetched copy): the log must match every checkpoint in it; repeat for more.",
+            ),
+        ] = None,
         as_json: AsJson = False,
     ) -> None:
         """Recompute every entry, the chain and the Merkle tree against trusted checkpoints.
@@ -143,7 +152,10 @@ def _register_verify(audit: typer.Typer, run: Runner) -> None:
 
         def work() -> bool:
             report = verify_audit(
-                audit_config(), checkpoint_files=checkpoint or [], trust=trust or []
+                audit_config(),
+                checkpoint_files=checkpoint or [],
+                trust=trust or [],
+                witness_dirs=witness or [],
             )
             if as_json:
                 echo_json(
@@ -272,10 +284,24 @@ def _register_proofs(audit: typer.Typer, run: Runner) -> None:
             list[Path], typer.Option("--trust", help="Public key (.pub) of the log's signer.")
         ],
         log: Annotated[str | None, typer.Option(help="Log id the proof must be of.")] = None,
+        kept: Annotated[
+            Path | None,
+            typer.Option(
+                "--kept",
+                help="Your folder of fetched witness copies: the proof's checkpoints must be "
+                "among them.",
+            ),
+        ] = None,
     ) -> None:
         """Check a proof with only the signer's public key: what a partner agency runs."""
         from matchgate.app.audit import trusted_keys
-        from matchgate.audit import InclusionProof, check_consistency, check_inclusion, parse_proof
+        from matchgate.audit import (
+            InclusionProof,
+            check_consistency,
+            check_inclusion,
+            not_kept,
+            parse_proof,
+        )
 
         def work() -> bool:
             try:
@@ -293,6 +319,16 @@ def _register_proofs(audit: typer.Typer, run: Runner) -> None:
                 if log is not None and document.new.log_id != log:
                     problems.append("the checkpoints are of another log")
                 what = f"the log at size {document.new.size} extends it at {document.old.size}"
+            if kept is not None:
+                shown = (
+                    [document.checkpoint]
+                    if isinstance(document, InclusionProof)
+                    else [document.old, document.new]
+                )
+                problems.extend(
+                    f"the checkpoint of size {cp.size} is not among the kept copies"
+                    for cp in not_kept(shown, kept)
+                )
             if problems:
                 echo("FAILED: " + "; ".join(problems))
                 return False
@@ -379,9 +415,48 @@ def _register_accounting(audit: typer.Typer, run: Runner) -> None:
         run(work)
 
 
+def _register_witness(audit: typer.Typer, run: Runner) -> None:
+    witness = typer.Typer(
+        help="Witnessed checkpoints: what a recipient agency fetches and keeps.",
+        no_args_is_help=True,
+    )
+
+    @witness.command("fetch")
+    def fetch(
+        source: Annotated[
+            Path, typer.Option("--from", help="The host's witness folder for your agency.")
+        ],
+        into: Annotated[Path, typer.Option("--into", help="Your own folder of kept copies.")],
+        trust: Annotated[
+            list[Path], typer.Option("--trust", help="Public key (.pub) of the log's signer.")
+        ],
+    ) -> None:
+        """Copy new witness files, each checked: signature, and consistency with the newest
+        checkpoint kept. Exit 5 when a file does not hold (nothing after it is copied)."""
+        from matchgate.app.audit import trusted_keys
+        from matchgate.audit import fetch_witness
+
+        def work() -> bool:
+            if not source.is_dir():
+                raise InputError("no such witness folder", path=str(source))
+            report = fetch_witness(source, into, trusted_keys(trust))
+            newest = report.newest
+            echo(f"fetched {len(report.fetched)} checkpoints; keeping {report.kept}")
+            if newest is not None:
+                echo(f"newest: log {newest.log_id}, {newest.size} entries, root {newest.root}")
+            for problem in report.problems:
+                echo(f"FAILED: {problem}")
+            return report.ok
+
+        if not run(work):
+            raise typer.Exit(EXIT_VERIFY_FAILED)
+
+    audit.add_typer(witness, name="witness")
+
+
 def register(app: typer.Typer, run: Runner) -> None:
     """Add ``audit init|checkpoint|verify|show|tail|prove|consistency|check-proof|accounting|
-    withdraw`` to ``app``."""
+    withdraw|witness fetch`` to ``app``."""
     audit = typer.Typer(
         help="The tamper-evident audit log and the accounting of disclosures.",
         no_args_is_help=True,
@@ -391,4 +466,5 @@ def register(app: typer.Typer, run: Runner) -> None:
     _register_read(audit, run)
     _register_proofs(audit, run)
     _register_accounting(audit, run)
+    _register_witness(audit, run)
     app.add_typer(audit, name="audit")

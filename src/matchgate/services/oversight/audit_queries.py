@@ -34,6 +34,7 @@ from matchgate.audit import (
     kinds,
     load_subject_key,
     read_checkpoints,
+    read_witness_files,
     signature_valid,
     subject_key,
 )
@@ -68,10 +69,12 @@ def verify_audit(
     *,
     checkpoint_files: Sequence[Path] = (),
     trust: Sequence[Path] = (),
+    witness_dirs: Sequence[Path] = (),
 ) -> VerifyReport:
     """Recompute the whole log against the trusted checkpoints (the checkpoint folder's file, or
-    the files given, e.g. a partner's copy), with checkpoints signed by ``trust`` keys (default:
-    the log's own public key)."""
+    the files given, e.g. a partner's copy) and the witnessed ones (witness files in
+    ``witness_dirs``: the host's witness folder, one agency's, or an agency's fetched copy), with
+    checkpoints signed by ``trust`` keys (default: the log's own public key)."""
     files = list(checkpoint_files) or [config.checkpoint_file]
     checkpoints: list[Checkpoint] = []
     bad: list[tuple[int, str]] = []
@@ -83,10 +86,22 @@ def verify_audit(
         found = read_checkpoints(path)
         checkpoints.extend(found.checkpoints)
         bad.extend(found.bad_lines)
+    witnessed: list[tuple[str, Checkpoint]] = []
+    bad_witness: list[tuple[str, str]] = []
+    for folder in witness_dirs:
+        if not folder.is_dir():
+            raise InputError("no such witness folder", path=str(folder))
+        for wf in read_witness_files(folder):
+            if wf.witnessed is None:
+                bad_witness.append((wf.name, str(wf.error)))
+            else:
+                witnessed.append((wf.name, wf.witnessed.checkpoint))
     keys = trusted_keys(list(trust) or [config.signing_public_key_file])
     with store.transaction(config.url, write=False) as s:
         if not store.tables_present(s):
-            verifier = LogVerifier(checkpoints, keys, bad_lines=bad)
+            verifier = LogVerifier(
+                checkpoints, keys, bad_lines=bad, witnessed=witnessed, bad_witness=bad_witness
+            )
             return verifier.finish(None)
         stored: list[Checkpoint] = []
         unreadable = 0
@@ -96,7 +111,13 @@ def verify_audit(
             except ValueError:
                 unreadable += 1
         verifier = LogVerifier(
-            checkpoints, keys, stored=stored, bad_lines=bad, unreadable_stored=unreadable
+            checkpoints,
+            keys,
+            stored=stored,
+            bad_lines=bad,
+            unreadable_stored=unreadable,
+            witnessed=witnessed,
+            bad_witness=bad_witness,
         )
         floor = _index_floor(s)
         for batch in _batches(store.entries(s)):
