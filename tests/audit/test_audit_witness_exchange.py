@@ -16,7 +16,14 @@ from pathlib import Path
 import pytest
 from tests.accounts import Accounts
 from tests.audit.tampering import drop_triggers, read_entries, rewrite_consistently
-from tests.submit.helpers import REFERENCE, REQUESTS, agreement_variant, write_master
+from tests.submit.helpers import (
+    REFERENCE,
+    REQUESTS,
+    agreement_variant,
+    install_host_key,
+    install_master,
+    write_master,
+)
 from typer.testing import CliRunner, Result
 
 from matchgate.app.audit import audit_config, init_audit
@@ -52,6 +59,9 @@ class Exchange:
         add_agreement(self.settings, agreement, caller=po)
         self.config = audit_config(self.settings)
         init_audit(self.config)
+        install_master(self.settings, self.master)
+        install_host_key(self.settings, self.keys / "sender.key", self.keys / "sender.pub")
+        self.accounts.register_key(RECIPIENT, self.keys / "dhs.pub")
 
     def invoke(self, *args: str | Path, user: str = "ssa-po") -> Result:
         env = {
@@ -65,9 +75,8 @@ class Exchange:
         path = self.root / name
         path.write_text(text)
         done = self.invoke(
-            "submit", path, "--agreement", "reference-2025-08", "--master", self.master,
-            "--recipient-key", self.keys / "dhs.pub", "--sender-key", self.keys / "sender.key",
-            "--out", self.root / "outbox", user="dhs-submitter",
+            "submit", path, "--agreement", "reference-2025-08", "--out", self.root / "outbox",
+            user="dhs-submitter",
         )  # fmt: skip
         assert done.exit_code == 0, done.output
         assert "status:    disclosed" in done.stdout
