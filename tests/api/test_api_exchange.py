@@ -4,6 +4,7 @@ file refused and released, recipient keys and the host's public key."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -216,3 +217,31 @@ def test_recipient_keys_and_the_host_key(served: Served) -> None:
     assert host["key_id"] == key_id(
         parse_public_key((served.world.settings.workspace.parent / "keys" / "ssa.pub").read_bytes())
     )
+
+
+def test_the_command_line_submits_through_the_client(
+    served: Served, slow: SlowMatcher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``matchgate submit`` and ``submissions show`` with MATCHGATE_HOST_URL set go through the
+    client (here bound to the in-process API) and exit as they would locally."""
+    from typer.testing import CliRunner
+
+    from matchgate.cli import remote
+    from matchgate.cli.main import app
+
+    monkeypatch.setattr(remote, "client", lambda: served.client("dhs-submitter"))
+    env = {
+        "MATCHGATE_HOST_URL": "http://testserver",
+        "MATCHGATE_TOKEN": served.token("dhs-submitter"),
+        "MATCHGATE_WORKSPACE": str(tmp_path / "requester"),
+    }
+    request = _file(tmp_path, "d.csv", "R10,A,,B,,,1950-01-01,,,,\n")
+    cli = CliRunner()
+    done = cli.invoke(app, ["submit", str(request), "--agreement", REFERENCE, "--json"], env=env)
+    assert done.exit_code == 5, done.output  # the month's file was taken: held, as locally
+    shown = json.loads(done.stdout)
+    assert shown["status"] == "needs_consultation"
+    again = cli.invoke(app, ["submissions", "show", shown["job_id"], "--json"], env=env)
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["status"] == "needs_consultation"
+    assert not (tmp_path / "requester" / "outbox").exists()
