@@ -10,28 +10,34 @@ upload is taken once), follows its job with a progress bar, and saves the sealed
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from pathlib import Path
 from typing import Any
 
 from matchgate.cli.progress import RichProgress
-from matchgate.cli.shell import console, echo, echo_json, say, settings
+from matchgate.cli.shell import (
+    EXIT_HELD,
+    EXIT_REJECTED,
+    console,
+    echo,
+    echo_json,
+    host_url,
+    say,
+    settings,
+)
 from matchgate.client import Client
-from matchgate.client.client import HOST_URL_ENV
 from matchgate.services.submission.records import StoredSubmission
-
-EXIT_REJECTED = 3
-EXIT_HELD = 5
 
 
 def enabled() -> bool:
     """Whether the requester's commands go to a remote host (``MATCHGATE_HOST_URL``)."""
-    return bool(os.environ.get(HOST_URL_ENV))
+    return host_url() is not None
 
 
 def client() -> Client:
-    return Client(os.environ[HOST_URL_ENV], settings().caller_token())
+    url = host_url()
+    assert url is not None
+    return Client(url, settings().caller_token())
 
 
 def stored(shown: dict[str, Any]) -> StoredSubmission:

@@ -23,6 +23,8 @@ from matchgate.cli import remote
 from matchgate.cli.progress import RichProgress
 from matchgate.cli.render import key_value_lines
 from matchgate.cli.shell import (
+    EXIT_HELD,
+    EXIT_REJECTED,
     AsJson,
     Runner,
     audit_log,
@@ -40,9 +42,6 @@ if TYPE_CHECKING:
     from matchgate.services.disclosure.notices import Notice
     from matchgate.services.submission.submit import SubmitResult
 from matchgate.services.submission.records import StoredSubmission
-
-EXIT_REJECTED = 3
-EXIT_HELD = 5
 
 
 def match_ssnvs(master: Path, requests: Path, output: Path) -> None:
