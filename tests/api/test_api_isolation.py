@@ -16,12 +16,17 @@ from tests.access.world import World
 from tests.api.conftest import Served
 from tests.api.openapi import body_for, operations
 
+from matchgate.disclosure.keys import key_id, parse_public_key
+
 OBJECTS: dict[str, Callable[[World], str]] = {
     "agreement_id": lambda w: "reference-2025-08",
     "job_id": lambda w: w.submission.job_id,
     "incident_id": lambda w: w.incident.id,
     "user_id": lambda w: "dhs-submitter",
     "token_id": lambda w: w.dhs_submitter.token_id,
+    "key_id": lambda w: key_id(
+        parse_public_key((w.settings.workspace.parent / "keys" / "dhs.pub").read_bytes())
+    ),
 }
 """An object of another agency for each path parameter (DHS's or the host SSA's)."""
 
@@ -74,7 +79,7 @@ def test_another_agencys_object_answers_as_a_random_id(served: Served, outsider_
         assert theirs.content == made_up.content, where
         assert _headers(theirs) == _headers(made_up), where
         covered.append(where)
-    assert len(covered) == 7, covered
+    assert len(covered) == 11, covered
 
 
 def test_the_owner_reaches_the_same_objects(served: Served) -> None:

@@ -38,7 +38,7 @@ def api(world: World) -> Iterator[Served]:
 
 ROLES = ("admin", "ssa-po", "dhs-submitter", "dhs-po")
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
-OPERATIONS = 25
+OPERATIONS = 33
 
 
 def schema_for(api: Served, role: str) -> BaseSchema:

@@ -21,6 +21,12 @@ class ApiConfig:
     max_body_bytes: int = 2 << 20
     """A request body larger than this is refused (413): an agreement document is at most
     1 MiB of text, and JSON escapes make it larger."""
+    max_upload_bytes: int = 64 << 20
+    """A request file uploaded to ``POST /v1/submissions`` larger than this is refused (413),
+    and nothing of it is kept."""
+    job_workers: int = 2
+    """Submissions one server process matches at once (each in a worker thread of its own);
+    the rest wait their turn."""
     token_rate: float = 20.0
     """Requests per second one token may sustain ..."""
     token_burst: int = 60

@@ -2,9 +2,8 @@
 
 The FastAPI application holds nothing but the App (``state.matchgate``), its limits and the
 routes; every route authenticates its caller and calls one use case, the one the command line
-calls. The routes of the submission flow (upload, package download, held files), the witness
-checkpoints, withdrawal notices and recipient keys are added as routers of their own
-(``include_router``) beside these.
+calls. Uploaded files (and released held ones) are matched by the pool of worker threads in
+``state.jobs`` (``api.jobs``), outside the request.
 """
 
 from __future__ import annotations
@@ -13,9 +12,20 @@ from fastapi import Depends, FastAPI
 
 from matchgate.api.config import ApiConfig
 from matchgate.api.deps import strict_query
+from matchgate.api.jobs import JobRunner
 from matchgate.api.middleware import ShellMiddleware
 from matchgate.api.problems import HANDLERS
-from matchgate.api.routes import access, agreements, breach, health, oversight, submissions
+from matchgate.api.routes import (
+    access,
+    agreements,
+    breach,
+    health,
+    host,
+    oversight,
+    packages,
+    submissions,
+    uploads,
+)
 from matchgate.app.core import App
 
 ROUTERS = (
@@ -23,6 +33,9 @@ ROUTERS = (
     access.router,
     agreements.router,
     submissions.router,
+    uploads.router,
+    packages.router,
+    host.router,
     oversight.router,
     breach.router,
 )
@@ -42,6 +55,7 @@ def create_api(app: App, config: ApiConfig | None = None) -> FastAPI:
     )
     api.state.matchgate = app
     api.state.limits = limits
+    api.state.jobs = JobRunner(app.settings, limits.job_workers)
     for router in ROUTERS:
         api.include_router(router)
     for exc_class, handler in HANDLERS.items():

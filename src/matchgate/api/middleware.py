@@ -27,6 +27,7 @@ from matchgate.api.problems import E_INTERNAL, E_RATE_LIMITED, E_TOO_LARGE, prob
 from matchgate.api.ratelimit import RateLimiter
 
 REQUEST_ID = "x-request-id"
+UPLOAD_PATH = "/v1/submissions"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 access_log = logging.getLogger("matchgate.api.access")
 error_log = logging.getLogger("matchgate.api.error")
@@ -126,21 +127,25 @@ class ShellMiddleware:
                 headers={"Retry-After": str(wait)},
             )
         length = _header(scope, b"content-length")
-        if length is not None and (
-            not length.isdigit() or int(length) > self.config.max_body_bytes
-        ):
-            return self._too_large()
+        if length is not None and (not length.isdigit() or int(length) > self._limit(scope)):
+            return self._too_large(scope)
         return None
 
-    def _too_large(self) -> Any:
+    def _limit(self, scope: Scope) -> int:
+        """The body limit: an upload's (a request file, streamed to disk) or any other's."""
+        if scope.get("method") == "POST" and scope.get("path") == UPLOAD_PATH:
+            return self.config.max_upload_bytes
+        return self.config.max_body_bytes
+
+    def _too_large(self, scope: Scope) -> Any:
         return problem(
-            413, E_TOO_LARGE, f"the request body is larger than {self.config.max_body_bytes} bytes"
+            413, E_TOO_LARGE, f"the request body is larger than {self._limit(scope)} bytes"
         )
 
     async def _call(self, scope: Scope, receive: Receive, send: Send) -> None:
         received = 0
         started = False
-        limit = self.config.max_body_bytes
+        limit = self._limit(scope)
 
         async def counted() -> Message:
             nonlocal received
@@ -161,7 +166,7 @@ class ShellMiddleware:
             await self.app(scope, counted, tracked)
         except _TooLarge:
             if not started:
-                await self._too_large()(scope, receive, send)
+                await self._too_large(scope)(scope, receive, send)
         except Exception as exc:
             # The message of an unexpected exception may quote data: log its type only.
             error_log.error(

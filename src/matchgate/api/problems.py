@@ -9,6 +9,7 @@ from the exception tree (domain/errors.py)::
     AccessDenied, roles do not allow it   403
     NotFound (and its subclasses)         404 (another agency's object answers the same)
     Refused (a rule forbids the step now) 409
+    a purged package (``http_status``)    410
     NoticeError                           409
     other INPUT errors (InputError, ...)  422
     CONFIGURATION errors                  503 (the service is not set up to do it)
@@ -61,6 +62,7 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Refused",
+    410: "Gone",
     413: "Request too large",
     422: "Unusable input",
     429: "Too many requests",
@@ -86,6 +88,9 @@ def status_of(exc: MatchgateError) -> int:
     from matchgate.app.access import NOT_AUTHENTICATED
     from matchgate.services.disclosure.notices import NoticeError
 
+    fixed = getattr(exc, "http_status", None)
+    if isinstance(fixed, int):
+        return fixed  # an error of the HTTP shell's own (410 for a purged package)
     if isinstance(exc, AccessDenied) and exc.message == NOT_AUTHENTICATED:
         return 401  # no valid token (app.access says so in one message, whatever the reason)
     if isinstance(exc, AccessDenied):
@@ -194,3 +199,6 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     for status in (400, 401, 403, 404, 409, 413, 422, 429, 503)
 }
 """The problem answers every route may give, for the OpenAPI document."""
+GONE: dict[int | str, dict[str, Any]] = {
+    410: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": TITLES[410]}
+}

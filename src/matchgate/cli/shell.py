@@ -50,6 +50,10 @@ EXIT_ACCESS = 7
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool stopped by a closed pipe
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
+EXIT_REJECTED = 3
+"""``submit``: the file was rejected (locally or by the remote host)."""
+EXIT_HELD = 5
+"""``submit``: the file is held for consultation (over the agreement's volume cap)."""
 EXIT_CODES = {
     ErrorCategory.INPUT: EXIT_INPUT,
     ErrorCategory.CONFIGURATION: EXIT_CONFIG,
@@ -193,6 +197,13 @@ def say(text: str, *, soft_wrap: bool = True) -> None:
     """One message on standard error, printed as is (no markup, no highlighting); a long one is
     folded at the console's width only with ``soft_wrap=False``."""
     console.print(text, markup=False, highlight=False, soft_wrap=soft_wrap)
+
+
+def host_url() -> str | None:
+    """The remote host's API (``MATCHGATE_HOST_URL``), if the requester's commands go there."""
+    from matchgate.client.client import HOST_URL_ENV
+
+    return os.environ.get(HOST_URL_ENV) or None
 
 
 def env_secret(name: str) -> str:

@@ -19,9 +19,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from matchgate.cli import remote
 from matchgate.cli.progress import RichProgress
 from matchgate.cli.render import key_value_lines
 from matchgate.cli.shell import (
+    EXIT_HELD,
+    EXIT_REJECTED,
     AsJson,
     Runner,
     audit_log,
@@ -39,9 +42,6 @@ if TYPE_CHECKING:
     from matchgate.services.disclosure.notices import Notice
     from matchgate.services.submission.submit import SubmitResult
 from matchgate.services.submission.records import StoredSubmission
-
-EXIT_REJECTED = 3
-EXIT_HELD = 5
 
 
 def match_ssnvs(master: Path, requests: Path, output: Path) -> None:
@@ -136,6 +136,10 @@ def _register_submit(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.submission.submit import SubmitOptions, submit_file
 
         def work() -> int:
+            if remote.enabled():
+                return remote.submit(
+                    file, agreement, dry_run=dry_run, purpose=purpose, out=out, as_json=as_json
+                )
             current = settings()
             log = audit_log()
             options = SubmitOptions(dry_run=dry_run, out_dir=out, purpose=purpose)
@@ -214,7 +218,10 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.submission.records import list_submissions
 
         def work() -> None:
-            rows = list_submissions(settings(), agreement, limit, caller=caller())
+            if remote.enabled():
+                rows = remote.list_submissions(agreement, limit)
+            else:
+                rows = list_submissions(settings(), agreement, limit, caller=caller())
             if as_json:
                 echo_json([_stored_json(r) for r in rows], default=str)
                 return
@@ -237,7 +244,10 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.submission.records import get_submission
 
         def work() -> None:
-            stored = get_submission(settings(), job_id, caller=caller())
+            if remote.enabled():
+                stored = remote.get_submission(job_id)
+            else:
+                stored = get_submission(settings(), job_id, caller=caller())
             if as_json:
                 echo_json(_stored_json(stored), default=str)
                 return

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, BinaryIO
 
 import httpx
 
@@ -68,20 +72,15 @@ class Client:
         json: Json | None = None,
         params: dict[str, Any] | None = None,
     ) -> Any:
-        query = {k: v for k, v in (params or {}).items() if v is not None}
+        response = self._send(method, path, json=json, params=params, headers=self._headers)
+        return _answer(response)
+
+    def _send(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        params = {k: v for k, v in (kw.pop("params", None) or {}).items() if v is not None}
         try:
-            response = self._http.request(
-                method, path, json=json, params=query or None, headers=self._headers
-            )
+            return self._http.request(method, path, params=params or None, **kw)
         except httpx.HTTPError as exc:
             raise ServerError(f"the API could not be reached ({type(exc).__name__})") from None
-        if response.is_success:
-            return response.json()
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        raise error_from_problem(response.status_code, body)
 
     # --- health -------------------------------------------------------------------------------
 
@@ -167,8 +166,105 @@ class Client:
         result: Json = self._call("GET", f"/v1/submissions/{_segment(job_id)}")
         return result
 
+    def upload(
+        self,
+        path: Path,
+        agreement: str,
+        *,
+        dry_run: bool = False,
+        purpose: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Json:
+        """Upload the request file at ``path`` (streamed from disk); the answer names its job."""
+        params = {"agreement": agreement, "filename": path.name, "dry_run": dry_run}
+        if purpose is not None:
+            params["purpose"] = purpose
+        headers = {**self._headers, "Content-Type": "application/octet-stream"}
+        if idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
+        with path.open("rb") as handle:
+            response = self._send(
+                "POST", "/v1/submissions", content=_chunks(handle), params=params, headers=headers
+            )
+        result: Json = _answer(response)
+        return result
+
+    def wait(
+        self,
+        job_id: str,
+        *,
+        every: float = 0.5,
+        timeout: float | None = None,
+        progress: Callable[[str, int, int | None], None] | None = None,
+    ) -> Json:
+        """Poll the submission until its job has ended; ``progress`` hears each stage's counts."""
+        started = time.monotonic()
+        while True:
+            shown = self.submission(job_id)
+            job = shown.get("job") or {}
+            if progress is not None and job.get("stage"):
+                progress(job["stage"], job["done"], job["total"])
+            if job.get("state", "done") in ("done", "failed"):
+                return shown
+            if timeout is not None and time.monotonic() - started > timeout:
+                raise ServerError(f"job {job_id} did not end within {timeout:.0f} s")
+            time.sleep(every)
+
+    def download_package(self, job_id: str, folder: Path) -> Path:
+        """Save the submission's sealed package in ``folder`` (checked against its SHA-256)."""
+        path = f"/v1/submissions/{_segment(job_id)}/package"
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            with self._http.stream("GET", path, headers=self._headers) as response:
+                if not response.is_success:
+                    response.read()
+                    _answer(response)
+                package_id = response.headers["X-Package-Id"]
+                target = folder / f"{package_id}.mgp"
+                digest = hashlib.sha256()
+                with target.open("wb") as handle:
+                    for block in response.iter_bytes():
+                        digest.update(block)
+                        handle.write(block)
+        except httpx.HTTPError as exc:
+            raise ServerError(f"the API could not be reached ({type(exc).__name__})") from None
+        if digest.hexdigest() != response.headers.get("X-Package-SHA256"):
+            target.unlink(missing_ok=True)
+            raise ServerError("the package's bytes do not match its SHA-256")
+        return target
+
+    def release(self, job_id: str, agreed: str, agreement_version: int | None = None) -> Json:
+        body = {"agreed": agreed, "agreement_version": agreement_version}
+        result: Json = self._call("POST", f"/v1/submissions/{_segment(job_id)}/release", json=body)
+        return result
+
+    def refuse(self, job_id: str, reason: str) -> Json:
+        path = f"/v1/submissions/{_segment(job_id)}/refuse"
+        result: Json = self._call("POST", path, json={"reason": reason})
+        return result
+
     def notices(self, agreement: str | None = None) -> list[Json]:
         result: list[Json] = self._call("GET", "/v1/notices", params={"agreement": agreement})
+        return result
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def add_key(self, agency: str, public_key: str, fingerprint: str) -> Json:
+        body = {"agency": agency, "public_key": public_key, "fingerprint": fingerprint}
+        result: Json = self._call("POST", "/v1/keys", json=body)
+        return result
+
+    def keys(self, agency: str | None = None) -> list[Json]:
+        result: list[Json] = self._call("GET", "/v1/keys", params={"agency": agency})
+        return result
+
+    def revoke_key(self, key_id: str) -> Json:
+        result: Json = self._call("POST", f"/v1/keys/{_segment(key_id)}/revoke")
+        return result
+
+    def host_key(self) -> Json:
+        """The host's public signing key and its id (confirm the id out of band)."""
+        result: Json = self._call("GET", "/v1/host/key")
         return result
 
     # --- oversight ----------------------------------------------------------------------------
@@ -207,6 +303,21 @@ class Client:
     def incident(self, incident_id: str) -> Json:
         result: Json = self._call("GET", f"/v1/breach/{_segment(incident_id)}")
         return result
+
+
+def _answer(response: httpx.Response) -> Any:
+    """The JSON of a successful answer; else the error its problem document names."""
+    if response.is_success:
+        return response.json()
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    raise error_from_problem(response.status_code, body)
+
+
+def _chunks(handle: BinaryIO) -> Iterator[bytes]:
+    yield from iter(lambda: handle.read(1 << 20), b"")
 
 
 def _segment(value: str) -> str:

@@ -26,8 +26,14 @@ the message followed by the code, once: ``message [CODE]``.
     │   ├── AgreementNotFound      E_AGREEMENT_NOT_FOUND  (services.administration.agreements)
     │   ├── SubmissionNotFound     E_SUBMISSION_NOT_FOUND (services.submission.records)
     │   ├── IncidentNotFound       E_BREACH_NOT_FOUND     (services.oversight.breach)
-    │   └── WithdrawalNoticeNotFound E_WITHDRAWAL_NOTICE_NOT_FOUND (services.oversight.withdrawals)
+    │   ├── WithdrawalNoticeNotFound E_WITHDRAWAL_NOTICE_NOT_FOUND (services.oversight.withdrawals)
+    │   └── PackagePurged          E_PACKAGE_PURGED       purged under retention (HTTP 410,
+    │                                                     api.routes.packages)
     ├── Refused                    E_REFUSED              a rule forbids this step, now
+    │   ├── IdempotencyConflict    E_IDEMPOTENCY_KEY      an upload key used for other bytes
+    │   │                                                 (api.jobs)
+    │   ├── NoPackage              E_NO_PACKAGE           a submission without a package
+    │   │                                                 (api.routes.packages)
     │   ├── BreachStepRefused      E_BREACH_STEP          an incident step out of order (audit)
     │   ├── RetentionRefused       E_AUDIT_RETENTION      a purge would drop entries kept by law
     │   ├── WithdrawalRefused      E_AUDIT_WITHDRAW       a withdrawal names no disclosure (audit)

@@ -2,17 +2,21 @@
 (list), as ``matchgate submissions list|show`` and ``notices list`` call them.
 
 Uploading a file, downloading its package and deciding on a held one are routes of their own
-(docs/api.md); this module holds the reads.
+(``uploads``, ``packages``, ``host``); this module holds the reads. A file uploaded here has a
+job (``api.jobs``) whose state the status route shows beside the stored submission, and alone
+until the job has recorded it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import Field
 
 from matchgate.api.deps import AppDep, CallerDep
+from matchgate.api.jobs import FAILED, JobState, JobStore
 from matchgate.api.problems import RESPONSES
 from matchgate.api.schemas import Moment, Out
 from matchgate.services.disclosure import notices
@@ -26,6 +30,17 @@ AgreementFilter = Annotated[str | None, Query(max_length=128, description="Only 
 class AgreementRef(Out):
     id: str
     version: int | None
+
+
+class JobOut(Out):
+    """An uploaded (or released) file's job while it runs: ``queued``, ``running`` (with the
+    use case's stage and counts), ``done`` or ``failed`` (with the error's code)."""
+
+    state: str
+    stage: str | None
+    done: int
+    total: int | None
+    code: str | None
 
 
 class SubmissionOut(Out):
@@ -47,6 +62,7 @@ class SubmissionOut(Out):
     package_id: str | None
     counts: dict[str, Any] = Field(description="Counts by decision and code.")
     report: dict[str, Any] = Field(description="The validation report: codes, rows, error.")
+    job: JobOut | None = Field(default=None, description="The job taking it, if uploaded here.")
 
 
 class NoticeOut(Out):
@@ -62,10 +78,40 @@ class NoticeOut(Out):
     decision_note: str | None
 
 
-def _submission(stored: records.StoredSubmission) -> SubmissionOut:
-    fields = {k: getattr(stored, k) for k in SubmissionOut.model_fields if k != "agreement"}
+def _submission(stored: records.StoredSubmission, job: JobState | None = None) -> SubmissionOut:
+    skip = ("agreement", "job")
+    fields = {k: getattr(stored, k) for k in SubmissionOut.model_fields if k not in skip}
     return SubmissionOut(
-        agreement=AgreementRef(id=stored.agreement_id, version=stored.agreement_version), **fields
+        agreement=AgreementRef(id=stored.agreement_id, version=stored.agreement_version),
+        job=None if job is None else JobOut.model_validate(job),
+        **fields,
+    )
+
+
+def _pending(job: JobState) -> SubmissionOut:
+    """An upload whose job has not yet recorded its submission (queued, or refused before)."""
+    moment = dt.datetime.fromisoformat(job.received_at)
+    status = "rejected" if job.state == FAILED else "received"
+    return SubmissionOut(
+        job_id=job.job_id,
+        agreement=AgreementRef(id=job.agreement_id, version=None),
+        purpose="",
+        dry_run=job.dry_run,
+        status=status,
+        code=job.code,
+        message=None,
+        received_at=moment,
+        updated_at=moment,
+        source_name=job.source_name,
+        size_bytes=job.size_bytes,
+        sha256=job.sha256,
+        format=None,
+        records=None,
+        duplicate_of=None,
+        package_id=None,
+        counts={},
+        report={},
+        job=JobOut.model_validate(job),
     )
 
 
@@ -83,8 +129,21 @@ def list_submissions(
 
 @router.get("/submissions/{job_id}", response_model=SubmissionOut)
 def show_submission(job_id: str, app: AppDep, caller: CallerDep) -> SubmissionOut:
-    """One submission: status, code, counts and its validation report (codes and rows)."""
-    return _submission(records.get_submission(app.settings, job_id, caller=caller))
+    """One submission: status, code, counts and its validation report (codes and rows); for
+    an uploaded file, its job's state and progress (``job``)."""
+    jobs = JobStore(app.settings)
+    try:
+        stored = records.get_submission(app.settings, job_id, caller=caller)
+    except records.SubmissionNotFound:
+        job = jobs.load(job_id)
+        if job is None or job.agency != caller.agency:
+            raise
+        from matchgate.access import Action
+        from matchgate.app.access import require
+
+        require(app.settings, caller, Action.SUBMISSION_READ)
+        return _pending(job)
+    return _submission(stored, jobs.load(job_id))
 
 
 @router.get("/notices", response_model=list[NoticeOut])

@@ -165,6 +165,15 @@ def refuse_held(
     )
 
 
+def check_release(
+    settings: Settings, job_id: str, agreed: str, *, caller: Principal, audit: AuditSink
+) -> None:
+    """Refuse now, as :func:`release_held` would, when the caller may not release ``job_id``,
+    it is not held, or ``agreed`` is not a usable record (the API checks before it queues)."""
+    _held(settings, job_id, caller, audit)
+    _record_text(agreed, "agreed")
+
+
 def release_held(
     settings: Settings,
     job_id: str,

@@ -43,6 +43,9 @@ class SubmitOptions:
     actor: str = "matchgate"
     max_bytes: int = MAX_SUBMISSION_BYTES
     max_line_bytes: int = MAX_LINE_BYTES
+    job_id: str | None = None
+    """The job id to record the submission under (the API names it before the job runs);
+    default: a new one."""
 
 
 @dataclass(frozen=True)

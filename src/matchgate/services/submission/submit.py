@@ -188,7 +188,7 @@ def submit_file(
     """
     caller = require_submit(settings, caller, agreement_id, audit=audit)
     options = replace(options, actor=caller.user_id)
-    run = Run(settings, path, agreement_id, options, audit, subject)
+    run = Run(settings, path, agreement_id, options, audit, subject, options.job_id)
     run.agreement = governing_agreement(settings, agreement_id, run.day)
     latest = run.agreement or get_agreement(settings, agreement_id)
     run.recipient = latest.recipient
