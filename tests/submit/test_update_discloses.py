@@ -38,7 +38,6 @@ def _records(env: Env, package: Path) -> dict[str, dict[str, object]]:
     return {row["request_id"]: row for row in rows}
 
 
-@pytest.mark.xfail(strict=True, reason="master update keeps no source copy to disclose from")
 def test_a_submit_after_an_update_discloses_the_new_address(env: Env) -> None:
     summary = update_master(_change_file(env), settings=env.settings)
     assert summary.replaced == 1
