@@ -190,7 +190,8 @@ def test_two_agencies_exchange_a_file_through_the_inbox(tmp_path: Path) -> None:
     (told,) = correction["recipients"]
     assert told["agency"] == "DHS"
     assert told["notice"] == notice["id"]
-    assert told["notified"] and told["acknowledged"], told
+    assert told["notified"], told
+    assert told["acknowledged"], told
     assert told["acknowledged_by"] == "dhs-po"
 
     # -- DHS's witness copy verifies the host's log; a truncation after the release is caught
@@ -198,6 +199,8 @@ def test_two_agencies_exchange_a_file_through_the_inbox(tmp_path: Path) -> None:
     config = audit_config(Settings(workspace=host.workspace))
     entries = read_entries(config.url)
     (released,) = [e.sequence for e in entries if e.kind == kinds.PACKAGE_RELEASED]
+    # Cut the log from the release on (the withdrawal after it too), rebuilding the head and
+    # trimming the host's checkpoint file to the cut log: only DHS's kept copy still covers it.
     drop_triggers(config.url)
     rewrite_consistently(config.url, entries[:released], released)
     checkpoints = config.checkpoint_file
