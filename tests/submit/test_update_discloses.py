@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from tests.submit.conftest import Env
 from tests.submit.helpers import MASTER, REQUESTS
@@ -15,6 +16,7 @@ from tests.submit.helpers import MASTER, REQUESTS
 from matchgate.domain.errors import ConfigurationError
 from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.master import store
+from matchgate.master.source_copy import UPDATE_SOURCE
 from matchgate.services.disclosure.packages import open_package_file
 from matchgate.services.master.store import SOURCE, update_master
 
@@ -69,3 +71,29 @@ def test_a_snapshot_without_a_source_copy_is_refused_clearly(env: Env) -> None:
     assert current.id in str(refused.value)
     assert "master load" in str(refused.value)
     assert "Tremont" not in str(refused.value)
+
+
+def test_the_updated_copy_upserts_by_person_id_or_ssn_and_keeps_the_details(env: Env) -> None:
+    """Rows are keyed as the index update keys them (person_id, the SSN where there is none): a
+    present person is replaced, a new one added; detail tables other than addresses are the
+    parent's."""
+    header, *rows = MASTER.strip().split("\n")
+    (jane,) = [row for row in rows if row.startswith("P5,")]
+    renamed = jane.replace(",Doe,", ",Roe,")
+    newcomer = ",678-91-2345,Ada,,Lovelace,,1985-12-10,F,Reno,NV,US,US_CITIZEN,,,,,,,"
+    changes = env.tmp / "changes" / "changes.csv"
+    changes.parent.mkdir()
+    changes.write_text(f"{header}\n{renamed}\n{newcomer}\n", encoding="utf-8")
+    summary = update_master(changes, settings=env.settings)
+    copy = summary.snapshot.path / SOURCE
+    people = pq.read_table(copy / "master.parquet").to_pylist()
+    assert (summary.added, summary.replaced) == (1, 1)
+    assert len(people) == 6  # as many as the index holds
+    by_ssn = {p["ssn"]: p for p in people}
+    assert by_ssn["567-89-1234"]["last_name"] == "Roe"
+    assert by_ssn["678-91-2345"]["first_name"] == "Ada"
+    assert sorted(p.name for p in copy.iterdir() if p.name.startswith("phones"))
+    addresses = pq.read_table(copy / "addresses.parquet").to_pylist()
+    assert len(addresses) == 4  # the parent's three, and Jane's (the newcomer has none)
+    added = [a for a in addresses if a["source"] == UPDATE_SOURCE]
+    assert [(a["person_id"], a["address_line"]) for a in added] == [("P5", "3 Oak Ln")]
