@@ -35,6 +35,7 @@ from matchgate.engines.factory import DEFAULT_ENGINE, EngineFactory
 from matchgate.intake import inspect_master, master_input_error
 from matchgate.master import store
 from matchgate.master.details import DETAIL_TABLES, detail_file
+from matchgate.master.source_copy import write_updated_source
 from matchgate.master.store import NoSnapshot, Snapshot
 from matchgate.matching import FellegiSunterModel, store_master, update_stored_master
 from matchgate.matching.candidates import MASTER_INDEXES
@@ -45,7 +46,7 @@ from matchgate.settings import Settings
 SCRATCH = "scratch"
 """The building folder's scratch files (spill, Spark's local files), removed before publishing."""
 SOURCE = "source"
-"""A loaded snapshot's copy of its master file and the detail tables beside it (owner-only):
+"""A snapshot's copy of its master file and the detail tables beside it (owner-only):
 what a disclosure reads the matched people's fields from."""
 SOURCE_KEY = "disclosure_source"
 """The manifest key naming the master file's copy in ``source/``."""
@@ -137,6 +138,7 @@ def update_master(
                 except EngineError as exc:
                     raise master_input_error(path, exc) from None
                 _keep(engine, building, stats, progress)
+            source_facts.update(_updated_source(engines, parent, path, building, settings))
             changes = {"added": applied.added, "replaced": applied.replaced}
             snapshot = _publish(settings, building, stats, source_facts, engine, parent.id, changes)
             job.outputs["snapshot"] = snapshot.id
@@ -189,9 +191,9 @@ def current_snapshot(settings: Settings, snapshot_id: str | None = None) -> Snap
 def disclosure_master(settings: Settings) -> DisclosureMaster:
     """The host's current loaded snapshot, with the copy of the master a disclosure reads.
 
-    NoSnapshot (a ConfigurationError) when none is loaded, or the current one keeps no copy (a
-    snapshot made by ``master update`` holds the changed people only in its index): the host's
-    operator then loads the whole master file with ``matchgate master load``.
+    NoSnapshot (a ConfigurationError) when none is loaded, or the current one keeps no copy (an
+    update of a snapshot that kept none, or a damaged one): the host's operator then loads the
+    whole master file with ``matchgate master load``.
     """
     if store.current(settings.workspace) is None:
         raise NoSnapshot(
@@ -204,8 +206,8 @@ def disclosure_master(settings: Settings) -> DisclosureMaster:
     if master is None or not master.exists():
         raise NoSnapshot(
             f"the current master snapshot {snapshot.id} keeps no copy of the master file to "
-            "disclose from (made by `master update`, or damaged): the host's operator loads the "
-            "whole master file with `matchgate master load FILE`"
+            "disclose from (an update of a snapshot that kept none, or damaged): the host's "
+            "operator loads the whole master file with `matchgate master load FILE`"
         )
     published = str(snapshot.manifest.get("published_at") or snapshot.manifest.get("created_at"))
     try:
@@ -231,6 +233,34 @@ def _keep_source(path: Path, building: store.Building) -> str:
             shutil.copyfile(found, target)
             os.chmod(target, 0o600)
     return path.name
+
+
+def _updated_source(
+    engines: EngineFactory,
+    parent: Snapshot,
+    changes: Path,
+    building: store.Building,
+    settings: Settings,
+) -> dict[str, str]:
+    """The parent's ``source/`` copy with the change file applied, for the new snapshot (the
+    manifest key naming it); nothing when the parent keeps none (it was refused for disclosure
+    and its child is too, until the whole master is loaded again)."""
+    name = parent.manifest.get(SOURCE_KEY)
+    master = None if not isinstance(name, str) else parent.path / SOURCE / name
+    if master is None or not master.exists():
+        return {}
+    folder = building.path / SOURCE
+    folder.mkdir(mode=0o700)
+    engine = engines.create(building.path / SCRATCH / "source", name=DEFAULT_ENGINE)
+    try:
+        written = write_updated_source(
+            engine, master, changes, folder, day=settings.today().isoformat()
+        )
+    finally:
+        engine.close()
+    for path in folder.iterdir():
+        os.chmod(path, 0o600)
+    return {SOURCE_KEY: written}
 
 
 def _snapshot_files(snapshot: Snapshot, capabilities: EngineCapabilities) -> list[Path]:
