@@ -6,12 +6,16 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from matchgate.domain.errors import ConfigurationError
 from matchgate.settings import Settings
+
+SQLITE_BUSY_SECONDS = 30.0
+"""How long a SQLite connection waits for another's write lock before giving up."""
 
 _LIVE: weakref.WeakSet[Engine] = weakref.WeakSet()
 """Every engine made here or in ``storage.audit`` that is still referenced (see dispose_engines)."""
@@ -44,7 +48,10 @@ def engine_for(url: str) -> Engine:
             f"the operational store {describe_url(url)} does not exist (check "
             f"MATCHGATE_DATABASE_URL and the workspace): run `{UPGRADE_COMMAND}` to create it"
         )
-    engine = create_engine(url)
+    # SQLite allows one writer: a writer (an API job thread, a poller's read) waits for the lock
+    # this long instead of pysqlite's 5 s, which a busy machine exceeds.
+    extra: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}}
+    engine = create_engine(url, **(extra if url.startswith("sqlite") else {}))
     try:
         require_current(engine, OPERATIONAL)
     except BaseException:
