@@ -46,12 +46,13 @@ import shutil
 import subprocess
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from evalsuite.ablation import ablate, ablation_table
 from evalsuite.datasets import QUICK, Dataset, Sizes, select
-from evalsuite.score import calibration, equal_precision, score
+from evalsuite.score import CALIBRATION_BINS, calibration, equal_precision, score
 
 from matchgate.services.master.match import match_files
 from matchgate.settings import Settings
@@ -206,15 +207,34 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _bin_labels() -> list[str]:
+    last = len(CALIBRATION_BINS) - 2
+    return [
+        f"[{a}, " + ("1]" if i == last else f"{b})")
+        for i, (a, b) in enumerate(pairwise(CALIBRATION_BINS))
+    ]
+
+
 def calibration_table(results: list[dict[str, Any]], system: str = "matchgate") -> str:
-    """Per dataset, ``system``'s score bins: mean score -> observed precision (rows)."""
-    lines = [f"| dataset | {system} calibration: bin: predicted -> observed (rows) |", "|---|---|"]
+    """Per dataset, ``system``'s score bins: mean score -> observed precision (rows; matches)."""
+    edges = [f"{a:g}-{min(b, 1):g}" for a, b in pairwise(CALIBRATION_BINS)]
+    lines = [
+        f"| dataset ({system}: predicted -> observed precision (rows naming a person; matches)) | "
+        + " | ".join(edges)
+        + " |",
+        "|---|" + "---|" * len(edges),
+    ]
     for r in results:
-        bins = r["systems"].get(system, {}).get("calibration", [])
-        cells = "; ".join(
-            f"{b['bin']}: {b['predicted']:.4f} -> {b['observed']:.4f} ({b['rows']})" for b in bins
-        )
-        lines.append(f"| {r['dataset']} | {cells or '-'} |")
+        bins = {b["bin"]: b for b in r["systems"].get(system, {}).get("calibration", [])}
+        cells = []
+        for label in _bin_labels():
+            b = bins.get(label)
+            if b is None:
+                cells.append("-")
+                continue
+            counts = f"{b['rows']}; {b.get('matches', '-')}"
+            cells.append(f"{b['predicted']:.4f} -> {b['observed']:.4f} ({counts})")
+        lines.append(f"| {r['dataset']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
