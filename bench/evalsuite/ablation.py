@@ -65,13 +65,14 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def outcome(row: dict[str, str], truth: dict[str, str]) -> str:
-    """What a row's decision amounts to against the truth."""
-    decision = row["decision"]
+    """What a row's decision amounts to against the truth: a correct or wrong match, a review
+    naming the right person or not, a no-match for a present person (missed) or an absent one."""
+    decision, true = row["decision"], truth.get(row["request_id"], "")
     if decision == "match":
-        return (
-            "correct match" if row["person_id"] == truth.get(row["request_id"]) else "wrong match"
-        )
-    return "review" if decision == "possible" else "no match"
+        return "correct match" if row["person_id"] == true else "wrong match"
+    if decision == "possible":
+        return "review (right)" if row["person_id"] == true else "review (other)"
+    return "no match (present)" if true else "no match (absent)"
 
 
 def changes(
