@@ -81,9 +81,6 @@ from matchgate.matching.evidence import (
     FIRST_NAME_LOOSE,
     FIRST_NAME_STRICT,
     IDENTIFIER_AGREES,
-    SSN_CONFLICTS,
-    SURNAME_LOOSE,
-    SURNAME_STRICT,
     corroborated,
     identified,
     name_only,
@@ -127,14 +124,9 @@ NOTE_RUNNER_UP = "another person scores nearly as well"
 NOTE_SSN_CONFLICT = "the SSN given does not agree"
 NOTE_DOB_CONFLICT = "the date of birth given does not agree"
 NOTE_FIRST_NAME = "first name does not agree closely enough"
-NOTE_SURNAME = "surname does not agree closely enough"
-NOTE_UNCONFIRMED = "no SSN or A-number agrees and the date of birth does not agree exactly"
-NOTE_ADDRESS_CONFLICT = "no SSN or A-number agrees and the address differs"
 NOTE_NAMES_AND_DOB_ONLY = (
     "only the names and date of birth agree: neither address nor middle name confirms them"
 )
-NOTE_MIDDLE_CONFLICT = "no SSN or A-number agrees and the middle name differs"
-NOTE_ONE_EDIT_DOB = "the SSN is one keystroke off and the date of birth does not agree"
 NOTE_NAME_ONLY = "only a name was given and it is not unique and certain at this address"
 NOTE_BORROWED = "the SSN belongs to a person whose first name and date of birth disagree"
 NOTE_LOOKALIKE = "no SSN or A-number agrees and the first name or date of birth agrees only loosely"
@@ -144,15 +136,9 @@ NOTE_NO_CANDIDATE = "no candidate found"
 
 RULES = (
     "runner_up",
-    "ssn_conflict",
     "dob_conflict",
-    "one_edit_dob",
     "first_name",
-    "surname",
-    "unconfirmed",
     "names_and_dob_only",
-    "middle_conflict",
-    "address_conflict",
     "name_only",
     "corroborated",
     "household",
@@ -287,16 +273,12 @@ def named_match_checks(
         return []
     level = pairs.has_level
     has_id = identified(pairs)
-    ssn_one_edit = level("ssn", ("one_edit",)) & ~level("a_number", ("exact",))
-    dob_exact = level("dob", ("exact",))
     dob_missing = pairs.missing("dob")
     first_loose = (
         level("first_name", FIRST_NAME_LOOSE)
         | (level("first_name", ("somewhat",)) & level("dob", DOB_AGREES))
         | pairs.missing("first_name")
     )
-    unrecorded_marriage = level("ssn", ("exact",)) & level("first_name", ("exact",)) & dob_exact
-    surname_loose = level("surname", SURNAME_LOOSE) | unrecorded_marriage | pairs.missing("surname")
     only_name = name_only(pairs)
     name_only_strong = (
         level("first_name", ("exact",))
@@ -305,30 +287,12 @@ def named_match_checks(
         & ~level("middle_name", ("different",))
     )
     checks = [
-        ("ssn_conflict", NOTE_SSN_CONFLICT, ~level("ssn", SSN_CONFLICTS)),
         ("dob_conflict", NOTE_DOB_CONFLICT, dob_missing | level("dob", DOB_EXPLAINED)),
-        (
-            "one_edit_dob",
-            NOTE_ONE_EDIT_DOB,
-            ~ssn_one_edit
-            | level("dob", DOB_EXPLAINED)
-            | (
-                dob_missing
-                & level("first_name", FIRST_NAME_STRICT)
-                & level("surname", SURNAME_STRICT)
-            ),
-        ),
         (
             "first_name",
             NOTE_FIRST_NAME,
             np.where(has_id, first_loose, level("first_name", FIRST_NAME_STRICT)),
         ),
-        (
-            "surname",
-            NOTE_SURNAME,
-            np.where(has_id, surname_loose, level("surname", SURNAME_STRICT)),
-        ),
-        ("unconfirmed", NOTE_UNCONFIRMED, has_id | dob_exact | only_name),
         (
             "names_and_dob_only",
             NOTE_NAMES_AND_DOB_ONLY,
@@ -337,16 +301,6 @@ def named_match_checks(
             | np.full(len(pairs), not confirm)
             | level("address", ("line_and_zip", "line", "line_close", "zip"))
             | level("middle_name", ("exact", "initial")),
-        ),
-        (
-            "middle_conflict",
-            NOTE_MIDDLE_CONFLICT,
-            has_id | ~level("middle_name", ("different",)),
-        ),
-        (
-            "address_conflict",
-            NOTE_ADDRESS_CONFLICT,
-            has_id | ~level("address", ("zip_close", "zip_differs", "different")),
         ),
         ("name_only", NOTE_NAME_ONLY, ~only_name | name_only_strong),
     ]
