@@ -23,6 +23,9 @@ CASES: dict[str, tuple[list[Row], list[Decision], list[Decision]]] = {
         [POSSIBLE],
         [MATCH],
     ),
+    "ssn_conflict": ([(0, 10, 25.0, {"ssn": "two_edits"})], [POSSIBLE], [MATCH]),
+    # A Junior: same names, no identifier, a birthday one digit off.
+    "unconfirmed": ([(0, 10, 25.0, {**NO_ID, "dob": "one_digit"})], [POSSIBLE], [MATCH]),
     "first_name": ([(0, 10, 25.0, {**NO_ID, "first_name": "nickname"})], [POSSIBLE], [MATCH]),
     "name_only": ([(0, 10, 25.0, {**NAME_ONLY, "address": "zip"})], [NO_MATCH], [MATCH]),
     "corroborated": ([(0, 10, 25.0, {"first_name": "different"})], [MATCH], [POSSIBLE]),
@@ -86,9 +89,7 @@ def test_unknown_rule_is_refused() -> None:
 @pytest.mark.parametrize(
     "fields",
     [
-        {"ssn": "two_edits"},
         {**NO_ID, "surname": "close"},
-        {**NO_ID, "dob": "swapped"},
         {**NO_ID, "middle_name": "different"},
         {**NO_ID, "address": "different"},
         {"ssn": "one_edit", "dob": None, "first_name": "nickname"},

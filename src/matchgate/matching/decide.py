@@ -81,6 +81,7 @@ from matchgate.matching.evidence import (
     FIRST_NAME_LOOSE,
     FIRST_NAME_STRICT,
     IDENTIFIER_AGREES,
+    SSN_CONFLICTS,
     corroborated,
     identified,
     name_only,
@@ -124,6 +125,7 @@ NOTE_RUNNER_UP = "another person scores nearly as well"
 NOTE_SSN_CONFLICT = "the SSN given does not agree"
 NOTE_DOB_CONFLICT = "the date of birth given does not agree"
 NOTE_FIRST_NAME = "first name does not agree closely enough"
+NOTE_UNCONFIRMED = "no SSN or A-number agrees and the date of birth does not agree exactly"
 NOTE_NAMES_AND_DOB_ONLY = (
     "only the names and date of birth agree: neither address nor middle name confirms them"
 )
@@ -136,8 +138,10 @@ NOTE_NO_CANDIDATE = "no candidate found"
 
 RULES = (
     "runner_up",
+    "ssn_conflict",
     "dob_conflict",
     "first_name",
+    "unconfirmed",
     "names_and_dob_only",
     "name_only",
     "corroborated",
@@ -287,12 +291,14 @@ def named_match_checks(
         & ~level("middle_name", ("different",))
     )
     checks = [
+        ("ssn_conflict", NOTE_SSN_CONFLICT, ~level("ssn", SSN_CONFLICTS)),
         ("dob_conflict", NOTE_DOB_CONFLICT, dob_missing | level("dob", DOB_EXPLAINED)),
         (
             "first_name",
             NOTE_FIRST_NAME,
             np.where(has_id, first_loose, level("first_name", FIRST_NAME_STRICT)),
         ),
+        ("unconfirmed", NOTE_UNCONFIRMED, has_id | level("dob", ("exact",)) | only_name),
         (
             "names_and_dob_only",
             NOTE_NAMES_AND_DOB_ONLY,
