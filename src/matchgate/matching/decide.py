@@ -10,29 +10,27 @@ for someone else, so ``match`` needs all of:
 * no conflicting identifier or date of birth: a request SSN more than one keystroke from the
   person's, or a date of birth that differs in a way no common error explains (a day-month swap,
   a January 1 placeholder, a year off by one or ten), is how another person looks;
-* names that agree, how strictly depending on what else agrees:
+* a first name that agrees, how strictly depending on what else agrees:
 
-  - *identified* (SSN or A-number equal or one keystroke off): the first name agrees in any
-    explained way (exactly, as a nickname or other spelling, closely, by sound, as an initial,
-    as the middle name, or written in the surname field), or is only somewhat similar while the
-    date of birth agrees; the surname agrees in any explained way (exactly, compound parts
-    reordered or dropped, another romanization, an earlier surname, closely, by sound, written in
-    the first-name field), or differs while SSN, first name and date of birth agree exactly (a
-    marriage not yet recorded). A one-keystroke SSN needs the date of birth to agree too;
-  - *not identified*: the date of birth agrees exactly, the first name agrees exactly (or as an
+  - *identified* (SSN or A-number equal or one keystroke off): in any explained way (exactly, as
+    a nickname or other spelling, closely, by sound, as an initial, as the middle name, or
+    written in the surname field), or only somewhat similar while the date of birth agrees;
+  - *not identified*: the date of birth agrees exactly, and the first name exactly (or as an
     earlier first name, or swapped with the surname; a nickname goes to review: ROSA and ROSE are
-    one name to a dictionary and two people to a family), the surname agrees without a spelling
-    difference (exactly, reordered, part of a compound, another romanization, an earlier surname
-    or swapped), the middle names do not conflict and the ZIP code, when both sides have one,
-    agrees (with :attr:`Policy.confirm_names_and_birthday`, the address or the middle name must
-    also agree: two people with one name and one birthday are rare but, in a file of tens of
-    thousands against millions, not absent). A close spelling with the same surname and
-    birthday is how a relative or a look-alike appears;
+    one name to a dictionary and two people to a family); with
+    :attr:`Policy.confirm_names_and_birthday`, the address or the middle name must also agree
+    (two people with one name and one birthday are rare but, in a file of tens of thousands
+    against millions, not absent);
   - *a name alone* (no SSN, A-number or date of birth): only exact names at the same address
     line and ZIP, clearly ahead of anyone else;
   - *no SSN to compare, one field uncertain* (census-style rows, :func:`without_identifier`):
     one field unknown or keyed wrong while the rest pins the person down; every check passes
     but the probability and the lead.
+
+The rest (a surname spelled another way, a middle name or address that differs, an SSN one
+keystroke off without a birthday) the model weighs: the probability and the lead decide. Rules
+that bought nothing beyond them on the evaluation suite's development sets were dropped
+(``docs/matching.md``, each rule's cost and benefit).
 
 Review is for what a person can settle: a near tie, a strong candidate with one unexplained
 disagreement, a close spelling of the first name with everything else agreeing. These are
