@@ -219,7 +219,7 @@ def calibration_table(results: list[dict[str, Any]], system: str = "matchgate") 
     """Per dataset, ``system``'s score bins: mean score -> observed precision (rows; matches)."""
     edges = [f"{a:g}-{min(b, 1):g}" for a, b in pairwise(CALIBRATION_BINS)]
     lines = [
-        f"| dataset ({system}: predicted -> observed precision (rows naming a person; matches)) | "
+        f"| dataset ({system} calibration: predicted -> observed precision (rows; matches)) | "
         + " | ".join(edges)
         + " |",
         "|---|" + "---|" * len(edges),
