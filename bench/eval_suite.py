@@ -24,6 +24,11 @@ false-match rate <= 0.1%), and calibration (score bins against observed precisio
     .venv/bin/python bench/eval_suite.py                      # everything, default sizes
     .venv/bin/python bench/eval_suite.py --quick --only febrl,synth-s1
     .venv/bin/python bench/eval_suite.py --no-splink --work /tmp/suite --json suite.json
+    .venv/bin/python bench/eval_suite.py --ablation --reuse --only synth,febrl --work /tmp/suite
+
+``--ablation`` measures each decision rule instead (bench/evalsuite/ablation.py): matchgate once
+per dataset, then the same scored pairs decided with one rule switched off at a time. ``--reuse``
+keeps data already built in WORK/data.
 
 Recall in the table (R) leaves out ``name_only`` rows (no SSN, A-number or DOB to compare), for
 every system alike. The table is printed as Markdown; the JSON (default WORK/eval-suite.json)
@@ -41,11 +46,13 @@ import shutil
 import subprocess
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from evalsuite.ablation import ablate, ablation_table
 from evalsuite.datasets import QUICK, Dataset, Sizes, select
-from evalsuite.score import calibration, equal_precision, score
+from evalsuite.score import CALIBRATION_BINS, calibration, equal_precision, score
 
 from matchgate.services.master.match import match_files
 from matchgate.settings import Settings
@@ -83,14 +90,31 @@ def run_system(system: str, data: Path, out: Path, peers: Path, work: Path) -> f
     return time.perf_counter() - started
 
 
-def evaluate_dataset(
-    dataset: Dataset, sizes: Sizes, work: Path, peers: Path | None, shipped_too: bool = False
-) -> dict[str, Any]:
+def build(dataset: Dataset, sizes: Sizes, work: Path, reuse: bool = False) -> dict[str, int]:
+    """Make ``dataset``'s files in WORK/data/NAME (with ``reuse``, keep ones already made)."""
     data = work / "data" / dataset.name
+    counts_file = data / "counts.json"
+    if reuse and counts_file.is_file() and (data / "truth.csv").is_file():
+        counts: dict[str, int] = json.loads(counts_file.read_text(encoding="utf-8"))
+        return counts
     if data.exists():
         shutil.rmtree(data)
-    started = time.perf_counter()
     counts = dataset.build(data, sizes)
+    counts_file.write_text(json.dumps(counts) + "\n", encoding="utf-8")
+    return counts
+
+
+def evaluate_dataset(
+    dataset: Dataset,
+    sizes: Sizes,
+    work: Path,
+    peers: Path | None,
+    shipped_too: bool = False,
+    reuse: bool = False,
+) -> dict[str, Any]:
+    data = work / "data" / dataset.name
+    started = time.perf_counter()
+    counts = build(dataset, sizes, work, reuse)
     result: dict[str, Any] = {
         "dataset": dataset.name,
         "split": dataset.split,
@@ -183,15 +207,34 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _bin_labels() -> list[str]:
+    last = len(CALIBRATION_BINS) - 2
+    return [
+        f"[{a}, " + ("1]" if i == last else f"{b})")
+        for i, (a, b) in enumerate(pairwise(CALIBRATION_BINS))
+    ]
+
+
 def calibration_table(results: list[dict[str, Any]], system: str = "matchgate") -> str:
-    """Per dataset, ``system``'s score bins: mean score -> observed precision (rows)."""
-    lines = [f"| dataset | {system} calibration: bin: predicted -> observed (rows) |", "|---|---|"]
+    """Per dataset, ``system``'s score bins: mean score -> observed precision (rows; matches)."""
+    edges = [f"{a:g}-{min(b, 1):g}" for a, b in pairwise(CALIBRATION_BINS)]
+    lines = [
+        f"| dataset ({system} calibration: predicted -> observed precision (rows; matches)) | "
+        + " | ".join(edges)
+        + " |",
+        "|---|" + "---|" * len(edges),
+    ]
     for r in results:
-        bins = r["systems"].get(system, {}).get("calibration", [])
-        cells = "; ".join(
-            f"{b['bin']}: {b['predicted']:.4f} -> {b['observed']:.4f} ({b['rows']})" for b in bins
-        )
-        lines.append(f"| {r['dataset']} | {cells or '-'} |")
+        bins = {b["bin"]: b for b in r["systems"].get(system, {}).get("calibration", [])}
+        cells = []
+        for label in _bin_labels():
+            b = bins.get(label)
+            if b is None:
+                cells.append("-")
+                continue
+            counts = f"{b['rows']}; {b.get('matches', '-')}"
+            cells.append(f"{b['predicted']:.4f} -> {b['observed']:.4f} ({counts})")
+        lines.append(f"| {r['dataset']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -241,10 +284,17 @@ def main(argv: list[str] | None = None) -> int:
         help=f"also run matchgate without per-file estimation of m ({SHIPPED})",
     )
     parser.add_argument("--render", type=Path, help="print the tables of a saved JSON and stop")
+    parser.add_argument(
+        "--ablation", action="store_true", help="each decision rule switched off in turn"
+    )
+    parser.add_argument("--reuse", action="store_true", help="keep data already in WORK/data")
     args = parser.parse_args(argv)
     if args.render:
         saved = json.loads(args.render.read_text(encoding="utf-8"))
         print(f"{saved['date']}: {saved['command']}\n")
+        if "ablation" in saved:
+            print(ablation_table(saved["ablation"]))
+            return 0
         for render in (table, breakdown_table, calibration_table):
             print(render(saved["results"]) + "\n")
         return 0
@@ -279,8 +329,22 @@ def main(argv: list[str] | None = None) -> int:
         "complete": False,
         "results": results,
     }
+    if args.ablation:
+        ablation: list[dict[str, Any]] = []
+        report["ablation"] = ablation
+        for dataset in datasets:
+            build(dataset, sizes, args.work, args.reuse)
+            ablation.append(ablate(args.work / "data" / dataset.name, args.work, dataset.name))
+            ablation[-1]["split"] = dataset.split
+            report.update(seconds=round(time.perf_counter() - started, 1))
+            report["complete"] = len(ablation) == len(datasets)
+            out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        print(ablation_table(ablation) + f"\n\nJSON: {out}")
+        return 0
     for dataset in datasets:
-        results.append(evaluate_dataset(dataset, sizes, args.work, peers, args.shipped_too))
+        results.append(
+            evaluate_dataset(dataset, sizes, args.work, peers, args.shipped_too, args.reuse)
+        )
         report.update(seconds=round(time.perf_counter() - started, 1), table=table(results))
         report["complete"] = len(results) == len(datasets)
         out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")  # after each

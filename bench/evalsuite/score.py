@@ -82,13 +82,26 @@ def equal_precision(
     }
 
 
+def calibration_bin(p: float) -> int | None:
+    """The index in :data:`CALIBRATION_BINS` of the bin holding probability ``p``."""
+    for i in range(len(CALIBRATION_BINS) - 1):
+        if CALIBRATION_BINS[i] <= p < CALIBRATION_BINS[i + 1]:
+            return i
+    return None
+
+
 def calibration(truth: Path, output: Path) -> list[dict[str, Any]]:
     """Rows naming a person (``match`` or ``possible``), binned by ``score``: the mean score
-    (predicted precision) against the share naming the true person (observed precision)."""
+    (predicted precision) against the share naming the true person (observed precision), with
+    the bin's rows, how many of them are ``match`` and the observed precision of those.
+
+    A ``no_match`` names no one, so its score cannot be graded and is left out."""
     with truth.open(encoding="utf-8", newline="") as fh:
         true = {r["request_id"]: r["person_id"] for r in csv.DictReader(fh)}
     bins: list[list[float]] = [[] for _ in CALIBRATION_BINS[:-1]]
-    hits: list[int] = [0 for _ in bins]
+    hits = [0 for _ in bins]
+    matches = [0 for _ in bins]
+    match_hits = [0 for _ in bins]
     with output.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             if row["decision"] not in {"match", "possible"} or not row.get("person_id"):
@@ -97,11 +110,15 @@ def calibration(truth: Path, output: Path) -> list[dict[str, Any]]:
                 p = float(row["score"])
             except (KeyError, ValueError):
                 continue
-            for i in range(len(bins)):
-                if CALIBRATION_BINS[i] <= p < CALIBRATION_BINS[i + 1]:
-                    bins[i].append(p)
-                    hits[i] += row["person_id"] == true.get(row["request_id"])
-                    break
+            i = calibration_bin(p)
+            if i is None:
+                continue
+            right = row["person_id"] == true.get(row["request_id"])
+            bins[i].append(p)
+            hits[i] += right
+            if row["decision"] == "match":
+                matches[i] += 1
+                match_hits[i] += right
     return [
         {
             "bin": f"[{CALIBRATION_BINS[i]}, "
@@ -109,6 +126,8 @@ def calibration(truth: Path, output: Path) -> list[dict[str, Any]]:
             "rows": len(b),
             "predicted": sum(b) / len(b),
             "observed": hits[i] / len(b),
+            "matches": matches[i],
+            "match_observed": match_hits[i] / matches[i] if matches[i] else None,
         }
         for i, b in enumerate(bins)
         if b

@@ -119,8 +119,8 @@ def test_with_identifier_nickname_matches() -> None:
     assert out.decision == [Decision.MATCH]
 
 
-def test_conflicting_ssn_is_no_match() -> None:
-    out = decide(1, pairs([(0, 10, 25.0, {"ssn": "different"})]))
+def test_conflicting_ssn_short_of_a_match_is_no_match() -> None:
+    out = decide(1, pairs([(0, 10, 5.0, {"ssn": "different"})]))
     assert out.decision == [Decision.NO_MATCH]
     assert "SSN given does not agree" in out.reasons[0]
 

@@ -10,29 +10,27 @@ for someone else, so ``match`` needs all of:
 * no conflicting identifier or date of birth: a request SSN more than one keystroke from the
   person's, or a date of birth that differs in a way no common error explains (a day-month swap,
   a January 1 placeholder, a year off by one or ten), is how another person looks;
-* names that agree, how strictly depending on what else agrees:
+* a first name that agrees, how strictly depending on what else agrees:
 
-  - *identified* (SSN or A-number equal or one keystroke off): the first name agrees in any
-    explained way (exactly, as a nickname or other spelling, closely, by sound, as an initial,
-    as the middle name, or written in the surname field), or is only somewhat similar while the
-    date of birth agrees; the surname agrees in any explained way (exactly, compound parts
-    reordered or dropped, another romanization, an earlier surname, closely, by sound, written in
-    the first-name field), or differs while SSN, first name and date of birth agree exactly (a
-    marriage not yet recorded). A one-keystroke SSN needs the date of birth to agree too;
-  - *not identified*: the date of birth agrees exactly, the first name agrees exactly (or as an
+  - *identified* (SSN or A-number equal or one keystroke off): in any explained way (exactly, as
+    a nickname or other spelling, closely, by sound, as an initial, as the middle name, or
+    written in the surname field), or only somewhat similar while the date of birth agrees;
+  - *not identified*: the date of birth agrees exactly, and the first name exactly (or as an
     earlier first name, or swapped with the surname; a nickname goes to review: ROSA and ROSE are
-    one name to a dictionary and two people to a family), the surname agrees without a spelling
-    difference (exactly, reordered, part of a compound, another romanization, an earlier surname
-    or swapped), the middle names do not conflict and the ZIP code, when both sides have one,
-    agrees (with :attr:`Policy.confirm_names_and_birthday`, the address or the middle name must
-    also agree: two people with one name and one birthday are rare but, in a file of tens of
-    thousands against millions, not absent). A close spelling with the same surname and
-    birthday is how a relative or a look-alike appears;
+    one name to a dictionary and two people to a family); with
+    :attr:`Policy.confirm_names_and_birthday`, the address or the middle name must also agree
+    (two people with one name and one birthday are rare but, in a file of tens of thousands
+    against millions, not absent);
   - *a name alone* (no SSN, A-number or date of birth): only exact names at the same address
     line and ZIP, clearly ahead of anyone else;
   - *no SSN to compare, one field uncertain* (census-style rows, :func:`without_identifier`):
     one field unknown or keyed wrong while the rest pins the person down; every check passes
     but the probability and the lead.
+
+The rest (a surname spelled another way, a middle name or address that differs, an SSN one
+keystroke off without a birthday) the model weighs: the probability and the lead decide. Rules
+that bought nothing beyond them on the evaluation suite's development sets were dropped
+(``docs/matching.md``, each rule's cost and benefit).
 
 Review is for what a person can settle: a near tie, a strong candidate with one unexplained
 disagreement, a close spelling of the first name with everything else agreeing. These are
@@ -75,44 +73,22 @@ import numpy as np
 import numpy.typing as npt
 
 from matchgate.domain.decision import Decision
+from matchgate.matching.evidence import (
+    DOB_AGREES,
+    DOB_EXPLAINED,
+    FIRST_NAME_LOOSE,
+    FIRST_NAME_STRICT,
+    IDENTIFIER_AGREES,
+    SSN_CONFLICTS,
+    corroborated,
+    identified,
+    name_only,
+    without_identifier,
+)
 from matchgate.matching.model import Floats, Ints, ScoredPairs, probability
 
 NO_PERSON = -1
 Mask = npt.NDArray[np.bool_]
-
-IDENTIFIER_AGREES = ("exact", "one_edit")
-SSN_CONFLICTS = ("two_edits", "different")
-FIRST_NAME_LOOSE = (
-    "exact",
-    "nickname",
-    "close",
-    "phonetic",
-    "initial",
-    "earlier",
-    "middle",
-    "swapped",
-)
-FIRST_NAME_STRICT = ("exact", "swapped", "earlier")
-SURNAME_LOOSE = (
-    "exact",
-    "reordered",
-    "variant",
-    "compound_part",
-    "earlier",
-    "close",
-    "phonetic",
-    "swapped",
-)
-SURNAME_STRICT = ("exact", "reordered", "variant", "compound_part", "earlier", "swapped")
-DOB_EXPLAINED = (
-    "exact",
-    "swapped",
-    "january_first",
-    "year_off",
-    "year_digits_swapped",
-    "one_digit",
-)
-DOB_AGREES = ("exact", "swapped")
 
 
 @dataclass(frozen=True)
@@ -147,20 +123,40 @@ NOTE_RUNNER_UP = "another person scores nearly as well"
 NOTE_SSN_CONFLICT = "the SSN given does not agree"
 NOTE_DOB_CONFLICT = "the date of birth given does not agree"
 NOTE_FIRST_NAME = "first name does not agree closely enough"
-NOTE_SURNAME = "surname does not agree closely enough"
 NOTE_UNCONFIRMED = "no SSN or A-number agrees and the date of birth does not agree exactly"
-NOTE_ADDRESS_CONFLICT = "no SSN or A-number agrees and the address differs"
 NOTE_NAMES_AND_DOB_ONLY = (
     "only the names and date of birth agree: neither address nor middle name confirms them"
 )
-NOTE_MIDDLE_CONFLICT = "no SSN or A-number agrees and the middle name differs"
-NOTE_ONE_EDIT_DOB = "the SSN is one keystroke off and the date of birth does not agree"
 NOTE_NAME_ONLY = "only a name was given and it is not unique and certain at this address"
 NOTE_BORROWED = "the SSN belongs to a person whose first name and date of birth disagree"
 NOTE_LOOKALIKE = "no SSN or A-number agrees and the first name or date of birth agrees only loosely"
 NOTE_WEAK = "evidence too weak to act on"
 NOTE_TAKEN = "another request in this file matches this person more strongly"
 NOTE_NO_CANDIDATE = "no candidate found"
+
+RULES = (
+    "runner_up",
+    "ssn_conflict",
+    "dob_conflict",
+    "first_name",
+    "unconfirmed",
+    "names_and_dob_only",
+    "name_only",
+    "corroborated",
+    "household",
+    "without_identifier",
+    "refuse_borrowed",
+    "refuse_ssn_conflict",
+    "refuse_lookalike",
+    "refuse_name_only",
+    "one_per_person",
+)
+"""Every decision rule by name. ``decide(..., off=...)`` switches rules off one at a time so the
+evaluation suite can measure what each buys (``bench/eval_suite.py --ablation``); it is not a
+setting: matching always runs them all. Off means: a ``match`` check passes every pair, a
+refusal refuses none, an override (``corroborated``, ``household``, ``without_identifier``)
+forgives none (``household``: a look-alike candidate no longer takes corroboration away), and
+``one_per_person`` lets several rows match one person."""
 
 
 def _first_per_request(rid: Ints, weight: Floats, pid: Ints) -> tuple[Ints, Ints, Ints]:
@@ -173,8 +169,19 @@ def _first_per_request(rid: Ints, weight: Floats, pid: Ints) -> tuple[Ints, Ints
     return order, starts, ordered[starts]
 
 
-def decide(rows: int, pairs: ScoredPairs, policy: Policy = Policy()) -> Decisions:
-    """Decide every request row; rows without candidates (or unusable) are ``no_match``."""
+def decide(
+    rows: int,
+    pairs: ScoredPairs,
+    policy: Policy = Policy(),
+    *,
+    off: frozenset[str] = frozenset(),
+) -> Decisions:
+    """Decide every request row; rows without candidates (or unusable) are ``no_match``.
+
+    ``off``: names from :data:`RULES` to switch off (measurement only)."""
+    unknown = off - set(RULES)
+    if unknown:
+        raise ValueError(f"unknown decision rules: {sorted(unknown)}")
     pid = np.full(rows, NO_PERSON, dtype=np.int64)
     second_pid = np.full(rows, NO_PERSON, dtype=np.int64)
     score = np.zeros(rows)
@@ -200,20 +207,30 @@ def decide(rows: int, pairs: ScoredPairs, policy: Policy = Policy()) -> Decision
     # The rules read each row's best pair (and, for corroboration, the row's other candidates).
     chosen = pairs.take(best_index[best_index >= 0])
     at = np.cumsum(best_index >= 0) - 1  # row -> its best pair's position in ``chosen``
-    strong = (
-        corroborated(chosen, among=pairs) | without_identifier(chosen)
-        if len(chosen)
-        else np.zeros(0, dtype=np.bool_)
-    )
-    checks = match_checks(chosen, confirm=policy.confirm_names_and_birthday, strong=strong)
-    refusals = refusal_checks(chosen, strong=strong)
+    strong = np.zeros(len(chosen), dtype=np.bool_)
+    if len(chosen) and "corroborated" not in off:
+        strong |= corroborated(chosen, among=pairs, household="household" not in off)
+    if len(chosen) and "without_identifier" not in off:
+        strong |= without_identifier(chosen)
+    checks = [
+        (note, ok)
+        for rule, note, ok in named_match_checks(
+            chosen, confirm=policy.confirm_names_and_birthday, strong=strong
+        )
+        if rule not in off
+    ]
+    refusals = [
+        (note, hit)
+        for rule, note, hit in named_refusal_checks(chosen, strong=strong)
+        if rule not in off
+    ]
     for row in range(rows):
         if best_index[row] < 0:
             notes[row].append(NOTE_NO_CANDIDATE)
             continue
         i = int(at[row])
         failed = [note for note, ok in checks if not ok[i]]
-        if lead[row] < policy.margin_bits:
+        if lead[row] < policy.margin_bits and "runner_up" not in off:
             failed.insert(0, NOTE_RUNNER_UP)
         refused = [note for note, hit in refusals if hit[i]]
         if score[row] >= policy.match_probability and not failed:
@@ -226,7 +243,8 @@ def decide(rows: int, pairs: ScoredPairs, policy: Policy = Policy()) -> Decision
         else:
             notes[row].append(NOTE_WEAK)
 
-    _one_match_per_person(decision, pid, best_weight, notes)
+    if "one_per_person" not in off:
+        _one_match_per_person(decision, pid, best_weight, notes)
     reasons = []
     for row in range(rows):
         i = int(best_index[row])
@@ -239,17 +257,6 @@ def decide(rows: int, pairs: ScoredPairs, policy: Policy = Policy()) -> Decision
     return Decisions(decision, best_index, pid, score, second_pid, second_score, reasons)
 
 
-def _identified(pairs: ScoredPairs) -> Mask:
-    level = pairs.has_level
-    result: Mask = level("ssn", IDENTIFIER_AGREES) | level("a_number", IDENTIFIER_AGREES)
-    return result
-
-
-def _name_only(pairs: ScoredPairs) -> Mask:
-    result: Mask = pairs.missing("ssn") & pairs.missing("a_number") & pairs.missing("dob")
-    return result
-
-
 def match_checks(
     pairs: ScoredPairs, *, strong: Mask, confirm: bool = False
 ) -> list[tuple[str, Mask]]:
@@ -257,21 +264,24 @@ def match_checks(
 
     A pair passes them all, or is *corroborated* (``strong``: :func:`corroborated`): then every
     check counts as passed."""
+    return [(note, ok) for _, note, ok in named_match_checks(pairs, strong=strong, confirm=confirm)]
+
+
+def named_match_checks(
+    pairs: ScoredPairs, *, strong: Mask, confirm: bool = False
+) -> list[tuple[str, str, Mask]]:
+    """:func:`match_checks` with each check's name from :data:`RULES`."""
     if not len(pairs):
         return []
     level = pairs.has_level
-    identified = _identified(pairs)
-    ssn_one_edit = level("ssn", ("one_edit",)) & ~level("a_number", ("exact",))
-    dob_exact = level("dob", ("exact",))
+    has_id = identified(pairs)
     dob_missing = pairs.missing("dob")
     first_loose = (
         level("first_name", FIRST_NAME_LOOSE)
         | (level("first_name", ("somewhat",)) & level("dob", DOB_AGREES))
         | pairs.missing("first_name")
     )
-    unrecorded_marriage = level("ssn", ("exact",)) & level("first_name", ("exact",)) & dob_exact
-    surname_loose = level("surname", SURNAME_LOOSE) | unrecorded_marriage | pairs.missing("surname")
-    name_only = _name_only(pairs)
+    only_name = name_only(pairs)
     name_only_strong = (
         level("first_name", ("exact",))
         & level("surname", ("exact",))
@@ -279,274 +289,53 @@ def match_checks(
         & ~level("middle_name", ("different",))
     )
     checks = [
-        (NOTE_SSN_CONFLICT, ~level("ssn", SSN_CONFLICTS)),
-        (NOTE_DOB_CONFLICT, dob_missing | level("dob", DOB_EXPLAINED)),
+        ("ssn_conflict", NOTE_SSN_CONFLICT, ~level("ssn", SSN_CONFLICTS)),
+        ("dob_conflict", NOTE_DOB_CONFLICT, dob_missing | level("dob", DOB_EXPLAINED)),
         (
-            NOTE_ONE_EDIT_DOB,
-            ~ssn_one_edit
-            | level("dob", DOB_EXPLAINED)
-            | (
-                dob_missing
-                & level("first_name", FIRST_NAME_STRICT)
-                & level("surname", SURNAME_STRICT)
-            ),
-        ),
-        (
+            "first_name",
             NOTE_FIRST_NAME,
-            np.where(identified, first_loose, level("first_name", FIRST_NAME_STRICT)),
+            np.where(has_id, first_loose, level("first_name", FIRST_NAME_STRICT)),
         ),
-        (NOTE_SURNAME, np.where(identified, surname_loose, level("surname", SURNAME_STRICT))),
-        (NOTE_UNCONFIRMED, identified | dob_exact | name_only),
+        ("unconfirmed", NOTE_UNCONFIRMED, has_id | level("dob", ("exact",)) | only_name),
         (
+            "names_and_dob_only",
             NOTE_NAMES_AND_DOB_ONLY,
-            identified
-            | name_only
+            has_id
+            | only_name
             | np.full(len(pairs), not confirm)
             | level("address", ("line_and_zip", "line", "line_close", "zip"))
             | level("middle_name", ("exact", "initial")),
         ),
-        (NOTE_MIDDLE_CONFLICT, identified | ~level("middle_name", ("different",))),
-        (
-            NOTE_ADDRESS_CONFLICT,
-            identified | ~level("address", ("zip_close", "zip_differs", "different")),
-        ),
-        (NOTE_NAME_ONLY, ~name_only | name_only_strong),
+        ("name_only", NOTE_NAME_ONLY, ~only_name | name_only_strong),
     ]
-    return [(note, ok | strong) for note, ok in checks]
-
-
-CORROBORATION_NEEDED = 4
-"""Corroboration points (see :func:`corroboration`) that let a pair with conflicting fields
-match."""
-
-
-STRONG_CORROBORATION = 5
-"""Points that let a pair with two conflicting fields match when the SSN (equal or one keystroke
-off) and the date of birth agree exactly (both names replaced, the address or ZIP code
-confirming)."""
-
-
-def corroboration(pairs: ScoredPairs) -> npt.NDArray[np.int64]:
-    """Points per pair: 2 for each independent identifier that agrees exactly (SSN, A-number,
-    date of birth, full address line), 1 for a near agreement of those (SSN or A-number one
-    keystroke off, an explained date-of-birth error, an address line spelled closely or agreeing
-    in part, the ZIP code alone) and 1 for each name that agrees."""
-    level = pairs.has_level
-    points = np.zeros(len(pairs), dtype=np.int64)
-    for mask, value in (
-        (level("ssn", ("exact",)), 2),
-        (level("ssn", ("one_edit",)), 1),
-        (level("a_number", ("exact",)), 2),
-        (level("a_number", ("one_edit",)), 1),
-        (level("dob", ("exact",)), 2),
-        (level("dob", DOB_EXPLAINED[1:]), 1),
-        (level("address", ("line_and_zip", "line")), 2),
-        (level("address", ("line_close", "line_part", "zip")), 1),
-        (level("first_name", ("exact", "nickname", "close", "swapped", "earlier")), 1),
-        (level("surname", (*SURNAME_STRICT, "close")), 1),
-    ):
-        points += np.where(mask, value, 0)
-    return points
-
-
-def _conflicts(pairs: ScoredPairs) -> dict[str, Mask]:
-    level = pairs.has_level
-    return {
-        "ssn": level("ssn", SSN_CONFLICTS),
-        "first_name": level("first_name", ("different", "somewhat")),
-        "surname": level("surname", ("different", "somewhat")),
-        "dob": level("dob", ("different", "one_part")),
-    }
-
-
-def corroborated(pairs: ScoredPairs, among: ScoredPairs | None = None) -> Mask:
-    """Pairs whose agreeing fields outweigh their conflicting ones (see the module docstring);
-    ``among`` holds every candidate of their requests (default: ``pairs`` themselves).
-
-    Needed: at most one conflicting field of SSN, first name, surname and date of birth; an
-    *anchor* (SSN or A-number equal or one keystroke off; both names agreeing, exactly, closely,
-    as a nickname or swapped, with the address line agreeing, the date of birth not conflicting
-    and one of them exactly equal), :data:`CORROBORATION_NEEDED` points. Two conflicting fields
-    need the SSN (equal or one keystroke off) with the date of birth exactly and
-    :data:`STRONG_CORROBORATION` points, or with the first name exactly and the address line
-    (exactly or closely); or the first name, the date of birth and the address line exactly.
-    Always: no other candidate of the same request that agrees
-    on a field this pair conflicts on (a twin, a parent or the owner of the SSN given is the
-    person that field describes). A pair with a conflicting field must not also have a
-    conflicting address (a ZIP code one keystroke off with another address line conflicts), and
-    one whose SSN conflicts needs an address that agrees."""
-    level = pairs.has_level
-    dob_ok = pairs.missing("dob") | level("dob", DOB_EXPLAINED)
-    names = level("first_name", ("exact", "nickname", "close")) & level(
-        "surname", ("exact", "close")
-    )
-    names_or_swapped = names | level("surname", ("swapped",))
-    dob_exact = level("dob", ("exact",))
-    anchor = _identified(pairs) | (
-        names_or_swapped
-        & dob_ok
-        & (
-            (
-                level("address", ("line_and_zip", "line", "line_close"))
-                & (dob_exact | level("address", ("line_and_zip", "line")))
-            )
-            | (level("address", ("line_part",)) & dob_exact)
-        )
-    )
-    conflicts = _conflicts(pairs)
-    any_conflict = np.logical_or.reduce(list(conflicts.values()))
-    address_agrees = level("address", ("line_and_zip", "line", "line_close", "line_part", "zip"))
-    conflict_count = np.sum(np.stack(list(conflicts.values())), axis=0)
-    points = corroboration(pairs)
-    result: Mask = (
-        (
-            anchor
-            & (
-                ((points >= CORROBORATION_NEEDED) & (conflict_count <= 1))
-                | (
-                    (conflict_count <= 2)
-                    & level("ssn", IDENTIFIER_AGREES)
-                    & (
-                        (dob_exact & (points >= STRONG_CORROBORATION))
-                        # A surname changed (marriage) and a mistyped birthday: the SSN, the first
-                        # name and the address line (exactly or closely) still agree. Someone else
-                        # using the SSN at that address (a relative) shares the surname, not the
-                        # first name.
-                        | (
-                            level("first_name", ("exact",))
-                            & level("address", ("line_and_zip", "line", "line_close"))
-                        )
-                    )
-                )
-            )
-            | (
-                # A surname changed (marriage) and a wrong SSN on one record: the first name, the
-                # whole birthday and the address line agree. A relative at that address shares the
-                # surname, not the first name and birthday.
-                (conflict_count <= 2)
-                & level("first_name", ("exact",))
-                & dob_exact
-                & level("address", ("line_and_zip", "line"))
-            )
-        )
-        # With a conflicting field the address may not conflict as well (a ZIP code one
-        # keystroke off with another address line is the next area, not a typo: a twin living
-        # nearby), and a conflicting SSN needs the address to agree (a namesake with a birthday
-        # in common has an SSN of their own and lives elsewhere).
-        & ~(any_conflict & level("address", ("zip_close", "zip_differs")))
-        & ~(conflicts["ssn"] & ~address_agrees)
-    )
-    if not result.any():
-        return result
-    everyone = pairs if among is None else among
-    other = everyone.has_level
-    names_agree = other("first_name", FIRST_NAME_STRICT) & other("surname", SURNAME_STRICT)
-    # A household look-alike: the same names and either the birthday or the address (a twin, a
-    # parent, a sibling), not merely a namesake elsewhere.
-    household = other("dob", ("exact",)) | other("address", ("line_and_zip", "line", "zip"))
-    explains = {
-        "ssn": other("ssn", ("exact",)),
-        "first_name": names_agree & household,
-        "surname": names_agree & household,
-        "dob": other("dob", ("exact",)) & names_agree,
-    }
-    for field, conflicted in conflicts.items():
-        # A request with a candidate that agrees on the field takes corroboration away from
-        # every candidate that conflicts on it.
-        rids = np.unique(everyone.rid[explains[field]])
-        result &= ~(conflicted & np.isin(pairs.rid, rids))
-    return result
-
-
-DOB_KEYING_ERRORS = ("swapped", "january_first", "year_off")
-"""Date-of-birth levels a keying error explains that cannot make a parent of a child: day and
-month swapped, January 1 of the same year, the year off by 1, 10 or 100. Not ``one_digit`` or
-``year_digits_swapped``: 1962-05-03 and 1992-05-03 are one digit apart, and so are a Senior and
-a Junior born on the same day of the year."""
-
-
-def without_identifier(pairs: ScoredPairs) -> Mask:
-    """Rows with no SSN or A-number to compare (census-style: names, birthday, address) where one
-    field is unknown or carries a keying error and the rest pins the person down:
-
-    * the first name missing on one side (unknown, not different), the surname agreeing without
-      a spelling difference, the birthday exactly and the address line;
-    * both names exactly, the address line, and a birthday a keying error explains
-      (:data:`DOB_KEYING_ERRORS`: day and month swapped, January 1 of the right year, the year
-      off by one or ten);
-    * both names exactly, the middle name or initial, and a birthday a keying error explains
-      (no address needed: the middle name stands in for it);
-    * the first name as a nickname, a close spelling or by sound, the middle name or initial
-      agreeing, the surname without a spelling difference and the birthday exactly;
-    * the first name exactly, the surname spelled closely (a typo), the birthday exactly, and
-      the middle name or initial or the address line agreeing.
-
-    Each also needs no conflicting middle name or address, and, like every ``match``, the
-    probability and the lead over the runner-up: a twin or parent in the master who agrees on
-    the uncertain field outscores the pair and makes it a near tie."""
-    level = pairs.has_level
-    no_identifier = pairs.missing("ssn") & (
-        pairs.missing("a_number") | level("a_number", ("exact",))
-    )
-    surname = level("surname", SURNAME_STRICT)
-    line = level("address", ("line_and_zip", "line"))
-    calm = ~level("middle_name", ("different",)) & ~level(
-        "address", ("zip_close", "zip_differs", "different")
-    )
-    first_unknown = pairs.missing("first_name") & surname & level("dob", ("exact",)) & line
-    dob_keyed = (
-        level("first_name", ("exact",))
-        & level("surname", ("exact",))
-        & line
-        & level("dob", DOB_KEYING_ERRORS)
-    )
-    middle = level("middle_name", ("exact", "initial"))
-    dob_keyed_middle = (
-        level("first_name", ("exact",))
-        & level("surname", ("exact",))
-        & middle
-        & level("dob", DOB_KEYING_ERRORS)
-    )
-    first_keyed = (
-        level("first_name", ("nickname", "close", "phonetic"))
-        & middle
-        & surname
-        & level("dob", ("exact",))
-    )
-    surname_keyed = (
-        level("first_name", ("exact",))
-        & level("surname", ("close",))
-        & level("dob", ("exact",))
-        & (middle | line)
-    )
-    result: Mask = (
-        no_identifier
-        & calm
-        & (first_unknown | dob_keyed | dob_keyed_middle | first_keyed | surname_keyed)
-    )
-    return result
+    return [(rule, note, ok | strong) for rule, note, ok in checks]
 
 
 def refusal_checks(pairs: ScoredPairs, *, strong: Mask) -> list[tuple[str, Mask]]:
     """Patterns answered ``no_match`` whatever the probability (see the module docstring);
     ``strong``: :func:`corroborated`."""
+    return [(note, hit) for _, note, hit in named_refusal_checks(pairs, strong=strong)]
+
+
+def named_refusal_checks(pairs: ScoredPairs, *, strong: Mask) -> list[tuple[str, str, Mask]]:
+    """:func:`refusal_checks` with each refusal's name from :data:`RULES`."""
     if not len(pairs):
         return []
     level = pairs.has_level
-    identified = _identified(pairs)
+    has_id = identified(pairs)
     first_bad = level("first_name", ("different", "somewhat"))
     dob_bad = level("dob", ("different", "one_part"))
     borrowed = level("ssn", ("exact",)) & first_bad & (dob_bad | pairs.missing("dob")) & ~strong
-    lookalike = ~identified & (
+    lookalike = ~has_id & (
         ~level("first_name", (*FIRST_NAME_STRICT, "nickname", "close"))
         | ~(level("dob", DOB_EXPLAINED) | pairs.missing("dob"))
     )
     ssn_conflict = level("ssn", ("different",)) & ~level("a_number", IDENTIFIER_AGREES) & ~strong
     return [
-        (NOTE_BORROWED, borrowed),
-        (NOTE_SSN_CONFLICT, ssn_conflict),
-        (NOTE_LOOKALIKE, lookalike & ~ssn_conflict),
-        (NOTE_NAME_ONLY, _name_only(pairs)),
+        ("refuse_borrowed", NOTE_BORROWED, borrowed),
+        ("refuse_ssn_conflict", NOTE_SSN_CONFLICT, ssn_conflict),
+        ("refuse_lookalike", NOTE_LOOKALIKE, lookalike & ~ssn_conflict),
+        ("refuse_name_only", NOTE_NAME_ONLY, name_only(pairs)),
     ]
 
 
