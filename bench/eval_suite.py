@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The evaluation suite of issue 16: matchgate and both reference Splink configurations on several
+"""The evaluation suite: matchgate and both reference Splink configurations on several
 generators' data, made on the spot, graded by one scorer, Splink also at equal precision.
 
 Datasets (bench/evalsuite/datasets.py), with the split fixed: rules and thresholds are chosen on

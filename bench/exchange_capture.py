@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Capture a scripted end-to-end exchange, normalized, to compare two versions of matchgate.
 
-Issue 15 (one application core, no behaviour change) asks for "the same package contents and
-audit entries for a scripted end-to-end exchange (compared before and after)". This script is that
+A refactoring that must not change behaviour needs "the same package contents and audit
+entries for a scripted end-to-end exchange (compared before and after)". This script is that
 instrument. It drives only the ``matchgate`` command line (subprocess), in a fresh temporary
 workspace, through the exchange the README describes:
 

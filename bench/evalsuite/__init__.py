@@ -1,4 +1,4 @@
-"""Dataset builders and scoring for bench/eval_suite.py (issue 16, item 5).
+"""Dataset builders and scoring for bench/eval_suite.py.
 
 Each builder writes one dataset folder in the data contract: ``master.csv`` or ``master.parquet``,
 ``requests.csv`` and ``truth.csv`` (section 3b), from data made on the spot: ``matchgate synth``,

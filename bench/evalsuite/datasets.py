@@ -1,6 +1,6 @@
 """The suite's datasets, their split, and how each is built.
 
-The split is fixed (issue 16): rules and thresholds are chosen on the ``development`` sets
+The split is fixed: rules and thresholds are chosen on the ``development`` sets
 (``matchgate synth`` seeds 1-3, FEBRL 1-3) and confirmed on the ``confirmation`` sets
 (pseudopeople, FEBRL4), which are never used to choose them.
 """

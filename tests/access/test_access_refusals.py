@@ -1,4 +1,4 @@
-"""Issue 17, reproductions 5 and 6: every refusal is in the audit log, and lists keep to the
+"""Every refusal is in the audit log, and lists keep to the
 matrix's scope.
 
 Each refusal path (a token that is revoked, expired, wrong, or whose user is revoked; a role that

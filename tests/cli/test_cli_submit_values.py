@@ -1,4 +1,4 @@
-"""Issue 17, reproduction 3 through the command line: a file whose "header" is data (a CSV
+"""Through the command line: a file whose "header" is data (a CSV
 without its header row, JSON Lines keys or Parquet column names that are values) is refused
 without quoting it, in the terminal, in the stored submission (``submissions.message`` and the
 report), in ``submissions show`` for both agencies, in the audit log and anywhere in the

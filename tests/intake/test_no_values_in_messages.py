@@ -1,4 +1,4 @@
-"""Issue 17, reproduction 3: no reader's message quotes a value from the file.
+"""No reader's message quotes a value from the file.
 
 A header row is text from the file: when it is missing (or a JSON Lines key, a Parquet column
 name is data), quoting "unknown columns" quotes a person's name, SSN and date of birth. Each test

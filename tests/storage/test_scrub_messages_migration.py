@@ -1,4 +1,4 @@
-"""Issue 17, reproduction 3: an existing store's ``submissions.message`` (and the error the
+"""An existing store's ``submissions.message`` (and the error the
 report repeats) is scrubbed of values by a migration; SQLite store files are owner-only."""
 
 from __future__ import annotations
