@@ -18,7 +18,8 @@ receipt was lost to a crash between commit and return), never less: no release w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Protocol, TypeVar, runtime_checkable
 
 from matchgate.audit.kinds import DISCLOSING, PACKAGE_RELEASED
@@ -67,20 +68,28 @@ def _note_failed(
             continue
 
 
+@contextmanager
+def _nothing_released(
+    sink: AuditSink, recorded: Sequence[tuple[AuditEvent, AuditReceipt]], failure: str
+) -> Iterator[None]:
+    """Run an audit step; if it fails, note the events ``recorded`` so far as not released and
+    raise ``AuditUnavailable`` (``failure`` says what failed, before the error's type)."""
+    try:
+        yield
+    except AuditUnavailable as exc:
+        _note_failed(sink, recorded, type(exc).__name__)
+        raise
+    except Exception as exc:
+        _note_failed(sink, recorded, type(exc).__name__)
+        raise AuditUnavailable(f"{failure} ({type(exc).__name__}); nothing was released") from exc
+
+
 def append_all(sink: AuditSink, events: Sequence[AuditEvent]) -> list[AuditReceipt]:
     """Append each event in order; raise ``AuditUnavailable`` at the first that is not recorded."""
     recorded: list[tuple[AuditEvent, AuditReceipt]] = []
     for event in events:
-        try:
+        with _nothing_released(sink, recorded, "the audit log failed"):
             receipt = sink.append(event)
-        except AuditUnavailable as exc:
-            _note_failed(sink, recorded, type(exc).__name__)
-            raise
-        except Exception as exc:
-            _note_failed(sink, recorded, type(exc).__name__)
-            raise AuditUnavailable(
-                f"the audit log failed ({type(exc).__name__}); nothing was released"
-            ) from exc
         if not isinstance(receipt, AuditReceipt):
             _note_failed(sink, recorded, "NoReceipt")
             raise AuditUnavailable("the audit log returned no receipt; nothing was released")
@@ -105,16 +114,8 @@ def release_after_audit(
     agencies = recipients(events) if witness_for is None else witness_agencies(witness_for)
     if agencies and isinstance(sink, Witnessing):
         recorded = list(zip(events, receipts, strict=True))
-        try:
+        with _nothing_released(sink, recorded, "the release could not be witnessed"):
             sink.witness(agencies, max(r.sequence for r in receipts) + 1)
-        except AuditUnavailable as exc:
-            _note_failed(sink, recorded, type(exc).__name__)
-            raise
-        except Exception as exc:
-            _note_failed(sink, recorded, type(exc).__name__)
-            raise AuditUnavailable(
-                f"the release could not be witnessed ({type(exc).__name__}); nothing was released"
-            ) from exc
     try:
         return release()
     except BaseException as exc:
