@@ -120,9 +120,47 @@ def test_with_identifier_nickname_matches() -> None:
 
 
 def test_conflicting_ssn_short_of_a_match_is_no_match() -> None:
-    out = decide(1, pairs([(0, 10, 5.0, {"ssn": "different"})]))
+    # The SSN given is another master person's (a candidate found by it).
+    holder = (0, 11, -20.0, {"first_name": "different", "surname": "different", "dob": "different"})
+    out = decide(1, pairs([(0, 10, 5.0, {"ssn": "different"}), holder]))
     assert out.decision == [Decision.NO_MATCH]
     assert "SSN given does not agree" in out.reasons[0]
+    # On nobody's record, but the first name differs: still refused as a conflict.
+    alone = decide(1, pairs([(0, 10, 25.0, {"ssn": "different", "first_name": "different"})]))
+    assert alone.decision == [Decision.NO_MATCH]
+    assert "SSN given does not agree" in alone.reasons[0]
+
+
+def test_an_ssn_on_nobodys_record_is_held_to_the_rules_without_one() -> None:
+    mistyped = {"ssn": "different", "address": "zip"}
+    # Names and birthday exact, the number held by no candidate: a keying error.
+    assert decide(1, pairs([(0, 10, 25.0, mistyped)])).decision == [Decision.MATCH]
+    # Another master person holds it (or one a keystroke away): strong evidence against.
+    for held in ("exact", "one_edit"):
+        holder = (0, 11, -20.0, {"ssn": held, "first_name": "different", "dob": "different"})
+        out = decide(1, pairs([(0, 10, 25.0, mistyped), holder]))
+        assert out.decision == [Decision.NO_MATCH], held
+    # Without an identifier a nickname does not match (the rule for rows with no SSN) ...
+    nick = decide(1, pairs([(0, 10, 25.0, {**mistyped, "first_name": "nickname"})]))
+    assert nick.decision != [Decision.MATCH]
+    # ... and switched off, the number counts as a conflict again.
+    off = decide(1, pairs([(0, 10, 25.0, mistyped)]), off=frozenset({"unheld_ssn"}))
+    assert off.decision == [Decision.NO_MATCH]
+
+
+def test_an_ssn_confirmed_only_by_the_household_goes_to_review() -> None:
+    base = {"dob": None, "middle_name": "different"}
+    for first in (None, "phonetic", "initial", "middle"):
+        out = decide(1, pairs([(0, 10, 25.0, {**base, "first_name": first})]))
+        assert out.decision == [Decision.POSSIBLE], first
+        assert "only the surname confirms the SSN" in out.reasons[0]
+    # A first name that agrees, a middle name that does not differ, or the birthday: a match.
+    for fine in (
+        {**base, "first_name": "exact"},
+        {**base, "first_name": None, "middle_name": "initial"},
+        {**base, "first_name": "initial", "dob": "exact"},
+    ):
+        assert decide(1, pairs([(0, 10, 25.0, fine)])).decision == [Decision.MATCH], fine
 
 
 def test_one_keystroke_ssn_needs_the_date_of_birth() -> None:

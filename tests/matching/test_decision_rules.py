@@ -23,7 +23,12 @@ CASES: dict[str, tuple[list[Row], list[Decision], list[Decision]]] = {
         [POSSIBLE],
         [MATCH],
     ),
-    "ssn_conflict": ([(0, 10, 25.0, {"ssn": "two_edits"})], [POSSIBLE], [MATCH]),
+    # The SSN two keystrokes from the person's, and another candidate's: a conflict.
+    "ssn_conflict": (
+        [(0, 10, 25.0, {"ssn": "two_edits"}), (0, 11, -20.0, {"first_name": "different"})],
+        [POSSIBLE],
+        [MATCH],
+    ),
     # A Junior: same names, no identifier, a birthday one digit off.
     "unconfirmed": ([(0, 10, 25.0, {**NO_ID, "dob": "one_digit"})], [POSSIBLE], [MATCH]),
     "first_name": ([(0, 10, 25.0, {**NO_ID, "first_name": "nickname"})], [POSSIBLE], [MATCH]),
@@ -47,6 +52,14 @@ CASES: dict[str, tuple[list[Row], list[Decision], list[Decision]]] = {
     ),
     # Short of the match probability: a conflicting SSN is answered no_match, not reviewed.
     "refuse_ssn_conflict": ([(0, 10, 5.0, {"ssn": "different"})], [NO_MATCH], [POSSIBLE]),
+    # Names, birthday and ZIP code agree; the SSN given is on nobody's record (a keying error).
+    "unheld_ssn": ([(0, 10, 25.0, {"ssn": "different", "address": "zip"})], [MATCH], [NO_MATCH]),
+    # A relative using the SSN: no birthday, no first name, another middle name.
+    "relative_ssn": (
+        [(0, 10, 25.0, {"dob": None, "first_name": None, "middle_name": "different"})],
+        [POSSIBLE],
+        [MATCH],
+    ),
     "refuse_lookalike": (
         [(0, 10, 25.0, {**NO_ID, "first_name": "phonetic"})],
         [NO_MATCH],

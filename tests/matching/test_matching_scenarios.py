@@ -179,11 +179,24 @@ def test_a_number_without_ssn(run: Run) -> None:
 
 
 def test_conflicting_ssn_is_no_match(run: Run) -> None:
-    """Same name and birthday but a wholly different SSN: another person (a look-alike with an
-    SSN of their own), not a case for review."""
-    out = run(PEOPLE, [request("c", MING, ssn="111-22-3333")])
+    """Same name and birthday but a wholly different SSN that another master person holds:
+    another person (a look-alike with an SSN of their own), not a case for review."""
+    out = run(PEOPLE, [request("c", MING, ssn=JOHN["ssn"])])
     assert out["c"]["decision"] == "no_match"
     assert "SSN given does not agree" in out["c"]["reasons"]
+
+
+def test_an_ssn_on_nobodys_record_is_a_keying_error(run: Run) -> None:
+    """Names, birthday and ZIP code agree and the SSN given is held by no one: a mistyped number
+    identifies no one, so it does not stand against the person; without the ZIP code to confirm
+    names and birthday it still does."""
+    out = run(
+        PEOPLE,
+        [request("k", MING, ssn="111-22-3333"), request("z", MING, ssn="111-22-3333", zip="")],
+    )
+    assert (out["k"]["decision"], out["k"]["person_id"]) == ("match", "P-MING")
+    assert out["z"]["decision"] == "no_match"
+    assert "SSN given does not agree" in out["z"]["reasons"]
 
 
 def test_unknown_person_is_no_match(run: Run) -> None:

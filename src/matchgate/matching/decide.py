@@ -9,7 +9,14 @@ for someone else, so ``match`` needs all of:
   more likely than the next person), so near-ties go to review;
 * no conflicting identifier or date of birth: a request SSN more than one keystroke from the
   person's, or a date of birth that differs in a way no common error explains (a day-month swap,
-  a January 1 placeholder, a year off by one or ten), is how another person looks;
+  a January 1 placeholder, a year off by one or ten), is how another person looks. An SSN on
+  nobody's record (no candidate holds it or one a keystroke away: :func:`unheld_ssn`) is a
+  keying error, not another person's number: it identifies no one, so the row is held to the
+  rules for rows without an SSN, the address or middle name confirming names and birthday, and
+  refused as a conflict where those would not match;
+* not an SSN confirmed only by what a household shares (:func:`relative_using_ssn`: no date of
+  birth agrees, the first name is unknown or agrees only loosely, the middle name differs): a
+  relative using a household member's number on a wage or tax record (to review);
 * a first name that agrees, how strictly depending on what else agrees:
 
   - *identified* (SSN or A-number equal or one keystroke off): in any explained way (exactly, as
@@ -83,6 +90,8 @@ from matchgate.matching.evidence import (
     corroborated,
     identified,
     name_only,
+    relative_using_ssn,
+    unheld_ssn,
     without_identifier,
 )
 from matchgate.matching.model import Floats, Ints, ScoredPairs, probability
@@ -127,6 +136,10 @@ NOTE_UNCONFIRMED = "no SSN or A-number agrees and the date of birth does not agr
 NOTE_NAMES_AND_DOB_ONLY = (
     "only the names and date of birth agree: neither address nor middle name confirms them"
 )
+NOTE_RELATIVE = (
+    "only the surname confirms the SSN: the first name is unknown or agrees loosely and the "
+    "middle name differs"
+)
 NOTE_NAME_ONLY = "only a name was given and it is not unique and certain at this address"
 NOTE_BORROWED = "the SSN belongs to a person whose first name and date of birth disagree"
 NOTE_LOOKALIKE = "no SSN or A-number agrees and the first name or date of birth agrees only loosely"
@@ -137,6 +150,8 @@ NOTE_NO_CANDIDATE = "no candidate found"
 RULES = (
     "runner_up",
     "ssn_conflict",
+    "unheld_ssn",
+    "relative_ssn",
     "dob_conflict",
     "first_name",
     "unconfirmed",
@@ -155,7 +170,8 @@ RULES = (
 evaluation suite can measure what each buys (``bench/eval_suite.py --ablation``); it is not a
 setting: matching always runs them all. Off means: a ``match`` check passes every pair, a
 refusal refuses none, an override (``corroborated``, ``household``, ``without_identifier``)
-forgives none (``household``: a look-alike candidate no longer takes corroboration away), and
+forgives none (``household``: a look-alike candidate no longer takes corroboration away),
+``unheld_ssn`` counts an SSN on nobody's record as a conflict like any other, and
 ``one_per_person`` lets several rows match one person."""
 
 
@@ -208,20 +224,25 @@ def decide(
     chosen = pairs.take(best_index[best_index >= 0])
     at = np.cumsum(best_index >= 0) - 1  # row -> its best pair's position in ``chosen``
     strong = np.zeros(len(chosen), dtype=np.bool_)
+    unheld = np.zeros(len(chosen), dtype=np.bool_)
+    if len(chosen) and "unheld_ssn" not in off:
+        unheld = unheld_ssn(chosen, among=pairs)
     if len(chosen) and "corroborated" not in off:
         strong |= corroborated(chosen, among=pairs, household="household" not in off)
     if len(chosen) and "without_identifier" not in off:
-        strong |= without_identifier(chosen)
+        strong |= without_identifier(chosen, unheld)
     checks = [
         (note, ok)
         for rule, note, ok in named_match_checks(
-            chosen, confirm=policy.confirm_names_and_birthday, strong=strong
+            chosen, confirm=policy.confirm_names_and_birthday, strong=strong, unheld=unheld
         )
         if rule not in off
     ]
+    # An SSN on nobody's record is forgiven only where everything else would let the pair match.
+    passes = np.logical_and.reduce([ok for _, ok in checks]) if checks else unheld | True
     refusals = [
         (note, hit)
-        for rule, note, hit in named_refusal_checks(chosen, strong=strong)
+        for rule, note, hit in named_refusal_checks(chosen, strong=strong, forgiven=unheld & passes)
         if rule not in off
     ]
     for row in range(rows):
@@ -257,24 +278,24 @@ def decide(
     return Decisions(decision, best_index, pid, score, second_pid, second_score, reasons)
 
 
-def match_checks(
-    pairs: ScoredPairs, *, strong: Mask, confirm: bool = False
-) -> list[tuple[str, Mask]]:
-    """The non-probability conditions for ``match``, each with the note shown when it fails.
+def named_match_checks(
+    pairs: ScoredPairs, *, strong: Mask, confirm: bool = False, unheld: Mask | None = None
+) -> list[tuple[str, str, Mask]]:
+    """The non-probability conditions for ``match``, each with its name from :data:`RULES` and
+    the note shown when it fails.
 
     A pair passes them all, or is *corroborated* (``strong``: :func:`corroborated`): then every
-    check counts as passed."""
-    return [(note, ok) for _, note, ok in named_match_checks(pairs, strong=strong, confirm=confirm)]
-
-
-def named_match_checks(
-    pairs: ScoredPairs, *, strong: Mask, confirm: bool = False
-) -> list[tuple[str, str, Mask]]:
-    """:func:`match_checks` with each check's name from :data:`RULES`."""
+    check counts as passed. ``unheld``: pairs whose SSN is on nobody's record
+    (:func:`~matchgate.matching.evidence.unheld_ssn`): their SSN is no conflict, and since it
+    identifies no one they are held to the rules for rows without one, with the address or the
+    middle name confirming the names and birthday (the number given is still weak evidence
+    against)."""
     if not len(pairs):
         return []
     level = pairs.has_level
     has_id = identified(pairs)
+    if unheld is None:
+        unheld = np.zeros(len(pairs), dtype=np.bool_)
     dob_missing = pairs.missing("dob")
     first_loose = (
         level("first_name", FIRST_NAME_LOOSE)
@@ -289,7 +310,8 @@ def named_match_checks(
         & ~level("middle_name", ("different",))
     )
     checks = [
-        ("ssn_conflict", NOTE_SSN_CONFLICT, ~level("ssn", SSN_CONFLICTS)),
+        ("ssn_conflict", NOTE_SSN_CONFLICT, ~level("ssn", SSN_CONFLICTS) | unheld),
+        ("relative_ssn", NOTE_RELATIVE, ~relative_using_ssn(pairs)),
         ("dob_conflict", NOTE_DOB_CONFLICT, dob_missing | level("dob", DOB_EXPLAINED)),
         (
             "first_name",
@@ -302,7 +324,7 @@ def named_match_checks(
             NOTE_NAMES_AND_DOB_ONLY,
             has_id
             | only_name
-            | np.full(len(pairs), not confirm)
+            | (np.full(len(pairs), not confirm) & ~unheld)
             | level("address", ("line_and_zip", "line", "line_close", "zip"))
             | level("middle_name", ("exact", "initial")),
         ),
@@ -311,16 +333,17 @@ def named_match_checks(
     return [(rule, note, ok | strong) for rule, note, ok in checks]
 
 
-def refusal_checks(pairs: ScoredPairs, *, strong: Mask) -> list[tuple[str, Mask]]:
-    """Patterns answered ``no_match`` whatever the probability (see the module docstring);
-    ``strong``: :func:`corroborated`."""
-    return [(note, hit) for _, note, hit in named_refusal_checks(pairs, strong=strong)]
-
-
-def named_refusal_checks(pairs: ScoredPairs, *, strong: Mask) -> list[tuple[str, str, Mask]]:
-    """:func:`refusal_checks` with each refusal's name from :data:`RULES`."""
+def named_refusal_checks(
+    pairs: ScoredPairs, *, strong: Mask, forgiven: Mask | None = None
+) -> list[tuple[str, str, Mask]]:
+    """Patterns answered ``no_match`` whatever the probability (see the module docstring), each
+    with its name from :data:`RULES`; ``strong``: :func:`corroborated`; ``forgiven``: pairs whose
+    SSN is on nobody's record and that pass every match check (their SSN is not refused as a
+    conflict)."""
     if not len(pairs):
         return []
+    if forgiven is None:
+        forgiven = np.zeros(len(pairs), dtype=np.bool_)
     level = pairs.has_level
     has_id = identified(pairs)
     first_bad = level("first_name", ("different", "somewhat"))
@@ -330,7 +353,9 @@ def named_refusal_checks(pairs: ScoredPairs, *, strong: Mask) -> list[tuple[str,
         ~level("first_name", (*FIRST_NAME_STRICT, "nickname", "close"))
         | ~(level("dob", DOB_EXPLAINED) | pairs.missing("dob"))
     )
-    ssn_conflict = level("ssn", ("different",)) & ~level("a_number", IDENTIFIER_AGREES) & ~strong
+    ssn_conflict = (
+        level("ssn", ("different",)) & ~level("a_number", IDENTIFIER_AGREES) & ~strong & ~forgiven
+    )
     return [
         ("refuse_borrowed", NOTE_BORROWED, borrowed),
         ("refuse_ssn_conflict", NOTE_SSN_CONFLICT, ssn_conflict),

@@ -53,6 +53,32 @@ def identified(pairs: ScoredPairs) -> Mask:
     return result
 
 
+def unheld_ssn(pairs: ScoredPairs, among: ScoredPairs) -> Mask:
+    """Pairs whose request SSN conflicts with the person's and is on nobody's record: no
+    candidate of the request (``among``: all of them; every holder of the SSN or of one a
+    keystroke away is one) holds it or one a keystroke away. A number no one holds is a keying or
+    clerical error, weak evidence against; one that someone else holds is strong evidence
+    against."""
+    held = np.unique(among.rid[among.has_level("ssn", IDENTIFIER_AGREES)])
+    result: Mask = pairs.has_level("ssn", SSN_CONFLICTS) & ~np.isin(pairs.rid, held)
+    return result
+
+
+def relative_using_ssn(pairs: ScoredPairs) -> Mask:
+    """The SSN agrees, but only what a household shares confirms it: no date of birth agrees,
+    the first name is unknown or agrees only loosely (by sound, as an initial, as the middle
+    name), and the middle name differs. A relative who uses a household member's SSN on a wage
+    or tax record looks like this."""
+    level = pairs.has_level
+    result: Mask = (
+        level("ssn", IDENTIFIER_AGREES)
+        & ~level("dob", DOB_EXPLAINED)
+        & (pairs.missing("first_name") | level("first_name", ("phonetic", "initial", "middle")))
+        & level("middle_name", ("different",))
+    )
+    return result
+
+
 def name_only(pairs: ScoredPairs) -> Mask:
     result: Mask = pairs.missing("ssn") & pairs.missing("a_number") & pairs.missing("dob")
     return result
@@ -210,7 +236,7 @@ month swapped, January 1 of the same year, the year off by 1, 10 or 100. Not ``o
 a Junior born on the same day of the year."""
 
 
-def without_identifier(pairs: ScoredPairs) -> Mask:
+def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
     """Rows with no SSN or A-number to compare (census-style: names, birthday, address) where one
     field is unknown or carries a keying error and the rest pins the person down:
 
@@ -228,11 +254,12 @@ def without_identifier(pairs: ScoredPairs) -> Mask:
 
     Each also needs no conflicting middle name or address, and, like every ``match``, the
     probability and the lead over the runner-up: a twin or parent in the master who agrees on
-    the uncertain field outscores the pair and makes it a near tie."""
+    the uncertain field outscores the pair and makes it a near tie.
+
+    ``unheld``: pairs whose SSN is on nobody's record (:func:`unheld_ssn`), compared as unknown."""
     level = pairs.has_level
-    no_identifier = pairs.missing("ssn") & (
-        pairs.missing("a_number") | level("a_number", ("exact",))
-    )
+    no_ssn = pairs.missing("ssn") if unheld is None else pairs.missing("ssn") | unheld
+    no_identifier = no_ssn & (pairs.missing("a_number") | level("a_number", ("exact",)))
     surname = level("surname", SURNAME_STRICT)
     line = level("address", ("line_and_zip", "line"))
     calm = ~level("middle_name", ("different",)) & ~level(
