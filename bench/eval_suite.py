@@ -269,7 +269,10 @@ def breakdown_table(results: list[dict[str, Any]], system: str = "matchgate", to
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", help="comma-separated dataset names or prefixes (febrl, pp-w2)")
+    parser.add_argument(
+        "--only",
+        help="comma-separated dataset names, prefixes (febrl, pp-w2) or a split (development)",
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes: 20k x 1k synth, 1k caps")
     parser.add_argument("--people", type=int, help="synth master size (default 200,000)")
     parser.add_argument("--requests", type=int, help="synth request rows (default 5,000)")

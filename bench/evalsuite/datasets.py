@@ -1,19 +1,27 @@
 """The suite's datasets, their split, and how each is built.
 
 The split is fixed: rules and thresholds are chosen on the ``development`` sets
-(``matchgate synth`` seeds 1-3, FEBRL 1-3) and confirmed on the ``confirmation`` sets
-(pseudopeople, FEBRL4), which are never used to choose them.
+(``matchgate synth`` seeds 1-3, FEBRL 1-3, and their *census-style views*) and confirmed on the
+``confirmation`` sets (pseudopeople, FEBRL4), which are never used to choose them.
+
+A census-style view (``NAME-noid``) is a development set's requests with the SSN and A-number
+removed, matched against the same master: the development sets carry an identifier on every row,
+so rules for rows without one are chosen on these. A row left without a date of birth counts as
+name-only there.
 """
 
 from __future__ import annotations
 
 import csv
+import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from evalsuite.febrl import build_febrl
 from evalsuite.pseudo import NOISES, SOURCES, build_pseudopeople
+from matchgate.eval.metrics import NAME_ONLY
 
 DEVELOPMENT = "development"
 CONFIRMATION = "confirmation"
@@ -59,6 +67,50 @@ def _febrl(name: str) -> Callable[[Path, Sizes], dict[str, int]]:
     return build
 
 
+def _no_identifier(base: Dataset) -> Callable[[Path, Sizes], dict[str, int]]:
+    def build(out: Path, sizes: Sizes) -> dict[str, int]:
+        source = out.parent / base.name
+        if not (source / "counts.json").is_file():
+            if source.exists():
+                shutil.rmtree(source)
+            made = base.build(source, sizes)
+            (source / "counts.json").write_text(json.dumps(made) + "\n", encoding="utf-8")
+        out.mkdir(parents=True)
+        master = next(p for p in (source / "master.parquet", source / "master.csv") if p.is_file())
+        shutil.copyfile(master, out / master.name)
+        blank_dob: set[str] = set()
+        with (source / "requests.csv").open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            fields = list(reader.fieldnames or [])
+            rows = list(reader)
+        for row in rows:
+            row["ssn"] = ""
+            row["a_number"] = ""
+            if not row.get("dob", "").strip():
+                blank_dob.add(row["request_id"])
+        _write_csv(out / "requests.csv", fields, rows)
+        with (source / "truth.csv").open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            truth_fields = list(reader.fieldnames or [])
+            truth = list(reader)
+        for row in truth:
+            kinds = row["case"].split("+")
+            if row["request_id"] in blank_dob and NAME_ONLY not in kinds:
+                row["case"] = "+".join([*kinds, NAME_ONLY])
+        _write_csv(out / "truth.csv", truth_fields, truth)
+        counts: dict[str, int] = json.loads((source / "counts.json").read_text(encoding="utf-8"))
+        return counts
+
+    return build
+
+
+def _write_csv(path: Path, fields: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def _pseudo(source: str, noise: str) -> Callable[[Path, Sizes], dict[str, int]]:
     def build(out: Path, sizes: Sizes) -> dict[str, int]:
         return build_pseudopeople(source, noise, out, limit=sizes.cap, holdout=sizes.holdout)
@@ -66,9 +118,13 @@ def _pseudo(source: str, noise: str) -> Callable[[Path, Sizes], dict[str, int]]:
     return build
 
 
-DATASETS: tuple[Dataset, ...] = (
+_BASES = (
     *(Dataset(f"synth-s{seed}", DEVELOPMENT, _synth(seed)) for seed in (1, 2, 3)),
     *(Dataset(name, DEVELOPMENT, _febrl(name)) for name in ("febrl1", "febrl2", "febrl3")),
+)
+DATASETS: tuple[Dataset, ...] = (
+    *_BASES,
+    *(Dataset(f"{base.name}-noid", DEVELOPMENT, _no_identifier(base)) for base in _BASES),
     *(
         Dataset(f"pp-{source}-{noise}", CONFIRMATION, _pseudo(source, noise))
         for source in SOURCES
@@ -79,11 +135,21 @@ DATASETS: tuple[Dataset, ...] = (
 
 
 def select(only: str | None) -> list[Dataset]:
-    """Datasets whose name is, or starts with, one of the comma-separated ``only`` words."""
+    """Datasets named by the comma-separated ``only`` words: a word that is a dataset's name
+    names that one (``synth-s1``, not its view ``synth-s1-noid``), any other word the datasets
+    whose names start with it (``febrl``, ``pp-w2``); ``development`` or ``confirmation`` a
+    whole split."""
     if not only:
         return list(DATASETS)
     words = [w.strip() for w in only.split(",") if w.strip()]
-    chosen = [d for d in DATASETS if any(d.name == w or d.name.startswith(w) for w in words)]
+    names = {d.name for d in DATASETS}
+
+    def named(d: Dataset, w: str) -> bool:
+        if w in (DEVELOPMENT, CONFIRMATION):
+            return d.split == w
+        return d.name == w if w in names else d.name.startswith(w)
+
+    chosen = [d for d in DATASETS if any(named(d, w) for w in words)]
     if not chosen:
         names = ", ".join(d.name for d in DATASETS)
         raise ValueError(f"--only {only!r} names no dataset; the datasets are {names}")

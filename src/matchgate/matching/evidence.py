@@ -241,7 +241,8 @@ def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
     field is unknown or carries a keying error and the rest pins the person down:
 
     * the first name missing on one side (unknown, not different), the surname agreeing without
-      a spelling difference, the birthday exactly and the address line;
+      a spelling difference, the birthday exactly, and the address line (exactly or closely) or
+      the middle name or initial;
     * both names exactly, the address line, and a birthday a keying error explains
       (:data:`DOB_KEYING_ERRORS`: day and month swapped, January 1 of the right year, the year
       off by one or ten);
@@ -262,17 +263,22 @@ def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
     no_identifier = no_ssn & (pairs.missing("a_number") | level("a_number", ("exact",)))
     surname = level("surname", SURNAME_STRICT)
     line = level("address", ("line_and_zip", "line"))
+    middle = level("middle_name", ("exact", "initial"))
     calm = ~level("middle_name", ("different",)) & ~level(
         "address", ("zip_close", "zip_differs", "different")
     )
-    first_unknown = pairs.missing("first_name") & surname & level("dob", ("exact",)) & line
+    first_unknown = (
+        pairs.missing("first_name")
+        & surname
+        & level("dob", ("exact",))
+        & (line | level("address", ("line_close",)) | middle)
+    )
     dob_keyed = (
         level("first_name", ("exact",))
         & level("surname", ("exact",))
         & line
         & level("dob", DOB_KEYING_ERRORS)
     )
-    middle = level("middle_name", ("exact", "initial"))
     dob_keyed_middle = (
         level("first_name", ("exact",))
         & level("surname", ("exact",))
