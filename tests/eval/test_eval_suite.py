@@ -125,6 +125,35 @@ def test_synth_seed_through_the_suite_builder(tmp_path: Path) -> None:
     assert sum(b["rows"] for b in bins) > 0  # type: ignore[attr-defined]
 
 
+def test_census_style_views_of_the_development_sets(tmp_path: Path) -> None:
+    from evalsuite.datasets import CONFIRMATION, DEVELOPMENT
+
+    assert [d.name for d in select("febrl1")] == ["febrl1"]  # a name names that one
+    views = [d for d in select(DEVELOPMENT) if d.name.endswith("-noid")]
+    assert len(views) == 6 and all(d.split == DEVELOPMENT for d in views)
+    assert all(d.split == CONFIRMATION for d in select(CONFIRMATION))
+    (view,) = select("febrl1-noid")
+    sizes = Sizes(cap=300)
+    data = tmp_path / "data" / view.name
+    counts = view.build(data, sizes)
+    source = tmp_path / "data" / "febrl1"  # built beside it, once, and reused
+    assert json.loads((source / "counts.json").read_text(encoding="utf-8")) == counts
+    originals = {r["request_id"]: r for r in read(source / "requests.csv")}
+    requests = read(data / "requests.csv")
+    assert len(requests) == len(originals)
+    assert any(r["ssn"] for r in originals.values())
+    for row in requests:
+        assert row["ssn"] == row["a_number"] == ""
+        assert {k: v for k, v in row.items() if k not in ("ssn", "a_number")} == {
+            k: v for k, v in originals[row["request_id"]].items() if k not in ("ssn", "a_number")
+        }
+    truth = {t["request_id"]: t for t in read(data / "truth.csv")}
+    undated = [r["request_id"] for r in requests if not r["dob"]]
+    assert undated  # FEBRL leaves some birth dates out
+    assert all("name_only" in truth[r]["case"].split("+") for r in undated)
+    assert read(data / "master.csv") == read(source / "master.csv")
+
+
 def test_pseudopeople_w2_requests_against_the_ssa_master(tmp_path: Path) -> None:
     pytest.importorskip("pseudopeople")
     from evalsuite.pseudo import build_pseudopeople, doubled_config
