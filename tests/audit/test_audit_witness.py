@@ -148,6 +148,39 @@ def test_a_witness_file_is_never_overwritten(tmp_path: Path) -> None:
     assert Witnessed.from_bytes(path.read_bytes()) == held
 
 
+def test_a_write_cut_short_leaves_no_torn_witness_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process killed while writing a witness file (here: the write fails half way) leaves
+    nothing under the file's name: the log still verifies with the witness folder, and the
+    next release of the same checkpoint writes it whole."""
+    import os
+
+    from matchgate.audit import witness
+
+    log = _log(tmp_path)
+    _release(log, "DHS", "pkg-1")
+    (path,) = _files(log.config.witness_root / "DHS")
+    held = path.read_bytes()
+    path.chmod(0o644)
+    path.unlink()
+    real_write = os.write
+
+    def torn(fd: int, data: bytes) -> int:
+        real_write(fd, data[: len(data) // 2])
+        raise OSError("killed mid-write")
+
+    monkeypatch.setattr(witness.os, "write", torn)
+    with pytest.raises(OSError, match="killed mid-write"):
+        write_witness(path.parent, Witnessed.from_bytes(held))
+    monkeypatch.undo()
+    assert _files(log.config.witness_root / "DHS") == []
+    assert verify_audit(log.config, witness_dirs=[log.config.witness_root]).ok
+    write_witness(path.parent, Witnessed.from_bytes(held))
+    assert path.read_bytes() == held
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no stray partial file
+
+
 def _forged(cp: Checkpoint, log: AuditLog) -> Checkpoint:
     from matchgate.disclosure.keys import load_private_key
 

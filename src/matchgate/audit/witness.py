@@ -162,16 +162,27 @@ def write_witness(folder: Path, witnessed: Witnessed) -> Path:
 
 def create_read_only(path: Path, data: bytes) -> None:
     """Create ``path`` (never an existing file: ``FileExistsError``) read-only with ``data``,
-    fsynced with its folder."""
+    fsynced with its folder.
+
+    The bytes are written and fsynced under a temporary name first and then hard-linked to
+    ``path`` (atomic, and refused when ``path`` exists), so a process killed mid-write leaves
+    at most a stray ``.partial`` file, never a torn file under the final name that would fail
+    every later verification."""
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+    partial = folder / f".{path.name}.{os.getpid()}.partial"
+    partial.unlink(missing_ok=True)  # a killed process of the same id left it
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
     try:
-        if os.write(fd, data) != len(data):
-            raise OSError("short write to a witness file")
-        os.fsync(fd)
+        try:
+            if os.write(fd, data) != len(data):
+                raise OSError("short write to a witness file")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.link(partial, path)
     finally:
-        os.close(fd)
+        partial.unlink(missing_ok=True)
     dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
