@@ -38,7 +38,7 @@ def api(world: World) -> Iterator[Served]:
 
 ROLES = ("admin", "ssa-po", "dhs-submitter", "dhs-po")
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
-OPERATIONS = 33
+OPERATIONS = 38
 
 
 def schema_for(api: Served, role: str) -> BaseSchema:
