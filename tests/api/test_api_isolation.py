@@ -19,20 +19,6 @@ from tests.api.openapi import body_for, operations
 from matchgate.disclosure.keys import key_id, parse_public_key
 from matchgate.services.oversight.audit_access import withdraw_for_caller
 
-OBJECTS: dict[str, Callable[[World], str]] = {
-    "agreement_id": lambda w: "reference-2025-08",
-    "job_id": lambda w: w.submission.job_id,
-    "incident_id": lambda w: w.incident.id,
-    "user_id": lambda w: "dhs-submitter",
-    "token_id": lambda w: w.dhs_submitter.token_id,
-    "key_id": lambda w: key_id(
-        parse_public_key((w.settings.workspace.parent / "keys" / "dhs.pub").read_bytes())
-    ),
-    "notice_id": lambda w: _notice_to_dhs(w),
-    "name": lambda w: sorted(p.name for p in (w.log.config.witness_root / "DHS").iterdir())[0],
-}
-"""An object of another agency for each path parameter (DHS's or the host SSA's)."""
-
 
 def _notice_to_dhs(world: World) -> str:
     """A withdrawal notice to DHS: the host withdraws its disclosure once per world."""
@@ -50,6 +36,21 @@ def _notice_to_dhs(world: World) -> str:
         )
         made = list_withdrawal_notices(world.settings, caller=world.dhs_po)
     return made[0].id
+
+
+OBJECTS: dict[str, Callable[[World], str]] = {
+    "agreement_id": lambda w: "reference-2025-08",
+    "job_id": lambda w: w.submission.job_id,
+    "incident_id": lambda w: w.incident.id,
+    "user_id": lambda w: "dhs-submitter",
+    "token_id": lambda w: w.dhs_submitter.token_id,
+    "key_id": lambda w: key_id(
+        parse_public_key((w.settings.workspace.parent / "keys" / "dhs.pub").read_bytes())
+    ),
+    "notice_id": _notice_to_dhs,
+    "name": lambda w: sorted(p.name for p in (w.log.config.witness_root / "DHS").iterdir())[0],
+}
+"""An object of another agency for each path parameter (DHS's or the host SSA's)."""
 
 
 def fresh_like(value: str, rng: random.Random) -> str:

@@ -10,18 +10,25 @@ audited, as on the command line).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import Field
 
 from matchgate.api.deps import AppDep, CallerDep
+from matchgate.api.links import link, links
 from matchgate.api.problems import RESPONSES
 from matchgate.api.schemas import In, Moment, Out
 from matchgate.services.oversight import audit_access
 from matchgate.services.oversight import withdrawals as service
 
 router = APIRouter(prefix="/v1", tags=["withdrawals"], responses=RESPONSES)
+
+
+def _ack(expression: str) -> dict[str, Any]:
+    return link(
+        "/v1/withdrawals/{notice_id}/ack", "post", "Acknowledge the notice.", notice_id=expression
+    )
 
 
 class WithdrawIn(In):
@@ -74,7 +81,12 @@ def _notice(notice: service.WithdrawalNotice) -> WithdrawalNoticeOut:
     )
 
 
-@router.post("/audit/withdrawals", response_model=WithdrawalOut, status_code=201)
+@router.post(
+    "/audit/withdrawals",
+    response_model=WithdrawalOut,
+    status_code=201,
+    responses=links(201, Acknowledge=_ack("$response.body#/notices/0/id")),
+)
 def withdraw(body: WithdrawIn, app: AppDep, caller: CallerDep) -> WithdrawalOut:
     """Record that a disclosure your agency made proved wrong and notify each earlier recipient
     of the record (``matchgate audit withdraw``; the discloser's privacy officers)."""
@@ -94,7 +106,11 @@ def withdraw(body: WithdrawIn, app: AppDep, caller: CallerDep) -> WithdrawalOut:
     )
 
 
-@router.get("/withdrawals", response_model=list[WithdrawalNoticeOut])
+@router.get(
+    "/withdrawals",
+    response_model=list[WithdrawalNoticeOut],
+    responses=links(200, Acknowledge=_ack("$response.body#/0/id")),
+)
 def list_notices(
     app: AppDep,
     caller: CallerDep,

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from pydantic import Field
 
 from matchgate.api.deps import AppDep, CallerDep
+from matchgate.api.links import link, links
 from matchgate.api.problems import RESPONSES
 from matchgate.api.schemas import Out
 from matchgate.services.oversight import witness as service
@@ -44,7 +45,14 @@ class WitnessFileOut(Out):
     checkpoint_root: str | None = Field(description="The Merkle root it signs (hex).")
 
 
-@router.get("", response_model=list[WitnessFileOut])
+@router.get(
+    "",
+    response_model=list[WitnessFileOut],
+    responses=links(
+        200,
+        GetFile=link("/v1/witness/{name}", "get", "The first file.", name="$response.body#/0/name"),
+    ),
+)
 def list_files(app: AppDep, caller: CallerDep) -> list[WitnessFileOut]:
     """The witness files the host wrote for your agency (its privacy officers and auditors)."""
     views = service.list_witness_files(
