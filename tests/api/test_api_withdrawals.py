@@ -13,11 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from tests.access.world import SSN, World
 from tests.api.conftest import Served, serve
 
 from matchgate.app.audit import trusted_keys
+from matchgate.client import Client, ServerError
+from matchgate.client.client import MAX_WITNESS_BYTES
 from matchgate.domain.canonical import canonical_json
 from matchgate.domain.errors import AccessDenied, NotFound, Refused
 from matchgate.services.oversight.audit_queries import tail_entries
@@ -234,3 +237,31 @@ def test_users_and_tokens_of_another_agency_answer_404_like_unknown_ones(api: Se
     with pytest.raises(NotFound) as found:
         api.client("uscis-all").revoke_user("dhs-submitter")
     assert found.value.code == "E_USER"
+
+
+def _fake_host(files: dict[str, bytes], listed: list[str]) -> Client:
+    """A client of a host that lists ``listed`` and serves ``files`` (a host not to trust)."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/witness":
+            return httpx.Response(200, json=[{"name": n} for n in listed])
+        name = request.url.path.rsplit("/", 1)[-1]
+        return httpx.Response(200, content=files[name])
+
+    http = httpx.Client(base_url="http://host", transport=httpx.MockTransport(answer))
+    return Client("http://host", "mgt_fake", http=http)
+
+
+def test_the_client_takes_no_name_and_no_size_a_witness_file_cannot_have(
+    api: Served, tmp_path: Path
+) -> None:
+    kept = tmp_path / "deep" / "kept"
+    evil = _fake_host({"x.json": b"{}"}, ["../escaped.json"])
+    with pytest.raises(ServerError):
+        evil.fetch_witness(kept, _keys(api))
+    assert not (tmp_path / "deep" / "escaped.json").exists()
+    assert not kept.exists()
+    name = f"{'a' * 32}-{1:012d}.json"
+    huge = _fake_host({name: b" " * (MAX_WITNESS_BYTES + 1)}, [name])
+    with pytest.raises(ServerError):
+        huge.witness_file(name)
