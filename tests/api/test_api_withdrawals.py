@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -253,10 +254,12 @@ def _fake_host(files: dict[str, bytes], listed: list[str]) -> Client:
 
 
 def test_the_client_takes_no_name_and_no_size_a_witness_file_cannot_have(
-    api: Served, tmp_path: Path
+    api: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    (tmp_path / "deep").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "deep"))  # the scratch folder's
     kept = tmp_path / "deep" / "kept"
-    evil = _fake_host({"x.json": b"{}"}, ["../escaped.json"])
+    evil = _fake_host({"escaped.json": b"{}"}, ["../escaped.json"])
     with pytest.raises(ServerError):
         evil.fetch_witness(kept, _keys(api))
     assert not (tmp_path / "deep" / "escaped.json").exists()
