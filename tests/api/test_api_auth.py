@@ -47,7 +47,7 @@ def test_every_operation_without_a_valid_token_answers_401(
         assert problem["code"] == "E_ACCESS_DENIED"
         assert problem["type"] == "urn:matchgate:problem:E_ACCESS_DENIED"
         checked += 1
-    assert checked == 31
+    assert checked == 36
 
 
 def _entries(served: Served, kind: str) -> list[EntryView]:

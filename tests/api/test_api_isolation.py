@@ -12,11 +12,31 @@ import string
 from collections.abc import Callable
 
 import pytest
-from tests.access.world import World
+from tests.access.world import SSN, World
 from tests.api.conftest import Served
 from tests.api.openapi import body_for, operations
 
 from matchgate.disclosure.keys import key_id, parse_public_key
+from matchgate.services.oversight.audit_access import withdraw_for_caller
+
+
+def _notice_to_dhs(world: World) -> str:
+    """A withdrawal notice to DHS: the host withdraws its disclosure once per world."""
+    from matchgate.services.oversight.withdrawals import list_withdrawal_notices
+
+    made = list_withdrawal_notices(world.settings, caller=world.dhs_po)
+    if not made:
+        withdraw_for_caller(
+            world.settings,
+            world.log.config,
+            SSN,
+            "wrong_match",
+            caller=world.ssa_po,
+            package_id=world.submission.package_id,
+        )
+        made = list_withdrawal_notices(world.settings, caller=world.dhs_po)
+    return made[0].id
+
 
 OBJECTS: dict[str, Callable[[World], str]] = {
     "agreement_id": lambda w: "reference-2025-08",
@@ -27,6 +47,8 @@ OBJECTS: dict[str, Callable[[World], str]] = {
     "key_id": lambda w: key_id(
         parse_public_key((w.settings.workspace.parent / "keys" / "dhs.pub").read_bytes())
     ),
+    "notice_id": _notice_to_dhs,
+    "name": lambda w: sorted(p.name for p in (w.log.config.witness_root / "DHS").iterdir())[0],
 }
 """An object of another agency for each path parameter (DHS's or the host SSA's)."""
 
@@ -75,11 +97,11 @@ def test_another_agencys_object_answers_as_a_random_id(served: Served, outsider_
         made_up = served.http.request(op.method, _fill(op.path, fresh), json=body, headers=outsider)
         where = (op.method, op.path)
         assert theirs.status_code == made_up.status_code, where
-        assert theirs.status_code >= 400, (where, theirs.text)
+        assert theirs.status_code == 404, (where, theirs.text)
         assert theirs.content == made_up.content, where
         assert _headers(theirs) == _headers(made_up), where
         covered.append(where)
-    assert len(covered) == 11, covered
+    assert len(covered) == 13, covered
 
 
 def test_the_owner_reaches_the_same_objects(served: Served) -> None:

@@ -6,13 +6,18 @@ The host bootstraps, adds DHS and its users, registers DHS's key (through the AP
 confirmed), adds the agreement (through the API) and loads a 200,000-person master; DHS uploads
 a 50,000-row file with ``matchgate submit``, which follows the job and downloads the package;
 DHS fetches the host's public key (its id confirmed against the host's) and opens the package
-with its own key. Run on this 2-core machine it takes about the time the test prints."""
+with its own key. The host then withdraws one disclosed person's record (the SSN in the body);
+DHS lists the notice and acknowledges it with ``matchgate withdrawals`` through the API, and
+fetches its witness files with ``matchgate audit witness fetch`` (checked on its side against
+the audit log's public key it pinned); a witness file changed on the host's disk is refused by
+the client. Run on this 2-core machine it takes about the time the test prints."""
 
 from __future__ import annotations
 
 import json
 import os
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -23,10 +28,11 @@ from tests.accounts import Accounts
 from tests.submit.test_end_to_end import reference_for_today
 from typer.testing import CliRunner
 
-from matchgate.app.audit import audit_config, init_audit
+from matchgate.app.audit import audit_config, init_audit, trusted_keys
 from matchgate.cli.main import app
 from matchgate.client import Client
 from matchgate.disclosure import key_id, load_public_key
+from matchgate.domain.canonical import canonical_json
 from matchgate.services.administration.database import upgrade_stores
 from matchgate.settings import Settings
 
@@ -78,6 +84,7 @@ def test_a_partner_submits_over_http_and_opens_its_package(tmp_path: Path) -> No
     accounts = Accounts(settings)  # bootstraps the host SSA and its administrator
     accounts.user("ssa-po", "SSA", "privacy_officer")
     accounts.user("dhs-submitter", "DHS", "submitter")
+    accounts.user("dhs-po", "DHS", "privacy_officer", "auditor")
     _cli("master", "load", data / "master.parquet", env=_env(host_ws))
     _cli("host", "init", env=_env(host_ws))
     keys = tmp_path / "dhs-keys"  # DHS's own key pair, made on its side
@@ -122,18 +129,84 @@ def test_a_partner_submits_over_http_and_opens_its_package(tmp_path: Path) -> No
         assert host_key["key_id"] == key_id(load_public_key(host_ws / "host" / "signing.pub"))
         pinned = tmp_path / "ssa-signing.pub"
         pinned.write_text(host_key["public_key"])
+
+        opened = tmp_path / "opened"
+        out = _cli("open", package, "--key", keys / "dhs.key", "--trust", pinned, "--out", opened,
+                   env=_env(dhs_ws))  # fmt: skip
+        assert "signature verified" in out
+        lines = (opened / "response.jsonl").read_text().splitlines()
+        assert len(lines) == REQUESTS
+        opened_at = time.monotonic()
+        _withdraw_and_witness(tmp_path, url, settings, accounts, shown, lines, dhs_ws)
     finally:
         server.terminate()
         _, errors = server.communicate(timeout=60)
 
-    opened = tmp_path / "opened"
-    out = _cli("open", package, "--key", keys / "dhs.key", "--trust", pinned, "--out", opened,
-               env=_env(dhs_ws))  # fmt: skip
-    assert "signature verified" in out
-    lines = (opened / "response.jsonl").read_text().splitlines()
-    assert len(lines) == REQUESTS
     assert accounts.tokens["dhs-submitter"] not in errors.decode()
     print(
         f"\nsetup {ready - started:.0f} s, upload to package {submitted - ready:.0f} s, "
+        f"withdrawal and witness {time.monotonic() - opened_at:.0f} s, "
         f"total {time.monotonic() - started:.0f} s"
     )
+
+
+def _withdraw_and_witness(
+    tmp_path: Path,
+    url: str,
+    settings: Settings,
+    accounts: Accounts,
+    shown: dict[str, object],
+    lines: list[str],
+    dhs_ws: Path,
+) -> None:
+    """After the package: a withdrawal and its notice, then the witness files, over HTTP."""
+    matched = next(json.loads(line) for line in lines if '"decision":"match"' in line)
+    ssn = matched["records"]["identity"][0]["value"]["ssn"]  # a person DHS received
+    with Client(url, accounts.tokens["ssa-po"]) as po:
+        done = po.withdraw(ssn, "wrong_match", package_id=str(shown["package_id"]))
+    assert done["notify"] == ["DHS"]
+    (made,) = done["notices"]
+    assert made["references"] == [shown["package_id"]]
+
+    env = _env(dhs_ws, MATCHGATE_HOST_URL=url, MATCHGATE_TOKEN=accounts.tokens["dhs-submitter"])
+    (notice,) = json.loads(_cli("withdrawals", "list", "--pending", "--json", env=env))
+    assert (notice["id"], notice["from"], notice["acknowledged_at"]) == (made["id"], "SSA", None)
+    assert ssn not in json.dumps(notice)
+    acked = json.loads(_cli("withdrawals", "ack", notice["id"], "--json", env=env))
+    assert acked["acknowledged_by"] == "dhs-submitter"
+    assert json.loads(_cli("withdrawals", "list", "--pending", "--json", env=env)) == []
+
+    # the audit log's public key, pinned by DHS out of band; the host's folder for DHS
+    trusted = tmp_path / "ssa-audit.pub"
+    trusted.write_bytes(audit_config(settings).signing_public_key_file.read_bytes())
+    folder = audit_config(settings).witness_root / "DHS"
+    written = sorted(p.name for p in folder.iterdir())
+    assert written, "the release left no witness file for DHS"
+    env_po = {**env, "MATCHGATE_TOKEN": accounts.tokens["dhs-po"]}
+    kept = tmp_path / "dhs-witness"
+    out = _cli("audit", "witness", "fetch", "--into", kept, "--trust", trusted, env=env_po)
+    assert f"fetched {len(written)} checkpoints" in out, out
+    assert sorted(p.name for p in kept.iterdir()) == written
+
+    # a file changed on the host's disk: the client refuses it (the host cannot vouch for it)
+    newest = folder / written[-1]
+    original = newest.read_bytes()
+    document = json.loads(original)
+    root = document["checkpoint"]["root"]
+    document["checkpoint"]["root"] = ("1" if root[0] == "0" else "0") + root[1:]
+    os.chmod(newest, stat.S_IRUSR | stat.S_IWUSR)
+    newest.write_bytes((canonical_json(document) + "\n").encode("ascii"))
+    try:
+        with Client(url, accounts.tokens["dhs-po"]) as dhs:
+            report = dhs.fetch_witness(tmp_path / "fresh", trusted_keys([trusted]))
+        refused = runner.invoke(
+            app, ["audit", "witness", "fetch", "--into", str(kept), "--trust", str(trusted)],
+            env=env_po,
+        )  # fmt: skip
+    finally:
+        newest.write_bytes(original)
+        os.chmod(newest, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    assert not report.ok
+    assert newest.name not in report.fetched
+    assert any(newest.name in problem for problem in report.problems), report.problems
+    assert refused.exit_code == 5, refused.output  # the copy kept no longer matches

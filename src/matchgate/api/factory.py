@@ -25,6 +25,8 @@ from matchgate.api.routes import (
     packages,
     submissions,
     uploads,
+    withdrawals,
+    witness,
 )
 from matchgate.app.core import App
 
@@ -38,6 +40,8 @@ ROUTERS = (
     host.router,
     oversight.router,
     breach.router,
+    withdrawals.router,
+    witness.router,
 )
 
 

@@ -60,6 +60,12 @@ def file_name(checkpoint: Checkpoint) -> str:
     return f"{checkpoint.log_id}-{checkpoint.size:012d}.json"
 
 
+def is_file_name(name: str) -> bool:
+    """Whether ``name`` is a witness file's name as matchgate makes them (one plain segment:
+    ``<log id>-<size, 12 digits>.json``), so it is safe to join to a folder."""
+    return _NAME.fullmatch(name) is not None
+
+
 @dataclass(frozen=True)
 class Witnessed:
     """One witness file's content."""

@@ -13,7 +13,8 @@ docs/access.md) and show only what that user's agency and roles may see. ``init`
 ``checkpoint``, ``verify``, ``consistency``, ``check-proof`` and ``witness fetch`` stay operator
 commands: they need the store and the keys themselves (or, for ``check-proof`` and ``witness
 fetch``, what a partner holds: a public key and files) and print hashes, sizes and sequence
-numbers, no entry's content.
+numbers, no entry's content. ``witness fetch`` without ``--from`` fetches the files from the
+host's API (``MATCHGATE_HOST_URL``, the requester's token) and checks them here all the same.
 """
 
 from __future__ import annotations
@@ -423,23 +424,35 @@ def _register_witness(audit: typer.Typer, run: Runner) -> None:
 
     @witness.command("fetch")
     def fetch(
-        source: Annotated[
-            Path, typer.Option("--from", help="The host's witness folder for your agency.")
-        ],
         into: Annotated[Path, typer.Option("--into", help="Your own folder of kept copies.")],
         trust: Annotated[
             list[Path], typer.Option("--trust", help="Public key (.pub) of the log's signer.")
         ],
+        source: Annotated[
+            Path | None,
+            typer.Option(
+                "--from",
+                help="The host's witness folder for your agency; without it, the host's API "
+                "(MATCHGATE_HOST_URL).",
+            ),
+        ] = None,
     ) -> None:
-        """Copy new witness files, each checked: signature, and consistency with the newest
-        checkpoint kept. Exit 5 when a file does not hold (nothing after it is copied)."""
+        """Copy new witness files, each checked here: signature, and consistency with the
+        newest checkpoint kept. Exit 5 when a file does not hold (nothing after it is copied)."""
         from matchgate.app.audit import trusted_keys
         from matchgate.audit import fetch_witness
+        from matchgate.cli import remote
 
         def work() -> bool:
-            if not source.is_dir():
+            keys = trusted_keys(trust)
+            if source is None:
+                if not remote.enabled():
+                    raise InputError("give --from FOLDER, or set MATCHGATE_HOST_URL")
+                report = remote.fetch_witness(into, keys)
+            elif not source.is_dir():
                 raise InputError("no such witness folder", path=str(source))
-            report = fetch_witness(source, into, trusted_keys(trust))
+            else:
+                report = fetch_witness(source, into, keys)
             newest = report.newest
             echo(f"fetched {len(report.fetched)} checkpoints; keeping {report.kept}")
             if newest is not None:

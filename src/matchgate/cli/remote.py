@@ -1,18 +1,22 @@
-"""Local or remote: the requester's commands (``submit``, ``submissions list|show``) run on
-this workspace, or, when ``MATCHGATE_HOST_URL`` is set, through :mod:`matchgate.client`
-against the host's API, so a requesting agency needs none of the host's files.
+"""Local or remote: the requester's commands (``submit``, ``submissions list|show``,
+``withdrawals list|ack``, ``audit witness fetch`` without ``--from``) run on this workspace, or,
+when ``MATCHGATE_HOST_URL`` is set, through :mod:`matchgate.client` against the host's API, so a
+requesting agency needs none of the host's files.
 
 Remotely ``submit`` uploads the file (with an ``Idempotency-Key`` of its own, so a retried
 upload is taken once), follows its job with a progress bar, and saves the sealed package in
 ``--out`` (default: the requester's ``WORKSPACE/outbox``); the exit codes are the local ones.
+``audit witness fetch`` checks the files it fetches on this side, against the keys given with
+``--trust``, exactly as it checks a folder (the host is not trusted to check itself).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matchgate.cli.progress import RichProgress
 from matchgate.cli.shell import (
@@ -26,7 +30,13 @@ from matchgate.cli.shell import (
     settings,
 )
 from matchgate.client import Client
+from matchgate.services.oversight.withdrawals import WithdrawalNotice
 from matchgate.services.submission.records import StoredSubmission
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from matchgate.audit import FetchReport
 
 
 def enabled() -> bool:
@@ -60,6 +70,44 @@ def list_submissions(agreement: str | None, limit: int) -> list[StoredSubmission
 def get_submission(job_id: str) -> StoredSubmission:
     with client() as host:
         return stored(host.submission(job_id))
+
+
+def _moment(value: str | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value)
+
+
+def notice(shown: dict[str, Any]) -> WithdrawalNotice:
+    """A withdrawal notice as the API shows it, as the local commands print one."""
+    created = _moment(shown["created_at"])
+    assert created is not None
+    return WithdrawalNotice(
+        id=shown["id"],
+        withdrawal_entry=shown["withdrawal_entry"],
+        disclosing=shown["disclosing"],
+        recipient=shown["recipient"],
+        reason=shown["reason"],
+        package_id=shown["package_id"],
+        references=tuple(shown["references"]),
+        created_at=created,
+        created_entry=shown["created_entry"],
+        acknowledged_by=shown["acknowledged_by"],
+        acknowledged_at=_moment(shown["acknowledged_at"]),
+    )
+
+
+def list_withdrawal_notices(pending: bool) -> list[WithdrawalNotice]:
+    with client() as host:
+        return [notice(row) for row in host.withdrawals(pending=pending)]
+
+
+def acknowledge_withdrawal_notice(notice_id: str) -> WithdrawalNotice:
+    with client() as host:
+        return notice(host.acknowledge_withdrawal(notice_id))
+
+
+def fetch_witness(into: Path, keys: Mapping[str, ec.EllipticCurvePublicKey]) -> FetchReport:
+    with client() as host:
+        return host.fetch_witness(into, keys)
 
 
 def submit(

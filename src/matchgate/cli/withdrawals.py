@@ -3,6 +3,7 @@
 A thin shell over ``services.oversight.withdrawals``. A notice names the withdrawal's audit
 entry and the packages or answers the recipient received, never the person. Exit 3 for a notice
 that does not exist or belongs to other agencies (the same answer), or one acknowledged already.
+With ``MATCHGATE_HOST_URL`` set, both go to the host's API (``cli/remote.py``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from matchgate.cli import remote
 from matchgate.cli.shell import AsJson, Runner, audit_config, caller, echo, echo_json, settings
 
 if TYPE_CHECKING:
@@ -65,7 +67,10 @@ def register(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.oversight.withdrawals import list_withdrawal_notices
 
         def work() -> None:
-            found = list_withdrawal_notices(settings(), caller=caller(), pending_only=pending)
+            if remote.enabled():
+                found = remote.list_withdrawal_notices(pending)
+            else:
+                found = list_withdrawal_notices(settings(), caller=caller(), pending_only=pending)
             if as_json:
                 echo_json([_withdrawal_json(n) for n in found])
                 return
@@ -85,9 +90,12 @@ def register(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.oversight.withdrawals import acknowledge_withdrawal_notice
 
         def work() -> None:
-            done = acknowledge_withdrawal_notice(
-                settings(), audit_config(), notice_id, caller=caller()
-            )
+            if remote.enabled():
+                done = remote.acknowledge_withdrawal_notice(notice_id)
+            else:
+                done = acknowledge_withdrawal_notice(
+                    settings(), audit_config(), notice_id, caller=caller()
+                )
             if as_json:
                 echo_json(_withdrawal_json(done))
             else:

@@ -5,21 +5,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import httpx
 
 from matchgate.client.errors import ServerError, error_from_problem
 from matchgate.domain.errors import ConfigurationError
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from matchgate.audit import FetchReport
+
 HOST_URL_ENV = "MATCHGATE_HOST_URL"
 TOKEN_ENV = "MATCHGATE_TOKEN"  # noqa: S105 - the variable's name, not a token
 
 Json = dict[str, Any]
+MAX_WITNESS_BYTES = 64_000
+"""More than any witness file holds (matchgate refuses one past 8,000 bytes)."""
 
 
 class Client:
@@ -282,6 +290,65 @@ class Client:
     def checkpoint(self) -> Json:
         result: Json = self._call("POST", "/v1/audit/checkpoints")
         return result
+
+    def withdraw(self, ssn: str, reason: str, *, package_id: str | None = None) -> Json:
+        """Withdraw a wrong disclosure (``audit withdraw``); the SSN travels in the body."""
+        body = {"ssn": ssn, "reason": reason, "package_id": package_id}
+        result: Json = self._call("POST", "/v1/audit/withdrawals", json=body)
+        return result
+
+    def withdrawals(self, *, pending: bool = False) -> list[Json]:
+        """The withdrawal notices to (or from) the caller's agency."""
+        result: list[Json] = self._call("GET", "/v1/withdrawals", params={"pending": pending})
+        return result
+
+    def acknowledge_withdrawal(self, notice_id: str) -> Json:
+        result: Json = self._call("POST", f"/v1/withdrawals/{_segment(notice_id)}/ack")
+        return result
+
+    def witness_files(self) -> list[Json]:
+        """The witness files the host wrote for the caller's agency (names, sizes, heads)."""
+        result: list[Json] = self._call("GET", "/v1/witness")
+        return result
+
+    def witness_file(self, name: str) -> bytes:
+        """One witness file's bytes as the host serves them (not checked: see fetch_witness).
+        More than any witness file holds is refused before it is all read."""
+        path = f"/v1/witness/{_segment(name)}"
+        data = bytearray()
+        try:
+            with self._http.stream("GET", path, headers=self._headers) as response:
+                if not response.is_success:
+                    response.read()
+                    _answer(response)
+                for block in response.iter_bytes():
+                    data += block
+                    if len(data) > MAX_WITNESS_BYTES:
+                        raise ServerError("the API sent more than a witness file holds")
+        except httpx.HTTPError as exc:
+            raise ServerError(f"the API could not be reached ({type(exc).__name__})") from None
+        return bytes(data)
+
+    def fetch_witness(
+        self, into: Path, keys: Mapping[str, ec.EllipticCurvePublicKey]
+    ) -> FetchReport:
+        """Fetch the host's witness files for the caller's agency and keep in ``into`` those
+        that hold, checked here as ``matchgate audit witness fetch --from`` checks a folder
+        (:func:`matchgate.audit.fetch_witness`): each signature against ``keys`` (the keys
+        this side trusts, never the host's word), each file consistent with the newest copy
+        kept, the copies kept unchanged and still offered. Nothing after a file that does not
+        hold is kept."""
+        from matchgate.audit import fetch_witness, is_file_name
+
+        listed = self.witness_files()
+        with tempfile.TemporaryDirectory(prefix="matchgate-witness-") as staging:
+            folder = Path(staging)
+            for row in listed:
+                name = str(row.get("name"))
+                if not is_file_name(name):  # a name of our own making only: never a path
+                    raise ServerError("the API listed a witness file name matchgate does not make")
+                (folder / name).write_bytes(self.witness_file(name))
+            return fetch_witness(folder, into, keys)
 
     def retention_dry_run(self, on: dt.date | None = None) -> Json:
         body = {"dry_run": True, "on": None if on is None else on.isoformat()}

@@ -16,7 +16,12 @@ the message followed by the code, once: ``message [CODE]``.
     │   │                                                  intake.codes, governance.codes, ...)
     │   ├── PackageError           E_PACKAGE per instance  a package, key file or key ring
     │   │                                                  (disclosure.errors.CODES)
-    │   └── SubjectKeyInputError   E_AUDIT_SSN            an SSN to key is not a valid SSN (audit)
+    │   ├── SubjectKeyInputError   E_AUDIT_SSN            an SSN to key is not a valid SSN (audit)
+    │   └── UserNotFound, TokenNotFound, RecipientKeyNotFound  E_USER, E_TOKEN,
+    │                                                  E_RECIPIENT_KEY: no such user, token or
+    │                                                  key, or not the caller's to manage;
+    │                                                  NotFound as well, so HTTP 404
+    │                                                  (services.administration)
     ├── ConfigurationError         E_CONFIG     exit 4    a setting or workspace is unusable
     │   ├── NoSnapshot             E_NO_SNAPSHOT          no master loaded, or no such snapshot
     │   ├── AuditKeyError          E_AUDIT_KEY            a key file of the audit log (audit)
@@ -27,6 +32,7 @@ the message followed by the code, once: ``message [CODE]``.
     │   ├── SubmissionNotFound     E_SUBMISSION_NOT_FOUND (services.submission.records)
     │   ├── IncidentNotFound       E_BREACH_NOT_FOUND     (services.oversight.breach)
     │   ├── WithdrawalNoticeNotFound E_WITHDRAWAL_NOTICE_NOT_FOUND (services.oversight.withdrawals)
+    │   ├── WitnessFileNotFound    E_WITNESS_NOT_FOUND    (services.oversight.witness)
     │   └── PackagePurged          E_PACKAGE_PURGED       purged under retention (HTTP 410,
     │                                                     api.routes.packages)
     ├── Refused                    E_REFUSED              a rule forbids this step, now

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from matchgate.api.deps import AppDep, CallerDep
+from matchgate.api.links import link, links
 from matchgate.api.problems import RESPONSES
 from matchgate.api.schemas import In, Moment, Out
 from matchgate.services.administration import users as service
@@ -94,7 +95,17 @@ def list_users(
     return [UserOut.model_validate(u) for u in rows]
 
 
-@router.post("/users", response_model=UserOut, status_code=201)
+@router.post(
+    "/users",
+    response_model=UserOut,
+    status_code=201,
+    responses=links(
+        201,
+        RevokeUser=link(
+            "/v1/users/{user_id}/revoke", "post", "Revoke the user.", user_id="$response.body#/id"
+        ),
+    ),
+)
 def add_user(body: UserIn, app: AppDep, caller: CallerDep) -> UserOut:
     """Create a user of an agency with roles (administrators)."""
     made = service.add_user(
@@ -110,7 +121,20 @@ def revoke_user(user_id: str, app: AppDep, caller: CallerDep) -> UserOut:
     return UserOut.model_validate(revoked)
 
 
-@router.post("/tokens", response_model=NewTokenOut, status_code=201)
+@router.post(
+    "/tokens",
+    response_model=NewTokenOut,
+    status_code=201,
+    responses=links(
+        201,
+        RevokeToken=link(
+            "/v1/tokens/{token_id}/revoke",
+            "post",
+            "Revoke the token.",
+            token_id="$response.body#/token_id",  # noqa: S106 - a runtime expression
+        ),
+    ),
+)
 def issue_token(body: TokenIn, app: AppDep, caller: CallerDep) -> NewTokenOut:
     """Issue a token; it is in this answer once, and stored only as a hash."""
     made = service.issue_token(

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
 from matchgate.api.deps import AppDep, CallerDep
+from matchgate.api.links import link, links
 from matchgate.api.problems import RESPONSES
 from matchgate.api.schemas import In, Moment, Out
 from matchgate.services.administration import agreements as service
@@ -79,7 +80,19 @@ class SuspensionOut(Out):
     suspended: bool
 
 
-@router.get("", response_model=list[AgreementListingOut])
+@router.get(
+    "",
+    response_model=list[AgreementListingOut],
+    responses=links(
+        200,
+        ShowAgreement=link(
+            "/v1/agreements/{agreement_id}",
+            "get",
+            "The first agreement listed.",
+            agreement_id="$response.body#/0/id",
+        ),
+    ),
+)
 def list_agreements(app: AppDep, caller: CallerDep) -> list[AgreementListingOut]:
     """Stored agreements you may read: latest version, parties, whether one is in force today."""
     rows = service.list_agreements(app.settings, caller=caller)

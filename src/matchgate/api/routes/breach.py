@@ -11,11 +11,17 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from matchgate.api.deps import AppDep, CallerDep
+from matchgate.api.links import link, links
 from matchgate.api.problems import RESPONSES
 from matchgate.api.schemas import In, Out
 from matchgate.services.oversight import breach as service
 
 router = APIRouter(prefix="/v1/breach", tags=["breach"], responses=RESPONSES)
+
+
+def _show(expression: str) -> dict[str, Any]:
+    return link("/v1/breach/{incident_id}", "get", "The incident.", incident_id=expression)
+
 
 Ids = Annotated[list[Annotated[str, Field(min_length=1, max_length=128)]], Field(max_length=1000)]
 
@@ -89,7 +95,12 @@ def _incident(incident: Any) -> IncidentOut:
     )
 
 
-@router.post("", response_model=IncidentOut, status_code=201)
+@router.post(
+    "",
+    response_model=IncidentOut,
+    status_code=201,
+    responses=links(201, ShowIncident=_show("$response.body#/id")),
+)
 def open_incident(body: IncidentIn, app: AppDep, caller: CallerDep) -> IncidentOut:
     """Open an incident and start the one-hour clock to report it to US-CERT/CISA (the host's
     privacy officers; audited before it is answered)."""
@@ -123,7 +134,11 @@ def open_incident(body: IncidentIn, app: AppDep, caller: CallerDep) -> IncidentO
     return _incident(incident)
 
 
-@router.get("", response_model=list[IncidentOut])
+@router.get(
+    "",
+    response_model=list[IncidentOut],
+    responses=links(200, ShowIncident=_show("$response.body#/0/id")),
+)
 def list_incidents(
     app: AppDep,
     caller: CallerDep,

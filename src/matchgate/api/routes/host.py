@@ -19,6 +19,7 @@ from pydantic import Field
 
 from matchgate.api.deps import AppDep, CallerDep
 from matchgate.api.jobs import JobState, ProgressWriter
+from matchgate.api.links import link, links, submission
 from matchgate.api.problems import RESPONSES
 from matchgate.api.routes.uploads import UploadOut, app_matcher, runner_of
 from matchgate.api.schemas import In, Moment, Out
@@ -65,7 +66,12 @@ class HostKeyOut(Out):
     public_key: str = Field(description="The PEM public key (`matchgate keys trust`).")
 
 
-@router.post("/submissions/{job_id}/release", status_code=202, response_model=UploadOut)
+@router.post(
+    "/submissions/{job_id}/release",
+    status_code=202,
+    response_model=UploadOut,
+    responses=links(202, **submission("$response.body#/job_id")),
+)
 def release_submission(
     job_id: str, body: ReleaseIn, request: Request, response: Response, app: AppDep,
     caller: CallerDep,
@@ -110,7 +116,17 @@ def refuse_submission(job_id: str, body: RefuseIn, app: AppDep, caller: CallerDe
     return RefusedOut(job_id=job_id, status="rejected", code="E_HELD_REFUSED")
 
 
-@router.post("/keys", status_code=201, response_model=KeyOut)
+@router.post(
+    "/keys",
+    status_code=201,
+    response_model=KeyOut,
+    responses=links(
+        201,
+        RevokeKey=link(
+            "/v1/keys/{key_id}/revoke", "post", "Revoke it.", key_id="$response.body#/key_id"
+        ),
+    ),
+)
 def add_key(body: KeyIn, app: AppDep, caller: CallerDep) -> KeyOut:
     """Register an agency's public key, confirmed by its fingerprint (``agencies keys add``)."""
     from matchgate.services.administration.recipient_keys import add_recipient_key

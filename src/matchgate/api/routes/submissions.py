@@ -17,6 +17,7 @@ from pydantic import Field
 
 from matchgate.api.deps import AppDep, CallerDep
 from matchgate.api.jobs import FAILED, JobState, JobStore
+from matchgate.api.links import links, submission
 from matchgate.api.problems import RESPONSES
 from matchgate.api.schemas import Moment, Out
 from matchgate.services.disclosure import notices
@@ -115,7 +116,11 @@ def _pending(job: JobState) -> SubmissionOut:
     )
 
 
-@router.get("/submissions", response_model=list[SubmissionOut])
+@router.get(
+    "/submissions",
+    response_model=list[SubmissionOut],
+    responses=links(200, **submission("$response.body#/0/job_id")),
+)
 def list_submissions(
     app: AppDep,
     caller: CallerDep,

@@ -24,6 +24,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from matchgate.api.deps import AppDep, CallerDep
 from matchgate.api.jobs import JobRunner, JobState, ProgressWriter, upload_folder
+from matchgate.api.links import links, submission
 from matchgate.api.problems import RESPONSES
 from matchgate.api.schemas import Out
 from matchgate.app.core import App
@@ -86,6 +87,7 @@ def app_matcher(app: App) -> Any:
     status_code=202,
     response_model=UploadOut,
     openapi_extra=UPLOAD_BODY,
+    responses=links(202, **submission("$response.body#/job_id")),
 )
 async def upload_submission(
     request: Request,

@@ -26,7 +26,7 @@ from matchgate.access.policy import check_object
 from matchgate.app.access import now, require, require_object
 from matchgate.disclosure import PublicKey, key_id, parse_public_key, public_key_pem
 from matchgate.domain.audit import AuditSink
-from matchgate.domain.errors import AccessDenied, ConfigurationError, InputError
+from matchgate.domain.errors import AccessDenied, ConfigurationError, InputError, NotFound
 from matchgate.domain.events import RecipientKeyRegistered, RecipientKeyRevoked
 from matchgate.settings import Settings
 from matchgate.storage import access as agencies
@@ -74,8 +74,15 @@ def _view(row: store.RecipientKey) -> RecipientKeyView:
     )
 
 
+class RecipientKeyNotFound(InputError, NotFound):
+    """No such registered key, or one the caller may not manage: the same answer
+    (``E_RECIPIENT_KEY``, as the command line reports it; HTTP 404, as any unknown object)."""
+
+
 def _missing(what: str) -> InputError:
-    return InputError(f"no registered key {what[:64]!r}", field="key", code=E_RECIPIENT_KEY)
+    return RecipientKeyNotFound(
+        f"no registered key {what[:64]!r}", field="key", code=E_RECIPIENT_KEY
+    )
 
 
 def _fingerprint(text: str) -> str:

@@ -34,7 +34,7 @@ from matchgate.app.access import (
 )
 from matchgate.audit.breach import looks_personal
 from matchgate.domain.audit import AuditEvent, AuditSink
-from matchgate.domain.errors import AccessDenied, InputError
+from matchgate.domain.errors import AccessDenied, InputError, NotFound
 from matchgate.domain.events import AgencyAdded, RoleChanged, TokenIssued, TokenRevoked, UserChanged
 from matchgate.settings import Settings
 from matchgate.storage import access as store
@@ -51,6 +51,18 @@ MAX_TOKEN_DAYS = 366
 _USER_ID = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
 _AGENCY = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
 _LABEL = re.compile(r"^[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?$")
+
+
+class UserNotFound(InputError, NotFound):
+    """No such user, or one the caller may not manage or read: the same answer (``E_USER``).
+
+    An :class:`InputError` as the command line has always reported it (same message, same exit
+    code) and a :class:`NotFound`, so the HTTP API answers 404 as for any object of another
+    agency."""
+
+
+class TokenNotFound(InputError, NotFound):
+    """No such token, or one the caller may not revoke: the same answer (``E_TOKEN``)."""
 
 
 @dataclass(frozen=True)
@@ -292,7 +304,9 @@ def list_agencies(settings: Settings, *, caller: Principal) -> list[AgencyView]:
 
 
 def _user_missing(user_id: str) -> Callable[[], Exception]:
-    return lambda: InputError(f"no user {user_id[:64]!r} you may manage", field="user", code=E_USER)
+    return lambda: UserNotFound(
+        f"no user {user_id[:64]!r} you may manage", field="user", code=E_USER
+    )
 
 
 def _target(settings: Settings, user_id: str) -> tuple[str | None, store.User | None]:
@@ -528,7 +542,9 @@ def revoke_token(
         owner = None if row is None else row.user_id
 
     def missing() -> Exception:
-        return InputError(f"no token {token_id[:16]!r} you may revoke", field="token", code=E_TOKEN)
+        return TokenNotFound(
+            f"no token {token_id[:16]!r} you may revoke", field="token", code=E_TOKEN
+        )
 
     if owner is None:
         fresh = current(settings, caller, action=TOKEN_REVOKE, audit=audit)
