@@ -48,6 +48,8 @@ def test_one_uncertain_field_is_matched(run: Run) -> None:
             census("dob_day_month", MOLLY, middle_name="K", dob="1987-04-09"),
             census("dob_january_first", MOLLY, dob="1987-01-01", address_line="40 Quarry Lane"),
             census("no_first", MOLLY, first_name="", address_line="40 Quarry Lane", zip="05401"),
+            # the middle name stands in for the address (a twin shares the address, seldom it)
+            census("no_first_middle", MOLLY, first_name="", middle_name="K"),
             census("surname_typo", MOLLY, last_name="Macloed", middle_name="K"),
         ],
     )
@@ -70,8 +72,16 @@ def test_a_twin_or_a_junior_is_not_matched(run: Run) -> None:
             # the same address, corroboration, older than these rules, still matches him: the
             # one-digit level cannot tell 1962 from 1992)
             census("junior", SENIOR, dob="1992-05-03"),
-            # no first name, no address: surname and birthday are not a person
-            census("no_first_no_address", MOLLY, first_name=""),
+            # no first name, address or middle name: surname and birthday are not a person
+            census("no_first_no_address", MOLLY, first_name="", middle_name=""),
+            # no first name and another middle name at her address: her twin
+            census(
+                "no_first_twin",
+                MOLLY,
+                first_name="",
+                middle_name="Rose",
+                address_line="40 Quarry Ln",
+            ),
         ],
     )
     for rid, row in out.items():
