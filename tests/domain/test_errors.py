@@ -38,11 +38,11 @@ def _all_errors() -> list[type[MatchgateError]]:
             importlib.import_module(module.name)
         except ImportError:  # an optional extra (pyspark) that is not installed
             continue
-    found: list[type[MatchgateError]] = []
+    found: set[type[MatchgateError]] = set()
     todo: list[type[MatchgateError]] = [MatchgateError]
     while todo:
         cls = todo.pop()
-        found.append(cls)
+        found.add(cls)  # a class under two bases (an InputError and a NotFound) is one class
         todo.extend(c for c in cls.__subclasses__() if c.__module__.startswith("matchgate."))
     return sorted(found, key=lambda c: c.__name__)
 

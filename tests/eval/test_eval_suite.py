@@ -130,7 +130,8 @@ def test_census_style_views_of_the_development_sets(tmp_path: Path) -> None:
 
     assert [d.name for d in select("febrl1")] == ["febrl1"]  # a name names that one
     views = [d for d in select(DEVELOPMENT) if d.name.endswith("-noid")]
-    assert len(views) == 6 and all(d.split == DEVELOPMENT for d in views)
+    assert len(views) == 6
+    assert all(d.split == DEVELOPMENT for d in views)
     assert all(d.split == CONFIRMATION for d in select(CONFIRMATION))
     (view,) = select("febrl1-noid")
     sizes = Sizes(cap=300)

@@ -17,11 +17,14 @@ the message followed by the code, once: ``message [CODE]``.
     │   ├── PackageError           E_PACKAGE per instance  a package, key file or key ring
     │   │                                                  (disclosure.errors.CODES)
     │   ├── SubjectKeyInputError   E_AUDIT_SSN            an SSN to key is not a valid SSN (audit)
-    │   └── UserNotFound, TokenNotFound, RecipientKeyNotFound  E_USER, E_TOKEN,
-    │                                                  E_RECIPIENT_KEY: no such user, token or
-    │                                                  key, or not the caller's to manage;
-    │                                                  NotFound as well, so HTTP 404
-    │                                                  (services.administration)
+    │   ├── UserNotFound           E_USER    per instance  no such user, or not the caller's;
+    │   │                                                  also not-found: HTTP 404
+    │   │                                                  (services.administration.users)
+    │   ├── TokenNotFound          E_TOKEN   per instance  no such token, or not the caller's;
+    │   │                                                  also not-found: HTTP 404
+    │   └── RecipientKeyNotFound   E_RECIPIENT_KEY per instance  no such registered key, or
+    │                                                  not the caller's; also not-found
+    │                                                  (services.administration.recipient_keys)
     ├── ConfigurationError         E_CONFIG     exit 4    a setting or workspace is unusable
     │   ├── NoSnapshot             E_NO_SNAPSHOT          no master loaded, or no such snapshot
     │   ├── AuditKeyError          E_AUDIT_KEY            a key file of the audit log (audit)

@@ -78,6 +78,8 @@ class RecipientKeyNotFound(InputError, NotFound):
     """No such registered key, or one the caller may not manage: the same answer
     (``E_RECIPIENT_KEY``, as the command line reports it; HTTP 404, as any unknown object)."""
 
+    code = E_RECIPIENT_KEY
+
 
 def _missing(what: str) -> InputError:
     return RecipientKeyNotFound(

@@ -60,9 +60,13 @@ class UserNotFound(InputError, NotFound):
     code) and a :class:`NotFound`, so the HTTP API answers 404 as for any object of another
     agency."""
 
+    code = E_USER
+
 
 class TokenNotFound(InputError, NotFound):
     """No such token, or one the caller may not revoke: the same answer (``E_TOKEN``)."""
+
+    code = E_TOKEN
 
 
 @dataclass(frozen=True)
