@@ -1,0 +1,385 @@
+#!/usr/bin/env python3
+"""Load on the HTTP API: status polls and package downloads, with locust, on loopback.
+
+It prepares a host workspace on the spot, through the ``matchgate`` command line: the audit
+log, the host SSA and its administrator, DHS with a submitter holding ``--tokens`` tokens, a
+privacy officer who adds the reference agreement (a copy whose monthly file cap is raised so
+that the two uploads below fit, and whose term covers today), a synthetic master (the project's
+generator; ``--people``) loaded as the host's snapshot, the host's signing key and DHS's
+registered recipient key. Then it starts ``matchgate serve --workers W`` as a process of its own
+on 127.0.0.1 (with the rate limits raised so one client address can make this load: the values
+are printed), uploads a small file through the API and waits for its package, and runs locust
+headless (``bench/api_locust.py``: FastHttpUser, three status polls for each package download,
+with the requester's tokens round robin) in two phases:
+
+* ``idle``: nothing else runs on the server;
+* ``busy``: while a ``--requests``-row file uploaded through the API is being matched against
+  the master by the server's job pool; the job must still be running when the phase ends (its
+  state and progress are printed, and recorded in the JSON).
+
+Each phase offers ``--rate`` requests per second in all (``--users`` users, each at rate/users;
+0 means as fast as each user can). The table gives per phase: requests/s achieved, p50, p95,
+p99 and max (ms, as locust rounds them), errors, the server's peak RSS (VmHWM summed over the
+server process and its children) and the cores the generator was pinned to (``taskset``).
+All data is synthetic, made on the spot.
+
+    .venv/bin/python bench/api_load.py                       # 1M people, 50k-row busy phase
+    .venv/bin/python bench/api_load.py --quick               # a few seconds, idle phase only
+    .venv/bin/python bench/api_load.py --json load.json --data DIR   # DIR keeps the synth files
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from matchgate.client import Client
+
+REPO = Path(__file__).resolve().parent.parent
+LOCUSTFILE = Path(__file__).resolve().parent / "api_locust.py"
+AGREEMENT = "reference-2025-08"
+LIMIT = 1_000_000
+"""The rate limits the bench's server runs with (requests/s and bursts, per token and address)."""
+
+
+def _matchgate() -> str:
+    found = Path(sys.executable).with_name("matchgate")
+    return str(found) if found.exists() else shutil.which("matchgate") or "matchgate"
+
+
+class Host:
+    """The host's workspace, driven through the command line."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.workspace = root / "ws"
+        self.tokens: dict[str, str] = {}
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHGATE_")}
+        self.env.update(MATCHGATE_WORKSPACE=str(self.workspace), NO_COLOR="1", TERM="dumb")
+
+    def run(self, *args: str | Path, user: str | None = None) -> str:
+        env = dict(self.env)
+        if user is not None:
+            env["MATCHGATE_TOKEN"] = self.tokens[user]
+        done = subprocess.run(
+            [_matchgate(), *map(str, args)],
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            sys.stderr.write(done.stdout + done.stderr)
+            raise SystemExit(f"matchgate {args[0]} {args[1]} exited {done.returncode}")
+        return done.stdout
+
+
+def prepare(host: Host, data: Path, people: int, requests: int, tokens: int) -> None:
+    """The host's workspace, with a master of ``people`` loaded (synth files kept in ``data``)."""
+    started = time.monotonic()
+    if not (data / "master.parquet").exists() or not (data / "requests.csv").exists():
+        host.run("synth", "--people", str(people), "--requests", str(requests), "--seed", "23",
+                 "--out", data)  # fmt: skip
+        print(
+            f"  synth {people:,} people, {requests:,} requests: {time.monotonic() - started:.0f} s"
+        )
+    host.run("audit", "init")
+    host.tokens["admin"] = host.run(
+        "users",
+        "bootstrap",
+        "--agency",
+        "SSA",
+        "--agency-name",
+        "SSA (synthetic)",
+        "--user",
+        "admin",
+    ).strip()
+    host.run("agencies", "add", "DHS", "--name", "DHS (synthetic)", user="admin")
+    host.run("users", "add", "ssa-po", "--agency", "SSA", "--role", "privacy_officer", user="admin")
+    host.run(
+        "users", "add", "dhs-submitter", "--agency", "DHS", "--role", "submitter", user="admin"
+    )
+    host.tokens["ssa-po"] = host.run("tokens", "issue", "--user", "ssa-po", user="admin").strip()
+    for n in range(tokens):
+        issued = host.run("tokens", "issue", "--user", "dhs-submitter", user="admin").strip()
+        host.tokens[f"dhs-{n}"] = issued
+    document = yaml.safe_load((REPO / "examples" / "agreements" / f"{AGREEMENT}.yaml").read_text())
+    document["max_files_per_month"] = 12  # the small file and the big one, more than once a month
+    today = dt.datetime.now(dt.UTC).date()
+    if dt.date.fromisoformat(str(document["expires"])) <= today:
+        document["expires"] = (today + dt.timedelta(days=365)).isoformat()
+    agreement = host.root / "agreement.yaml"
+    agreement.write_text(yaml.safe_dump(document, sort_keys=False))
+    host.run("agreements", "add", agreement, user="ssa-po")
+    host.run("host", "init")
+    made = host.run("keys", "generate", "--out", host.root / "dhs-keys", "--name", "dhs")
+    key_id = made.split("key id:")[1].split()[0]
+    host.run("agencies", "keys", "add", "DHS", host.root / "dhs-keys" / "dhs.pub",
+             "--fingerprint", key_id, user="admin")  # fmt: skip
+    loading = time.monotonic()
+    host.run("master", "load", data / "master.parquet")
+    print(f"  master load {people:,} people: {time.monotonic() - loading:.0f} s")
+    print(f"  workspace ready in {time.monotonic() - started:.0f} s")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _pinned(cpus: str | None) -> list[str]:
+    return ["taskset", "-c", cpus] if cpus else []
+
+
+def start_server(host: Host, port: int, workers: int, cpus: str | None) -> subprocess.Popen[bytes]:
+    env = dict(host.env)
+    for scope in ("TOKEN", "SOURCE"):
+        env[f"MATCHGATE_API_{scope}_RATE"] = str(LIMIT)
+        env[f"MATCHGATE_API_{scope}_BURST"] = str(LIMIT)
+    log = (host.root / "server.log").open("wb")
+    command = [
+        *_pinned(cpus),
+        _matchgate(),
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=log, cwd=host.root)
+    deadline = time.monotonic() + 60
+    with Client(f"http://127.0.0.1:{port}", None) as anonymous:
+        while True:
+            try:
+                anonymous.live()
+                return server
+            except Exception:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"the server did not start (see {host.root / 'server.log'})")
+                time.sleep(0.2)
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            tree.setdefault(parent, []).append(int(entry.name))
+    return tree
+
+
+def peak_rss_mib(root: int) -> float:
+    """VmHWM (peak resident set) of ``root`` and its descendants, summed, in MiB."""
+    tree, stack, total = _children(), [root], 0
+    while stack:
+        pid = stack.pop()
+        try:
+            for line in (Path("/proc") / str(pid) / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+        stack.extend(tree.get(pid, []))
+    return round(total / 1024, 1)
+
+
+def run_locust(
+    url: str, job_id: str, tokens: list[str], prefix: Path, args: argparse.Namespace, seconds: int
+) -> dict[str, Any]:
+    """One headless locust run; the aggregated and per-request figures from its CSV."""
+    env = dict(os.environ)
+    env.update(
+        LOAD_TOKENS=",".join(tokens),
+        LOAD_JOB_ID=job_id,
+        LOAD_USER_RATE=str(args.rate / args.users if args.rate > 0 else 0),
+    )
+    command = [
+        *_pinned(args.generator_cpus), sys.executable, "-m", "locust", "-f", str(LOCUSTFILE),
+        "--headless", "-u", str(args.users), "-r", str(args.users), "-t", f"{seconds}s",
+        "--host", url, "--csv", str(prefix), "--only-summary", "--stop-timeout", "5",
+        "--loglevel", "WARNING",
+    ]  # fmt: skip
+    load_before = os.getloadavg()[0]
+    with (prefix.parent / f"{prefix.name}.log").open("wb") as log:
+        subprocess.run(command, env=env, stdout=log, stderr=log, check=False, cwd=REPO)
+    rows = {row["Name"]: row for row in csv.DictReader(Path(f"{prefix}_stats.csv").open())}
+
+    def figures(row: dict[str, str]) -> dict[str, Any]:
+        return {
+            "requests": int(row["Request Count"]),
+            "errors": int(row["Failure Count"]),
+            "rps": round(float(row["Requests/s"]), 1),
+            "p50_ms": float(row["50%"]),
+            "p95_ms": float(row["95%"]),
+            "p99_ms": float(row["99%"]),
+            "max_ms": round(float(row["Max Response Time"]), 1),
+        }
+
+    failures = Path(f"{prefix}_failures.csv")
+    return {
+        **figures(rows["Aggregated"]),
+        "by_request": {name: figures(row) for name, row in rows.items() if name != "Aggregated"},
+        "failures": list(csv.DictReader(failures.open())) if failures.exists() else [],
+        "load_average_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+    }
+
+
+def _job(client: Client, job_id: str) -> dict[str, Any]:
+    job: dict[str, Any] = client.submission(job_id).get("job") or {}
+    return job
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=1_000_000, help="master size")
+    parser.add_argument("--requests", type=int, default=50_000, help="rows of the busy file")
+    parser.add_argument("--small", type=int, default=200, help="rows of the polled file")
+    parser.add_argument("--seconds", type=int, default=30, help="length of each phase")
+    parser.add_argument("--users", type=int, default=40, help="locust users")
+    parser.add_argument("--rate", type=float, default=600, help="requests/s offered (0: max)")
+    parser.add_argument("--busy-rate", type=float, default=200, help="the busy phase's --rate")
+    parser.add_argument("--tokens", type=int, default=4, help="bearer tokens the users share")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--generator-cpus", default="1", help="taskset cpu list for locust")
+    parser.add_argument("--server-cpus", default=None, help="taskset cpu list for the server")
+    parser.add_argument("--quick", action="store_true", help="tiny master, 5 s idle phase only")
+    parser.add_argument("--data", type=Path, help="keep (or reuse) the synthetic files here")
+    parser.add_argument("--keep", action="store_true", help="keep the workspace (and tokens)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.people, args.requests, args.small, args.seconds = 2_000, 200, 50, 5
+        args.users, args.rate = 10, 0
+    if args.generator_cpus in ("", "none") or (os.cpu_count() or 1) < 2:
+        args.generator_cpus = None
+
+    root = Path(tempfile.mkdtemp(prefix="matchgate-api-load-"))
+    host = Host(root)
+    data = args.data or root / "data"
+    print(f"preparing the host in {root}")
+    prepare(host, data, args.people, args.requests, args.tokens)
+    small = root / "small.csv"
+    with (data / "requests.csv").open() as source, small.open("w") as out:
+        for n, line in enumerate(source):
+            if n > args.small:
+                break
+            out.write(line)
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = start_server(host, port, args.workers, args.server_cpus)
+    tokens = [v for k, v in host.tokens.items() if k.startswith("dhs-")]
+    result: dict[str, Any] = {
+        "machine": {"cores": os.cpu_count(), "platform": sys.platform},
+        "server": {"workers": args.workers, "cpus": args.server_cpus or "any"},
+        "generator": {
+            "tool": "locust (FastHttpUser)",
+            "cpus": args.generator_cpus or "any",
+            "users": args.users,
+            "tokens": len(tokens),
+        },  # fmt: skip
+        "rate_limits": {
+            "token_rate": LIMIT,
+            "token_burst": LIMIT,
+            "source_rate": LIMIT,
+            "source_burst": LIMIT,
+        },  # fmt: skip
+        "people": args.people,
+        "phases": [],
+    }
+    print(
+        f"serving on {url}: {args.workers} worker(s), cpus {args.server_cpus or 'any'}; rate "
+        f"limits MATCHGATE_API_TOKEN_RATE/BURST and SOURCE_RATE/BURST = {LIMIT}; locust: "
+        f"{args.users} users, {len(tokens)} tokens, cpus {args.generator_cpus or 'any'}"
+    )
+    try:
+        with Client(url, tokens[0]) as dhs:
+            job_id = dhs.upload(small, AGREEMENT)["job_id"]
+            shown = dhs.wait(job_id, timeout=300)
+            if shown["status"] != "disclosed":
+                raise SystemExit(f"the small file was not disclosed: {shown['status']}")
+            print(f"polled job {job_id}: {shown['records']} rows, package {shown['package_id']}")
+
+            print(f"phase idle: {args.seconds} s at {args.rate or 'max'} requests/s offered")
+            idle = run_locust(url, job_id, tokens, root / "idle", args, args.seconds)
+            idle.update(
+                phase="idle", offered_rps=args.rate, server_peak_rss_mib=peak_rss_mib(server.pid)
+            )
+            result["phases"].append(idle)
+
+            if not args.quick:
+                big = dhs.upload(data / "requests.csv", AGREEMENT)["job_id"]
+                while _job(dhs, big).get("state") == "queued":
+                    time.sleep(0.2)
+                args.rate = args.busy_rate
+                print(f"phase busy: {args.seconds} s at {args.rate or 'max'} requests/s offered, "
+                      f"while job {big} matches {args.requests:,} rows")  # fmt: skip
+                busy = run_locust(url, job_id, tokens, root / "busy", args, args.seconds)
+                job = _job(dhs, big)
+                busy.update(
+                    phase="busy",
+                    offered_rps=args.rate,
+                    server_peak_rss_mib=peak_rss_mib(server.pid),
+                )
+                busy["job_at_end"] = {k: job.get(k) for k in ("state", "stage", "done", "total")}
+                busy["job_running_at_end"] = job.get("state") == "running"
+                print(f"  the {args.requests:,}-row job at the phase's end: {busy['job_at_end']}")
+                result["phases"].append(busy)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+    print()
+    print(f"{'phase':<6} {'offered':>8} {'req/s':>8} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7} "
+          f"{'errors':>6} {'peak RSS':>9} {'gen cpus':>8} {'load avg':>11}")  # fmt: skip
+    for p in result["phases"]:
+        rows = [("", p), *((f" {n}", v) for n, v in p["by_request"].items())]
+        for label, f in rows:
+            name = p["phase"] if not label else label
+            extra = (
+                f"{p['server_peak_rss_mib']:>7.0f} MiB {args.generator_cpus or 'any':>8} "
+                f"{p['load_average_1m'][0]:>5.2f}-{p['load_average_1m'][1]:<5.2f}"
+                if not label else ""
+            )  # fmt: skip
+            offered = f"{p['offered_rps'] or 'max':>8}" if not label else " " * 8
+            print(f"{name:<6} {offered} {f['rps']:>8.1f} {f['p50_ms']:>6.0f} {f['p95_ms']:>6.0f} "
+                  f"{f['p99_ms']:>6.0f} {f['max_ms']:>7.0f} {f['errors']:>6} {extra}")  # fmt: skip
+    print("(times in ms; peak RSS: VmHWM of the server process and its children)")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    if args.keep:
+        saved = root / "tokens.json"  # to profile the kept host by hand; the host's own secrets
+        saved.touch(mode=0o600)
+        saved.write_text(json.dumps({"job_id": job_id, **host.tokens}))
+        print(f"kept {root} (its tokens in {saved.name})")
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+    errors = sum(p["errors"] for p in result["phases"])
+    busy_ok = all(p.get("job_running_at_end", True) for p in result["phases"])
+    return 0 if errors == 0 and busy_ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
