@@ -31,7 +31,6 @@ All data is synthetic, made on the spot.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import os
@@ -41,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -169,9 +169,10 @@ def start_server(host: Host, port: int, workers: int, cpus: str | None) -> subpr
             try:
                 anonymous.live()
                 return server
-            except Exception:
+            except Exception as exc:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"the server did not start (see {host.root / 'server.log'})")
+                    log = host.root / "server.log"
+                    raise SystemExit(f"the server did not start (see {log})") from exc
                 time.sleep(0.2)
 
 
@@ -202,44 +203,79 @@ def peak_rss_mib(root: int) -> float:
     return round(total / 1024, 1)
 
 
+def _percentile(times: dict[float, int], count: int, share: float) -> float:
+    """Locust's own percentile over its histogram of rounded response times (ms)."""
+    wanted, seen = int(count * share), 0
+    for ms in sorted(times, reverse=True):
+        seen += times[ms]
+        if count - seen <= wanted:
+            return ms
+    return 0.0
+
+
+def _figures(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    times: dict[float, int] = {}
+    for entry in entries:
+        for ms, n in entry["response_times"].items():
+            times[float(ms)] = times.get(float(ms), 0) + n
+    count = sum(e["num_requests"] for e in entries)
+    last = max(e["last_request_timestamp"] or 0 for e in entries)
+    span = last - min(e["start_time"] for e in entries)
+    return {
+        "requests": count,
+        "errors": sum(e["num_failures"] for e in entries),
+        "rps": round(count / span, 1) if span > 0 else 0.0,
+        "p50_ms": _percentile(times, count, 0.50),
+        "p95_ms": _percentile(times, count, 0.95),
+        "p99_ms": _percentile(times, count, 0.99),
+        "max_ms": round(max(e["max_response_time"] or 0 for e in entries), 1),
+    }
+
+
 def run_locust(
-    url: str, job_id: str, tokens: list[str], prefix: Path, args: argparse.Namespace, seconds: int
+    url: str,
+    job_id: str,
+    tokens: list[str],
+    prefix: Path,
+    args: argparse.Namespace,
+    *,
+    rate: float,
+    until: Callable[[], bool] = lambda: False,
 ) -> dict[str, Any]:
-    """One headless locust run; the aggregated and per-request figures from its CSV."""
+    """One headless locust run of ``args.seconds`` (ended early, by SIGTERM, when ``until()``
+    turns true); the aggregated and per-request figures from its JSON statistics."""
     env = dict(os.environ)
     env.update(
         LOAD_TOKENS=",".join(tokens),
         LOAD_JOB_ID=job_id,
-        LOAD_USER_RATE=str(args.rate / args.users if args.rate > 0 else 0),
+        LOAD_USER_RATE=str(rate / args.users if rate > 0 else 0),
     )
+    stats = prefix.with_suffix(".json")  # --json-file PREFIX writes PREFIX.json
     command = [
         *_pinned(args.generator_cpus), sys.executable, "-m", "locust", "-f", str(LOCUSTFILE),
-        "--headless", "-u", str(args.users), "-r", str(args.users), "-t", f"{seconds}s",
-        "--host", url, "--csv", str(prefix), "--only-summary", "--stop-timeout", "5",
+        "--headless", "-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s",
+        "--host", url, "--json-file", str(prefix), "--only-summary", "--stop-timeout", "5",
         "--loglevel", "WARNING",
     ]  # fmt: skip
-    load_before = os.getloadavg()[0]
-    with (prefix.parent / f"{prefix.name}.log").open("wb") as log:
-        subprocess.run(command, env=env, stdout=log, stderr=log, check=False, cwd=REPO)
-    rows = {row["Name"]: row for row in csv.DictReader(Path(f"{prefix}_stats.csv").open())}
-
-    def figures(row: dict[str, str]) -> dict[str, Any]:
-        return {
-            "requests": int(row["Request Count"]),
-            "errors": int(row["Failure Count"]),
-            "rps": round(float(row["Requests/s"]), 1),
-            "p50_ms": float(row["50%"]),
-            "p95_ms": float(row["95%"]),
-            "p99_ms": float(row["99%"]),
-            "max_ms": round(float(row["Max Response Time"]), 1),
-        }
-
-    failures = Path(f"{prefix}_failures.csv")
+    load = [os.getloadavg()[0]]
+    started = time.monotonic()
+    ended_early = False
+    with prefix.with_suffix(".log").open("wb") as log:
+        generator = subprocess.Popen(command, env=env, stdout=log, stderr=log, cwd=REPO)
+        while generator.poll() is None:
+            time.sleep(1)
+            load.append(os.getloadavg()[0])
+            if not ended_early and until():
+                ended_early = True
+                generator.terminate()
+        generator.wait()
+    entries = json.loads(stats.read_text())
     return {
-        **figures(rows["Aggregated"]),
-        "by_request": {name: figures(row) for name, row in rows.items() if name != "Aggregated"},
-        "failures": list(csv.DictReader(failures.open())) if failures.exists() else [],
-        "load_average_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        **_figures(entries),
+        "seconds": round(time.monotonic() - started, 1),
+        "ended_early": ended_early,
+        "by_request": {e["name"]: _figures([e]) for e in entries},
+        "load_average_1m": {"min": round(min(load), 2), "max": round(max(load), 2)},
     }
 
 
@@ -291,25 +327,17 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, Any] = {
         "machine": {"cores": os.cpu_count(), "platform": sys.platform},
         "server": {"workers": args.workers, "cpus": args.server_cpus or "any"},
-        "generator": {
-            "tool": "locust (FastHttpUser)",
-            "cpus": args.generator_cpus or "any",
-            "users": args.users,
-            "tokens": len(tokens),
-        },  # fmt: skip
-        "rate_limits": {
-            "token_rate": LIMIT,
-            "token_burst": LIMIT,
-            "source_rate": LIMIT,
-            "source_burst": LIMIT,
-        },  # fmt: skip
+        "generator": {"tool": "locust (FastHttpUser)", "cpus": args.generator_cpus or "any",
+                      "users": args.users, "tokens": len(tokens)},
+        "rate_limits": {f"{scope}_{kind}": LIMIT for scope in ("token", "source")
+                        for kind in ("rate", "burst")},
         "people": args.people,
         "phases": [],
-    }
+    }  # fmt: skip
     print(
-        f"serving on {url}: {args.workers} worker(s), cpus {args.server_cpus or 'any'}; rate "
-        f"limits MATCHGATE_API_TOKEN_RATE/BURST and SOURCE_RATE/BURST = {LIMIT}; locust: "
-        f"{args.users} users, {len(tokens)} tokens, cpus {args.generator_cpus or 'any'}"
+        f"serving on {url}: {args.workers} worker(s), cpus {args.server_cpus or 'any'}; "
+        f"MATCHGATE_API_TOKEN_RATE/BURST and MATCHGATE_API_SOURCE_RATE/BURST = {LIMIT}; "
+        f"locust: {args.users} users, {len(tokens)} tokens, cpus {args.generator_cpus or 'any'}"
     )
     try:
         with Client(url, tokens[0]) as dhs:
@@ -320,30 +348,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"polled job {job_id}: {shown['records']} rows, package {shown['package_id']}")
 
             print(f"phase idle: {args.seconds} s at {args.rate or 'max'} requests/s offered")
-            idle = run_locust(url, job_id, tokens, root / "idle", args, args.seconds)
-            idle.update(
-                phase="idle", offered_rps=args.rate, server_peak_rss_mib=peak_rss_mib(server.pid)
-            )
+            idle = run_locust(url, job_id, tokens, root / "idle", args, rate=args.rate)
+            idle.update(phase="idle", offered_rps=args.rate, peak_rss_mib=peak_rss_mib(server.pid))
             result["phases"].append(idle)
-
             if not args.quick:
-                big = dhs.upload(data / "requests.csv", AGREEMENT)["job_id"]
-                while _job(dhs, big).get("state") == "queued":
-                    time.sleep(0.2)
-                args.rate = args.busy_rate
-                print(f"phase busy: {args.seconds} s at {args.rate or 'max'} requests/s offered, "
-                      f"while job {big} matches {args.requests:,} rows")  # fmt: skip
-                busy = run_locust(url, job_id, tokens, root / "busy", args, args.seconds)
-                job = _job(dhs, big)
-                busy.update(
-                    phase="busy",
-                    offered_rps=args.rate,
-                    server_peak_rss_mib=peak_rss_mib(server.pid),
-                )
-                busy["job_at_end"] = {k: job.get(k) for k in ("state", "stage", "done", "total")}
-                busy["job_running_at_end"] = job.get("state") == "running"
-                print(f"  the {args.requests:,}-row job at the phase's end: {busy['job_at_end']}")
-                result["phases"].append(busy)
+                result["phases"].append(busy_phase(dhs, url, job_id, tokens, root, data, args))
+                result["phases"][-1]["peak_rss_mib"] = peak_rss_mib(server.pid)
     finally:
         server.terminate()
         try:
@@ -351,26 +361,11 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.TimeoutExpired:
             server.kill()
 
-    print()
-    print(f"{'phase':<6} {'offered':>8} {'req/s':>8} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7} "
-          f"{'errors':>6} {'peak RSS':>9} {'gen cpus':>8} {'load avg':>11}")  # fmt: skip
-    for p in result["phases"]:
-        rows = [("", p), *((f" {n}", v) for n, v in p["by_request"].items())]
-        for label, f in rows:
-            name = p["phase"] if not label else label
-            extra = (
-                f"{p['server_peak_rss_mib']:>7.0f} MiB {args.generator_cpus or 'any':>8} "
-                f"{p['load_average_1m'][0]:>5.2f}-{p['load_average_1m'][1]:<5.2f}"
-                if not label else ""
-            )  # fmt: skip
-            offered = f"{p['offered_rps'] or 'max':>8}" if not label else " " * 8
-            print(f"{name:<6} {offered} {f['rps']:>8.1f} {f['p50_ms']:>6.0f} {f['p95_ms']:>6.0f} "
-                  f"{f['p99_ms']:>6.0f} {f['max_ms']:>7.0f} {f['errors']:>6} {extra}")  # fmt: skip
-    print("(times in ms; peak RSS: VmHWM of the server process and its children)")
+    report(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     if args.keep:
-        saved = root / "tokens.json"  # to profile the kept host by hand; the host's own secrets
+        saved = root / "tokens.json"  # to profile the kept host by hand: this host's own secrets
         saved.touch(mode=0o600)
         saved.write_text(json.dumps({"job_id": job_id, **host.tokens}))
         print(f"kept {root} (its tokens in {saved.name})")
@@ -379,6 +374,62 @@ def main(argv: list[str] | None = None) -> int:
     errors = sum(p["errors"] for p in result["phases"])
     busy_ok = all(p.get("job_running_at_end", True) for p in result["phases"])
     return 0 if errors == 0 and busy_ok else 1
+
+
+def busy_phase(
+    dhs: Client,
+    url: str,
+    job_id: str,
+    tokens: list[str],
+    root: Path,
+    data: Path,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """The load while the big file's job runs: from its start to ``--seconds`` later, or to
+    its end if it ends sooner (then ``job_running_at_end`` is false and the bench fails)."""
+    big = dhs.upload(data / "requests.csv", AGREEMENT)["job_id"]
+    while _job(dhs, big).get("state") == "queued":
+        time.sleep(0.2)
+    print(
+        f"phase busy: {args.seconds} s at {args.busy_rate or 'max'} requests/s offered, while "
+        f"job {big} matches {args.requests:,} rows against {args.people:,} people"
+    )
+    busy = run_locust(
+        url,
+        job_id,
+        tokens,
+        root / "busy",
+        args,
+        rate=args.busy_rate,
+        until=lambda: _job(dhs, big).get("state") != "running",
+    )
+    job = _job(dhs, big)
+    busy.update(phase="busy", offered_rps=args.busy_rate)
+    busy["job_at_end"] = {k: job.get(k) for k in ("state", "stage", "done", "total")}
+    busy["job_running_at_end"] = job.get("state") == "running" and not busy["ended_early"]
+    print(f"  the job at the phase's end ({busy['seconds']} s): {busy['job_at_end']}")
+    if not busy["job_running_at_end"]:
+        print("  the job ended before the phase: use a bigger master or a shorter --seconds")
+    return busy
+
+
+def report(result: dict[str, Any]) -> None:
+    """The table: one line per phase, then one per kind of request."""
+    cpus = result["generator"]["cpus"]
+    print()
+    print(f"{'phase':<9} {'offered':>7} {'req/s':>7} {'p50':>5} {'p95':>5} {'p99':>5} {'max':>6} "
+          f"{'errors':>6} {'peak RSS':>9} {'gen cpus':>8} {'load avg':>10}")  # fmt: skip
+    for p in result["phases"]:
+        load = f"{p['load_average_1m']['min']:.1f}-{p['load_average_1m']['max']:.1f}"
+        rows = [(p["phase"], p), *((f"  {n}", f) for n, f in p["by_request"].items())]
+        for name, f in rows:
+            first = f is p
+            offered = f"{p['offered_rps'] or 'max':>7}" if first else " " * 7
+            tail = f"{p['peak_rss_mib']:>5.0f} MiB {cpus:>8} {load:>10}" if first else ""
+            print(f"{name:<9} {offered} {f['rps']:>7.1f} {f['p50_ms']:>5.0f} {f['p95_ms']:>5.0f} "
+                  f"{f['p99_ms']:>5.0f} {f['max_ms']:>6.0f} {f['errors']:>6} {tail}")  # fmt: skip
+    print("(times in ms, as locust rounds them; peak RSS: VmHWM summed over the server process")
+    print(" and its children; load avg: the machine's 1-minute load average during the phase)")
 
 
 if __name__ == "__main__":
