@@ -34,6 +34,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -188,6 +189,20 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
+def cpu_seconds(root: int) -> float:
+    """CPU time (user + system) used so far by ``root`` and its live descendants."""
+    tree, stack, total = _children(), [root], 0
+    while stack:
+        pid = stack.pop()
+        try:
+            fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+        stack.extend(tree.get(pid, []))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mib(root: int) -> float:
     """VmHWM (peak resident set) of ``root`` and its descendants, summed, in MiB."""
     tree, stack, total = _children(), [root], 0
@@ -233,6 +248,7 @@ def _figures(entries: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run_locust(
+    server: int,
     url: str,
     job_id: str,
     tokens: list[str],
@@ -258,6 +274,8 @@ def run_locust(
         "--loglevel", "WARNING",
     ]  # fmt: skip
     load = [os.getloadavg()[0]]
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = cpu_seconds(server)
     started = time.monotonic()
     ended_early = False
     with prefix.with_suffix(".log").open("wb") as log:
@@ -269,10 +287,20 @@ def run_locust(
                 ended_early = True
                 generator.terminate()
         generator.wait()
+    seconds = time.monotonic() - started
+    server_cpu = cpu_seconds(server) - server_before
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # locust, now reaped
+    generator_cpu = (children.ru_utime + children.ru_stime) - (
+        children_before.ru_utime + children_before.ru_stime
+    )
     entries = json.loads(stats.read_text())
+    figures = _figures(entries)
     return {
-        **_figures(entries),
-        "seconds": round(time.monotonic() - started, 1),
+        **figures,
+        "seconds": round(seconds, 1),
+        "server_cpu_ms_per_request": round(server_cpu * 1000 / max(figures["requests"], 1), 2),
+        "server_cores_busy": round(server_cpu / seconds, 2),
+        "generator_cores_busy": round(generator_cpu / seconds, 2),
         "ended_early": ended_early,
         "by_request": {e["name"]: _figures([e]) for e in entries},
         "load_average_1m": {"min": round(min(load), 2), "max": round(max(load), 2)},
@@ -345,14 +373,18 @@ def main(argv: list[str] | None = None) -> int:
             shown = dhs.wait(job_id, timeout=300)
             if shown["status"] != "disclosed":
                 raise SystemExit(f"the small file was not disclosed: {shown['status']}")
-            print(f"polled job {job_id}: {shown['records']} rows, package {shown['package_id']}")
+            size = (host.workspace / "outbox" / f"{shown['package_id']}.mgp").stat().st_size
+            result["polled"] = {"rows": shown["records"], "package_bytes": size}
+            print(f"polled job {job_id}: {shown['records']} rows, a package of {size:,} bytes")
 
             print(f"phase idle: {args.seconds} s at {args.rate or 'max'} requests/s offered")
-            idle = run_locust(url, job_id, tokens, root / "idle", args, rate=args.rate)
+            idle = run_locust(server.pid, url, job_id, tokens, root / "idle", args, rate=args.rate)
             idle.update(phase="idle", offered_rps=args.rate, peak_rss_mib=peak_rss_mib(server.pid))
             result["phases"].append(idle)
             if not args.quick:
-                result["phases"].append(busy_phase(dhs, url, job_id, tokens, root, data, args))
+                result["phases"].append(
+                    busy_phase(server.pid, dhs, url, job_id, tokens, root, data, args)
+                )
                 result["phases"][-1]["peak_rss_mib"] = peak_rss_mib(server.pid)
     finally:
         server.terminate()
@@ -377,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def busy_phase(
+    server: int,
     dhs: Client,
     url: str,
     job_id: str,
@@ -395,6 +428,7 @@ def busy_phase(
         f"job {big} matches {args.requests:,} rows against {args.people:,} people"
     )
     busy = run_locust(
+        server,
         url,
         job_id,
         tokens,
@@ -428,6 +462,12 @@ def report(result: dict[str, Any]) -> None:
             tail = f"{p['peak_rss_mib']:>5.0f} MiB {cpus:>8} {load:>10}" if first else ""
             print(f"{name:<9} {offered} {f['rps']:>7.1f} {f['p50_ms']:>5.0f} {f['p95_ms']:>5.0f} "
                   f"{f['p99_ms']:>5.0f} {f['max_ms']:>6.0f} {f['errors']:>6} {tail}")  # fmt: skip
+    for p in result["phases"]:
+        print(
+            f"{p['phase']}: {p['requests']:,} requests in {p['seconds']:.0f} s; server "
+            f"{p['server_cpu_ms_per_request']:.2f} ms of CPU per request, "
+            f"{p['server_cores_busy']:.2f} cores busy; locust {p['generator_cores_busy']:.2f} cores"
+        )
     print("(times in ms, as locust rounds them; peak RSS: VmHWM summed over the server process")
     print(" and its children; load avg: the machine's 1-minute load average during the phase)")
 
