@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=1_000_000, help="master size")
     parser.add_argument("--requests", type=int, default=50_000, help="rows of the busy file")
     parser.add_argument("--small", type=int, default=200, help="rows of the polled file")
-    parser.add_argument("--seconds", type=int, default=30, help="length of each phase")
+    parser.add_argument("--seconds", type=int, default=20, help="length of each phase")
     parser.add_argument("--users", type=int, default=40, help="locust users")
     parser.add_argument("--rate", type=float, default=550, help="requests/s offered (0: max)")
     parser.add_argument("--busy-rate", type=float, default=165, help="the busy phase's --rate")
