@@ -153,8 +153,11 @@ def _pinned(cpus: str | None) -> list[str]:
     return ["taskset", "-c", cpus] if cpus else []
 
 
-def start_server(host: Host, port: int, workers: int, cpus: str | None) -> subprocess.Popen[bytes]:
+def start_server(
+    host: Host, port: int, workers: int, cpus: str | None, duckdb_threads: int
+) -> subprocess.Popen[bytes]:
     env = dict(host.env)
+    env["MATCHGATE_DUCKDB_THREADS"] = str(duckdb_threads)  # 0: all cores (the default)
     for scope in ("TOKEN", "SOURCE"):
         env[f"MATCHGATE_API_{scope}_RATE"] = str(LIMIT)
         env[f"MATCHGATE_API_{scope}_BURST"] = str(LIMIT)
@@ -330,6 +333,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--generator-cpus", default="1", help="taskset cpu list for locust")
     parser.add_argument("--server-cpus", default=None, help="taskset cpu list for the server")
+    parser.add_argument(
+        "--duckdb-threads", type=int, default=0, help="the server's DuckDB threads (0: all cores)"
+    )
     parser.add_argument("--quick", action="store_true", help="tiny master, 5 s idle phase only")
     parser.add_argument("--data", type=Path, help="keep (or reuse) the synthetic files here")
     parser.add_argument("--keep", action="store_true", help="keep the workspace (and tokens)")
@@ -355,11 +361,12 @@ def main(argv: list[str] | None = None) -> int:
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    server = start_server(host, port, args.workers, args.server_cpus)
+    server = start_server(host, port, args.workers, args.server_cpus, args.duckdb_threads)
     tokens = [v for k, v in host.tokens.items() if k.startswith("dhs-")]
     result: dict[str, Any] = {
         "machine": {"cores": os.cpu_count(), "platform": sys.platform},
-        "server": {"workers": args.workers, "cpus": args.server_cpus or "any"},
+        "server": {"workers": args.workers, "cpus": args.server_cpus or "any",
+                   "duckdb_threads": args.duckdb_threads},
         "generator": {"tool": "locust (FastHttpUser)", "cpus": args.generator_cpus or "any",
                       "users": args.users, "tokens": len(tokens)},
         "rate_limits": {f"{scope}_{kind}": LIMIT for scope in ("token", "source")
@@ -368,7 +375,8 @@ def main(argv: list[str] | None = None) -> int:
         "phases": [],
     }  # fmt: skip
     print(
-        f"serving on {url}: {args.workers} worker(s), cpus {args.server_cpus or 'any'}; "
+        f"serving on {url}: {args.workers} worker(s), cpus {args.server_cpus or 'any'}, "
+        f"DuckDB threads {args.duckdb_threads or 'all'}; "
         f"MATCHGATE_API_TOKEN_RATE/BURST and MATCHGATE_API_SOURCE_RATE/BURST = {LIMIT}; "
         f"locust: {args.users} users, {len(tokens)} tokens, cpus {args.generator_cpus or 'any'}"
     )
