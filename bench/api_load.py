@@ -481,7 +481,7 @@ def report(result: dict[str, Any]) -> None:
         print(
             f"{p['phase']}: target >= {rps:.0f} requests/s with p99 <= {p99:.0f} ms, no errors: "
             f"{'met' if met else 'NOT met'}; {p['requests']:,} requests in {p['seconds']:.0f} s; "
-            f"server "
+            f"server{' (with the job)' if p['phase'] == 'busy' else ''} "
             f"{p['server_cpu_ms_per_request']:.2f} ms of CPU per request, "
             f"{p['server_cores_busy']:.2f} cores busy; locust {p['generator_cores_busy']:.2f} cores"
         )
