@@ -24,7 +24,7 @@ errors, the server's peak RSS (VmHWM summed over the server process and its chil
 cores locust was pinned to (``taskset``) and the machine's load average during the phase; then
 whether the phase met its target, the server's CPU time per request and the cores the server
 and locust kept busy. Exit status 1 when a request failed or the busy job ended before its
-phase. All data is synthetic, made on the spot.
+phase, or when the server restarted a worker. All data is synthetic, made on the spot.
 
     .venv/bin/python bench/api_load.py                       # 1M people, 50k-row busy phase
     .venv/bin/python bench/api_load.py --quick               # a few seconds, idle phase only
@@ -406,6 +406,10 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.TimeoutExpired:
             server.kill()
 
+    # uvicorn's supervisor replaces a worker that does not answer its health check in time
+    # (5 s), dropping that worker's connections: a restart is counted, and fails the bench.
+    log = (host.root / "server.log").read_text(errors="replace")
+    result["server"]["worker_restarts"] = log.count(" died")
     report(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
@@ -416,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kept {root} (its tokens in {saved.name})")
     else:
         shutil.rmtree(root, ignore_errors=True)
-    errors = sum(p["errors"] for p in result["phases"])
+    errors = sum(p["errors"] for p in result["phases"]) + result["server"]["worker_restarts"]
     busy_ok = all(p.get("job_running_at_end", True) for p in result["phases"])
     return 0 if errors == 0 and busy_ok else 1
 
@@ -485,6 +489,8 @@ def report(result: dict[str, Any]) -> None:
             f"{p['server_cpu_ms_per_request']:.2f} ms of CPU per request, "
             f"{p['server_cores_busy']:.2f} cores busy; locust {p['generator_cores_busy']:.2f} cores"
         )
+    if result["server"]["worker_restarts"]:
+        print(f"the server restarted {result['server']['worker_restarts']} worker(s) that hung")
     print("(times in ms, as locust rounds them; peak RSS: VmHWM summed over the server process")
     print(" and its children; load avg: the machine's 1-minute load average during the phase)")
 

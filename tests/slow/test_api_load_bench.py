@@ -36,4 +36,5 @@ def test_the_quick_load_run_reports_requests_and_no_errors(tmp_path: Path) -> No
     assert set(idle["by_request"]) == {"status", "package"}
     assert all(f["requests"] > 0 for f in idle["by_request"].values())
     assert idle["peak_rss_mib"] > 0
+    assert result["server"]["worker_restarts"] == 0
     assert "idle" in done.stdout  # the table was printed
