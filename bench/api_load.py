@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=550, help="requests/s offered (0: max)")
     parser.add_argument("--busy-rate", type=float, default=165, help="the busy phase's --rate")
     parser.add_argument("--tokens", type=int, default=4, help="bearer tokens the users share")
-    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--workers", type=int, default=4, help="server worker processes")
     parser.add_argument("--generator-cpus", default="1", help="taskset cpu list for locust")
     parser.add_argument("--server-cpus", default=None, help="taskset cpu list for the server")
     parser.add_argument(
