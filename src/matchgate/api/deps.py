@@ -22,7 +22,7 @@ from matchgate.domain.errors import MatchgateError
 bearer = HTTPBearer(auto_error=False, description="An API token (`matchgate tokens issue`).")
 
 
-def get_app(request: Request) -> App:
+async def get_app(request: Request) -> App:
     app: App = request.app.state.matchgate
     return app
 
@@ -54,9 +54,10 @@ def get_caller(
 CallerDep = Annotated[Principal, Depends(get_caller)]
 
 
-def strict_query(request: Request) -> None:
+async def strict_query(request: Request) -> None:
     """Refuse a query parameter the route does not declare (422 E_REQUEST), as an unknown body
-    field is refused: a misspelt filter must not silently list everything."""
+    field is refused: a misspelt filter must not silently list everything. (``async``: a check
+    this small runs on the event loop, not in a worker thread as a plain function would.)"""
     from fastapi.routing import APIRoute
 
     route = request.scope.get("route")

@@ -98,29 +98,26 @@ def _principal(
     recorded (one message for all of them, so the caller learns nothing from it).
     """
     with session(store_url(settings)) as s:
-        row = store.get_token(s, token_id)
-        user = None if row is None else store.get_user(s, row.user_id)
-        host = store.host_agency(s)
-        if row is None:
-            reason = UNKNOWN_TOKEN
-        elif token is not None and not token_matches(token, row.sha256):
-            reason = BAD_TOKEN
-        elif user is None or user.status != store.ACTIVE:
-            reason = USER_REVOKED
-        elif row.revoked_at is not None:
-            reason = TOKEN_REVOKED
-        elif _aware(row.expires_at) <= now():
-            reason = TOKEN_EXPIRED
-        else:
-            assert user is not None
-            return Principal(
-                user_id=user.id,
-                agency=user.agency,
-                roles=parse_roles(list(user.roles or [])),
-                token_id=row.id,
-                host=host is not None and host.code == user.agency,
-            )
-        owner = None if row is None else row.user_id
+        row = store.caller_record(s, token_id)  # the token, its user, the host: one query
+    if row is None:
+        reason = UNKNOWN_TOKEN
+    elif token is not None and not token_matches(token, row.sha256):
+        reason = BAD_TOKEN
+    elif row.user_status != store.ACTIVE or row.user_agency is None:
+        reason = USER_REVOKED
+    elif row.revoked_at is not None:
+        reason = TOKEN_REVOKED
+    elif _aware(row.expires_at) <= now():
+        reason = TOKEN_EXPIRED
+    else:
+        return Principal(
+            user_id=row.user_id,
+            agency=row.user_agency,
+            roles=parse_roles(list(row.user_roles or [])),
+            token_id=row.token_id,
+            host=row.host is not None and row.host == row.user_agency,
+        )
+    owner = None if row is None else row.user_id
     if owner is None:  # a token of nobody: counted, not appended one by one
         count_token_less(settings, UNKNOWN_TOKEN, source=source, audit=audit)
     else:

@@ -8,6 +8,7 @@ here goes to the database; nothing is cached, so a revocation counts from the ne
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text, UniqueConstraint, select
@@ -121,6 +122,45 @@ def users(s: Session, agency: str | None = None) -> Sequence[User]:
 
 def any_user(s: Session) -> bool:
     return s.scalars(select(User.id).limit(1)).first() is not None
+
+
+@dataclass(frozen=True)
+class CallerRecord:
+    """What checking a token reads: its row, its user's (None when the user is not stored)
+    and the host agency's code (None before the bootstrap)."""
+
+    token_id: str
+    user_id: str
+    sha256: str
+    expires_at: datetime
+    revoked_at: datetime | None
+    user_status: str | None
+    user_agency: str | None
+    user_roles: list[str] | None
+    host: str | None
+
+
+def caller_record(s: Session, token_id: str) -> CallerRecord | None:
+    """The token ``token_id`` with its user and the host agency, in one query (every request of
+    the HTTP API reads this, twice: on arrival and when the use case re-checks its caller)."""
+    host = select(Agency.code).where(Agency.host_marker == 1).scalar_subquery()
+    query = (
+        select(
+            ApiToken.id,
+            ApiToken.user_id,
+            ApiToken.sha256,
+            ApiToken.expires_at,
+            ApiToken.revoked_at,
+            User.status,
+            User.agency,
+            User.roles,
+            host,
+        )
+        .outerjoin(User, User.id == ApiToken.user_id)
+        .where(ApiToken.id == token_id)
+    )
+    row = s.execute(query).first()
+    return None if row is None else CallerRecord(*row)
 
 
 def get_token(s: Session, token_id: str) -> ApiToken | None:

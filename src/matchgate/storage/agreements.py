@@ -35,6 +35,19 @@ class AgreementVersion(Base):
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+def parties_of(s: Session, agreement_id: str) -> tuple[str, str] | None:
+    """The disclosing and recipient agencies of the highest version, or None: two columns, not
+    the row with its text (every governed read of an object under an agreement asks this)."""
+    query = (
+        select(AgreementVersion.disclosing, AgreementVersion.recipient)
+        .where(AgreementVersion.agreement_id == agreement_id)
+        .order_by(AgreementVersion.version.desc())
+        .limit(1)
+    )
+    row = s.execute(query).first()
+    return None if row is None else (row.disclosing, row.recipient)
+
+
 def versions_of(s: Session, agreement_id: str) -> Sequence[AgreementVersion]:
     """Every stored version of one agreement, lowest first."""
     query = (

@@ -74,17 +74,24 @@ def dispose_engines() -> None:
     from matchgate.storage.audit import audit_engine
 
     engine_for.cache_clear()
+    _sessions.cache_clear()
     audit_engine.cache_clear()
     for engine in list(_LIVE):
         engine.dispose()
     _LIVE.clear()
 
 
+@lru_cache(maxsize=8)
+def _sessions(engine: Engine) -> sessionmaker[Session]:
+    """One session factory per engine (``sessionmaker`` makes a class: not on every call, which
+    cost a request of the HTTP API more than its queries' SQL)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
 @contextmanager
 def session(url: str) -> Iterator[Session]:
     """A session that commits when the block succeeds and rolls back when it raises."""
-    factory = sessionmaker(engine_for(url), expire_on_commit=False)
-    with factory() as s, s.begin():
+    with _sessions(engine_for(url))() as s, s.begin():
         yield s
 
 

@@ -41,11 +41,12 @@ class NoPackage(Refused):
 
 def package_file(settings: Settings, job_id: str, caller: Principal) -> tuple[Path, str, str]:
     """The package's path, id and SHA-256, if the caller's agency is the job's recipient."""
-    from matchgate.services.administration import get_agreement
+    from matchgate.services.administration import agreement_parties
     from matchgate.services.submission.records import SubmissionNotFound, get_submission
 
     stored = get_submission(settings, job_id, caller=caller)
-    if get_agreement(settings, stored.agreement_id).recipient != caller.agency:
+    parties = agreement_parties(settings, stored.agreement_id)  # the stored row, not re-parsed
+    if parties is None or parties.recipient != caller.agency:
         raise SubmissionNotFound(job_id)
     if stored.package_id is None:
         raise NoPackage(f"submission {job_id} has no package (it is {stored.status})")

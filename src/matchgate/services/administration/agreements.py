@@ -112,8 +112,8 @@ def _spans(rows: Sequence[store.AgreementVersion]) -> list[_Span]:
 def agreement_parties(settings: Settings, agreement_id: str) -> Parties | None:
     """The two agencies an agreement (and everything under it) belongs to; None if unknown."""
     with session(store_url(settings)) as s:
-        row = store.version_of(s, agreement_id, None)
-        return None if row is None else Parties(row.disclosing, row.recipient)
+        found = store.parties_of(s, agreement_id)
+        return None if found is None else Parties(*found)
 
 
 def require_agreement(
