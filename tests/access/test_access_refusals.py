@@ -221,7 +221,7 @@ def test_host_only_actions_are_audited(world: World) -> None:  # noqa: F811
     with pytest.raises(AccessDenied):
         add_agency(world.settings, "TREAS", "Treasury", caller=world.irs_all, audit=world.log)
     _denied(world, before, user_id="irs-all", action="agency.manage")
-    assert list_incidents(world.settings, caller=world.irs_all) == []
+    assert list_incidents(world.app, caller=world.irs_all) == []
 
 
 # --- item 3: token-less refusals are counted per source and minute ---------------------------

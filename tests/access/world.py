@@ -35,6 +35,7 @@ from tests.submit.helpers import (
 
 from matchgate.access import Principal
 from matchgate.app.audit import AuditLog, audit_config, init_audit, open_audit
+from matchgate.app.core import App
 from matchgate.audit.breach import Incident, Scope
 from matchgate.services.administration.agreements import add_agreement
 from matchgate.services.disclosure.notices import Notice, file_notice
@@ -61,6 +62,11 @@ class World:
     submission: SubmitResult
     notice: Notice
     incident: Incident
+
+    @property
+    def app(self) -> App:
+        """An App over the world's store, with its audit log."""
+        return App(self.settings, audit=self.log)
 
 
 def build(root: Path, store_url: str) -> World:
@@ -106,12 +112,10 @@ def build(root: Path, store_url: str) -> World:
         audit=log,
     )
     incident = open_incident(
-        settings,
+        App(settings, audit=log),
         caller=ssa_po,
         category="lost_package",
         scope=Scope.build(packages=[submission.package_id]),
-        audit=log,
-        config=log.config,
     )
     return World(
         settings,
