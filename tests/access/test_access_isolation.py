@@ -14,6 +14,7 @@ from tests.access.world import SSN, World, world  # noqa: F401 - the fixture
 from tests.submit.helpers import REQUESTS
 
 from matchgate.access import Principal
+from matchgate.app.core import App
 from matchgate.audit import kinds
 from matchgate.services.administration.agreements import describe_agreement, list_agreements
 from matchgate.services.administration.suspensions import suspend_agreement
@@ -117,7 +118,7 @@ def _token_of(w: World, user: str) -> str:
 
 LOOKUPS = {
     "agreement": Lookup(
-        lambda w, c, i: describe_agreement(w.settings, i, caller=c),
+        lambda w, c, i: describe_agreement(App(w.settings), i, caller=c),
         lambda w: w.dhs_submitter,
         lambda w: "reference-2025-08",
     ),
@@ -132,7 +133,7 @@ LOOKUPS = {
         lambda w: "reference-2025-08",
     ),
     "agreement suspension": Lookup(
-        lambda w, c, i: suspend_agreement(w.settings, i, "probe", caller=c, audit=w.log),
+        lambda w, c, i: suspend_agreement(App(w.settings, audit=w.log), i, "probe", caller=c),
         None,  # the owner's suspension would change the world; its test is elsewhere
         lambda w: "reference-2025-08",
     ),
@@ -173,13 +174,13 @@ LOOKUPS = {
         lambda w: w.incident.id,
     ),
     "user": Lookup(
-        lambda w, c, i: revoke_user(w.settings, i, caller=c, audit=w.log),
+        lambda w, c, i: revoke_user(App(w.settings, audit=w.log), i, caller=c),
         None,  # revoking would change the world; the owner lists users below
         lambda w: "dhs-submitter",
         fake="no-such-user",
     ),
     "token": Lookup(
-        lambda w, c, i: revoke_token(w.settings, i, caller=c, audit=w.log),
+        lambda w, c, i: revoke_token(App(w.settings, audit=w.log), i, caller=c),
         None,
         lambda w: _token_of(w, "dhs-submitter"),
         fake="0123456789abcdef",
@@ -226,7 +227,7 @@ def _ids(rows: list[Any], attribute: str) -> list[str]:
 
 LISTINGS = {
     "agreements": Listing(
-        lambda w, c: _ids(list_agreements(w.settings, caller=c), "id"),
+        lambda w, c: _ids(list_agreements(App(w.settings), caller=c), "id"),
         lambda w: w.dhs_submitter,
         lambda w: "reference-2025-08",
     ),
@@ -275,12 +276,12 @@ LISTINGS = {
         lambda w: w.incident.id,
     ),
     "users": Listing(
-        lambda w, c: _ids(list_users(w.settings, caller=c), "id"),
+        lambda w, c: _ids(list_users(App(w.settings), caller=c), "id"),
         lambda w: w.accounts.admin,
         lambda w: "dhs-submitter",
     ),
     "agencies": Listing(
-        lambda w, c: _ids(list_agencies(w.settings, caller=c), "code"),
+        lambda w, c: _ids(list_agencies(App(w.settings), caller=c), "code"),
         lambda w: w.accounts.admin,
         lambda w: "DHS",
     ),

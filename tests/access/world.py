@@ -80,8 +80,8 @@ def build(root: Path, store_url: str) -> World:
     dhs_po = accounts.user("dhs-po", "DHS", "privacy_officer", "auditor")
     uscis_all = accounts.user("uscis-all", "DHS-USCIS", *ALL_ROLES)
     irs_all = accounts.user("irs-all", "IRS", *ALL_ROLES)
-    add_agreement(settings, REFERENCE, caller=ssa_po)
-    add_agreement(settings, SAVE, caller=ssa_po)
+    add_agreement(App(settings), REFERENCE, caller=ssa_po)
+    add_agreement(App(settings), SAVE, caller=ssa_po)
     keys = root / "keys"
     make_keys(keys, "ssa")
     make_keys(keys, "dhs")

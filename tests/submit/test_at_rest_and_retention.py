@@ -94,7 +94,7 @@ def test_a_submission_keeps_only_sealed_files_and_sealed_identifiers(
     data = _every_stored_byte(env)  # the SQLite store, sealed files, outbox package
     for value in (*PERSONAL, "345678912", "567891234", "OMalley"):
         assert value.encode() not in data, value
-    ring = open_data_keys(env.settings)
+    ring = open_data_keys(App(env.settings))
     with session(env.settings.sqlite_url) as s:
         queued = sorted(review.items_of_job(s, job_id), key=lambda r: r.request_id)
         assert [(r.request_id, r.person_id, r.status) for r in queued] == [
@@ -119,7 +119,7 @@ def test_the_plaintext_work_folder_is_removed_when_matching_fails(env: Env) -> N
 
 def test_a_rotation_between_submissions_keeps_both_readable(env: Env) -> None:
     first = _disclosed(env)
-    rotation = rotate_data_keys(env.settings)
+    rotation = rotate_data_keys(App(env.settings))
     assert rotation.reencryption is not None
     assert rotation.reencryption.files_moved == 2
     assert rotation.reencryption.rows_moved == 2
@@ -127,7 +127,7 @@ def test_a_rotation_between_submissions_keeps_both_readable(env: Env) -> None:
     second = _disclosed(env, "again.csv", REQUESTS.replace("R3,", "R9,"), on=next_month)
     for job in (first, second):
         assert header_of(_folder(env, job) / "request.csv.mgr").key_version == 2
-    ring = open_data_keys(env.settings)
+    ring = open_data_keys(App(env.settings))
     with session(env.settings.sqlite_url) as s:
         assert len(review.find_by(s, ring, "ssn", "345678912")) == 2
         assert review.count_by_key(s) == {2: 4}
@@ -136,13 +136,13 @@ def test_a_rotation_between_submissions_keeps_both_readable(env: Env) -> None:
 def test_plaintext_kept_by_an_older_version_is_sealed_by_the_reencryption_pass(env: Env) -> None:
     job_id = _disclosed(env)
     folder = _folder(env, job_id)
-    ring = open_data_keys(env.settings)
+    ring = open_data_keys(App(env.settings))
     for name, role in (("request.csv", "request"), ("match.parquet", "match")):
         sealed = folder / f"{name}.mgr"
         with (folder / name).open("wb") as plain:
             open_stream(ring, sealed, plain, context=f"submission/{job_id}/{role}")
         sealed.unlink()
-    done = reencrypt_data(env.settings)
+    done = reencrypt_data(App(env.settings))
     assert done.plaintext_sealed == 2
     assert sorted(p.name for p in folder.iterdir()) == ["match.parquet.mgr", "request.csv.mgr"]
     digest = hashlib.sha256()

@@ -46,6 +46,7 @@ from tests.submit.helpers import (
 )
 from typer.testing import CliRunner
 
+from matchgate.app.core import App
 from matchgate.cli.main import app
 from matchgate.services.administration.agreements import add_agreement
 from matchgate.services.disclosure.notices import decide_notice, file_notice
@@ -322,7 +323,7 @@ def check(world: World, scenario: dict[str, Any]) -> None:
     folder.mkdir()
     path = folder / "agreement.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    add_agreement(world.settings, path, caller=world.po)
+    add_agreement(App(world.settings), path, caller=world.po)
     text = yaml.safe_load(path.read_text(encoding="utf-8"))  # the independent reading's source
     sink = MemorySink()
     approved: set[str] = set()

@@ -26,6 +26,7 @@ from tests.submit.helpers import (
     write_ssnvs,
 )
 
+from matchgate.app.core import App
 from matchgate.disclosure import E_PACKAGE_KEY, PackageError, key_id, load_public_key
 from matchgate.domain.errors import AccessDenied, ConfigurationError, InputError
 from matchgate.domain.lifecycle import SubmissionStatus
@@ -122,14 +123,14 @@ def test_a_key_whose_id_is_not_the_confirmed_fingerprint_is_refused(env: Env) ->
     wrong = key_id(load_public_key(env.keys.recipient_pub))
     with pytest.raises(InputError, match="does not equal the fingerprint"):
         add_recipient_key(
-            env.settings, "DHS", made.public_key, wrong, caller=env.accounts.admin, audit=sink
+            App(env.settings, audit=sink), "DHS", made.public_key, wrong, caller=env.accounts.admin
         )
     with pytest.raises(InputError, match="32 hex digits"):
         add_recipient_key(
-            env.settings, "DHS", made.public_key, "abc", caller=env.accounts.admin, audit=sink
+            App(env.settings, audit=sink), "DHS", made.public_key, "abc", caller=env.accounts.admin
         )
     assert sink.events == []
-    listed = list_recipient_keys(env.settings, "DHS", caller=env.accounts.admin)
+    listed = list_recipient_keys(App(env.settings), "DHS", caller=env.accounts.admin)
     assert [k.key_id for k in listed] == [wrong]  # only the key registered by the fixture
 
 
@@ -138,12 +139,15 @@ def test_rotation_retires_the_old_key_and_seals_to_the_new(env: Env) -> None:
     made = make_keys(env.tmp / "k", "dhs-2026")
     sink = MemorySink()
     added = add_recipient_key(
-        env.settings, "DHS", made.public_key, made.key_id.upper(), caller=env.accounts.admin,
-        audit=sink,
-    )  # fmt: skip
+        App(env.settings, audit=sink),
+        "DHS",
+        made.public_key,
+        made.key_id.upper(),
+        caller=env.accounts.admin,
+    )
     assert (added.key_id, added.status) == (made.key_id, "current")
     admin = env.accounts.admin
-    listed = {k.key_id: k.status for k in list_recipient_keys(env.settings, caller=admin)}
+    listed = {k.key_id: k.status for k in list_recipient_keys(App(env.settings), caller=admin)}
     assert listed[old] == "retired"
     assert listed[made.key_id] == "current"
     (event,) = sink.events
@@ -157,9 +161,12 @@ def test_rotation_retires_the_old_key_and_seals_to_the_new(env: Env) -> None:
     _open(env, result.package, made.private_key, "new")
     with pytest.raises(InputError, match="already registered"):
         add_recipient_key(
-            env.settings, "DHS", made.public_key, made.key_id, caller=env.accounts.admin,
-            audit=sink,
-        )  # fmt: skip
+            App(env.settings, audit=sink),
+            "DHS",
+            made.public_key,
+            made.key_id,
+            caller=env.accounts.admin,
+        )
 
 
 def test_a_revoked_key_is_never_sealed_to_and_the_submission_is_refused_unrecorded(
@@ -167,7 +174,7 @@ def test_a_revoked_key_is_never_sealed_to_and_the_submission_is_refused_unrecord
 ) -> None:
     dhs = key_id(load_public_key(env.keys.recipient_pub))
     sink = MemorySink()
-    revoked = revoke_recipient_key(env.settings, dhs, caller=env.accounts.admin, audit=sink)
+    revoked = revoke_recipient_key(App(env.settings, audit=sink), dhs, caller=env.accounts.admin)
     assert revoked.status == "revoked"
     assert [(e.kind, e.details) for e in sink.events] == [
         ("recipient_key.revoked", {"key_id": dhs})
@@ -177,7 +184,7 @@ def test_a_revoked_key_is_never_sealed_to_and_the_submission_is_refused_unrecord
     assert env.sink.events == []  # nothing recorded: not even the receipt
     assert not (env.settings.workspace / "submissions").exists()
     with pytest.raises(InputError, match="already revoked"):
-        revoke_recipient_key(env.settings, dhs, caller=env.accounts.admin, audit=sink)
+        revoke_recipient_key(App(env.settings, audit=sink), dhs, caller=env.accounts.admin)
 
 
 def test_another_agency_cannot_register_list_or_revoke_keys_and_is_audited(env: Env) -> None:
@@ -189,18 +196,18 @@ def test_another_agency_cannot_register_list_or_revoke_keys_and_is_audited(env: 
     sink = MemorySink()
     with pytest.raises(AccessDenied):
         add_recipient_key(
-            env.settings, "DHS", env.keys.uscis_pub, uscis, caller=dhs_admin, audit=sink
+            App(env.settings, audit=sink), "DHS", env.keys.uscis_pub, uscis, caller=dhs_admin
         )
     with pytest.raises(InputError, match="no registered key"):  # another's: as if none
-        revoke_recipient_key(env.settings, dhs, caller=uscis_admin, audit=sink)
+        revoke_recipient_key(App(env.settings, audit=sink), dhs, caller=uscis_admin)
     with pytest.raises(AccessDenied):  # its own agency's, but not the host's administrator
-        revoke_recipient_key(env.settings, dhs, caller=dhs_admin, audit=sink)
+        revoke_recipient_key(App(env.settings, audit=sink), dhs, caller=dhs_admin)
     assert [e.details["reason"] for e in sink.events] == ["wrong_side", "not_party", "wrong_side"]
     assert all(e.kind == "access.denied" for e in sink.events)
-    assert [k.key_id for k in list_recipient_keys(env.settings, caller=dhs_auditor)] == [dhs]
-    assert [k.key_id for k in list_recipient_keys(env.settings, caller=uscis_admin)] == [uscis]
+    assert [k.key_id for k in list_recipient_keys(App(env.settings), caller=dhs_auditor)] == [dhs]
+    assert [k.key_id for k in list_recipient_keys(App(env.settings), caller=uscis_admin)] == [uscis]
     with pytest.raises(AccessDenied):
-        list_recipient_keys(env.settings, caller=env.submitter)
+        list_recipient_keys(App(env.settings), caller=env.submitter)
     with session(store_url(env.settings)) as s:
         current = key_store.current_key(s, "DHS")
         assert current is not None

@@ -25,6 +25,7 @@ from tests.submit.helpers import (
     write_ssnvs,
 )
 
+from matchgate.app.core import App
 from matchgate.disclosure import key_id, load_public_key
 from matchgate.disclosure.ssnvs import read_return_records
 from matchgate.domain.audit import AuditUnavailable
@@ -72,7 +73,7 @@ def stored_sha256(env: Env, job_id: str) -> str:
             digest.update(data)
             return len(data)
 
-    ring = open_data_keys(env.settings)
+    ring = open_data_keys(App(env.settings))
     open_stream(ring, stored_copy(env, job_id), _Hasher(), context=f"submission/{job_id}/request")
     return digest.hexdigest()
 
@@ -255,7 +256,7 @@ def test_errors_before_anything_is_recorded(env: Env) -> None:
         env.submit(requests_file(env.tmp))
     signing.with_suffix(".off").rename(signing)
     dhs = key_id(load_public_key(env.keys.recipient_pub))
-    revoke_recipient_key(env.settings, dhs, caller=env.accounts.admin, audit=MemorySink())
+    revoke_recipient_key(App(env.settings, audit=MemorySink()), dhs, caller=env.accounts.admin)
     with pytest.raises(ConfigurationError, match="agencies keys add DHS"):
         env.submit(requests_file(env.tmp))
     assert list_submissions(env.settings, caller=env.submitter) == []

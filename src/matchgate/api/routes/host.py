@@ -134,9 +134,7 @@ def add_key(body: KeyIn, app: AppDep, caller: CallerDep) -> KeyOut:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "key.pub"
         path.write_text(body.public_key, encoding="utf-8")
-        view = add_recipient_key(
-            app.settings, body.agency, path, body.fingerprint, caller=caller, audit=app.audit
-        )
+        view = add_recipient_key(app, body.agency, path, body.fingerprint, caller=caller)
     return KeyOut.model_validate(view)
 
 
@@ -149,7 +147,7 @@ def list_keys(
     """Registered keys the caller may see (``agencies keys list``)."""
     from matchgate.services.administration.recipient_keys import list_recipient_keys
 
-    views = list_recipient_keys(app.settings, agency, caller=caller)
+    views = list_recipient_keys(app, agency, caller=caller)
     return [KeyOut.model_validate(v) for v in views]
 
 
@@ -158,7 +156,7 @@ def revoke_key(key_id: str, app: AppDep, caller: CallerDep) -> KeyOut:
     """Revoke a registered key: nothing is sealed to it again (``agencies keys revoke``)."""
     from matchgate.services.administration.recipient_keys import revoke_recipient_key
 
-    view = revoke_recipient_key(app.settings, key_id, caller=caller, audit=app.audit)
+    view = revoke_recipient_key(app, key_id, caller=caller)
     return KeyOut.model_validate(view)
 
 

@@ -115,9 +115,7 @@ async def upload_submission(
     (``matchgate submit``); poll ``GET /v1/submissions/{job_id}``."""
     from matchgate.services.administration import require_submit
 
-    fresh = await run_in_threadpool(
-        require_submit, app.settings, caller, agreement, audit=app.audit
-    )
+    fresh = await run_in_threadpool(require_submit, app, caller, agreement)
     runner = runner_of(request)
     job_id = uuid.uuid4().hex
     folder = upload_folder(app.settings, job_id)

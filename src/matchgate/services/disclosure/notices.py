@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from matchgate.access import Action, Principal
 from matchgate.app.access import require, require_object
+from matchgate.app.core import App
 from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import InputError, MatchgateError
 from matchgate.domain.events import OnwardUseDecided, OnwardUseFiled
@@ -124,7 +125,7 @@ def file_notice(
     the agreement's own purpose (already agreed) and while a notice for the same purpose is
     pending or approved; after a denial a new notice may be filed.
     """
-    caller = require_agreement(settings, caller, Action.NOTICE_FILE, agreement_id, audit=audit)
+    caller = require_agreement(App(settings, audit=audit), caller, Action.NOTICE_FILE, agreement_id)
     filed_by = caller.user_id
     if not _SLUG.match(purpose) or len(purpose) > 64:
         raise InputError(
@@ -134,7 +135,7 @@ def file_notice(
         )
     text = _check_text(description, "description", MAX_DESCRIPTION)
     filed_by = _check_agent(filed_by, "filer")
-    agreement = get_agreement(settings, agreement_id)
+    agreement = get_agreement(App(settings), agreement_id)
     if purpose == agreement.purpose.code:
         raise NoticeError(
             f"{purpose!r} is the agreement's own purpose; it needs no notice", E_NOTICE_INVALID
@@ -189,7 +190,7 @@ def decide_notice(
     with session(store_url(settings)) as s:
         row = store.get_notice(s, notice_id)
         found = None if row is None else (row.agreement_id, row.purpose, row.status, row.id)
-    parties = None if found is None else agreement_parties(settings, found[0])
+    parties = None if found is None else agreement_parties(App(settings), found[0])
     caller = require_object(
         settings,
         caller,
@@ -234,7 +235,7 @@ def list_notices(
 ) -> list[Notice]:
     """Notices in the order they were filed (of one agreement, or all) that the caller may read."""
     caller = require(settings, caller, Action.NOTICE_READ)
-    allowed = readable_agreements(settings, caller, Action.NOTICE_READ)
+    allowed = readable_agreements(App(settings), caller, Action.NOTICE_READ)
     with session(store_url(settings)) as s:
         return [
             _notice(row) for row in store.notices_of(s, agreement_id) if row.agreement_id in allowed

@@ -202,7 +202,7 @@ def _agreement(
 ) -> Agreement:
     key = (held.agreement_id, held.agreement_version)
     if key not in cache:
-        cache[key] = get_agreement(app.settings, held.agreement_id, held.agreement_version)
+        cache[key] = get_agreement(app, held.agreement_id, held.agreement_version)
     return cache[key]
 
 

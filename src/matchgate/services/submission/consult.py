@@ -27,6 +27,7 @@ from pathlib import Path
 
 from matchgate.access import Action, Principal
 from matchgate.app.access import now, require_object
+from matchgate.app.core import App
 from matchgate.audit.breach import looks_personal
 from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import InputError
@@ -88,7 +89,7 @@ def _held(
         row = store.get_submission(s, job_id)
         if row is not None:
             s.expunge(row)
-    parties = None if row is None else agreement_parties(settings, row.agreement_id)
+    parties = None if row is None else agreement_parties(App(settings), row.agreement_id)
     fresh = require_object(
         settings,
         caller,
@@ -152,7 +153,7 @@ def refuse_held(
     """End a held submission: rejected (``E_HELD_REFUSED``), the consultation recorded."""
     row, fresh = _held(settings, job_id, caller, audit)
     text = _record_text(reason, "reason")
-    agency = agreement_parties(settings, row.agreement_id)
+    agency = agreement_parties(App(settings), row.agreement_id)
     _record(
         settings,
         row,
@@ -195,7 +196,7 @@ def release_held(
     row, fresh = _held(settings, job_id, caller, audit)
     text = _record_text(agreed, "agreed")
     day = on or settings.today()
-    agreement = governing_agreement(settings, row.agreement_id, day)
+    agreement = governing_agreement(App(settings), row.agreement_id, day)
     if agreement is None:
         raise InputError(
             f"no version of agreement {row.agreement_id} is in force that day: nothing can be "
@@ -222,7 +223,7 @@ def release_held(
     run.agreement, run.recipient, run.host = agreement, agreement.recipient, host
     run.stored, run.sha256 = Path(row.stored_path), row.sha256
     run.fmt, run.records, run.report = row.format, row.records, dict(row.report or {})
-    run.ring = open_data_keys(settings)
+    run.ring = open_data_keys(App(settings))
     _record(
         settings,
         row,

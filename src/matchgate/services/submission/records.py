@@ -8,6 +8,7 @@ from typing import Any
 
 from matchgate.access import Action, Principal
 from matchgate.app.access import require, require_object
+from matchgate.app.core import App
 from matchgate.domain.errors import NotFound
 from matchgate.services.administration import (
     agreement_parties,
@@ -102,7 +103,7 @@ def get_submission(settings: Settings, job_id: str, *, caller: Principal) -> Sto
     with session(store_url(settings)) as s:
         row = store.get_submission(s, job_id)
         found = None if row is None else _stored(row)
-    parties = None if found is None else agreement_parties(settings, found.agreement_id)
+    parties = None if found is None else agreement_parties(App(settings), found.agreement_id)
     require_object(
         settings,
         caller,
@@ -120,7 +121,7 @@ def list_submissions(
 ) -> list[StoredSubmission]:
     """The latest submissions first (of one agreement, or all) that the caller may read."""
     caller = require(settings, caller, Action.SUBMISSION_READ)
-    allowed = readable_agreements(settings, caller, Action.SUBMISSION_READ)
+    allowed = readable_agreements(App(settings), caller, Action.SUBMISSION_READ)
     if agreement_id is not None:
         allowed &= {agreement_id}
     if not allowed:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from matchgate.app.core import App
 from matchgate.domain import events
 from matchgate.domain.audit import AuditEvent, AuditSink
 from matchgate.domain.errors import InputError
@@ -110,7 +111,7 @@ def host_inputs(settings: Settings, recipient: str) -> HostInputs:
     """The host's current master snapshot, its signing key and ``recipient``'s current
     registered key; ConfigurationError (nothing recorded) when one is missing."""
     master = disclosure_master(settings)
-    registered = recipient_key(settings, recipient)
+    registered = recipient_key(App(settings), recipient)
     keys = Keys(
         sender=host_signing_key(settings),
         recipient=registered.public_key,

@@ -43,6 +43,7 @@ import pyarrow.parquet as pq
 
 from matchgate import __version__
 from matchgate.access import Principal
+from matchgate.app.core import App
 from matchgate.app.workfiles import (
     MATCH_ROLE,
     REQUEST_ROLE,
@@ -186,16 +187,16 @@ def submit_file(
     recipient agency; raises :class:`AuditUnavailable` when the audit log cannot
     record a step (the submission is then rejected and nothing is released).
     """
-    caller = require_submit(settings, caller, agreement_id, audit=audit)
+    caller = require_submit(App(settings, audit=audit), caller, agreement_id)
     options = replace(options, actor=caller.user_id)
     run = Run(settings, path, agreement_id, options, audit, subject, options.job_id)
-    run.agreement = governing_agreement(settings, agreement_id, run.day)
-    latest = run.agreement or get_agreement(settings, agreement_id)
+    run.agreement = governing_agreement(App(settings), agreement_id, run.day)
+    latest = run.agreement or get_agreement(App(settings), agreement_id)
     run.recipient = latest.recipient
     if not options.dry_run:
         run.host = host_inputs(settings, latest.recipient)
     require_file(path)
-    run.ring = open_data_keys(settings)
+    run.ring = open_data_keys(App(settings))
     size = path.stat().st_size
     try:
         check_size(path, size, options.max_bytes)
@@ -272,7 +273,7 @@ def checked_policy(run: Run) -> Policy:
     """What may be disclosed under the agreement in force on the run's day, for its purpose;
     a refusal when nothing may (not in force, channel not agreed, no routine use)."""
     settings = run.settings
-    latest = run.agreement or get_agreement(settings, run.agreement_id)
+    latest = run.agreement or get_agreement(App(settings), run.agreement_id)
     if run.agreement is None:
         raise Rejected(*_agreement_refusal(latest, run.day))
     agreement = run.agreement
