@@ -138,7 +138,7 @@ LOOKUPS = {
         lambda w: "reference-2025-08",
     ),
     "onward-use notice": Lookup(
-        lambda w, c, i: decide_notice(w.settings, i, approve=True, caller=c, audit=w.log),
+        lambda w, c, i: decide_notice(App(w.settings, audit=w.log), i, approve=True, caller=c),
         None,  # deciding would change the world; the owner lists it below
         lambda w: w.notice.id,
     ),
@@ -240,7 +240,7 @@ LISTINGS = {
         lambda w: w.submission.job_id,
     ),
     "notices": Listing(
-        lambda w, c: _ids(list_notices(w.settings, caller=c), "id"),
+        lambda w, c: _ids(list_notices(App(w.settings), caller=c), "id"),
         lambda w: w.ssa_po,
         lambda w: w.notice.id,
     ),

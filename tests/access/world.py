@@ -104,12 +104,11 @@ def build(root: Path, store_url: str) -> World:
     )
     assert submission.package_id is not None, submission
     notice = file_notice(
-        settings,
+        App(settings, audit=log),
         "reference-2025-08",
         "fraud-referral",
         "Refer suspected fraud",
         caller=dhs_po,
-        audit=log,
     )
     incident = open_incident(
         App(settings, audit=log),

@@ -37,7 +37,7 @@ class World:
         init_audit(audit_config(self.settings))
         self.accounts = Accounts(self.settings)
         install_master(self.settings, self.master)
-        init_host_key(self.settings)
+        init_host_key(App(self.settings))
         self.accounts.register_key("DHS", root / "keys" / "dhs.pub")
         po = self.accounts.user("ssa-po", "SSA", "privacy_officer")
         self.accounts.user("ssa-auditor", "SSA", "auditor")

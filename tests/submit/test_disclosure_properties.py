@@ -330,16 +330,17 @@ def check(world: World, scenario: dict[str, Any]) -> None:
     purpose = scenario["purpose"]
     if purpose != PURPOSE and scenario["notice"] is not None:
         notice = file_notice(
-            world.settings,
+            App(world.settings, audit=sink),
             text["id"],
             purpose,
             "proposed use",
             caller=world.recipient_po,
-            audit=sink,
         )
         if scenario["notice"] != "pending":
             approve = scenario["notice"] == "approved"
-            decide_notice(world.settings, notice.id, approve=approve, caller=world.po, audit=sink)
+            decide_notice(
+                App(world.settings, audit=sink), notice.id, approve=approve, caller=world.po
+            )
             if approve:
                 approved.add(purpose)
     requests = write_requests(folder, scenario["format"], scenario["rows"])

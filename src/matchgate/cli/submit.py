@@ -30,6 +30,7 @@ from matchgate.cli.shell import (
     audit_log,
     caller,
     console,
+    current_app,
     echo,
     echo_json,
     say,
@@ -49,7 +50,7 @@ def match_ssnvs(master: Path, requests: Path, output: Path) -> None:
     from matchgate.services.disclosure.ssnvs import match_ssnvs_file
 
     with RichProgress(console).shown() as progress:
-        summary = match_ssnvs_file(master, requests, output, settings=settings(), progress=progress)
+        summary = match_ssnvs_file(current_app(), master, requests, output, progress=progress)
     codes = ", ".join(f"{(k.strip() or 'blank')} {v:,}" for k, v in summary.codes.items())
     say(
         f"answered {summary.records:,} records in {summary.seconds:.1f} s (codes: {codes}); "
@@ -371,9 +372,7 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.disclosure.notices import file_notice
 
         def work() -> None:
-            notice = file_notice(
-                settings(), agreement, purpose, description, caller=caller(), audit=audit_log()
-            )
+            notice = file_notice(current_app(), agreement, purpose, description, caller=caller())
             echo(f"notice {notice.id} filed: {notice.purpose} under {notice.agreement_id}")
             echo("status: pending (disclosures for this purpose are refused until decided)")
 
@@ -396,12 +395,11 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
             if approve is None:
                 raise ConfigurationError("give --approve or --deny")
             notice = decide_notice(
-                settings(),
+                current_app(),
                 notice_id,
                 approve=approve,
                 caller=caller(),
                 note=note,
-                audit=audit_log(),
             )
             echo(f"notice {notice.id}: {notice.status} ({notice.purpose})")
 
@@ -418,7 +416,7 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.disclosure.notices import list_notices
 
         def work() -> None:
-            rows = list_notices(settings(), agreement, caller=caller())
+            rows = list_notices(current_app(), agreement, caller=caller())
             if as_json:
                 echo_json([_notice_json(n) for n in rows], default=str)
                 return

@@ -166,7 +166,7 @@ def host_key(app: AppDep, caller: CallerDep) -> HostKeyOut:
     from matchgate.disclosure.keys import key_id, parse_public_key
     from matchgate.services.disclosure.host import host_signing_key, signing_key_path
 
-    host_signing_key(app.settings)  # ConfigurationError (503) when the host has none
-    data = signing_key_path(app.settings).with_suffix(".pub").read_bytes()
+    host_signing_key(app)  # ConfigurationError (503) when the host has none
+    data = signing_key_path(app).with_suffix(".pub").read_bytes()
     public = parse_public_key(data, source="the host's public key")
     return HostKeyOut(key_id=key_id(public), public_key=data.decode("ascii"))

@@ -156,7 +156,7 @@ def list_notices(
     app: AppDep, caller: CallerDep, agreement: AgreementFilter = None
 ) -> list[NoticeOut]:
     """Onward-use notices you may read, in the order they were filed, with their status."""
-    rows = notices.list_notices(app.settings, agreement, caller=caller)
+    rows = notices.list_notices(app, agreement, caller=caller)
     return [
         NoticeOut(
             id=n.id,

@@ -113,7 +113,7 @@ def host_inputs(settings: Settings, recipient: str) -> HostInputs:
     master = disclosure_master(settings)
     registered = recipient_key(App(settings), recipient)
     keys = Keys(
-        sender=host_signing_key(settings),
+        sender=host_signing_key(App(settings)),
         recipient=registered.public_key,
         recipient_key_id=registered.key_id,
     )

@@ -282,7 +282,7 @@ def checked_policy(run: Run) -> Policy:
             SubmissionCode.CHANNEL_NOT_AGREED.value,
             f"agreement {agreement.id} allows only {', '.join(agreement.channels)} requests",
         )
-    notices = notice_statuses(settings, agreement.id)
+    notices = notice_statuses(App(settings), agreement.id)
     policy = decide_policy(agreement, run.day, run.purpose, notices)
     if not policy.disclosable:
         raise Rejected(*_policy_refusal(agreement, policy))
@@ -388,12 +388,11 @@ def _process(
     )
     out_dir = options.out_dir or settings.workspace / "outbox"
     outcome = disclose(
+        App(settings, audit=run.audit),
         job,
-        settings=settings,
         staging=run.folder / "staging",
         out_dir=out_dir,
         keys=host.keys,
-        audit=run.audit,
         subject=run.subject,
     )
     run.update(
