@@ -47,12 +47,11 @@ def _dry_run(settings: Settings, caller: Principal, tmp: Path) -> str:
     path = tmp / "requests.csv"
     path.write_text(REQUESTS, encoding="utf-8")
     result = submit_file(
-        settings,
+        App(settings, audit=MemorySink()),
         path,
         "reference-2025-08",
         caller=caller,
         options=SubmitOptions(dry_run=True, on=DAY),
-        audit=MemorySink(),
         subject=subject,
     )
     return result.status.value

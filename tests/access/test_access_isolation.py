@@ -74,12 +74,11 @@ def _submit(w: World, caller: Principal, agreement: str) -> Any:
     path = w.settings.workspace / "probe.csv"
     path.write_text(REQUESTS, encoding="utf-8")
     return submit_file(
-        w.settings,
+        App(w.settings, audit=w.log),
         path,
         agreement,
         caller=caller,
         options=SubmitOptions(dry_run=True),
-        audit=w.log,
         subject=w.log.subject_key,
     )
 
@@ -123,7 +122,7 @@ LOOKUPS = {
         lambda w: "reference-2025-08",
     ),
     "submission and its validation report": Lookup(
-        lambda w, c, i: get_submission(w.settings, i, caller=c).report,
+        lambda w, c, i: get_submission(App(w.settings), i, caller=c).report,
         lambda w: w.dhs_submitter,
         lambda w: w.submission.job_id,
     ),
@@ -233,8 +232,8 @@ LISTINGS = {
     ),
     "submissions": Listing(
         lambda w, c: (
-            _ids(list_submissions(w.settings, caller=c), "job_id")
-            + _ids(list_submissions(w.settings, "reference-2025-08", caller=c), "job_id")
+            _ids(list_submissions(App(w.settings), caller=c), "job_id")
+            + _ids(list_submissions(App(w.settings), "reference-2025-08", caller=c), "job_id")
         ),
         lambda w: w.ssa_reviewer,
         lambda w: w.submission.job_id,
@@ -299,7 +298,7 @@ def test_an_outsider_never_lists_it(world: World, name: str) -> None:  # noqa: F
 
 def test_each_refusal_is_in_the_audit_log_for_the_host_only(world: World) -> None:  # noqa: F811
     with pytest.raises(Exception):  # noqa: B017 - the type is the lookup's own
-        get_submission(world.settings, world.submission.job_id, caller=world.irs_all)
+        get_submission(App(world.settings), world.submission.job_id, caller=world.irs_all)
     views = show_entries_for(world.app, 0, 10_000, caller=world.ssa_po)
     denied = [v for v in views if v.kind == "access.denied" and v.actor == "irs-all"]
     assert denied

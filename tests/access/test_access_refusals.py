@@ -170,12 +170,11 @@ def test_a_submission_under_a_suspended_agreement_is_refused_and_audited(world: 
     before = _size(world)
     with pytest.raises(AccessDenied):
         submit_file(
-            world.settings,
+            App(world.settings, audit=world.log),
             path,
             "save-verification",
             caller=world.uscis_all,
             options=SubmitOptions(dry_run=True),
-            audit=world.log,
             subject=world.log.subject_key,
         )
     _denied(
@@ -342,7 +341,7 @@ def test_agreement_and_submission_lists_keep_to_the_parties(world: World) -> Non
         "reference-2025-08",
         "save-verification",
     }
-    assert [s.job_id for s in list_submissions(world.settings, caller=auditor)] == [
+    assert [s.job_id for s in list_submissions(App(world.settings), caller=auditor)] == [
         world.submission.job_id
     ]
     # DHS sees its agreement; DHS-USCIS its own and no DHS submission; IRS nothing
@@ -352,9 +351,9 @@ def test_agreement_and_submission_lists_keep_to_the_parties(world: World) -> Non
     assert {a.id for a in list_agreements(App(world.settings), caller=world.uscis_all)} == {
         "save-verification"
     }
-    assert list_submissions(world.settings, caller=world.uscis_all) == []
+    assert list_submissions(App(world.settings), caller=world.uscis_all) == []
     assert list_agreements(App(world.settings), caller=world.irs_all) == []
-    assert list_submissions(world.settings, caller=world.irs_all) == []
+    assert list_submissions(App(world.settings), caller=world.irs_all) == []
     # tokens: one's own only, without a --user
     own = list_tokens(App(world.settings), caller=world.dhs_submitter)
     assert own

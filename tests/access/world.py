@@ -93,12 +93,11 @@ def build(root: Path, store_url: str) -> World:
     accounts.register_key("DHS", keys / "dhs.pub")
     options = SubmitOptions(out_dir=root / "outbox", on=DAY)
     submission = submit_file(
-        settings,
+        App(settings, audit=log),
         requests,
         "reference-2025-08",
         caller=dhs_submitter,
         options=options,
-        audit=log,
         subject=log.subject_key,
         matcher=ScriptedMatcher({"R1": ("match", "P1")}),
     )

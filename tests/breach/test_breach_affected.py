@@ -67,12 +67,11 @@ def _submit(
     source = env.tmp / name
     source.write_text(text, encoding="utf-8")
     result = submit_file(
-        env.settings,
+        App(env.settings, audit=log),
         source,
         "reference-2025-08",
         caller=env.submitter,
         options=replace(env.options, on=on),
-        audit=log,
         subject=log.subject_key,
         matcher=ScriptedMatcher(answers),
     )

@@ -290,14 +290,14 @@ def test_an_audit_log_failing_mid_way_releases_nothing_and_exits_4(
 ) -> None:
     from tests.submit.helpers import MemorySink, subject
 
-    from matchgate.cli import submit as cli_submit
+    from matchgate.app.core import App
 
     class Failing(MemorySink):
         def subject_key(self, ssn: str) -> str:
             return subject(ssn)
 
     sink = Failing(fail_at=3)  # received, accepted, then the first disclosure entry fails
-    monkeypatch.setattr(cli_submit, "audit_log", lambda: sink)
+    monkeypatch.setattr(App, "audit_log", lambda self: sink)  # the command's App logs to it
     source = world.root / "requests.csv"
     source.write_text(REQUESTS)
     line = one_line(world.submit(source), "E_AUDIT_UNAVAILABLE", 4)

@@ -94,12 +94,11 @@ class Env:
         options = replace(self.options, **changes)
         extra: dict[str, Any] = {} if matcher is None else {"matcher": matcher}
         return submit_file(
-            self.settings,
+            App(self.settings, audit=sink),
             path,
             agreement,
             caller=caller,
             options=options,
-            audit=sink,
             subject=subject,
             **extra,
         )

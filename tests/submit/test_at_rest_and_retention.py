@@ -149,7 +149,7 @@ def test_plaintext_kept_by_an_older_version_is_sealed_by_the_reencryption_pass(e
     with io.BytesIO() as out:
         open_stream(ring, folder / "request.csv.mgr", out, context=f"submission/{job_id}/request")
         digest.update(out.getvalue())
-    assert digest.hexdigest() == get_submission(env.settings, job_id, caller=env.po).sha256
+    assert digest.hexdigest() == get_submission(App(env.settings), job_id, caller=env.po).sha256
 
 
 # -- retention -----------------------------------------------------------------------------------
@@ -201,7 +201,7 @@ def test_retention_purges_files_package_and_queue_after_recording_it(env: Env) -
     assert not env_package.exists()
     with session(env.settings.sqlite_url) as s:
         assert review.count_job_items(s, job_id) == 0
-    stored = get_submission(env.settings, job_id, caller=env.po)  # the submission record stays
+    stored = get_submission(App(env.settings), job_id, caller=env.po)  # the submission record stays
     assert (stored.status, stored.sha256) == ("disclosed", stored.sha256)
     (event,) = sink.events
     assert event.kind == "purge.done"
@@ -300,12 +300,11 @@ def test_the_audit_log_and_accounting_survive_retention(env: Env) -> None:
     init_audit(config)
     log = open_audit(config)
     done = submit_file(
-        env.settings,
+        App(env.settings, audit=log),
         _source(env),
         "reference-2025-08",
         caller=env.submitter,
         options=replace(env.options),
-        audit=log,
         subject=log.subject_key,
         matcher=ScriptedMatcher(dict(SCRIPT)),
     )

@@ -351,12 +351,11 @@ def check(world: World, scenario: dict[str, Any]) -> None:
         on=day,
     )
     result = submit_file(
-        world.settings,
+        App(world.settings, audit=sink),
         requests,
         text["id"],
         caller=world.submitter,
         options=options,
-        audit=sink,
         subject=subject,
         matcher=ScriptedMatcher(scenario["answers"]),
     )

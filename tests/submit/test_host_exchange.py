@@ -75,7 +75,7 @@ def test_a_package_opens_only_with_the_agreement_recipients_registered_key(env: 
     disclosed = [e for e in env.sink.events if e.kind in ("disclosure.made", "package.released")]
     assert disclosed
     assert {e.details["recipient_key_id"] for e in disclosed} == {uscis_key}
-    stored = get_submission(env.settings, result.job_id, caller=env.po)
+    stored = get_submission(App(env.settings), result.job_id, caller=env.po)
     assert stored.recipient_key_id == uscis_key
 
 
@@ -94,7 +94,7 @@ def test_the_master_is_the_loaded_snapshot_named_in_the_job_and_the_manifest(env
     assert result.status is SubmissionStatus.DISCLOSED, result
     assert calls == [(None, env.snapshot)]  # no file: the loaded snapshot, by id
     assert result.master_snapshot_id == env.snapshot
-    stored = get_submission(env.settings, result.job_id, caller=env.submitter)
+    stored = get_submission(App(env.settings), result.job_id, caller=env.submitter)
     assert stored.master_snapshot_id == env.snapshot
     assert result.package is not None
     opened = _open(env, result.package, env.keys.recipient, "dhs")
@@ -232,7 +232,7 @@ def test_a_dry_run_over_the_cap_says_the_real_run_would_be_held(env: Env) -> Non
     assert dry.message is not None
     assert "would be held for consultation" in dry.message
     assert dry.report["would_hold"]["code"] == "R_VOLUME_EXCEEDED"
-    stored = get_submission(env.settings, dry.job_id, caller=env.submitter)
+    stored = get_submission(App(env.settings), dry.job_id, caller=env.submitter)
     assert stored.status == "validated"
     assert stored.message == dry.message
     under = env.submit(_requests(env), dry_run=True, matcher=ScriptedMatcher())
@@ -248,13 +248,14 @@ def test_release_under_a_later_agreement_version_is_not_a_duplicate(env: Env) ->
     sink = MemorySink()
     with pytest.raises(InputError, match="not the one in force"):
         release_held(
-            env.settings, job, "agreed", caller=env.po, audit=sink, subject=subject,
+            App(env.settings, audit=sink), job, "agreed", caller=env.po, subject=subject,
             agreement_version=1, on=DAY, out_dir=env.out,
         )  # fmt: skip
     assert sink.events == []
     result = release_held(
-        env.settings, job, "Cap raised to 10 per file in version 2, agreed by phone",
-        caller=env.po, audit=sink, subject=subject, agreement_version=2, on=DAY,
+        App(env.settings, audit=sink), job,
+        "Cap raised to 10 per file in version 2, agreed by phone",
+        caller=env.po, subject=subject, agreement_version=2, on=DAY,
         out_dir=env.out, matcher=ScriptedMatcher({"R1": ("match", "P1")}),
     )  # fmt: skip
     assert result.status is SubmissionStatus.DISCLOSED, result
@@ -265,32 +266,32 @@ def test_release_under_a_later_agreement_version_is_not_a_duplicate(env: Env) ->
     assert consulted.details["outcome"] == "released"
     assert consulted.details["agreement_version"] == 2
     assert "phone" not in str(consulted.details)  # the text is stored, the log holds its hash
-    stored = get_submission(env.settings, job, caller=env.recipient_po)
+    stored = get_submission(App(env.settings), job, caller=env.recipient_po)
     assert stored.status == "disclosed"
     assert stored.consultation is not None
     assert stored.consultation["record"].startswith("Cap raised")
     assert (stored.consultation["by"], stored.consultation["agreement_version"]) == ("ssa-po", 2)
     with pytest.raises(InputError, match="not held"):
-        release_held(env.settings, job, "again", caller=env.po, audit=sink, subject=subject)
+        release_held(App(env.settings, audit=sink), job, "again", caller=env.po, subject=subject)
 
 
 def test_refusal_ends_a_held_submission_and_frees_its_file(env: Env) -> None:
     job = _held(env)
     sink = MemorySink()
     with pytest.raises(InputError, match="identifier"):
-        refuse_held(env.settings, job, "about 123-45-6789", caller=env.po, audit=sink)
+        refuse_held(App(env.settings, audit=sink), job, "about 123-45-6789", caller=env.po)
     with pytest.raises(InputError, match="at most"):
-        refuse_held(env.settings, job, "x" * 2001, caller=env.po, audit=sink)
-    refuse_held(env.settings, job, "Not within the agreed volume", caller=env.po, audit=sink)
+        refuse_held(App(env.settings, audit=sink), job, "x" * 2001, caller=env.po)
+    refuse_held(App(env.settings, audit=sink), job, "Not within the agreed volume", caller=env.po)
     assert [(e.kind, e.details["outcome"]) for e in sink.events] == [
         ("submission.consulted", "refused")
     ]
-    stored = get_submission(env.settings, job, caller=env.submitter)
+    stored = get_submission(App(env.settings), job, caller=env.submitter)
     assert (stored.status, stored.code) == ("rejected", "E_HELD_REFUSED")
     assert stored.consultation is not None
     assert stored.consultation["outcome"] == "refused"
     with pytest.raises(InputError, match="not held"):
-        refuse_held(env.settings, job, "again", caller=env.po, audit=sink)
+        refuse_held(App(env.settings, audit=sink), job, "again", caller=env.po)
     again = env.submit(_requests(env), "capped", matcher=ScriptedMatcher())  # digest freed
     assert again.status is SubmissionStatus.NEEDS_CONSULTATION
 
@@ -304,9 +305,9 @@ def test_only_the_disclosing_privacy_officer_decides_a_held_file_and_refusals_ar
     sink = MemorySink()
     for caller in (env.submitter, env.recipient_po, reviewer):
         with pytest.raises(AccessDenied):
-            refuse_held(env.settings, job, "no", caller=caller, audit=sink)
+            refuse_held(App(env.settings, audit=sink), job, "no", caller=caller)
     with pytest.raises(SubmissionNotFound):
-        release_held(env.settings, job, "ok", caller=irs_po, audit=sink, subject=subject)
+        release_held(App(env.settings, audit=sink), job, "ok", caller=irs_po, subject=subject)
     reasons = [(e.kind, e.details["reason"]) for e in sink.events]
     assert reasons == [
         ("access.denied", "no_role"),
@@ -314,6 +315,6 @@ def test_only_the_disclosing_privacy_officer_decides_a_held_file_and_refusals_ar
         ("access.denied", "no_role"),
         ("access.denied", "not_party"),
     ]
-    stored = get_submission(env.settings, job, caller=env.po)
+    stored = get_submission(App(env.settings), job, caller=env.po)
     assert stored.status == "needs_consultation"
     assert stored.consultation is None

@@ -118,7 +118,7 @@ def test_disclosed_package_holds_only_what_the_agreement_allows(
         "R_NO_ROUTINE_USE_IN_FORCE",
     }
     assert disclosure["categories"]["disclosed"]["banking"]["routine_uses"] == ["RU-SYN-31"]
-    stored = get_submission(env.settings, result.job_id, caller=env.submitter)
+    stored = get_submission(App(env.settings), result.job_id, caller=env.submitter)
     assert stored.status == "disclosed"
     assert stored.package_id == summary.header.package_id
     assert stored.sha256 == sha256(source)
@@ -169,7 +169,7 @@ def test_the_same_file_twice_is_recognized_and_not_processed_again(
     assert again.duplicate_of == first.job_id
     assert matcher.calls == 1
     assert len(env.packages()) == 1
-    assert [s.status for s in list_submissions(env.settings, caller=env.submitter)] == [
+    assert [s.status for s in list_submissions(App(env.settings), caller=env.submitter)] == [
         "rejected",
         "disclosed",
     ]
@@ -259,7 +259,7 @@ def test_errors_before_anything_is_recorded(env: Env) -> None:
     revoke_recipient_key(App(env.settings, audit=MemorySink()), dhs, caller=env.accounts.admin)
     with pytest.raises(ConfigurationError, match="agencies keys add DHS"):
         env.submit(requests_file(env.tmp))
-    assert list_submissions(env.settings, caller=env.submitter) == []
+    assert list_submissions(App(env.settings), caller=env.submitter) == []
     # Only the unknown agreement is recorded, as a refusal of the caller (no submission).
     assert [(e.kind, e.details["reason"]) for e in env.sink.events] == [
         ("access.denied", "not_found")
@@ -344,7 +344,7 @@ def test_malformed_files_are_rejected_and_the_original_is_kept(
         assert stored_sha256(env, result.job_id) == before == result.sha256
         assert stat.S_IMODE(copy.stat().st_mode) == 0o400
     assert env.packages() == []
-    stored = get_submission(env.settings, result.job_id, caller=env.submitter)
+    stored = get_submission(App(env.settings), result.job_id, caller=env.submitter)
     assert stored.report["error"]["code"] == code
     assert env.sink.kinds()[-1] == "submission.rejected"
 

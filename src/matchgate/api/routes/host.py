@@ -81,8 +81,8 @@ def release_submission(
     from matchgate.services.submission.consult import check_release, release_held
     from matchgate.services.submission.records import get_submission
 
-    check_release(app.settings, job_id, body.agreed, caller=caller, audit=app.audit)
-    stored = get_submission(app.settings, job_id, caller=caller)
+    check_release(app, job_id, body.agreed, caller=caller)
+    stored = get_submission(app, job_id, caller=caller)
     state = JobState(
         job_id=job_id,
         agency=caller.agency,
@@ -96,7 +96,7 @@ def release_submission(
 
     def work(progress: ProgressWriter) -> Any:
         return release_held(
-            app.settings, job_id, body.agreed, caller=caller, audit=app.audit,
+            app, job_id, body.agreed, caller=caller,
             subject=app.audit_log().subject_key, agreement_version=body.agreement_version,
             matcher=app_matcher(app), progress=progress,
         )  # fmt: skip
@@ -112,7 +112,7 @@ def refuse_submission(job_id: str, body: RefuseIn, app: AppDep, caller: CallerDe
     """Refuse a held submission after consultation (``matchgate submissions refuse``)."""
     from matchgate.services.submission.consult import refuse_held
 
-    refuse_held(app.settings, job_id, body.reason, caller=caller, audit=app.audit)
+    refuse_held(app, job_id, body.reason, caller=caller)
     return RefusedOut(job_id=job_id, status="rejected", code="E_HELD_REFUSED")
 
 

@@ -44,7 +44,7 @@ def package_file(app: App, job_id: str, caller: Principal) -> tuple[Path, str, s
     from matchgate.services.administration import get_agreement
     from matchgate.services.submission.records import SubmissionNotFound, get_submission
 
-    stored = get_submission(app.settings, job_id, caller=caller)
+    stored = get_submission(app, job_id, caller=caller)
     if get_agreement(app, stored.agreement_id).recipient != caller.agency:
         raise SubmissionNotFound(job_id)
     if stored.package_id is None:

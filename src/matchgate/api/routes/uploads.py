@@ -61,12 +61,11 @@ def _work(app: App, state: JobState, caller: Any, purpose: str | None) -> Any:
     def work(progress: ProgressWriter) -> object:
         log = app.audit_log()
         return submit_file(
-            app.settings,
+            app,
             path,
             state.agreement_id,
             caller=caller,
             options=options,
-            audit=app.audit,
             subject=log.subject_key,
             matcher=app_matcher(app),
             progress=progress,
