@@ -239,7 +239,7 @@ def install_master(settings: Settings, master: Path) -> str:
     if template is None:
         template = master.parent / f"loaded-{master.stem}"
         if not (template / "master" / "CURRENT").is_file():
-            load_master(master, settings=Settings(workspace=template))
+            load_master(App(Settings(workspace=template)), master)
         _LOADED[master] = template
     shutil.copytree(template / "master", settings.workspace / "master", dirs_exist_ok=True)
     return (settings.workspace / "master" / "CURRENT").read_text(encoding="ascii").strip()

@@ -108,7 +108,7 @@ def test_a_later_snapshot_is_what_the_next_submission_uses(env: Env) -> None:
 
     from matchgate.services.master.store import load_master
 
-    loaded = load_master(write_master(env.tmp / "newer"), settings=env.settings).snapshot.id
+    loaded = load_master(App(env.settings), write_master(env.tmp / "newer")).snapshot.id
     assert loaded != env.snapshot
     result = env.submit(_requests(env), matcher=ScriptedMatcher({"R1": ("match", "P1")}))
     assert result.master_snapshot_id == loaded

@@ -108,7 +108,7 @@ class HostInputs:
 def host_inputs(app: App, recipient: str) -> HostInputs:
     """The host's current master snapshot, its signing key and ``recipient``'s current
     registered key; ConfigurationError (nothing recorded) when one is missing."""
-    master = disclosure_master(app.settings)
+    master = disclosure_master(app)
     registered = recipient_key(app, recipient)
     keys = Keys(
         sender=host_signing_key(app),
