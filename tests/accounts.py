@@ -13,6 +13,7 @@ from tests.submit.helpers import MemorySink
 
 from matchgate.access import Principal
 from matchgate.app.access import authenticate
+from matchgate.app.core import App
 from matchgate.domain.audit import AuditSink
 from matchgate.services.administration.users import add_agency, add_user, bootstrap, issue_token
 from matchgate.settings import Settings
@@ -35,11 +36,10 @@ class Accounts:
 
     def __post_init__(self) -> None:
         made = bootstrap(
-            self.settings,
+            App(self.settings, audit=self.sink),
             agency=HOST,
             agency_name="Social Security Administration (synthetic)",
             user_id="admin",
-            audit=self.sink,
         )
         self.admin_token = made.token
         self.tokens["admin"] = made.token
@@ -53,7 +53,7 @@ class Accounts:
             known = store.get_agency(s, code) is not None
         if not known:
             add_agency(
-                self.settings, code, f"{code} (synthetic)", caller=self.admin, audit=self.sink
+                App(self.settings, audit=self.sink), code, f"{code} (synthetic)", caller=self.admin
             )
 
     def register_key(self, agency: str, public_key: Path) -> str:
@@ -65,7 +65,7 @@ class Accounts:
         self.agency(agency)
         fingerprint = key_id(load_public_key(public_key))
         add_recipient_key(
-            self.settings, agency, public_key, fingerprint, caller=self.admin, audit=self.sink
+            App(self.settings, audit=self.sink), agency, public_key, fingerprint, caller=self.admin
         )
         return fingerprint
 
@@ -79,13 +79,12 @@ class Accounts:
         """A new active user of ``agency`` (registered if new) with ``roles``, authenticated."""
         self.agency(agency)
         add_user(
-            self.settings,
+            App(self.settings, audit=self.sink),
             user_id,
             agency=agency,
             roles=list(roles),
             caller=self.admin,
-            audit=self.sink,
         )
-        made = issue_token(self.settings, caller=self.admin, audit=self.sink, user_id=user_id)
+        made = issue_token(App(self.settings, audit=self.sink), caller=self.admin, user_id=user_id)
         self.tokens[user_id] = made.token
         return authenticate(self.settings, made.token)

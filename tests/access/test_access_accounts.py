@@ -13,6 +13,7 @@ from tests.submit.helpers import DAY, REFERENCE, REQUESTS, MemorySink, subject
 
 from matchgate.access import Principal
 from matchgate.app.access import authenticate
+from matchgate.app.core import App
 from matchgate.audit import kinds
 from matchgate.domain.errors import AccessDenied, InputError
 from matchgate.services.administration.agreements import add_agreement, list_agreements
@@ -46,12 +47,11 @@ def _dry_run(settings: Settings, caller: Principal, tmp: Path) -> str:
     path = tmp / "requests.csv"
     path.write_text(REQUESTS, encoding="utf-8")
     result = submit_file(
-        settings,
+        App(settings, audit=MemorySink()),
         path,
         "reference-2025-08",
         caller=caller,
         options=SubmitOptions(dry_run=True, on=DAY),
-        audit=MemorySink(),
         subject=subject,
     )
     return result.status.value
@@ -60,7 +60,7 @@ def _dry_run(settings: Settings, caller: Principal, tmp: Path) -> str:
 def test_bootstrap_happens_once(settings: Settings, accounts: Accounts) -> None:
     assert accounts.admin.host
     with pytest.raises(AccessDenied, match="users exist already"):
-        bootstrap(settings, agency="IRS", agency_name="x", user_id="root", audit=MemorySink())
+        bootstrap(App(settings, audit=MemorySink()), agency="IRS", agency_name="x", user_id="root")
 
 
 def test_tokens_are_stored_only_as_hashes(
@@ -90,33 +90,36 @@ def test_tokens_are_stored_only_as_hashes(
 
 def test_a_revoked_user_is_refused_on_the_next_call(settings: Settings, accounts: Accounts) -> None:
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
-    assert list_agreements(settings, caller=po) == []
-    revoke_user(settings, "ssa-po", caller=accounts.admin, audit=accounts.sink)
+    assert list_agreements(App(settings), caller=po) == []
+    revoke_user(App(settings, audit=accounts.sink), "ssa-po", caller=accounts.admin)
     with pytest.raises(AccessDenied):
-        list_agreements(settings, caller=po)  # the very Principal object used a moment ago
+        list_agreements(App(settings), caller=po)  # the very Principal object used a moment ago
     with pytest.raises(AccessDenied):
         authenticate(settings, accounts.tokens["ssa-po"])
     with pytest.raises(AccessDenied):  # and no new token for a revoked user
-        issue_token(settings, caller=po, audit=accounts.sink)
+        issue_token(App(settings, audit=accounts.sink), caller=po)
 
 
 def test_a_revoked_or_expired_token_is_refused_on_the_next_call(
     settings: Settings, accounts: Accounts
 ) -> None:
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
-    second = issue_token(settings, caller=po, audit=accounts.sink)
+    second = issue_token(App(settings, audit=accounts.sink), caller=po)
     other = authenticate(settings, second.token)
-    revoke_token(settings, po.token_id, caller=po, audit=accounts.sink)
+    revoke_token(App(settings, audit=accounts.sink), po.token_id, caller=po)
     with pytest.raises(AccessDenied):
-        list_agreements(settings, caller=po)
-    assert list_agreements(settings, caller=other) == []  # the user's other token still works
-    assert [t.revoked_at is not None for t in list_tokens(settings, caller=other)] == [True, False]
+        list_agreements(App(settings), caller=po)
+    assert list_agreements(App(settings), caller=other) == []  # the user's other token still works
+    assert [t.revoked_at is not None for t in list_tokens(App(settings), caller=other)] == [
+        True,
+        False,
+    ]
     with session(settings.sqlite_url) as s:
         row = store.get_token(s, other.token_id)
         assert row is not None
         row.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     with pytest.raises(AccessDenied):
-        list_agreements(settings, caller=other)
+        list_agreements(App(settings), caller=other)
 
 
 def test_a_wrong_secret_with_a_real_token_id_is_refused(
@@ -135,13 +138,15 @@ def test_a_role_change_counts_on_the_next_call(
 ) -> None:
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
     accounts.partners("DHS")
-    add_agreement(settings, REFERENCE, caller=po)
+    add_agreement(App(settings), REFERENCE, caller=po)
     submitter = accounts.user("dhs-submitter", "DHS", "submitter")
     assert _dry_run(settings, submitter, tmp_path) == "validated"
-    set_roles(settings, "dhs-submitter", ["auditor"], caller=accounts.admin, audit=accounts.sink)
+    set_roles(
+        App(settings, audit=accounts.sink), "dhs-submitter", ["auditor"], caller=accounts.admin
+    )
     with pytest.raises(AccessDenied, match=r"submission\.submit"):
         _dry_run(settings, submitter, tmp_path)
-    assert [a.id for a in list_agreements(settings, caller=submitter)] == ["reference-2025-08"]
+    assert [a.id for a in list_agreements(App(settings), caller=submitter)] == ["reference-2025-08"]
 
 
 def test_a_suspended_agreement_takes_no_submission_from_the_next_call(
@@ -149,20 +154,20 @@ def test_a_suspended_agreement_takes_no_submission_from_the_next_call(
 ) -> None:
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
     accounts.partners("DHS")
-    add_agreement(settings, REFERENCE, caller=po)
+    add_agreement(App(settings), REFERENCE, caller=po)
     submitter = accounts.user("dhs-submitter", "DHS", "submitter")
     assert _dry_run(settings, submitter, tmp_path) == "validated"
     suspend_agreement(
-        settings, "reference-2025-08", "breach under review", caller=po, audit=accounts.sink
+        App(settings, audit=accounts.sink), "reference-2025-08", "breach under review", caller=po
     )
     with pytest.raises(AccessDenied, match="suspended"):
         _dry_run(settings, submitter, tmp_path)
-    (listed,) = list_agreements(settings, caller=submitter)
+    (listed,) = list_agreements(App(settings), caller=submitter)
     assert listed.suspended
     dhs_po = accounts.user("dhs-po", "DHS", "privacy_officer")
     with pytest.raises(AccessDenied):  # the recipient cannot lift it
-        resume_agreement(settings, "reference-2025-08", caller=dhs_po, audit=accounts.sink)
-    resume_agreement(settings, "reference-2025-08", caller=po, audit=accounts.sink)
+        resume_agreement(App(settings, audit=accounts.sink), "reference-2025-08", caller=dhs_po)
+    resume_agreement(App(settings, audit=accounts.sink), "reference-2025-08", caller=po)
     assert _dry_run(settings, submitter, tmp_path) == "validated"
     changes = [
         e.details["change"] for e in accounts.sink.events if e.kind == kinds.AGREEMENT_CHANGED
@@ -175,7 +180,7 @@ def test_another_agencys_agreement_id_cannot_be_taken_over(
 ) -> None:
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
     accounts.partners("DHS")
-    add_agreement(settings, REFERENCE, caller=po)
+    add_agreement(App(settings), REFERENCE, caller=po)
     irs = accounts.user("irs-po", "IRS", "privacy_officer")
     hijack = tmp_path / "hijack.yaml"
     hijack.write_text(
@@ -185,22 +190,21 @@ def test_another_agencys_agreement_id_cannot_be_taken_over(
         encoding="utf-8",
     )
     with pytest.raises(InputError, match="taken by another agreement") as caught:
-        add_agreement(settings, hijack, caller=irs)
+        add_agreement(App(settings), hijack, caller=irs)
     assert "SSA" not in str(caught.value)
     assert "DHS" not in str(caught.value)
-    assert list_agreements(settings, caller=irs) == []
+    assert list_agreements(App(settings), caller=irs) == []
 
 
 def test_user_changes_are_audited_with_ids_only(settings: Settings, accounts: Accounts) -> None:
     accounts.user("dhs-submitter", "DHS", "submitter")
     set_roles(
-        settings,
+        App(settings, audit=accounts.sink),
         "dhs-submitter",
         ["submitter", "auditor"],
         caller=accounts.admin,
-        audit=accounts.sink,
     )
-    revoke_user(settings, "dhs-submitter", caller=accounts.admin, audit=accounts.sink)
+    revoke_user(App(settings, audit=accounts.sink), "dhs-submitter", caller=accounts.admin)
     events = accounts.sink.events  # type: ignore[attr-defined]
     got = [(e.kind, e.details.get("change")) for e in events]
     assert got == [
@@ -229,11 +233,11 @@ def test_the_last_host_administrator_cannot_be_removed(
     settings: Settings, accounts: Accounts
 ) -> None:
     with pytest.raises(InputError, match="last administrator"):
-        revoke_user(settings, "admin", caller=accounts.admin, audit=accounts.sink)
+        revoke_user(App(settings, audit=accounts.sink), "admin", caller=accounts.admin)
     with pytest.raises(InputError, match="last administrator"):
-        set_roles(settings, "admin", ["auditor"], caller=accounts.admin, audit=accounts.sink)
+        set_roles(App(settings, audit=accounts.sink), "admin", ["auditor"], caller=accounts.admin)
     accounts.user("admin2", "SSA", "administrator")
-    revoke_user(settings, "admin", caller=accounts.admin, audit=accounts.sink)
+    revoke_user(App(settings, audit=accounts.sink), "admin", caller=accounts.admin)
 
 
 def test_a_partner_administrator_manages_only_its_own_agency(
@@ -244,20 +248,23 @@ def test_a_partner_administrator_manages_only_its_own_agency(
     from matchgate.services.administration.users import add_user
 
     made = add_user(
-        settings,
+        App(settings, audit=accounts.sink),
         "dhs-analyst",
         agency="DHS",
         roles=["submitter"],
         caller=dhs_admin,
-        audit=accounts.sink,
     )
     assert made.agency == "DHS"
     with pytest.raises(InputError, match="no agency"):
         add_user(
-            settings, "x", agency="IRS", roles=["submitter"], caller=dhs_admin, audit=accounts.sink
+            App(settings, audit=accounts.sink),
+            "x",
+            agency="IRS",
+            roles=["submitter"],
+            caller=dhs_admin,
         )
     with pytest.raises(InputError, match="no user 'irs-user'"):
-        revoke_user(settings, "irs-user", caller=dhs_admin, audit=accounts.sink)
+        revoke_user(App(settings, audit=accounts.sink), "irs-user", caller=dhs_admin)
 
 
 @pytest.mark.parametrize("user_id", ["123456789", "123-45-6789", "a012345678", "ok.a-12345678"])
@@ -269,7 +276,10 @@ def test_a_user_id_shaped_like_a_personal_value_is_refused(
 
     with pytest.raises(InputError, match="SSN or an A-number"):
         add_user(
-            settings, user_id, agency="SSA", roles=["auditor"], caller=accounts.admin,
-            audit=accounts.sink,
-        )  # fmt: skip
-    assert user_id not in {u.id for u in list_users(settings, caller=accounts.admin)}
+            App(settings, audit=accounts.sink),
+            user_id,
+            agency="SSA",
+            roles=["auditor"],
+            caller=accounts.admin,
+        )
+    assert user_id not in {u.id for u in list_users(App(settings), caller=accounts.admin)}

@@ -14,6 +14,7 @@ from tests.access.world import SSN, World, world  # noqa: F401 - the fixture
 from tests.submit.helpers import REQUESTS
 
 from matchgate.access import Principal
+from matchgate.app.core import App
 from matchgate.audit import kinds
 from matchgate.services.administration.agreements import describe_agreement, list_agreements
 from matchgate.services.administration.suspensions import suspend_agreement
@@ -47,10 +48,6 @@ from matchgate.services.submission.submit import SubmitOptions, submit_file
 FAKE = "fffffffffffffffffffffffffffffff0"
 
 
-def _config(w: World) -> Any:
-    return w.log.config
-
-
 def _reference_entries(w: World, views: list[Any]) -> list[Any]:
     job = w.submission.job_id
     return [
@@ -77,24 +74,23 @@ def _submit(w: World, caller: Principal, agreement: str) -> Any:
     path = w.settings.workspace / "probe.csv"
     path.write_text(REQUESTS, encoding="utf-8")
     return submit_file(
-        w.settings,
+        App(w.settings, audit=w.log),
         path,
         agreement,
         caller=caller,
         options=SubmitOptions(dry_run=True),
-        audit=w.log,
         subject=w.log.subject_key,
     )
 
 
 def _first_reference_sequence(w: World) -> str:
-    views = show_entries_for(w.settings, _config(w), 0, 10_000, caller=w.dhs_po)
+    views = show_entries_for(w.app, 0, 10_000, caller=w.dhs_po)
     return str(_reference_entries(w, views)[0].sequence)
 
 
 def _prove(w: World, caller: Principal, sequence: str) -> Any:
     w.log.checkpoint()
-    return prove_for(w.settings, _config(w), int(sequence), caller=caller)
+    return prove_for(w.app, int(sequence), caller=caller)
 
 
 _NOTICES: dict[int, str] = {}
@@ -104,8 +100,7 @@ def _withdrawal_notice(w: World) -> str:
     """The notice to DHS of a withdrawal of the package's disclosure (made once per world)."""
     if id(w) not in _NOTICES:
         done = withdraw_for_caller(
-            w.settings,
-            _config(w),
+            w.app,
             SSN,
             "wrong_match",
             caller=w.ssa_po,
@@ -122,12 +117,12 @@ def _token_of(w: World, user: str) -> str:
 
 LOOKUPS = {
     "agreement": Lookup(
-        lambda w, c, i: describe_agreement(w.settings, i, caller=c),
+        lambda w, c, i: describe_agreement(App(w.settings), i, caller=c),
         lambda w: w.dhs_submitter,
         lambda w: "reference-2025-08",
     ),
     "submission and its validation report": Lookup(
-        lambda w, c, i: get_submission(w.settings, i, caller=c).report,
+        lambda w, c, i: get_submission(App(w.settings), i, caller=c).report,
         lambda w: w.dhs_submitter,
         lambda w: w.submission.job_id,
     ),
@@ -137,24 +132,22 @@ LOOKUPS = {
         lambda w: "reference-2025-08",
     ),
     "agreement suspension": Lookup(
-        lambda w, c, i: suspend_agreement(w.settings, i, "probe", caller=c, audit=w.log),
+        lambda w, c, i: suspend_agreement(App(w.settings, audit=w.log), i, "probe", caller=c),
         None,  # the owner's suspension would change the world; its test is elsewhere
         lambda w: "reference-2025-08",
     ),
     "onward-use notice": Lookup(
-        lambda w, c, i: decide_notice(w.settings, i, approve=True, caller=c, audit=w.log),
+        lambda w, c, i: decide_notice(App(w.settings, audit=w.log), i, approve=True, caller=c),
         None,  # deciding would change the world; the owner lists it below
         lambda w: w.notice.id,
     ),
     "package (withdrawal of its disclosure)": Lookup(
-        lambda w, c, i: withdraw_for_caller(
-            w.settings, _config(w), SSN, "wrong_match", caller=c, package_id=i
-        ),
+        lambda w, c, i: withdraw_for_caller(w.app, SSN, "wrong_match", caller=c, package_id=i),
         None,  # withdrawing would change the world; the owner's accounting shows it below
         lambda w: str(w.submission.package_id),
     ),
     "withdrawal notice (acknowledge)": Lookup(
-        lambda w, c, i: acknowledge_withdrawal_notice(w.settings, _config(w), i, caller=c),
+        lambda w, c, i: acknowledge_withdrawal_notice(w.app, i, caller=c),
         None,  # acknowledging would change the world; the owner lists it below
         _withdrawal_notice,
     ),
@@ -165,30 +158,28 @@ LOOKUPS = {
         fake="999999",
     ),
     "breach incident": Lookup(
-        lambda w, c, i: get_incident(w.settings, i, caller=c, audit=w.log),
+        lambda w, c, i: get_incident(w.app, i, caller=c),
         lambda w: w.ssa_po,
         lambda w: w.incident.id,
     ),
     "breach incident (advance)": Lookup(
-        lambda w, c, i: advance_incident(w.settings, i, "reported", caller=c, audit=w.log),
+        lambda w, c, i: advance_incident(w.app, i, "reported", caller=c),
         None,  # advancing would change the world; the owner reads it above
         lambda w: w.incident.id,
     ),
     "breach incident (report)": Lookup(
-        lambda w, c, i: make_report(
-            w.settings, w.log.config, i, w.settings.workspace / "reports", caller=c, audit=w.log
-        ),
+        lambda w, c, i: make_report(w.app, i, w.settings.workspace / "reports", caller=c),
         None,
         lambda w: w.incident.id,
     ),
     "user": Lookup(
-        lambda w, c, i: revoke_user(w.settings, i, caller=c, audit=w.log),
+        lambda w, c, i: revoke_user(App(w.settings, audit=w.log), i, caller=c),
         None,  # revoking would change the world; the owner lists users below
         lambda w: "dhs-submitter",
         fake="no-such-user",
     ),
     "token": Lookup(
-        lambda w, c, i: revoke_token(w.settings, i, caller=c, audit=w.log),
+        lambda w, c, i: revoke_token(App(w.settings, audit=w.log), i, caller=c),
         None,
         lambda w: _token_of(w, "dhs-submitter"),
         fake="0123456789abcdef",
@@ -235,37 +226,32 @@ def _ids(rows: list[Any], attribute: str) -> list[str]:
 
 LISTINGS = {
     "agreements": Listing(
-        lambda w, c: _ids(list_agreements(w.settings, caller=c), "id"),
+        lambda w, c: _ids(list_agreements(App(w.settings), caller=c), "id"),
         lambda w: w.dhs_submitter,
         lambda w: "reference-2025-08",
     ),
     "submissions": Listing(
         lambda w, c: (
-            _ids(list_submissions(w.settings, caller=c), "job_id")
-            + _ids(list_submissions(w.settings, "reference-2025-08", caller=c), "job_id")
+            _ids(list_submissions(App(w.settings), caller=c), "job_id")
+            + _ids(list_submissions(App(w.settings), "reference-2025-08", caller=c), "job_id")
         ),
         lambda w: w.ssa_reviewer,
         lambda w: w.submission.job_id,
     ),
     "notices": Listing(
-        lambda w, c: _ids(list_notices(w.settings, caller=c), "id"),
+        lambda w, c: _ids(list_notices(App(w.settings), caller=c), "id"),
         lambda w: w.ssa_po,
         lambda w: w.notice.id,
     ),
     "accounting of disclosures": Listing(
-        lambda w, c: [
-            line.reference
-            for line in accounting_for_caller(w.settings, w.log.config, SSN, caller=c).lines
-        ],
+        lambda w, c: [line.reference for line in accounting_for_caller(w.app, SSN, caller=c).lines],
         lambda w: w.ssa_po,
         lambda w: str(w.submission.package_id),
     ),
     "audit entries (show)": Listing(
         lambda w, c: [
             str(v.sequence)
-            for v in _reference_entries(
-                w, show_entries_for(w.settings, w.log.config, 0, 10_000, caller=c)
-            )
+            for v in _reference_entries(w, show_entries_for(w.app, 0, 10_000, caller=c))
         ],
         lambda w: w.dhs_po,
         _first_reference_sequence,
@@ -273,30 +259,28 @@ LISTINGS = {
     "audit entries (tail)": Listing(
         lambda w, c: [
             str(v.sequence)
-            for v in _reference_entries(
-                w, tail_entries_for(w.settings, w.log.config, 10_000, caller=c)
-            )
+            for v in _reference_entries(w, tail_entries_for(w.app, 10_000, caller=c))
         ],
         lambda w: w.dhs_po,
         _first_reference_sequence,
     ),
     "withdrawal notices": Listing(
-        lambda w, c: _ids(list_withdrawal_notices(w.settings, caller=c), "id"),
+        lambda w, c: _ids(list_withdrawal_notices(w.app, caller=c), "id"),
         lambda w: w.dhs_submitter,
         _withdrawal_notice,
     ),
     "breach incidents": Listing(
-        lambda w, c: _ids(list_incidents(w.settings, caller=c), "id"),
+        lambda w, c: _ids(list_incidents(w.app, caller=c), "id"),
         lambda w: w.ssa_po,
         lambda w: w.incident.id,
     ),
     "users": Listing(
-        lambda w, c: _ids(list_users(w.settings, caller=c), "id"),
+        lambda w, c: _ids(list_users(App(w.settings), caller=c), "id"),
         lambda w: w.accounts.admin,
         lambda w: "dhs-submitter",
     ),
     "agencies": Listing(
-        lambda w, c: _ids(list_agencies(w.settings, caller=c), "code"),
+        lambda w, c: _ids(list_agencies(App(w.settings), caller=c), "code"),
         lambda w: w.accounts.admin,
         lambda w: "DHS",
     ),
@@ -314,8 +298,8 @@ def test_an_outsider_never_lists_it(world: World, name: str) -> None:  # noqa: F
 
 def test_each_refusal_is_in_the_audit_log_for_the_host_only(world: World) -> None:  # noqa: F811
     with pytest.raises(Exception):  # noqa: B017 - the type is the lookup's own
-        get_submission(world.settings, world.submission.job_id, caller=world.irs_all)
-    views = show_entries_for(world.settings, world.log.config, 0, 10_000, caller=world.ssa_po)
+        get_submission(App(world.settings), world.submission.job_id, caller=world.irs_all)
+    views = show_entries_for(world.app, 0, 10_000, caller=world.ssa_po)
     denied = [v for v in views if v.kind == "access.denied" and v.actor == "irs-all"]
     assert denied
     assert denied[-1].details["reason"] == "not_party"
@@ -323,6 +307,6 @@ def test_each_refusal_is_in_the_audit_log_for_the_host_only(world: World) -> Non
     assert denied[-1].agency is None
     assert denied[-1].agreement is None
     for outsider in _outsiders(world):
-        seen = show_entries_for(world.settings, world.log.config, 0, 10_000, caller=outsider)
+        seen = show_entries_for(world.app, 0, 10_000, caller=outsider)
         assert not [v for v in seen if v.kind == "access.denied" and v.actor == "irs-all"]
     assert kinds.USER_CHANGED in {v.kind for v in views}

@@ -26,6 +26,7 @@ from matchgate.access.refusals import NO_TOKEN, UNKNOWN_TOKEN, RefusalCount, Tal
 from matchgate.app import access as app_access
 from matchgate.app.access import authenticate
 from matchgate.app.audit import audit_config, entry_of
+from matchgate.app.core import App
 from matchgate.audit import Entry
 from matchgate.cli.shell import EXIT_ACCESS
 from matchgate.domain.errors import AccessDenied, InputError
@@ -102,12 +103,12 @@ def _denied(w: World, before: int, **want: Any) -> Entry:
 
 def test_a_revoked_token_is_refused_and_audited(world: World) -> None:  # noqa: F811
     user, token = _fresh_user(world, "rv-token", "DHS", "submitter")
-    revoke_token(world.settings, user.token_id, caller=user, audit=world.log)
+    revoke_token(App(world.settings, audit=world.log), user.token_id, caller=user)
     before = _size(world)
     with pytest.raises(AccessDenied):
         authenticate(world.settings, token)
     with pytest.raises(AccessDenied):  # a Principal held on to is re-checked, and audited too
-        list_agreements(world.settings, caller=user)
+        list_agreements(App(world.settings), caller=user)
     _denied(
         world,
         before,
@@ -129,7 +130,7 @@ def test_a_revoked_token_is_refused_and_audited(world: World) -> None:  # noqa: 
 
 def test_a_revoked_user_is_refused_and_audited(world: World) -> None:  # noqa: F811
     user, token = _fresh_user(world, "rv-user", "DHS", "submitter")
-    revoke_user(world.settings, "rv-user", caller=world.accounts.admin, audit=world.log)
+    revoke_user(App(world.settings, audit=world.log), "rv-user", caller=world.accounts.admin)
     before = _size(world)
     with pytest.raises(AccessDenied):
         authenticate(world.settings, token)
@@ -162,19 +163,18 @@ def test_a_wrong_secret_for_a_real_token_id_is_refused_and_audited(world: World)
 
 def test_a_submission_under_a_suspended_agreement_is_refused_and_audited(world: World) -> None:  # noqa: F811
     suspend_agreement(
-        world.settings, "save-verification", "probe", caller=world.ssa_po, audit=world.log
+        App(world.settings, audit=world.log), "save-verification", "probe", caller=world.ssa_po
     )
     path = world.settings.workspace / "suspended.csv"
     path.write_text(REQUESTS, encoding="utf-8")
     before = _size(world)
     with pytest.raises(AccessDenied):
         submit_file(
-            world.settings,
+            App(world.settings, audit=world.log),
             path,
             "save-verification",
             caller=world.uscis_all,
             options=SubmitOptions(dry_run=True),
-            audit=world.log,
             subject=world.log.subject_key,
         )
     _denied(
@@ -191,21 +191,21 @@ def test_a_submission_under_a_suspended_agreement_is_refused_and_audited(world: 
 def test_a_role_refusal_on_a_list_is_audited(world: World) -> None:  # noqa: F811
     before = _size(world)
     with pytest.raises(AccessDenied):
-        list_agencies(world.settings, caller=world.dhs_submitter)
+        list_agencies(App(world.settings), caller=world.dhs_submitter)
     _denied(world, before, user_id="dhs-submitter", action="user.read", reason="no_role")
 
 
 def test_a_role_refusal_is_audited(world: World) -> None:  # noqa: F811
     before = _size(world)
     with pytest.raises(AccessDenied):
-        list_users(world.settings, caller=world.dhs_submitter)
+        list_users(App(world.settings), caller=world.dhs_submitter)
     _denied(world, before, user_id="dhs-submitter", action="user.read", reason="no_role")
 
 
 def test_an_object_of_another_agency_is_audited_as_not_party(world: World) -> None:  # noqa: F811
     before = _size(world)
     with pytest.raises(InputError):
-        revoke_user(world.settings, "dhs-submitter", caller=world.irs_all, audit=world.log)
+        revoke_user(App(world.settings, audit=world.log), "dhs-submitter", caller=world.irs_all)
     _denied(
         world,
         before,
@@ -219,9 +219,9 @@ def test_an_object_of_another_agency_is_audited_as_not_party(world: World) -> No
 def test_host_only_actions_are_audited(world: World) -> None:  # noqa: F811
     before = _size(world)
     with pytest.raises(AccessDenied):
-        add_agency(world.settings, "TREAS", "Treasury", caller=world.irs_all, audit=world.log)
+        add_agency(App(world.settings, audit=world.log), "TREAS", "Treasury", caller=world.irs_all)
     _denied(world, before, user_id="irs-all", action="agency.manage")
-    assert list_incidents(world.settings, caller=world.irs_all) == []
+    assert list_incidents(world.app, caller=world.irs_all) == []
 
 
 # --- item 3: token-less refusals are counted per source and minute ---------------------------
@@ -289,22 +289,24 @@ def _ssa_auditor(w: World) -> Principal:
 
 
 def test_the_host_auditor_lists_only_its_own_agencys_users(world: World) -> None:  # noqa: F811
-    users = list_users(world.settings, caller=_ssa_auditor(world))
+    users = list_users(App(world.settings), caller=_ssa_auditor(world))
     assert users
     assert {u.agency for u in users} == {"SSA"}
 
 
 def test_the_host_auditor_lists_only_its_own_agency(world: World) -> None:  # noqa: F811
-    assert [a.code for a in list_agencies(world.settings, caller=_ssa_auditor(world))] == ["SSA"]
+    assert [a.code for a in list_agencies(App(world.settings), caller=_ssa_auditor(world))] == [
+        "SSA"
+    ]
 
 
 def test_the_host_auditor_cannot_list_a_partners_tokens(world: World) -> None:  # noqa: F811
     auditor = _ssa_auditor(world)
     before = _size(world)
     with pytest.raises(InputError) as real:
-        list_tokens(world.settings, caller=auditor, user_id="dhs-submitter")
+        list_tokens(App(world.settings), caller=auditor, user_id="dhs-submitter")
     with pytest.raises(InputError) as made_up:
-        list_tokens(world.settings, caller=auditor, user_id="no-such-user")
+        list_tokens(App(world.settings), caller=auditor, user_id="no-such-user")
     assert str(real.value).replace("dhs-submitter", "X") == str(made_up.value).replace(
         "no-such-user", "X"
     )
@@ -313,39 +315,47 @@ def test_the_host_auditor_cannot_list_a_partners_tokens(world: World) -> None:  
 
 def test_the_host_administrator_still_lists_every_agency(world: World) -> None:  # noqa: F811
     admin = world.accounts.admin
-    assert {u.agency for u in list_users(world.settings, caller=admin)} >= {"SSA", "DHS", "IRS"}
-    assert {a.code for a in list_agencies(world.settings, caller=admin)} >= {"SSA", "DHS", "IRS"}
-    assert list_tokens(world.settings, caller=admin, user_id="dhs-submitter")
+    assert {u.agency for u in list_users(App(world.settings), caller=admin)} >= {
+        "SSA",
+        "DHS",
+        "IRS",
+    }
+    assert {a.code for a in list_agencies(App(world.settings), caller=admin)} >= {
+        "SSA",
+        "DHS",
+        "IRS",
+    }
+    assert list_tokens(App(world.settings), caller=admin, user_id="dhs-submitter")
 
 
 def test_a_partner_auditor_lists_only_its_own_agency(world: World) -> None:  # noqa: F811
-    assert {u.agency for u in list_users(world.settings, caller=world.dhs_po)} == {"DHS"}
-    assert [a.code for a in list_agencies(world.settings, caller=world.dhs_po)] == ["DHS"]
-    assert {u.agency for u in list_users(world.settings, caller=world.irs_all)} == {"IRS"}
+    assert {u.agency for u in list_users(App(world.settings), caller=world.dhs_po)} == {"DHS"}
+    assert [a.code for a in list_agencies(App(world.settings), caller=world.dhs_po)] == ["DHS"]
+    assert {u.agency for u in list_users(App(world.settings), caller=world.irs_all)} == {"IRS"}
 
 
 def test_agreement_and_submission_lists_keep_to_the_parties(world: World) -> None:  # noqa: F811
     auditor = _ssa_auditor(world)
     # the host auditor: SSA is a party to both agreements, and to the one submission
-    assert {a.id for a in list_agreements(world.settings, caller=auditor)} == {
+    assert {a.id for a in list_agreements(App(world.settings), caller=auditor)} == {
         "reference-2025-08",
         "save-verification",
     }
-    assert [s.job_id for s in list_submissions(world.settings, caller=auditor)] == [
+    assert [s.job_id for s in list_submissions(App(world.settings), caller=auditor)] == [
         world.submission.job_id
     ]
     # DHS sees its agreement; DHS-USCIS its own and no DHS submission; IRS nothing
-    assert {a.id for a in list_agreements(world.settings, caller=world.dhs_po)} == {
+    assert {a.id for a in list_agreements(App(world.settings), caller=world.dhs_po)} == {
         "reference-2025-08"
     }
-    assert {a.id for a in list_agreements(world.settings, caller=world.uscis_all)} == {
+    assert {a.id for a in list_agreements(App(world.settings), caller=world.uscis_all)} == {
         "save-verification"
     }
-    assert list_submissions(world.settings, caller=world.uscis_all) == []
-    assert list_agreements(world.settings, caller=world.irs_all) == []
-    assert list_submissions(world.settings, caller=world.irs_all) == []
+    assert list_submissions(App(world.settings), caller=world.uscis_all) == []
+    assert list_agreements(App(world.settings), caller=world.irs_all) == []
+    assert list_submissions(App(world.settings), caller=world.irs_all) == []
     # tokens: one's own only, without a --user
-    own = list_tokens(world.settings, caller=world.dhs_submitter)
+    own = list_tokens(App(world.settings), caller=world.dhs_submitter)
     assert own
     assert {t.user_id for t in own} == {"dhs-submitter"}
 
@@ -354,7 +364,7 @@ def test_issuing_a_token_for_another_agencys_user_is_refused_and_audited(world: 
     dhs_admin, _ = _fresh_user(world, "dhs-admin", "DHS", "administrator")
     before = _size(world)
     with pytest.raises(InputError):
-        issue_token(world.settings, caller=dhs_admin, audit=world.log, user_id="uscis-all")
+        issue_token(App(world.settings, audit=world.log), caller=dhs_admin, user_id="uscis-all")
     _denied(world, before, user_id="dhs-admin", action="user.manage", reason="not_party")
 
 
@@ -442,7 +452,10 @@ def test_a_second_bootstrap_is_refused_and_counted(world: World) -> None:  # noq
     for _ in range(3):
         with pytest.raises(AccessDenied):
             bootstrap(
-                world.settings, agency="SSA", agency_name="x", user_id="intruder", audit=world.log
+                App(world.settings, audit=world.log),
+                agency="SSA",
+                agency_name="x",
+                user_id="intruder",
             )
     counted = _new_denials(world, before, "access.unauthenticated")
     assert len(counted) == 1

@@ -35,6 +35,7 @@ from tests.submit.helpers import (
 
 from matchgate.access import Principal
 from matchgate.app.audit import AuditLog, audit_config, init_audit, open_audit
+from matchgate.app.core import App
 from matchgate.audit.breach import Incident, Scope
 from matchgate.services.administration.agreements import add_agreement
 from matchgate.services.disclosure.notices import Notice, file_notice
@@ -62,6 +63,11 @@ class World:
     notice: Notice
     incident: Incident
 
+    @property
+    def app(self) -> App:
+        """An App over the world's store, with its audit log."""
+        return App(self.settings, audit=self.log)
+
 
 def build(root: Path, store_url: str) -> World:
     settings = Settings(workspace=root / "ws", database_url=store_url)
@@ -74,8 +80,8 @@ def build(root: Path, store_url: str) -> World:
     dhs_po = accounts.user("dhs-po", "DHS", "privacy_officer", "auditor")
     uscis_all = accounts.user("uscis-all", "DHS-USCIS", *ALL_ROLES)
     irs_all = accounts.user("irs-all", "IRS", *ALL_ROLES)
-    add_agreement(settings, REFERENCE, caller=ssa_po)
-    add_agreement(settings, SAVE, caller=ssa_po)
+    add_agreement(App(settings), REFERENCE, caller=ssa_po)
+    add_agreement(App(settings), SAVE, caller=ssa_po)
     keys = root / "keys"
     make_keys(keys, "ssa")
     make_keys(keys, "dhs")
@@ -87,31 +93,27 @@ def build(root: Path, store_url: str) -> World:
     accounts.register_key("DHS", keys / "dhs.pub")
     options = SubmitOptions(out_dir=root / "outbox", on=DAY)
     submission = submit_file(
-        settings,
+        App(settings, audit=log),
         requests,
         "reference-2025-08",
         caller=dhs_submitter,
         options=options,
-        audit=log,
         subject=log.subject_key,
         matcher=ScriptedMatcher({"R1": ("match", "P1")}),
     )
     assert submission.package_id is not None, submission
     notice = file_notice(
-        settings,
+        App(settings, audit=log),
         "reference-2025-08",
         "fraud-referral",
         "Refer suspected fraud",
         caller=dhs_po,
-        audit=log,
     )
     incident = open_incident(
-        settings,
+        App(settings, audit=log),
         caller=ssa_po,
         category="lost_package",
         scope=Scope.build(packages=[submission.package_id]),
-        audit=log,
-        config=log.config,
     )
     return World(
         settings,

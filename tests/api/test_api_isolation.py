@@ -24,17 +24,16 @@ def _notice_to_dhs(world: World) -> str:
     """A withdrawal notice to DHS: the host withdraws its disclosure once per world."""
     from matchgate.services.oversight.withdrawals import list_withdrawal_notices
 
-    made = list_withdrawal_notices(world.settings, caller=world.dhs_po)
+    made = list_withdrawal_notices(world.app, caller=world.dhs_po)
     if not made:
         withdraw_for_caller(
-            world.settings,
-            world.log.config,
+            world.app,
             SSN,
             "wrong_match",
             caller=world.ssa_po,
             package_id=world.submission.package_id,
         )
-        made = list_withdrawal_notices(world.settings, caller=world.dhs_po)
+        made = list_withdrawal_notices(world.app, caller=world.dhs_po)
     return made[0].id
 
 

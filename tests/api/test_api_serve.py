@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from matchgate.app.audit import audit_config, init_audit
+from matchgate.app.core import App
 from matchgate.cli.main import app
 from matchgate.cli.shell import EXIT_CONFIG
 from matchgate.client import Client
@@ -45,7 +46,7 @@ def test_serve_refuses_an_empty_workspace(tmp_path: Path) -> None:
 
 
 def test_serve_refuses_without_an_audit_log(tmp_path: Path) -> None:
-    upgrade_stores(Settings(workspace=tmp_path / "ws"))
+    upgrade_stores(App(Settings(workspace=tmp_path / "ws")))
     code, output = _serve(tmp_path / "ws")
     assert code == EXIT_CONFIG, output
     assert "audit" in output
@@ -53,7 +54,7 @@ def test_serve_refuses_without_an_audit_log(tmp_path: Path) -> None:
 
 def test_serve_refuses_a_schema_that_is_behind(tmp_path: Path) -> None:
     settings = Settings(workspace=tmp_path / "ws")
-    upgrade_stores(settings)
+    upgrade_stores(App(settings))
     init_audit(audit_config(settings))
     older = sorted(revisions(OPERATIONAL) - {head(OPERATIONAL)})[0]
     with sqlite3.connect(tmp_path / "ws" / "matchgate.sqlite") as con:
@@ -75,16 +76,15 @@ def _free_port() -> int:
 
 def test_serve_answers_over_loopback(tmp_path: Path) -> None:
     settings = Settings(workspace=tmp_path / "ws")
-    upgrade_stores(settings)
+    upgrade_stores(App(settings))
     init_audit(audit_config(settings))
     from matchgate.app.audit import open_audit
 
     made = bootstrap(
-        settings,
+        App(settings, audit=open_audit(audit_config(settings))),
         agency="SSA",
         agency_name="Social Security Administration (synthetic)",
         user_id="admin",
-        audit=open_audit(audit_config(settings)),
     )
     port = _free_port()
     command = [sys.executable, "-m", "matchgate", "serve", "--port", str(port)]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import matchgate
+from matchgate.app.audit import AuditConfig, init_audit, open_audit
 from matchgate.app.core import App
 from matchgate.domain.audit import AuditEvent, AuditReceipt
 from matchgate.domain.errors import ConfigurationError
@@ -64,6 +65,28 @@ def test_a_given_sink_is_the_one_used(tmp_path: Path) -> None:
     sink = _Sink()
     app = App(Settings(workspace=tmp_path), audit=sink)
     assert app.audit is sink
+
+
+def test_a_refusal_is_recorded_where_the_app_audits_or_nowhere(tmp_path: Path) -> None:
+    sink = _Sink()
+    assert App(Settings(workspace=tmp_path), audit=sink).refusal_audit() is sink
+    assert App(Settings(workspace=tmp_path / "no-log")).refusal_audit() is None  # not faked
+
+
+def test_a_given_audit_log_is_the_apps_log_with_its_configuration(tmp_path: Path) -> None:
+    config = AuditConfig(
+        url=f"sqlite:///{tmp_path / 'elsewhere.sqlite'}",
+        checkpoint_dir=tmp_path / "checkpoints",
+        subject_key_file=tmp_path / "keys" / "subject.hmac",
+        signing_key_file=tmp_path / "keys" / "checkpoint.key",
+    )
+    init_audit(config)
+    log = open_audit(config)
+    app = App(Settings(workspace=tmp_path / "ws"), audit=log)
+    assert app.audit_log() is log
+    assert app.audit is log
+    assert app.audit_config == config  # not the workspace's default
+    assert App(Settings(workspace=tmp_path / "ws")).audit_config != config
 
 
 def test_today_is_the_agencys_calendar_day() -> None:

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 from tests.conftest import upgrade_store
 
+from matchgate.app.core import App
 from matchgate.services.administration.datakeys import (
     data_key_file,
     init_data_keys,
@@ -49,7 +50,7 @@ def settings(tmp_path: Path) -> Settings:
 
 
 def _queue(settings: Settings, job_id: str = "j" * 32) -> list[str]:
-    ring = open_data_keys(settings)
+    ring = open_data_keys(App(settings))
     items = [
         review.NewItem(
             id=f"{job_id[:1]}{index:031x}",
@@ -69,7 +70,7 @@ def _queue(settings: Settings, job_id: str = "j" * 32) -> list[str]:
 
 
 def _revealed(settings: Settings) -> dict[str, dict[str, str | None]]:
-    ring = open_data_keys(settings)
+    ring = open_data_keys(App(settings))
     with session(settings.sqlite_url) as s:
         return {
             row.request_id: review.reveal(ring, row) for row in review.items_of_job(s, "j" * 32)
@@ -85,11 +86,11 @@ def _store_bytes(settings: Settings) -> bytes:
 
 
 def test_ring_file_is_owner_only_and_refused_when_others_can_read_it(settings: Settings) -> None:
-    made = init_data_keys(settings)
+    made = init_data_keys(App(settings))
     assert made.created
-    path = data_key_file(settings)
+    path = data_key_file(App(settings))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert not init_data_keys(settings).created  # safe to run again
+    assert not init_data_keys(App(settings)).created  # safe to run again
     path.chmod(0o640)
     with pytest.raises(DataKeyError, match="owner-only"):
         load_ring(path)
@@ -98,16 +99,16 @@ def test_ring_file_is_owner_only_and_refused_when_others_can_read_it(settings: S
 def test_ring_never_replaced_and_a_missing_ring_is_refused_once_data_exists(
     settings: Settings,
 ) -> None:
-    path = data_key_file(settings)
-    init_data_keys(settings)
+    path = data_key_file(App(settings))
+    init_data_keys(App(settings))
     with pytest.raises(DataKeyError, match="already exists"):
         create_ring(path)
     path.unlink()
     with pytest.raises(DataKeyError, match="restore the key file"):
-        open_data_keys(settings)
+        open_data_keys(App(settings))
     create_ring(path)  # a different ring at the configured path
     with pytest.raises(DataKeyError, match="not the key ring"):
-        open_data_keys(settings)
+        open_data_keys(App(settings))
 
 
 def test_no_secret_in_a_repr(tmp_path: Path) -> None:
@@ -169,7 +170,7 @@ def test_a_ciphertext_moved_to_another_row_or_column_does_not_decrypt(settings: 
             text("UPDATE review_items SET a_number_sealed = ssn_sealed WHERE id = :id"),
             {"id": ids[2]},
         )
-    ring = open_data_keys(settings)
+    ring = open_data_keys(App(settings))
     with session(url) as s:
         rows = {row.id: row for row in review.items_of_job(s, "j" * 32)}
         assert review.reveal(ring, rows[ids[0]])["ssn"] == SSNS[0]
@@ -194,7 +195,7 @@ def test_a_flipped_bit_or_relabelled_key_version_does_not_decrypt(tmp_path: Path
 
 def test_lookup_by_hmac_finds_rows_and_reveals_nothing(settings: Settings) -> None:
     _queue(settings)
-    ring = open_data_keys(settings)
+    ring = open_data_keys(App(settings))
     with session(settings.sqlite_url) as s:
         found = review.find_by(s, ring, "ssn", SSNS[1])
         assert [row.request_id for row in found] == ["R1"]
@@ -211,35 +212,35 @@ def test_rotation_keeps_every_row_readable_and_findable_then_the_old_key_retires
 ) -> None:
     _queue(settings)
     expected = _revealed(settings)
-    rotation = rotate_data_keys(settings, reencrypt_now=False)
+    rotation = rotate_data_keys(App(settings), reencrypt_now=False)
     assert (rotation.previous, rotation.current) == (1, 2)
     # mid-rotation: rows under key 1, new rows under key 2; all readable and findable
     with session(settings.sqlite_url) as s:
         assert review.count_by_key(s) == {1: 3}
     _queue(settings, job_id="k" * 32)
-    ring = open_data_keys(settings)
+    ring = open_data_keys(App(settings))
     with session(settings.sqlite_url) as s:
         assert review.count_by_key(s) == {1: 3, 2: 3}
         assert len(review.find_by(s, ring, "ssn", SSNS[0])) == 2
     assert _revealed(settings) == expected
     with pytest.raises(DataKeyError, match="still under key version 1"):
-        retire_data_key(settings, 1)
-    done = reencrypt_data(settings)
+        retire_data_key(App(settings), 1)
+    done = reencrypt_data(App(settings))
     assert (done.rows_moved, done.usage.rows) == (3, {2: 6})
-    retire_data_key(settings, 1)
+    retire_data_key(App(settings), 1)
     assert _revealed(settings) == expected
     with session(settings.sqlite_url) as s:
-        assert len(review.find_by(s, open_data_keys(settings), "ssn", SSNS[0])) == 2
+        assert len(review.find_by(s, open_data_keys(App(settings)), "ssn", SSNS[0])) == 2
     with pytest.raises(DataKeyError, match="current key"):
-        retire_data_key(settings, 2)
+        retire_data_key(App(settings), 2)
 
 
 def test_reencryption_never_overwrites_a_row_changed_meanwhile(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = _queue(settings)
-    add_current_key(data_key_file(settings))
-    ring = open_data_keys(settings)
+    add_current_key(data_key_file(App(settings)))
+    ring = open_data_keys(App(settings))
     real_reveal = review.reveal
 
     def reveal_while_another_writer_changes_the_row(

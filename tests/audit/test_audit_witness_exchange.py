@@ -27,6 +27,7 @@ from tests.submit.helpers import (
 from typer.testing import CliRunner, Result
 
 from matchgate.app.audit import audit_config, init_audit
+from matchgate.app.core import App
 from matchgate.audit import kinds
 from matchgate.cli.main import app
 from matchgate.services.administration.agreements import add_agreement
@@ -56,7 +57,7 @@ class Exchange:
         agreement = agreement_variant(
             root / "agreements", "reference-2025-08", REFERENCE, max_files_per_month=5
         )
-        add_agreement(self.settings, agreement, caller=po)
+        add_agreement(App(self.settings), agreement, caller=po)
         self.config = audit_config(self.settings)
         init_audit(self.config)
         install_master(self.settings, self.master)

@@ -20,6 +20,7 @@ from tests.breach.conftest import Env, MakeEnv
 from tests.submit.helpers import DAY, MASTER, PERSONAL, ScriptedMatcher
 
 from matchgate.app.audit import AuditLog
+from matchgate.app.core import App
 from matchgate.audit import kinds
 from matchgate.audit.breach import Scope
 from matchgate.services.disclosure.packages import open_package_file
@@ -66,12 +67,11 @@ def _submit(
     source = env.tmp / name
     source.write_text(text, encoding="utf-8")
     result = submit_file(
-        env.settings,
+        App(env.settings, audit=log),
         source,
         "reference-2025-08",
         caller=env.submitter,
         options=replace(env.options, on=on),
-        audit=log,
         subject=log.subject_key,
         matcher=ScriptedMatcher(answers),
     )
@@ -122,23 +122,15 @@ def test_report_holds_exactly_what_the_package_held(
     assert not set(held_a) & set(held_b)
     assert len({c for cs in held_a.values() for c in cs}) >= 3  # several categories in play
 
+    app = App(env.settings, audit=log)
     incident = open_incident(
-        env.settings,
+        app,
         category="lost_package",
         scope=Scope.build(packages=[a.package_id]),
         caller=env.po,
-        audit=log,
-        config=log.config,
         summary="package left on a shared drive",
     )
-    made = make_report(
-        env.settings,
-        log.config,
-        incident.id,
-        env.tmp / "reports",
-        caller=env.po,
-        audit=log,
-    )
+    made = make_report(app, incident.id, env.tmp / "reports", caller=env.po)
 
     # Person by person and category by category, exactly package A; nothing of package B.
     assert _subjects_file(made.subjects_csv) == held_a
@@ -179,7 +171,7 @@ def test_report_holds_exactly_what_the_package_held(
     assert steps[1].details["affected_people"] == 2
     assert steps[1].details["subjects_sha256"] == report["affected_subjects_file"]["sha256"]
     assert verify_audit(log.config).ok
-    stored = get_incident(env.settings, incident.id, caller=env.po)
+    stored = get_incident(app, incident.id, caller=env.po)
     assert stored.affected_people == 2
     assert [s.audit_sequence for s in stored.steps] == [e.sequence for e in steps]
 
@@ -205,32 +197,17 @@ def test_the_lifecycle_runs_to_closure_with_every_step_in_the_log(
     env = make_env(None)
     log = log_for(env.settings.sqlite_url)
     a = _submit(env, log, "a.csv", FILE_A, {"R1": ("match", "P1")})
+    app = App(env.settings, audit=log)
     incident = open_incident(
-        env.settings,
+        app,
         category="misdirected_disclosure",
         scope=Scope.build(packages=[a.package_id or ""]),
         caller=env.po,
-        audit=log,
-        config=log.config,
     )
-    advance_incident(
-        env.settings,
-        incident.id,
-        "reported",
-        caller=env.po,
-        audit=log,
-        reference="INC-2025-77",
-    )
-    advance_incident(
-        env.settings,
-        incident.id,
-        "contained",
-        caller=env.po,
-        audit=log,
-        note="recipient deleted it",
-    )
-    make_report(env.settings, log.config, incident.id, env.tmp / "r", caller=env.po, audit=log)
-    closed = advance_incident(env.settings, incident.id, "closed", caller=env.po, audit=log)
+    advance_incident(app, incident.id, "reported", caller=env.po, reference="INC-2025-77")
+    advance_incident(app, incident.id, "contained", caller=env.po, note="recipient deleted it")
+    make_report(app, incident.id, env.tmp / "r", caller=env.po)
+    closed = advance_incident(app, incident.id, "closed", caller=env.po)
     assert closed.status == "closed"
     assert [s.step for s in closed.steps] == ["open", "reported", "contained", "assessed", "closed"]
     assert closed.cisa_reference == "INC-2025-77"

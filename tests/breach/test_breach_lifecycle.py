@@ -12,6 +12,7 @@ from tests.submit.helpers import MemorySink
 
 from matchgate.access import Principal
 from matchgate.app.audit import audit_config, init_audit, open_audit
+from matchgate.app.core import App
 from matchgate.audit import Disclosure
 from matchgate.audit.breach import (
     BreachStepRefused,
@@ -83,13 +84,10 @@ def _open(
     settings: Settings, po: Principal, sink: MemorySink, clock: Clock, **extra: object
 ) -> str:
     incident = open_incident(
-        settings,
+        App(settings, audit=sink, clock=clock),
         caller=po,
         category="unauthorized_access",
         scope=SCOPE,
-        audit=sink,
-        config=audit_config(settings),
-        clock=clock,
         **extra,  # type: ignore[arg-type]
     )
     return incident.id
@@ -99,7 +97,7 @@ def test_the_clock_runs_one_hour_from_discovery(settings: Settings, po: Principa
     clock, sink = Clock(T0), MemorySink()
     found = T0 - dt.timedelta(minutes=20)
     incident = get_incident(
-        settings, caller=po, incident_id=_open(settings, po, sink, clock, discovered_at=found)
+        App(settings), caller=po, incident_id=_open(settings, po, sink, clock, discovered_at=found)
     )
     assert incident.opened_at == T0
     assert incident.discovered_at == found
@@ -116,7 +114,7 @@ def test_the_clock_runs_one_hour_from_discovery(settings: Settings, po: Principa
 
     clock.advance(minutes=55)
     reported = advance_incident(
-        settings, incident.id, "reported", caller=po, audit=sink, clock=clock
+        App(settings, audit=sink, clock=clock), incident.id, "reported", caller=po
     )
     assert reported.reported_at == T0 + dt.timedelta(minutes=55)
     stopped = reported.clock(T0 + dt.timedelta(days=3))  # the clock stopped at the report
@@ -131,15 +129,13 @@ def test_the_clock_runs_one_hour_from_discovery(settings: Settings, po: Principa
 def test_a_report_within_the_hour_is_on_time(settings: Settings, po: Principal) -> None:
     clock, sink = Clock(T0), MemorySink()
     incident_id = _open(settings, po, sink, clock)
-    assert get_incident(settings, incident_id, caller=po).due_at == T0 + dt.timedelta(hours=1)
+    assert get_incident(App(settings), incident_id, caller=po).due_at == T0 + dt.timedelta(hours=1)
     clock.advance(minutes=59)
     reported = advance_incident(
-        settings,
+        App(settings, audit=sink, clock=clock),
         incident_id,
         "reported",
         caller=po,
-        audit=sink,
-        clock=clock,
         reference="CISA-2025-0042",
     )
     assert not reported.clock(T0 + dt.timedelta(hours=5)).overdue
@@ -158,7 +154,7 @@ def test_status_only_moves_forward_one_step_at_a_time(settings: Settings, po: Pr
 
     def step(to: str) -> None:
         clock.advance(minutes=1)
-        advance_incident(settings, incident_id, to, caller=po, audit=sink, clock=clock)
+        advance_incident(App(settings, audit=sink, clock=clock), incident_id, to, caller=po)
 
     for wrong in ("contained", "closed", "open"):
         with pytest.raises(BreachStepRefused):
@@ -170,7 +166,7 @@ def test_status_only_moves_forward_one_step_at_a_time(settings: Settings, po: Pr
     step("contained")
     with pytest.raises(BreachStepRefused, match="breach report"):
         step("closed")  # never assessed
-    assert get_incident(settings, incident_id, caller=po).status == IncidentStatus.CONTAINED
+    assert get_incident(App(settings), incident_id, caller=po).status == IncidentStatus.CONTAINED
     assert sink.kinds() == ["breach.opened", "breach.reported", "breach.contained"]
     with pytest.raises(InputError, match="status"):
         step("reopened")
@@ -193,14 +189,14 @@ def test_nothing_is_stored_or_changed_when_the_audit_log_cannot_write(
     clock = Clock(T0)
     with pytest.raises(AuditUnavailable):
         _open(settings, po, MemorySink(fail_at=1), clock)
-    assert list_incidents(settings, caller=po) == []
+    assert list_incidents(App(settings), caller=po) == []
 
     sink = MemorySink()
     incident_id = _open(settings, po, sink, clock)
     down = MemorySink(fail_at=1)
     with pytest.raises(AuditUnavailable):
-        advance_incident(settings, incident_id, "reported", caller=po, audit=down)
-    incident = get_incident(settings, incident_id, caller=po)
+        advance_incident(App(settings, audit=down), incident_id, "reported", caller=po)
+    incident = get_incident(App(settings), incident_id, caller=po)
     assert incident.status == IncidentStatus.OPEN
     assert incident.reported_at is None
     assert [s.step for s in incident.steps] == ["open"]
@@ -240,16 +236,14 @@ def test_personal_looking_or_malformed_text_is_refused(
     def step() -> object:
         if field == "summary":
             return open_incident(
-                settings,
+                App(settings, audit=sink),
                 caller=po,
                 category="other",
                 scope=SCOPE,
-                audit=sink,
-                config=audit_config(settings),
                 summary=value,
             )
         return advance_incident(
-            settings, incident_id, "reported", caller=po, audit=sink, note=value
+            App(settings, audit=sink), incident_id, "reported", caller=po, note=value
         )
 
     with pytest.raises(InputError, match=field):

@@ -13,6 +13,7 @@ from tests.submit.helpers import REFERENCE, SAVE, agreement_variant
 from typer.testing import CliRunner
 
 from matchgate.app.audit import AuditConfig, audit_config, open_audit
+from matchgate.app.core import App
 from matchgate.audit import AuditEvent, Disclosure, kinds
 from matchgate.cli.audit import EXIT_VERIFY_FAILED, register
 from matchgate.cli.shell import EXIT_CONFIG, EXIT_INPUT, run
@@ -41,8 +42,8 @@ def env(tmp_path: Path) -> dict[str, str]:
     accounts = Accounts(settings)
     accounts.partners()
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
-    add_agreement(settings, REFERENCE, caller=po)
-    add_agreement(settings, agreement_variant(tmp_path / "docs", "le-2025", SAVE), caller=po)
+    add_agreement(App(settings), REFERENCE, caller=po)
+    add_agreement(App(settings), agreement_variant(tmp_path / "docs", "le-2025", SAVE), caller=po)
     return {
         "MATCHGATE_WORKSPACE": str(tmp_path / "ws"),
         "MATCHGATE_DATABASE_URL": "",

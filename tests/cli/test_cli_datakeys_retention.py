@@ -16,6 +16,7 @@ from tests.submit.helpers import PERSONAL, REFERENCE, REQUESTS, install_master, 
 from typer.testing import CliRunner, Result
 
 from matchgate.app.audit import audit_config, init_audit
+from matchgate.app.core import App
 from matchgate.cli.main import app
 from matchgate.cli.shell import EXIT_ACCESS
 from matchgate.services.administration.agreements import add_agreement
@@ -36,13 +37,13 @@ class World:
         init_audit(audit_config(self.settings))
         self.accounts = Accounts(self.settings)
         install_master(self.settings, self.master)
-        init_host_key(self.settings)
+        init_host_key(App(self.settings))
         self.accounts.register_key("DHS", root / "keys" / "dhs.pub")
         po = self.accounts.user("ssa-po", "SSA", "privacy_officer")
         self.accounts.user("ssa-auditor", "SSA", "auditor")
         self.accounts.user("dhs-submitter", "DHS", "submitter")
         self.accounts.user("dhs-admin", "DHS", "administrator")
-        add_agreement(self.settings, REFERENCE, caller=po)
+        add_agreement(App(self.settings), REFERENCE, caller=po)
 
     def invoke(self, *args: str | Path, user: str = "") -> Result:
         """Run as ``user`` (their token in MATCHGATE_TOKEN); no user: no token at all."""

@@ -26,6 +26,7 @@ from tests.submit.helpers import (
 from typer.testing import CliRunner, Result
 
 from matchgate.app.audit import audit_config, init_audit
+from matchgate.app.core import App
 from matchgate.cli.main import app
 from matchgate.services.administration.agreements import add_agreement
 from matchgate.services.disclosure.packages import make_keys
@@ -51,8 +52,8 @@ class World:
             "expires": (today + dt.timedelta(days=365)).isoformat(),
         }
         reference = agreement_variant(root / "agreements", "reference-2025-08", REFERENCE, **terms)
-        add_agreement(self.settings, reference, caller=self.po)
-        add_agreement(self.settings, SAVE, caller=self.po)  # in force to 2027-07-05
+        add_agreement(App(self.settings), reference, caller=self.po)
+        add_agreement(App(self.settings), SAVE, caller=self.po)  # in force to 2027-07-05
         self.keys = root / "keys"  # the recipients' own pairs, made on their side
         self.dhs = make_keys(self.keys, "dhs")
         self.uscis = make_keys(self.keys, "uscis")

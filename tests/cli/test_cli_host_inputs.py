@@ -17,6 +17,7 @@ from tests.submit.helpers import REQUESTS, SAVE, write_master
 from typer.testing import CliRunner, Result
 
 from matchgate.app.audit import audit_config, init_audit
+from matchgate.app.core import App
 from matchgate.cli.shell import run
 from matchgate.cli.submit import register as register_submit
 from matchgate.services.administration.agreements import add_agreement
@@ -41,7 +42,7 @@ class World:
         self.accounts = Accounts(self.settings)
         po = self.accounts.user("ssa-po", "SSA", "privacy_officer")
         self.accounts.user("uscis-submitter", "DHS-USCIS", "submitter")
-        add_agreement(self.settings, SAVE, caller=po)
+        add_agreement(App(self.settings), SAVE, caller=po)
         init_audit(audit_config(self.settings))
         self.requests = root / "requests.csv"
         self.requests.write_text(REQUESTS, encoding="utf-8")

@@ -22,6 +22,7 @@ from tests.submit.helpers import (
 from typer.testing import CliRunner, Result
 
 from matchgate.app.audit import audit_config, init_audit
+from matchgate.app.core import App
 from matchgate.cli.main import app as main_app
 from matchgate.cli.packages import register as register_packages
 from matchgate.cli.shell import run
@@ -61,7 +62,7 @@ class World:
         po = self.accounts.user("ssa-po", "SSA", "privacy_officer")
         self.accounts.user("dhs-submitter", "DHS", "submitter")
         self.accounts.user("dhs-po", "DHS", "privacy_officer")
-        add_agreement(self.settings, REFERENCE, caller=po)
+        add_agreement(App(self.settings), REFERENCE, caller=po)
         install_master(self.settings, self.master)
         install_host_key(self.settings, self.keys / "sender.key", self.keys / "sender.pub")
         self.accounts.register_key("DHS", self.keys / "dhs.pub")
@@ -188,7 +189,7 @@ def test_configuration_problems_exit_4(world: World, tmp_path: Path) -> None:
     source.write_text(REQUESTS)
     admin = world.accounts.admin
     dhs = key_id(load_public_key(world.keys / "dhs.pub"))
-    revoke_recipient_key(world.settings, dhs, caller=admin, audit=world.accounts.sink)
+    revoke_recipient_key(App(world.settings, audit=world.accounts.sink), dhs, caller=admin)
     no_key = world.submit(source)
     assert no_key.exit_code == 4, no_key.output
     assert "agencies keys add DHS" in no_key.stderr
@@ -289,14 +290,14 @@ def test_an_audit_log_failing_mid_way_releases_nothing_and_exits_4(
 ) -> None:
     from tests.submit.helpers import MemorySink, subject
 
-    from matchgate.cli import submit as cli_submit
+    from matchgate.app.core import App
 
     class Failing(MemorySink):
         def subject_key(self, ssn: str) -> str:
             return subject(ssn)
 
     sink = Failing(fail_at=3)  # received, accepted, then the first disclosure entry fails
-    monkeypatch.setattr(cli_submit, "audit_log", lambda: sink)
+    monkeypatch.setattr(App, "audit_log", lambda self: sink)  # the command's App logs to it
     source = world.root / "requests.csv"
     source.write_text(REQUESTS)
     line = one_line(world.submit(source), "E_AUDIT_UNAVAILABLE", 4)

@@ -14,6 +14,7 @@ from tests.submit.helpers import REFERENCE, SAVE
 from typer.testing import CliRunner
 
 from matchgate.app.audit import AuditConfig, audit_config, open_audit
+from matchgate.app.core import App
 from matchgate.audit import Disclosure, kinds
 from matchgate.cli.audit import register as register_audit
 from matchgate.cli.shell import EXIT_ACCESS, EXIT_INPUT, run
@@ -44,8 +45,8 @@ def env(tmp_path: Path, store_url: str) -> dict[str, str]:
     accounts = Accounts(settings)
     accounts.partners()
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
-    add_agreement(settings, REFERENCE, caller=po)
-    add_agreement(settings, SAVE, caller=po)
+    add_agreement(App(settings), REFERENCE, caller=po)
+    add_agreement(App(settings), SAVE, caller=po)
     accounts.user("dhs-sub", "DHS", "submitter")
     accounts.user("dhs-aud", "DHS", "auditor")
     accounts.user("uscis-sub", "DHS-USCIS", "submitter")

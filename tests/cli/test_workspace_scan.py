@@ -22,6 +22,7 @@ from tests.cli.test_cli_submit import World
 from tests.submit.helpers import REFERENCE, agreement_variant, ssnvs_record
 
 from matchgate.app.audit import audit_config, init_audit
+from matchgate.app.core import App
 from matchgate.cli.main import app as main_app
 from matchgate.cli.shell import EXIT_INTERNAL
 from matchgate.services.administration.agreements import add_agreement
@@ -170,7 +171,7 @@ def world(tmp_path: Path) -> World:
         tmp_path / "docs", "reference-2025-08", REFERENCE, version=2, max_files_per_month=100
     )
     add_agreement(
-        made.settings, roomy, caller=made.accounts.user("ssa-po2", "SSA", "privacy_officer")
+        App(made.settings), roomy, caller=made.accounts.user("ssa-po2", "SSA", "privacy_officer")
     )
     return made
 

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import matchgate.services.master.store as master_service
+from matchgate.app.core import App
 from matchgate.domain.errors import ConfigurationError, InputError
 from matchgate.master import store
 from matchgate.services.master.match import match_files
@@ -49,7 +50,7 @@ DECIDED = ("request_id", "decision", "person_id", "score", "second_person_id", "
 def test_probing_the_store_decides_exactly_as_one_shot(
     world: Path, settings: Settings, tmp_path: Path
 ) -> None:
-    loaded = load_master(world / "master.parquet", settings=settings)
+    loaded = load_master(App(settings), world / "master.parquet")
     assert loaded.people == 4000
     stored = match_files(None, world / "requests.csv", tmp_path / "s.csv", settings=settings)
     direct = match_files(
@@ -72,7 +73,7 @@ def test_probing_the_store_decides_exactly_as_one_shot(
 def test_update_adds_and_replaces_people_as_a_new_snapshot(
     world: Path, settings: Settings, tmp_path: Path
 ) -> None:
-    first = load_master(world / "master.parquet", settings=settings).snapshot
+    first = load_master(App(settings), world / "master.parquet").snapshot
     master = pq.read_table(world / "master.parquet")
     person = master.slice(7, 1).to_pylist()[0]
     renamed = {**person, "last_name": "Quillfeather", "other_names": ""}
@@ -89,11 +90,11 @@ def test_update_adds_and_replaces_people_as_a_new_snapshot(
         writer = csv.DictWriter(handle, fieldnames=list(person))
         writer.writeheader()
         writer.writerows([renamed, newcomer])
-    summary = update_master(changes, settings=settings)
+    summary = update_master(App(settings), changes)
     assert (summary.added, summary.replaced, summary.people) == (1, 1, 4001)
     assert summary.snapshot.manifest["parent"] == first.id
-    assert current_snapshot(settings).id == summary.snapshot.id
-    assert [s.id for s, _ in list_snapshots(settings)] == [first.id, summary.snapshot.id]
+    assert current_snapshot(App(settings)).id == summary.snapshot.id
+    assert [s.id for s, _ in list_snapshots(App(settings))] == [first.id, summary.snapshot.id]
 
     requests = tmp_path / "r.csv"
     requests.write_text(
@@ -122,20 +123,20 @@ def test_update_adds_and_replaces_people_as_a_new_snapshot(
 def test_a_failed_load_leaves_the_current_snapshot_intact(
     world: Path, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = load_master(world / "master.parquet", settings=settings).snapshot
+    first = load_master(App(settings), world / "master.parquet").snapshot
     bad = tmp_path / "bad.csv"
     bad.write_text("person_id,first_name\nP1,Ann\n", encoding="utf-8")
     with pytest.raises(InputError):
-        load_master(bad, settings=settings)
+        load_master(App(settings), bad)
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(master_service, "store_master", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        load_master(world / "master.parquet", settings=settings)
-    assert current_snapshot(settings).id == first.id
-    assert [s.id for s, _ in list_snapshots(settings)] == [first.id]
+        load_master(App(settings), world / "master.parquet")
+    assert current_snapshot(App(settings)).id == first.id
+    assert [s.id for s, _ in list_snapshots(App(settings))] == [first.id]
     building = store.root(settings.workspace) / "building"
     assert not any(building.iterdir())
 
@@ -145,34 +146,34 @@ def test_matching_without_a_loaded_master_says_how_to_load_one(
 ) -> None:
     with pytest.raises(ConfigurationError, match="matchgate master load"):
         match_files(None, world / "requests.csv", tmp_path / "o.csv", settings=settings)
-    load_master(world / "master.parquet", settings=settings)
+    load_master(App(settings), world / "master.parquet")
     with pytest.raises(ConfigurationError, match="not a snapshot id"):
         match_files(
             None, world / "requests.csv", tmp_path / "o.csv", settings=settings, snapshot="../x"
         )
     with pytest.raises(ConfigurationError, match="no master snapshot"):
-        current_snapshot(settings, "20200101T000000Z-00000000")
+        current_snapshot(App(settings), "20200101T000000Z-00000000")
     assert not (tmp_path / "o.csv").exists()
 
 
 def test_the_current_snapshot_cannot_be_removed_but_an_old_one_can(
     world: Path, settings: Settings, tmp_path: Path
 ) -> None:
-    first = load_master(world / "master.parquet", settings=settings).snapshot
+    first = load_master(App(settings), world / "master.parquet").snapshot
     csv_master = tmp_path / "master.csv"
     pacsv.write_csv(pq.read_table(world / "master.parquet"), csv_master)
-    second = load_master(csv_master, settings=settings).snapshot
+    second = load_master(App(settings), csv_master).snapshot
     with pytest.raises(ConfigurationError, match="is current"):
-        master_service.remove_snapshot(settings, second.id)
-    master_service.remove_snapshot(settings, first.id)
-    assert [s.id for s, _ in list_snapshots(settings)] == [second.id]
+        master_service.remove_snapshot(App(settings), second.id)
+    master_service.remove_snapshot(App(settings), first.id)
+    assert [s.id for s, _ in list_snapshots(App(settings))] == [second.id]
     assert second.manifest["source"] == "master.csv"
 
 
 def test_a_snapshot_indexed_by_another_engine_version_must_be_reloaded(
     world: Path, settings: Settings, tmp_path: Path
 ) -> None:
-    snapshot = load_master(world / "master.parquet", settings=settings).snapshot
+    snapshot = load_master(App(settings), world / "master.parquet").snapshot
     manifest = snapshot.path / "manifest.json"
     data = json.loads(manifest.read_text())
     data["engine_version"] = "0.0.1"
@@ -184,7 +185,7 @@ def test_a_snapshot_indexed_by_another_engine_version_must_be_reloaded(
 def test_a_damaged_snapshot_is_named_and_nothing_is_written(
     world: Path, settings: Settings, tmp_path: Path
 ) -> None:
-    snapshot = load_master(world / "master.parquet", settings=settings).snapshot
+    snapshot = load_master(App(settings), world / "master.parquet").snapshot
     (snapshot.indexes / "first_dob.pid.npy").unlink()
     with pytest.raises(ConfigurationError, match=r"damaged \(indexes/first_dob.pid.npy is missing"):
         match_files(None, world / "requests.csv", tmp_path / "o.csv", settings=settings)
@@ -208,11 +209,11 @@ def test_load_then_update_decides_as_loading_the_changed_master(
         pa.Table.from_pylist(rows[:100] + changed + rows[130:] + added, schema=master.schema),
         whole,
     )
-    load_master(world / "master.parquet", settings=settings)
-    update_master(changes, settings=settings)
+    load_master(App(settings), world / "master.parquet")
+    update_master(App(settings), changes)
     match_files(None, world / "requests.csv", tmp_path / "updated.csv", settings=settings)
     fresh = Settings(workspace=tmp_path / "fresh")
-    load_master(whole, settings=fresh)
+    load_master(App(fresh), whole)
     match_files(None, world / "requests.csv", tmp_path / "fresh.csv", settings=fresh)
     a, b = _rows(tmp_path / "updated.csv"), _rows(tmp_path / "fresh.csv")
     assert [[r[c] for c in DECIDED] for r in a] == [[r[c] for c in DECIDED] for r in b]

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from matchgate.app.core import App
 from matchgate.engines.duckdb_engine import DuckDBEngine
 from matchgate.master.store import NoSnapshot, Snapshot
 from matchgate.services.master.store import current_snapshot, load_master, open_snapshot
@@ -31,7 +32,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def loaded(world: Path, tmp_path: Path) -> Snapshot:
-    return load_master(world / "master.parquet", settings=Settings(workspace=tmp_path)).snapshot
+    return load_master(App(Settings(workspace=tmp_path)), world / "master.parquet").snapshot
 
 
 def _rewrite(snapshot: Snapshot, **changes: Any) -> None:
@@ -47,7 +48,7 @@ def _rewrite(snapshot: Snapshot, **changes: Any) -> None:
 
 def _refusal(settings: Settings) -> str:
     with pytest.raises(NoSnapshot) as raised:
-        current_snapshot(settings)
+        current_snapshot(App(settings))
     assert str(raised.value).endswith(f" [{NoSnapshot.code}]")  # the code, printed once
     return raised.value.message
 
@@ -55,7 +56,7 @@ def _refusal(settings: Settings) -> str:
 def test_a_load_records_the_engine_that_wrote_it(loaded: Snapshot, tmp_path: Path) -> None:
     assert loaded.manifest["engine"] == "duckdb"
     assert loaded.manifest["engine_version"] == DuckDBEngine.version
-    assert current_snapshot(Settings(workspace=tmp_path)).id == loaded.id
+    assert current_snapshot(App(Settings(workspace=tmp_path))).id == loaded.id
 
 
 def test_a_duckdb_snapshot_is_refused_by_spark(loaded: Snapshot, tmp_path: Path) -> None:
@@ -77,7 +78,7 @@ def test_a_snapshot_that_names_no_engine_was_written_by_duckdb(
     loaded: Snapshot, tmp_path: Path
 ) -> None:
     _rewrite(loaded, engine=None)
-    assert current_snapshot(Settings(workspace=tmp_path)).id == loaded.id
+    assert current_snapshot(App(Settings(workspace=tmp_path))).id == loaded.id
     assert "loaded by the duckdb engine" in _refusal(Settings(workspace=tmp_path, engine="spark"))
 
 
@@ -119,14 +120,14 @@ def test_spark_opens_any_release_and_needs_no_database_or_key_indexes(
     _rewrite(loaded, engine="spark", engine_version="0.0.1")
     (loaded.path / "master.duckdb").unlink()
     shutil.rmtree(loaded.path / "indexes")
-    assert current_snapshot(Settings(workspace=tmp_path, engine="spark")).id == loaded.id
+    assert current_snapshot(App(Settings(workspace=tmp_path, engine="spark"))).id == loaded.id
 
 
 def test_a_duckdb_snapshot_is_probed_read_only_through_its_key_indexes(
     loaded: Snapshot, tmp_path: Path
 ) -> None:
     settings = Settings(workspace=tmp_path)
-    with open_snapshot(settings, current_snapshot(settings)) as (engine, stats):
+    with open_snapshot(App(settings), current_snapshot(App(settings))) as (engine, stats):
         assert engine.capabilities is DuckDBEngine.capabilities
         assert stats.indexes == loaded.indexes
         assert stats.people == 300

@@ -29,6 +29,7 @@ from tests.submit.test_end_to_end import reference_for_today
 from typer.testing import CliRunner
 
 from matchgate.app.audit import audit_config, init_audit, trusted_keys
+from matchgate.app.core import App
 from matchgate.cli.main import app
 from matchgate.client import Client
 from matchgate.disclosure import key_id, load_public_key
@@ -79,7 +80,7 @@ def test_a_partner_submits_over_http_and_opens_its_package(tmp_path: Path) -> No
     data = tmp_path / "data"
     _cli("synth", "--people", PEOPLE, "--requests", REQUESTS, "--seed", 18, "--out", data,
          env=_env(host_ws))  # fmt: skip
-    upgrade_stores(settings)
+    upgrade_stores(App(settings))
     init_audit(audit_config(settings))
     accounts = Accounts(settings)  # bootstraps the host SSA and its administrator
     accounts.user("ssa-po", "SSA", "privacy_officer")

@@ -16,6 +16,7 @@ pytest.importorskip("pyspark", reason="PySpark is not installed (pip install 'ma
 
 from tests.spark.test_spark_match import assert_same_decisions
 
+from matchgate.app.core import App
 from matchgate.domain.errors import ConfigurationError
 from matchgate.services.master.match import SNAPSHOT_COLUMN, match_files
 from matchgate.services.master.store import load_master, update_master
@@ -50,10 +51,10 @@ def test_spark_loads_updates_and_probes_its_store_as_duckdb_does(
     probed: dict[str, list[pa.Table]] = {}
     for engine in ("duckdb", "spark"):
         settings = Settings(workspace=tmp_path / f"ws-{engine}", engine=engine)
-        loaded = load_master(data / "master.parquet", settings=settings)
+        loaded = load_master(App(settings), data / "master.parquet")
         assert loaded.people == 2_000
         before = _probe(data, settings, tmp_path / f"{engine}-before.csv")
-        updated = update_master(changes, settings=settings)
+        updated = update_master(App(settings), changes)
         assert (updated.added, updated.replaced, updated.people) == (20, 30, 2_020)
         after = _probe(data, settings, tmp_path / f"{engine}-after.csv")
         assert set(after[SNAPSHOT_COLUMN].to_pylist()) == {updated.snapshot.id}
@@ -85,7 +86,7 @@ def test_spark_store_equals_duckdb_store_on_200k_people(spark: Any, tmp_path: Pa
     probed = {}
     for engine in ("duckdb", "spark"):
         settings = Settings(workspace=tmp_path / f"ws-{engine}", engine=engine)
-        load_master(data / "master.parquet", settings=settings)
+        load_master(App(settings), data / "master.parquet")
         probed[engine] = _probe(data, settings, tmp_path / f"{engine}.csv").drop([SNAPSHOT_COLUMN])
     assert {"match", "no_match"} <= set(probed["duckdb"]["decision"].to_pylist())
     assert_same_decisions(probed["duckdb"], probed["spark"])

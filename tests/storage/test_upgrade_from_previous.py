@@ -19,6 +19,7 @@ from tests.storage.test_migrations import schema_differences
 from typer.testing import CliRunner
 
 from matchgate.app.audit import audit_config
+from matchgate.app.core import App
 from matchgate.cli.main import app
 from matchgate.services.administration.datakeys import open_data_keys
 from matchgate.services.oversight.audit_queries import verify_audit
@@ -119,7 +120,7 @@ def test_an_upgrade_keeps_every_row_the_log_and_the_sealed_fields(
     report = verify_audit(audit_config(settings))
     assert report.ok, report.findings
     assert report.size == expected["rows"]["audit_entries"]
-    ring = open_data_keys(settings)
+    ring = open_data_keys(App(settings))
     with session(url) as s:
         queued = review.items_of_job(s, expected["job_id"])
         assert {r.id: review.reveal(ring, r)["ssn"] for r in queued} == expected["sealed_ssn"]

@@ -22,6 +22,7 @@ from tests.submit.helpers import (
 )
 
 from matchgate.access import Principal
+from matchgate.app.core import App
 from matchgate.services.administration.agreements import add_agreement
 from matchgate.services.disclosure.packages import make_keys
 from matchgate.services.submission.submit import SubmitOptions, SubmitResult, submit_file
@@ -93,18 +94,17 @@ class Env:
         options = replace(self.options, **changes)
         extra: dict[str, Any] = {} if matcher is None else {"matcher": matcher}
         return submit_file(
-            self.settings,
+            App(self.settings, audit=sink),
             path,
             agreement,
             caller=caller,
             options=options,
-            audit=sink,
             subject=subject,
             **extra,
         )
 
     def add(self, agreement: Path) -> None:
-        add_agreement(self.settings, agreement, caller=self.po)
+        add_agreement(App(self.settings), agreement, caller=self.po)
 
     def packages(self) -> list[Path]:
         return sorted(self.out.glob("*")) if self.out.exists() else []
@@ -121,7 +121,7 @@ def make_env(tmp_path: Path, keys: Keys, master: Path) -> MakeEnv:
         po = accounts.user("ssa-po", "SSA", "privacy_officer")
         submitter = accounts.user("dhs-submitter", "DHS", "submitter")
         recipient_po = accounts.user("dhs-po", "DHS", "privacy_officer")
-        add_agreement(settings, REFERENCE, caller=po)
+        add_agreement(App(settings), REFERENCE, caller=po)
         snapshot = install_master(settings, master)
         install_host_key(settings, keys.sender, keys.sender_pub)
         accounts.register_key("DHS", keys.recipient_pub)

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from matchgate.app.core import App
 from matchgate.domain.audit import AuditEvent, AuditReceipt, AuditUnavailable
 from matchgate.domain.progress import Progress
 from matchgate.settings import Settings
@@ -238,7 +239,7 @@ def install_master(settings: Settings, master: Path) -> str:
     if template is None:
         template = master.parent / f"loaded-{master.stem}"
         if not (template / "master" / "CURRENT").is_file():
-            load_master(master, settings=Settings(workspace=template))
+            load_master(App(Settings(workspace=template)), master)
         _LOADED[master] = template
     shutil.copytree(template / "master", settings.workspace / "master", dirs_exist_ok=True)
     return (settings.workspace / "master" / "CURRENT").read_text(encoding="ascii").strip()
@@ -248,7 +249,7 @@ def install_host_key(settings: Settings, private: Path, public: Path) -> None:
     """Use an existing key pair as the host's signing key (what ``host init`` makes)."""
     from matchgate.services.disclosure.host import host_folder
 
-    folder = host_folder(settings)
+    folder = host_folder(App(settings))
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     shutil.copyfile(private, folder / "signing.key")
     shutil.copyfile(public, folder / "signing.pub")

@@ -25,8 +25,10 @@ from tests.submit.helpers import (
 )
 
 from matchgate.app.audit import audit_config, init_audit, open_audit
+from matchgate.app.core import App
 from matchgate.audit import kinds
 from matchgate.domain.audit import AuditEvent, AuditReceipt, AuditUnavailable
+from matchgate.domain.errors import ConfigurationError
 from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.services.administration.datakeys import (
     open_data_keys,
@@ -92,7 +94,7 @@ def test_a_submission_keeps_only_sealed_files_and_sealed_identifiers(
     data = _every_stored_byte(env)  # the SQLite store, sealed files, outbox package
     for value in (*PERSONAL, "345678912", "567891234", "OMalley"):
         assert value.encode() not in data, value
-    ring = open_data_keys(env.settings)
+    ring = open_data_keys(App(env.settings))
     with session(env.settings.sqlite_url) as s:
         queued = sorted(review.items_of_job(s, job_id), key=lambda r: r.request_id)
         assert [(r.request_id, r.person_id, r.status) for r in queued] == [
@@ -117,7 +119,7 @@ def test_the_plaintext_work_folder_is_removed_when_matching_fails(env: Env) -> N
 
 def test_a_rotation_between_submissions_keeps_both_readable(env: Env) -> None:
     first = _disclosed(env)
-    rotation = rotate_data_keys(env.settings)
+    rotation = rotate_data_keys(App(env.settings))
     assert rotation.reencryption is not None
     assert rotation.reencryption.files_moved == 2
     assert rotation.reencryption.rows_moved == 2
@@ -125,7 +127,7 @@ def test_a_rotation_between_submissions_keeps_both_readable(env: Env) -> None:
     second = _disclosed(env, "again.csv", REQUESTS.replace("R3,", "R9,"), on=next_month)
     for job in (first, second):
         assert header_of(_folder(env, job) / "request.csv.mgr").key_version == 2
-    ring = open_data_keys(env.settings)
+    ring = open_data_keys(App(env.settings))
     with session(env.settings.sqlite_url) as s:
         assert len(review.find_by(s, ring, "ssn", "345678912")) == 2
         assert review.count_by_key(s) == {2: 4}
@@ -134,20 +136,20 @@ def test_a_rotation_between_submissions_keeps_both_readable(env: Env) -> None:
 def test_plaintext_kept_by_an_older_version_is_sealed_by_the_reencryption_pass(env: Env) -> None:
     job_id = _disclosed(env)
     folder = _folder(env, job_id)
-    ring = open_data_keys(env.settings)
+    ring = open_data_keys(App(env.settings))
     for name, role in (("request.csv", "request"), ("match.parquet", "match")):
         sealed = folder / f"{name}.mgr"
         with (folder / name).open("wb") as plain:
             open_stream(ring, sealed, plain, context=f"submission/{job_id}/{role}")
         sealed.unlink()
-    done = reencrypt_data(env.settings)
+    done = reencrypt_data(App(env.settings))
     assert done.plaintext_sealed == 2
     assert sorted(p.name for p in folder.iterdir()) == ["match.parquet.mgr", "request.csv.mgr"]
     digest = hashlib.sha256()
     with io.BytesIO() as out:
         open_stream(ring, folder / "request.csv.mgr", out, context=f"submission/{job_id}/request")
         digest.update(out.getvalue())
-    assert digest.hexdigest() == get_submission(env.settings, job_id, caller=env.po).sha256
+    assert digest.hexdigest() == get_submission(App(env.settings), job_id, caller=env.po).sha256
 
 
 # -- retention -----------------------------------------------------------------------------------
@@ -171,7 +173,7 @@ def test_nothing_is_purged_before_the_retention_ends(env: Env) -> None:
     job_id = _disclosed(env)
     sink = MemorySink()
     report = run_retention(
-        env.settings, caller=env.po, audit=sink, on=_today_plus(env, RETENTION_DAYS - 1)
+        App(env.settings, audit=sink), caller=env.po, on=_today_plus(env, RETENTION_DAYS - 1)
     )
     assert (report.purged, report.not_due, sink.events) == ([], 1, [])
     assert len(list(_folder(env, job_id).iterdir())) == 2
@@ -184,7 +186,10 @@ def test_retention_purges_files_package_and_queue_after_recording_it(env: Env) -
     size = sum(p.stat().st_size for p in watched)
     sink = CheckingSink(watched)
     report = run_retention(
-        env.settings, caller=env.po, audit=sink, on=_today_plus(env, RETENTION_DAYS), outbox=env.out
+        App(env.settings, audit=sink),
+        caller=env.po,
+        on=_today_plus(env, RETENTION_DAYS),
+        outbox=env.out,
     )
     assert sink.present_at_purge == [True]  # recorded before anything was deleted
     (purge,) = report.purged
@@ -196,7 +201,7 @@ def test_retention_purges_files_package_and_queue_after_recording_it(env: Env) -
     assert not env_package.exists()
     with session(env.settings.sqlite_url) as s:
         assert review.count_job_items(s, job_id) == 0
-    stored = get_submission(env.settings, job_id, caller=env.po)  # the submission record stays
+    stored = get_submission(App(env.settings), job_id, caller=env.po)  # the submission record stays
     assert (stored.status, stored.sha256) == ("disclosed", stored.sha256)
     (event,) = sink.events
     assert event.kind == "purge.done"
@@ -207,7 +212,7 @@ def test_retention_purges_files_package_and_queue_after_recording_it(env: Env) -
     for value in PERSONAL:
         assert value not in repr(event)
     again = run_retention(
-        env.settings, caller=env.po, audit=sink, on=_today_plus(env, RETENTION_DAYS + 1)
+        App(env.settings, audit=sink), caller=env.po, on=_today_plus(env, RETENTION_DAYS + 1)
     )
     assert (again.purged, again.nothing_left, len(sink.events)) == ([], 1, 1)
 
@@ -215,9 +220,8 @@ def test_retention_purges_files_package_and_queue_after_recording_it(env: Env) -
 def test_dry_run_lists_and_changes_nothing(env: Env) -> None:
     job_id = _disclosed(env)
     report = run_retention(
-        env.settings,
+        App(env.settings),
         caller=env.po,
-        audit=None,
         on=_today_plus(env, RETENTION_DAYS),
         dry_run=True,
         outbox=env.out,
@@ -232,13 +236,14 @@ def test_no_audit_entry_no_purge(env: Env) -> None:
     job_id = _disclosed(env)
     with pytest.raises(AuditUnavailable):
         run_retention(
-            env.settings, caller=env.po, audit=MemorySink(fail_at=1), on=_today_plus(env, 400)
+            App(env.settings, audit=MemorySink(fail_at=1)), caller=env.po, on=_today_plus(env, 400)
         )
     assert len(list(_folder(env, job_id).iterdir())) == 2
     with session(env.settings.sqlite_url) as s:
         assert review.count_job_items(s, job_id) == 2
-    with pytest.raises(AuditUnavailable):
-        run_retention(env.settings, caller=env.po, audit=None, on=_today_plus(env, 400))
+    with pytest.raises(ConfigurationError):  # no audit log set up: nothing is purged
+        run_retention(App(env.settings), caller=env.po, on=_today_plus(env, 400))
+    assert len(list(_folder(env, job_id).iterdir())) == 2
 
 
 def test_a_deletion_that_fails_after_its_entry_is_reported_and_retried(
@@ -255,7 +260,7 @@ def test_a_deletion_that_fails_after_its_entry_is_reported_and_retried(
     sink = MemorySink()
     monkeypatch.setattr(Path, "unlink", failing_unlink)
     first = run_retention(
-        env.settings, caller=env.po, audit=sink, on=_today_plus(env, RETENTION_DAYS)
+        App(env.settings, audit=sink), caller=env.po, on=_today_plus(env, RETENTION_DAYS)
     )
     monkeypatch.setattr(Path, "unlink", real_unlink)
     (failed,) = first.failed
@@ -263,7 +268,7 @@ def test_a_deletion_that_fails_after_its_entry_is_reported_and_retried(
     assert sink.kinds() == ["purge.done", "release.failed"]
     assert [p.name for p in _folder(env, job_id).iterdir()] == ["match.parquet.mgr"]
     second = run_retention(
-        env.settings, caller=env.po, audit=sink, on=_today_plus(env, RETENTION_DAYS)
+        App(env.settings, audit=sink), caller=env.po, on=_today_plus(env, RETENTION_DAYS)
     )
     (purge,) = second.purged
     assert (purge.what, purge.files) == (("match_results",), 1)
@@ -280,7 +285,9 @@ def test_what_the_agreement_does_not_list_is_kept(env: Env, tmp_path: Path) -> N
     env.add(keep_queue)
     result = env.submit(_source(env), "keeps-review", matcher=ScriptedMatcher(dict(SCRIPT)))
     assert result.status is SubmissionStatus.DISCLOSED, result
-    report = run_retention(env.settings, caller=env.po, audit=MemorySink(), on=_today_plus(env, 30))
+    report = run_retention(
+        App(env.settings, audit=MemorySink()), caller=env.po, on=_today_plus(env, 30)
+    )
     (purge,) = report.purged
     assert purge.what == ("request_files",)
     assert [p.name for p in _folder(env, result.job_id).iterdir()] == ["match.parquet.mgr"]
@@ -293,12 +300,11 @@ def test_the_audit_log_and_accounting_survive_retention(env: Env) -> None:
     init_audit(config)
     log = open_audit(config)
     done = submit_file(
-        env.settings,
+        App(env.settings, audit=log),
         _source(env),
         "reference-2025-08",
         caller=env.submitter,
         options=replace(env.options),
-        audit=log,
         subject=log.subject_key,
         matcher=ScriptedMatcher(dict(SCRIPT)),
     )
@@ -306,7 +312,7 @@ def test_the_audit_log_and_accounting_survive_retention(env: Env) -> None:
     before = log.accounting("123456789").lines
     assert before
     report = run_retention(
-        env.settings, caller=env.po, audit=log, on=_today_plus(env, RETENTION_DAYS)
+        App(env.settings, audit=log), caller=env.po, on=_today_plus(env, RETENTION_DAYS)
     )
     assert len(report.purged) == 1
     assert log.accounting("123456789").lines == before

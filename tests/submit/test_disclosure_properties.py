@@ -46,6 +46,7 @@ from tests.submit.helpers import (
 )
 from typer.testing import CliRunner
 
+from matchgate.app.core import App
 from matchgate.cli.main import app
 from matchgate.services.administration.agreements import add_agreement
 from matchgate.services.disclosure.notices import decide_notice, file_notice
@@ -322,23 +323,24 @@ def check(world: World, scenario: dict[str, Any]) -> None:
     folder.mkdir()
     path = folder / "agreement.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    add_agreement(world.settings, path, caller=world.po)
+    add_agreement(App(world.settings), path, caller=world.po)
     text = yaml.safe_load(path.read_text(encoding="utf-8"))  # the independent reading's source
     sink = MemorySink()
     approved: set[str] = set()
     purpose = scenario["purpose"]
     if purpose != PURPOSE and scenario["notice"] is not None:
         notice = file_notice(
-            world.settings,
+            App(world.settings, audit=sink),
             text["id"],
             purpose,
             "proposed use",
             caller=world.recipient_po,
-            audit=sink,
         )
         if scenario["notice"] != "pending":
             approve = scenario["notice"] == "approved"
-            decide_notice(world.settings, notice.id, approve=approve, caller=world.po, audit=sink)
+            decide_notice(
+                App(world.settings, audit=sink), notice.id, approve=approve, caller=world.po
+            )
             if approve:
                 approved.add(purpose)
     requests = write_requests(folder, scenario["format"], scenario["rows"])
@@ -349,12 +351,11 @@ def check(world: World, scenario: dict[str, Any]) -> None:
         on=day,
     )
     result = submit_file(
-        world.settings,
+        App(world.settings, audit=sink),
         requests,
         text["id"],
         caller=world.submitter,
         options=options,
-        audit=sink,
         subject=subject,
         matcher=ScriptedMatcher(scenario["answers"]),
     )

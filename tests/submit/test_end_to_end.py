@@ -18,6 +18,7 @@ from tests.submit.helpers import REFERENCE
 from typer.testing import CliRunner, Result
 
 from matchgate.app.audit import audit_config, init_audit
+from matchgate.app.core import App
 from matchgate.cli.main import app as main_app
 from matchgate.cli.packages import register as register_packages
 from matchgate.cli.shell import run
@@ -74,7 +75,7 @@ def run_end_to_end(tmp_path: Path, people: int, requests: int) -> None:
     accounts = Accounts(settings)
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
     accounts.user("dhs-submitter", "DHS", "submitter")
-    add_agreement(settings, reference_for_today(tmp_path, settings), caller=po)
+    add_agreement(App(settings), reference_for_today(tmp_path, settings), caller=po)
     keys = tmp_path / "keys"  # the recipient's own key pair, made on its side
     made = invoke(main_app, "keys", "generate", "--out", keys, "--name", "dhs", workspace=workspace)
     assert made.exit_code == 0, made.output

@@ -12,6 +12,7 @@ from typing import Any
 from tests.submit.conftest import Env
 from tests.submit.helpers import PERSONAL, REQUESTS, ScriptedMatcher, subject
 
+from matchgate.app.core import App
 from matchgate.services.submission.exchange import process_inboxes
 from matchgate.services.submission.records import get_submission
 
@@ -34,8 +35,7 @@ def _drop(env: Env, agency: str, name: str, token: str, **changes: Any) -> Path:
 
 def _process(env: Env) -> list[Any]:
     return process_inboxes(
-        env.settings,
-        audit=env.sink,
+        App(env.settings, audit=env.sink),
         subject=subject,
         matcher=ScriptedMatcher({"R1": ("match", "P1")}),
     )
@@ -55,7 +55,7 @@ def test_a_file_in_the_inbox_is_submitted_and_its_package_lands_in_the_outbox(en
     receipt = json.loads((outbox / "2025-09.receipt.json").read_text())
     assert receipt["job_id"] == done.job_id
     assert receipt["status"] == "disclosed"
-    stored = get_submission(env.settings, done.job_id, caller=env.submitter)
+    stored = get_submission(App(env.settings), done.job_id, caller=env.submitter)
     assert stored.master_snapshot_id == env.snapshot
     everything = b"".join(p.read_bytes() for p in outbox.glob("*.json"))
     for value in (*PERSONAL, token):

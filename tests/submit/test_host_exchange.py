@@ -26,6 +26,7 @@ from tests.submit.helpers import (
     write_ssnvs,
 )
 
+from matchgate.app.core import App
 from matchgate.disclosure import E_PACKAGE_KEY, PackageError, key_id, load_public_key
 from matchgate.domain.errors import AccessDenied, ConfigurationError, InputError
 from matchgate.domain.lifecycle import SubmissionStatus
@@ -74,7 +75,7 @@ def test_a_package_opens_only_with_the_agreement_recipients_registered_key(env: 
     disclosed = [e for e in env.sink.events if e.kind in ("disclosure.made", "package.released")]
     assert disclosed
     assert {e.details["recipient_key_id"] for e in disclosed} == {uscis_key}
-    stored = get_submission(env.settings, result.job_id, caller=env.po)
+    stored = get_submission(App(env.settings), result.job_id, caller=env.po)
     assert stored.recipient_key_id == uscis_key
 
 
@@ -93,7 +94,7 @@ def test_the_master_is_the_loaded_snapshot_named_in_the_job_and_the_manifest(env
     assert result.status is SubmissionStatus.DISCLOSED, result
     assert calls == [(None, env.snapshot)]  # no file: the loaded snapshot, by id
     assert result.master_snapshot_id == env.snapshot
-    stored = get_submission(env.settings, result.job_id, caller=env.submitter)
+    stored = get_submission(App(env.settings), result.job_id, caller=env.submitter)
     assert stored.master_snapshot_id == env.snapshot
     assert result.package is not None
     opened = _open(env, result.package, env.keys.recipient, "dhs")
@@ -107,7 +108,7 @@ def test_a_later_snapshot_is_what_the_next_submission_uses(env: Env) -> None:
 
     from matchgate.services.master.store import load_master
 
-    loaded = load_master(write_master(env.tmp / "newer"), settings=env.settings).snapshot.id
+    loaded = load_master(App(env.settings), write_master(env.tmp / "newer")).snapshot.id
     assert loaded != env.snapshot
     result = env.submit(_requests(env), matcher=ScriptedMatcher({"R1": ("match", "P1")}))
     assert result.master_snapshot_id == loaded
@@ -122,14 +123,14 @@ def test_a_key_whose_id_is_not_the_confirmed_fingerprint_is_refused(env: Env) ->
     wrong = key_id(load_public_key(env.keys.recipient_pub))
     with pytest.raises(InputError, match="does not equal the fingerprint"):
         add_recipient_key(
-            env.settings, "DHS", made.public_key, wrong, caller=env.accounts.admin, audit=sink
+            App(env.settings, audit=sink), "DHS", made.public_key, wrong, caller=env.accounts.admin
         )
     with pytest.raises(InputError, match="32 hex digits"):
         add_recipient_key(
-            env.settings, "DHS", made.public_key, "abc", caller=env.accounts.admin, audit=sink
+            App(env.settings, audit=sink), "DHS", made.public_key, "abc", caller=env.accounts.admin
         )
     assert sink.events == []
-    listed = list_recipient_keys(env.settings, "DHS", caller=env.accounts.admin)
+    listed = list_recipient_keys(App(env.settings), "DHS", caller=env.accounts.admin)
     assert [k.key_id for k in listed] == [wrong]  # only the key registered by the fixture
 
 
@@ -138,12 +139,15 @@ def test_rotation_retires_the_old_key_and_seals_to_the_new(env: Env) -> None:
     made = make_keys(env.tmp / "k", "dhs-2026")
     sink = MemorySink()
     added = add_recipient_key(
-        env.settings, "DHS", made.public_key, made.key_id.upper(), caller=env.accounts.admin,
-        audit=sink,
-    )  # fmt: skip
+        App(env.settings, audit=sink),
+        "DHS",
+        made.public_key,
+        made.key_id.upper(),
+        caller=env.accounts.admin,
+    )
     assert (added.key_id, added.status) == (made.key_id, "current")
     admin = env.accounts.admin
-    listed = {k.key_id: k.status for k in list_recipient_keys(env.settings, caller=admin)}
+    listed = {k.key_id: k.status for k in list_recipient_keys(App(env.settings), caller=admin)}
     assert listed[old] == "retired"
     assert listed[made.key_id] == "current"
     (event,) = sink.events
@@ -157,9 +161,12 @@ def test_rotation_retires_the_old_key_and_seals_to_the_new(env: Env) -> None:
     _open(env, result.package, made.private_key, "new")
     with pytest.raises(InputError, match="already registered"):
         add_recipient_key(
-            env.settings, "DHS", made.public_key, made.key_id, caller=env.accounts.admin,
-            audit=sink,
-        )  # fmt: skip
+            App(env.settings, audit=sink),
+            "DHS",
+            made.public_key,
+            made.key_id,
+            caller=env.accounts.admin,
+        )
 
 
 def test_a_revoked_key_is_never_sealed_to_and_the_submission_is_refused_unrecorded(
@@ -167,7 +174,7 @@ def test_a_revoked_key_is_never_sealed_to_and_the_submission_is_refused_unrecord
 ) -> None:
     dhs = key_id(load_public_key(env.keys.recipient_pub))
     sink = MemorySink()
-    revoked = revoke_recipient_key(env.settings, dhs, caller=env.accounts.admin, audit=sink)
+    revoked = revoke_recipient_key(App(env.settings, audit=sink), dhs, caller=env.accounts.admin)
     assert revoked.status == "revoked"
     assert [(e.kind, e.details) for e in sink.events] == [
         ("recipient_key.revoked", {"key_id": dhs})
@@ -177,7 +184,7 @@ def test_a_revoked_key_is_never_sealed_to_and_the_submission_is_refused_unrecord
     assert env.sink.events == []  # nothing recorded: not even the receipt
     assert not (env.settings.workspace / "submissions").exists()
     with pytest.raises(InputError, match="already revoked"):
-        revoke_recipient_key(env.settings, dhs, caller=env.accounts.admin, audit=sink)
+        revoke_recipient_key(App(env.settings, audit=sink), dhs, caller=env.accounts.admin)
 
 
 def test_another_agency_cannot_register_list_or_revoke_keys_and_is_audited(env: Env) -> None:
@@ -189,18 +196,18 @@ def test_another_agency_cannot_register_list_or_revoke_keys_and_is_audited(env: 
     sink = MemorySink()
     with pytest.raises(AccessDenied):
         add_recipient_key(
-            env.settings, "DHS", env.keys.uscis_pub, uscis, caller=dhs_admin, audit=sink
+            App(env.settings, audit=sink), "DHS", env.keys.uscis_pub, uscis, caller=dhs_admin
         )
     with pytest.raises(InputError, match="no registered key"):  # another's: as if none
-        revoke_recipient_key(env.settings, dhs, caller=uscis_admin, audit=sink)
+        revoke_recipient_key(App(env.settings, audit=sink), dhs, caller=uscis_admin)
     with pytest.raises(AccessDenied):  # its own agency's, but not the host's administrator
-        revoke_recipient_key(env.settings, dhs, caller=dhs_admin, audit=sink)
+        revoke_recipient_key(App(env.settings, audit=sink), dhs, caller=dhs_admin)
     assert [e.details["reason"] for e in sink.events] == ["wrong_side", "not_party", "wrong_side"]
     assert all(e.kind == "access.denied" for e in sink.events)
-    assert [k.key_id for k in list_recipient_keys(env.settings, caller=dhs_auditor)] == [dhs]
-    assert [k.key_id for k in list_recipient_keys(env.settings, caller=uscis_admin)] == [uscis]
+    assert [k.key_id for k in list_recipient_keys(App(env.settings), caller=dhs_auditor)] == [dhs]
+    assert [k.key_id for k in list_recipient_keys(App(env.settings), caller=uscis_admin)] == [uscis]
     with pytest.raises(AccessDenied):
-        list_recipient_keys(env.settings, caller=env.submitter)
+        list_recipient_keys(App(env.settings), caller=env.submitter)
     with session(store_url(env.settings)) as s:
         current = key_store.current_key(s, "DHS")
         assert current is not None
@@ -225,7 +232,7 @@ def test_a_dry_run_over_the_cap_says_the_real_run_would_be_held(env: Env) -> Non
     assert dry.message is not None
     assert "would be held for consultation" in dry.message
     assert dry.report["would_hold"]["code"] == "R_VOLUME_EXCEEDED"
-    stored = get_submission(env.settings, dry.job_id, caller=env.submitter)
+    stored = get_submission(App(env.settings), dry.job_id, caller=env.submitter)
     assert stored.status == "validated"
     assert stored.message == dry.message
     under = env.submit(_requests(env), dry_run=True, matcher=ScriptedMatcher())
@@ -241,13 +248,14 @@ def test_release_under_a_later_agreement_version_is_not_a_duplicate(env: Env) ->
     sink = MemorySink()
     with pytest.raises(InputError, match="not the one in force"):
         release_held(
-            env.settings, job, "agreed", caller=env.po, audit=sink, subject=subject,
+            App(env.settings, audit=sink), job, "agreed", caller=env.po, subject=subject,
             agreement_version=1, on=DAY, out_dir=env.out,
         )  # fmt: skip
     assert sink.events == []
     result = release_held(
-        env.settings, job, "Cap raised to 10 per file in version 2, agreed by phone",
-        caller=env.po, audit=sink, subject=subject, agreement_version=2, on=DAY,
+        App(env.settings, audit=sink), job,
+        "Cap raised to 10 per file in version 2, agreed by phone",
+        caller=env.po, subject=subject, agreement_version=2, on=DAY,
         out_dir=env.out, matcher=ScriptedMatcher({"R1": ("match", "P1")}),
     )  # fmt: skip
     assert result.status is SubmissionStatus.DISCLOSED, result
@@ -258,32 +266,32 @@ def test_release_under_a_later_agreement_version_is_not_a_duplicate(env: Env) ->
     assert consulted.details["outcome"] == "released"
     assert consulted.details["agreement_version"] == 2
     assert "phone" not in str(consulted.details)  # the text is stored, the log holds its hash
-    stored = get_submission(env.settings, job, caller=env.recipient_po)
+    stored = get_submission(App(env.settings), job, caller=env.recipient_po)
     assert stored.status == "disclosed"
     assert stored.consultation is not None
     assert stored.consultation["record"].startswith("Cap raised")
     assert (stored.consultation["by"], stored.consultation["agreement_version"]) == ("ssa-po", 2)
     with pytest.raises(InputError, match="not held"):
-        release_held(env.settings, job, "again", caller=env.po, audit=sink, subject=subject)
+        release_held(App(env.settings, audit=sink), job, "again", caller=env.po, subject=subject)
 
 
 def test_refusal_ends_a_held_submission_and_frees_its_file(env: Env) -> None:
     job = _held(env)
     sink = MemorySink()
     with pytest.raises(InputError, match="identifier"):
-        refuse_held(env.settings, job, "about 123-45-6789", caller=env.po, audit=sink)
+        refuse_held(App(env.settings, audit=sink), job, "about 123-45-6789", caller=env.po)
     with pytest.raises(InputError, match="at most"):
-        refuse_held(env.settings, job, "x" * 2001, caller=env.po, audit=sink)
-    refuse_held(env.settings, job, "Not within the agreed volume", caller=env.po, audit=sink)
+        refuse_held(App(env.settings, audit=sink), job, "x" * 2001, caller=env.po)
+    refuse_held(App(env.settings, audit=sink), job, "Not within the agreed volume", caller=env.po)
     assert [(e.kind, e.details["outcome"]) for e in sink.events] == [
         ("submission.consulted", "refused")
     ]
-    stored = get_submission(env.settings, job, caller=env.submitter)
+    stored = get_submission(App(env.settings), job, caller=env.submitter)
     assert (stored.status, stored.code) == ("rejected", "E_HELD_REFUSED")
     assert stored.consultation is not None
     assert stored.consultation["outcome"] == "refused"
     with pytest.raises(InputError, match="not held"):
-        refuse_held(env.settings, job, "again", caller=env.po, audit=sink)
+        refuse_held(App(env.settings, audit=sink), job, "again", caller=env.po)
     again = env.submit(_requests(env), "capped", matcher=ScriptedMatcher())  # digest freed
     assert again.status is SubmissionStatus.NEEDS_CONSULTATION
 
@@ -297,9 +305,9 @@ def test_only_the_disclosing_privacy_officer_decides_a_held_file_and_refusals_ar
     sink = MemorySink()
     for caller in (env.submitter, env.recipient_po, reviewer):
         with pytest.raises(AccessDenied):
-            refuse_held(env.settings, job, "no", caller=caller, audit=sink)
+            refuse_held(App(env.settings, audit=sink), job, "no", caller=caller)
     with pytest.raises(SubmissionNotFound):
-        release_held(env.settings, job, "ok", caller=irs_po, audit=sink, subject=subject)
+        release_held(App(env.settings, audit=sink), job, "ok", caller=irs_po, subject=subject)
     reasons = [(e.kind, e.details["reason"]) for e in sink.events]
     assert reasons == [
         ("access.denied", "no_role"),
@@ -307,6 +315,6 @@ def test_only_the_disclosing_privacy_officer_decides_a_held_file_and_refusals_ar
         ("access.denied", "no_role"),
         ("access.denied", "not_party"),
     ]
-    stored = get_submission(env.settings, job, caller=env.po)
+    stored = get_submission(App(env.settings), job, caller=env.po)
     assert stored.status == "needs_consultation"
     assert stored.consultation is None

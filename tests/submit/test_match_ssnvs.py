@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from tests.submit.helpers import REQUESTS, ssnvs_record, write_master, write_ssnvs
 
+from matchgate.app.core import App
 from matchgate.disclosure.ssnvs import read_return_records
 from matchgate.domain.errors import InputError
 from matchgate.intake.ssnvs import read_ssnvs
@@ -40,7 +41,7 @@ def master(tmp_path: Path) -> Path:
 def test_codes_positions_and_order(tmp_path: Path, master: Path) -> None:
     source = write_ssnvs(tmp_path / "monthly.txt", [r for r, _, _ in CASES], crlf=True)
     output = tmp_path / "return.txt"
-    summary = match_ssnvs_file(master, source, output, settings=Settings(workspace=tmp_path / "ws"))
+    summary = match_ssnvs_file(App(Settings(workspace=tmp_path / "ws")), master, source, output)
     assert summary.records == len(CASES)
     assert summary.source == "matcher"
     back = list(read_return_records(output))
@@ -66,7 +67,7 @@ def test_a_file_that_is_not_fixed_width_is_refused(tmp_path: Path, master: Path)
     source.write_text(REQUESTS)
     with pytest.raises(InputError) as caught:
         match_ssnvs_file(
-            master, source, tmp_path / "out.txt", settings=Settings(workspace=tmp_path / "ws")
+            App(Settings(workspace=tmp_path / "ws")), master, source, tmp_path / "out.txt"
         )
     assert caught.value.code == "E_FILE_FORMAT"
     assert not (tmp_path / "out.txt").exists()
@@ -79,7 +80,7 @@ def test_malformed_fixed_width_file_writes_nothing(tmp_path: Path, master: Path)
     before = source.read_bytes()
     with pytest.raises(InputError) as caught:
         match_ssnvs_file(
-            master, source, tmp_path / "out.txt", settings=Settings(workspace=tmp_path / "ws")
+            App(Settings(workspace=tmp_path / "ws")), master, source, tmp_path / "out.txt"
         )
     assert (caught.value.code, caught.value.row) == ("E_RECORD_LENGTH", 2)
     assert not (tmp_path / "out.txt").exists()

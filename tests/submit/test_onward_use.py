@@ -11,6 +11,7 @@ import yaml
 from tests.submit.conftest import Env, MakeEnv
 from tests.submit.helpers import DAY, REFERENCE, REQUESTS, MemorySink, ScriptedMatcher
 
+from matchgate.app.core import App
 from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.governance import (
     NoticeStatus,
@@ -79,38 +80,43 @@ def test_notice_lifecycle_is_audited(make_env: MakeEnv, store_url: str) -> None:
     env = make_env(store_url)
     sink = MemorySink()
     notice = file_notice(
-        env.settings,
+        App(env.settings, audit=sink),
         "reference-2025-08",
         NEW,
         "Refer suspected fraud",
         caller=env.recipient_po,
-        audit=sink,
     )
     assert notice.status is NoticeStatus.PENDING
-    assert notice_statuses(env.settings, "reference-2025-08") == {NEW: NoticeStatus.PENDING}
+    assert notice_statuses(App(env.settings), "reference-2025-08") == {NEW: NoticeStatus.PENDING}
     with pytest.raises(NoticeError, match="E_NOTICE_OPEN"):
         file_notice(
-            env.settings, "reference-2025-08", NEW, "again", caller=env.recipient_po, audit=sink
+            App(env.settings, audit=sink),
+            "reference-2025-08",
+            NEW,
+            "again",
+            caller=env.recipient_po,
         )
     with pytest.raises(NoticeError, match="E_NOTICE_INVALID"):
         file_notice(
-            env.settings,
+            App(env.settings, audit=sink),
             "reference-2025-08",
             "locate-and-verify-identity",
             "own purpose",
             caller=env.recipient_po,
-            audit=sink,
         )
-    denied = decide_notice(env.settings, notice.id, approve=False, caller=env.po, audit=sink)
+    denied = decide_notice(App(env.settings, audit=sink), notice.id, approve=False, caller=env.po)
     assert denied.status is NoticeStatus.DENIED
     with pytest.raises(NoticeError, match="E_NOTICE_DECIDED"):
-        decide_notice(env.settings, notice.id, approve=True, caller=env.po, audit=sink)
+        decide_notice(App(env.settings, audit=sink), notice.id, approve=True, caller=env.po)
     second = file_notice(
-        env.settings, "reference-2025-08", NEW, "Narrower", caller=env.recipient_po, audit=sink
+        App(env.settings, audit=sink), "reference-2025-08", NEW, "Narrower", caller=env.recipient_po
     )
-    decide_notice(env.settings, second.id, approve=True, caller=env.po, audit=sink)
-    assert notice_statuses(env.settings, "reference-2025-08") == {NEW: NoticeStatus.APPROVED}
-    assert [n.status for n in list_notices(env.settings, caller=env.po)] == ["denied", "approved"]
+    decide_notice(App(env.settings, audit=sink), second.id, approve=True, caller=env.po)
+    assert notice_statuses(App(env.settings), "reference-2025-08") == {NEW: NoticeStatus.APPROVED}
+    assert [n.status for n in list_notices(App(env.settings), caller=env.po)] == [
+        "denied",
+        "approved",
+    ]
     assert sink.kinds() == [
         "onward_use.filed",
         "onward_use.decided",
@@ -118,22 +124,25 @@ def test_notice_lifecycle_is_audited(make_env: MakeEnv, store_url: str) -> None:
         "onward_use.decided",
     ]
     with pytest.raises(NoticeError, match="E_NOTICE_NOT_FOUND"):
-        decide_notice(env.settings, "nope", approve=True, caller=env.po, audit=sink)
+        decide_notice(App(env.settings, audit=sink), "nope", approve=True, caller=env.po)
 
 
 def test_a_decision_the_audit_log_cannot_record_is_not_taken(env: Env) -> None:
     notice = file_notice(
-        env.settings, "reference-2025-08", NEW, "Refer", caller=env.recipient_po, audit=MemorySink()
+        App(env.settings, audit=MemorySink()),
+        "reference-2025-08",
+        NEW,
+        "Refer",
+        caller=env.recipient_po,
     )
     with pytest.raises(Exception, match="E_AUDIT_UNAVAILABLE"):
         decide_notice(
-            env.settings,
+            App(env.settings, audit=MemorySink(fail_at=1)),
             notice.id,
             approve=True,
             caller=env.po,
-            audit=MemorySink(fail_at=1),
         )
-    assert notice_statuses(env.settings, "reference-2025-08") == {NEW: NoticeStatus.PENDING}
+    assert notice_statuses(App(env.settings), "reference-2025-08") == {NEW: NoticeStatus.PENDING}
 
 
 def test_submissions_for_the_new_purpose(make_env: MakeEnv) -> None:
@@ -149,21 +158,23 @@ def test_submissions_for_the_new_purpose(make_env: MakeEnv) -> None:
     first = submit()
     assert (first.status, first.code) == (SubmissionStatus.REJECTED, "R_PURPOSE_NOT_AGREED")
     notice = file_notice(
-        env.settings,
+        App(env.settings, audit=env.sink),
         "reference-onward",
         NEW,
         "Refer fraud",
         caller=env.recipient_po,
-        audit=env.sink,
     )
     assert submit().code == "R_ONWARD_USE_PENDING"
-    decide_notice(env.settings, notice.id, approve=False, caller=env.po, audit=env.sink)
+    decide_notice(App(env.settings, audit=env.sink), notice.id, approve=False, caller=env.po)
     assert submit().code == "R_ONWARD_USE_DENIED"
     renewed = file_notice(
-        env.settings, "reference-onward", NEW, "Refer fraud, narrower", caller=env.recipient_po,
-        audit=env.sink,
-    )  # fmt: skip
-    decide_notice(env.settings, renewed.id, approve=True, caller=env.po, audit=env.sink)
+        App(env.settings, audit=env.sink),
+        "reference-onward",
+        NEW,
+        "Refer fraud, narrower",
+        caller=env.recipient_po,
+    )
+    decide_notice(App(env.settings, audit=env.sink), renewed.id, approve=True, caller=env.po)
     result = submit()
     assert result.status is SubmissionStatus.DISCLOSED
     assert matcher.calls == 1

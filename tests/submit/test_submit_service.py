@@ -25,6 +25,7 @@ from tests.submit.helpers import (
     write_ssnvs,
 )
 
+from matchgate.app.core import App
 from matchgate.disclosure import key_id, load_public_key
 from matchgate.disclosure.ssnvs import read_return_records
 from matchgate.domain.audit import AuditUnavailable
@@ -72,7 +73,7 @@ def stored_sha256(env: Env, job_id: str) -> str:
             digest.update(data)
             return len(data)
 
-    ring = open_data_keys(env.settings)
+    ring = open_data_keys(App(env.settings))
     open_stream(ring, stored_copy(env, job_id), _Hasher(), context=f"submission/{job_id}/request")
     return digest.hexdigest()
 
@@ -117,7 +118,7 @@ def test_disclosed_package_holds_only_what_the_agreement_allows(
         "R_NO_ROUTINE_USE_IN_FORCE",
     }
     assert disclosure["categories"]["disclosed"]["banking"]["routine_uses"] == ["RU-SYN-31"]
-    stored = get_submission(env.settings, result.job_id, caller=env.submitter)
+    stored = get_submission(App(env.settings), result.job_id, caller=env.submitter)
     assert stored.status == "disclosed"
     assert stored.package_id == summary.header.package_id
     assert stored.sha256 == sha256(source)
@@ -168,7 +169,7 @@ def test_the_same_file_twice_is_recognized_and_not_processed_again(
     assert again.duplicate_of == first.job_id
     assert matcher.calls == 1
     assert len(env.packages()) == 1
-    assert [s.status for s in list_submissions(env.settings, caller=env.submitter)] == [
+    assert [s.status for s in list_submissions(App(env.settings), caller=env.submitter)] == [
         "rejected",
         "disclosed",
     ]
@@ -255,10 +256,10 @@ def test_errors_before_anything_is_recorded(env: Env) -> None:
         env.submit(requests_file(env.tmp))
     signing.with_suffix(".off").rename(signing)
     dhs = key_id(load_public_key(env.keys.recipient_pub))
-    revoke_recipient_key(env.settings, dhs, caller=env.accounts.admin, audit=MemorySink())
+    revoke_recipient_key(App(env.settings, audit=MemorySink()), dhs, caller=env.accounts.admin)
     with pytest.raises(ConfigurationError, match="agencies keys add DHS"):
         env.submit(requests_file(env.tmp))
-    assert list_submissions(env.settings, caller=env.submitter) == []
+    assert list_submissions(App(env.settings), caller=env.submitter) == []
     # Only the unknown agreement is recorded, as a refusal of the caller (no submission).
     assert [(e.kind, e.details["reason"]) for e in env.sink.events] == [
         ("access.denied", "not_found")
@@ -343,7 +344,7 @@ def test_malformed_files_are_rejected_and_the_original_is_kept(
         assert stored_sha256(env, result.job_id) == before == result.sha256
         assert stat.S_IMODE(copy.stat().st_mode) == 0o400
     assert env.packages() == []
-    stored = get_submission(env.settings, result.job_id, caller=env.submitter)
+    stored = get_submission(App(env.settings), result.job_id, caller=env.submitter)
     assert stored.report["error"]["code"] == code
     assert env.sink.kinds()[-1] == "submission.rejected"
 

@@ -13,6 +13,7 @@ import pytest
 from tests.submit.conftest import Env
 from tests.submit.helpers import MASTER, REQUESTS
 
+from matchgate.app.core import App
 from matchgate.domain.errors import ConfigurationError
 from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.master import store
@@ -41,7 +42,7 @@ def _records(env: Env, package: Path) -> dict[str, dict[str, object]]:
 
 
 def test_a_submit_after_an_update_discloses_the_new_address(env: Env) -> None:
-    summary = update_master(_change_file(env), settings=env.settings)
+    summary = update_master(App(env.settings), _change_file(env))
     assert summary.replaced == 1
     requests = env.tmp / "requests.csv"
     requests.write_text(REQUESTS, encoding="utf-8")
@@ -84,7 +85,7 @@ def test_the_updated_copy_upserts_by_person_id_or_ssn_and_keeps_the_details(env:
     changes = env.tmp / "changes" / "changes.csv"
     changes.parent.mkdir()
     changes.write_text(f"{header}\n{renamed}\n{newcomer}\n", encoding="utf-8")
-    summary = update_master(changes, settings=env.settings)
+    summary = update_master(App(env.settings), changes)
     copy = summary.snapshot.path / SOURCE
     people = pq.read_table(copy / "master.parquet").to_pylist()
     assert (summary.added, summary.replaced) == (1, 1)

@@ -23,12 +23,15 @@ from functools import cached_property
 
 from matchgate.app.audit import AuditConfig, AuditLog, audit_config, open_audit, utcnow
 from matchgate.domain.audit import AuditSink
+from matchgate.domain.errors import MatchgateError
 from matchgate.settings import Settings
 from matchgate.storage.db import UnitOfWork, session, store_url
 
 
 class App:
-    """One per process; see the module docstring. ``audit`` may be given (a test's sink)."""
+    """One per process; see the module docstring. ``audit`` may be given (a test's sink); when
+    it is an :class:`~matchgate.app.audit.AuditLog`, it is also the App's audit log and its
+    configuration the App's ``audit_config``."""
 
     def __init__(
         self,
@@ -54,6 +57,8 @@ class App:
 
     @cached_property
     def audit_config(self) -> AuditConfig:
+        if isinstance(self._audit, AuditLog):
+            return self._audit.config
         return audit_config(self.settings)
 
     @property
@@ -64,9 +69,19 @@ class App:
     def audit_log(self) -> AuditLog:
         """The configured audit log, opened on first use and kept (``ConfigurationError`` when
         there is no audit store, or it or its keys cannot be used)."""
+        if self._log is None and isinstance(self._audit, AuditLog):
+            self._log = self._audit
         if self._log is None:
             self._log = open_audit(self.audit_config, clock=self.clock)
         return self._log
+
+    def refusal_audit(self) -> AuditSink | None:
+        """The audit sink for a refusal, or None when none can be opened (the refusal then
+        stands unrecorded): what ``matchgate.app.access`` takes as its ``audit``."""
+        try:
+            return self.audit
+        except MatchgateError:
+            return None
 
     def today(self) -> dt.date:
         """Today in the agency's time zone."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from matchgate.cli.shell import AsJson, Runner, audit_log, caller, echo, echo_json, say, settings
+from matchgate.cli.shell import AsJson, Runner, caller, current_app, echo, echo_json, say
 
 if TYPE_CHECKING:
     from matchgate.services.administration.users import NewToken, UserView
@@ -65,12 +65,7 @@ def _users(run: Runner) -> typer.Typer:
 
         def work() -> None:
             made = make(
-                settings(),
-                agency=agency,
-                agency_name=agency_name,
-                user_id=user,
-                audit=audit_log(),
-                days=days,
+                current_app(), agency=agency, agency_name=agency_name, user_id=user, days=days
             )
             _show_token(made)
 
@@ -86,9 +81,7 @@ def _users(run: Runner) -> typer.Typer:
         from matchgate.services.administration.users import add_user
 
         def work() -> None:
-            made = add_user(
-                settings(), user, agency=agency, roles=role, caller=caller(), audit=audit_log()
-            )
+            made = add_user(current_app(), user, agency=agency, roles=role, caller=caller())
             say(f"user {made.id} ({made.agency}) created with roles {', '.join(made.roles)}")
 
         run(work)
@@ -102,7 +95,7 @@ def _users(run: Runner) -> typer.Typer:
         from matchgate.services.administration.users import list_users
 
         def work() -> None:
-            rows = list_users(settings(), caller=caller(), agency=agency)
+            rows = list_users(current_app(), caller=caller(), agency=agency)
             if as_json:
                 echo_json([_user_json(u) for u in rows])
                 return
@@ -120,7 +113,7 @@ def _users(run: Runner) -> typer.Typer:
         from matchgate.services.administration.users import set_roles
 
         def work() -> None:
-            changed = set_roles(settings(), user, role, caller=caller(), audit=audit_log())
+            changed = set_roles(current_app(), user, role, caller=caller())
             say(f"user {changed.id}: roles {', '.join(changed.roles)}")
 
         run(work)
@@ -131,7 +124,7 @@ def _users(run: Runner) -> typer.Typer:
         from matchgate.services.administration.users import revoke_user
 
         def work() -> None:
-            revoked = revoke_user(settings(), user, caller=caller(), audit=audit_log())
+            revoked = revoke_user(current_app(), user, caller=caller())
             say(f"user {revoked.id} revoked, with every token of theirs")
 
         run(work)
@@ -154,9 +147,7 @@ def _tokens(run: Runner) -> typer.Typer:
         from matchgate.services.administration.users import issue_token
 
         def work() -> None:
-            made = issue_token(
-                settings(), caller=caller(), audit=audit_log(), user_id=user, days=days, label=label
-            )
+            made = issue_token(current_app(), caller=caller(), user_id=user, days=days, label=label)
             _show_token(made)
 
         run(work)
@@ -169,7 +160,7 @@ def _tokens(run: Runner) -> typer.Typer:
         from matchgate.services.administration.users import list_tokens
 
         def work() -> None:
-            for t in list_tokens(settings(), caller=caller(), user_id=user):
+            for t in list_tokens(current_app(), caller=caller(), user_id=user):
                 state = "revoked" if t.revoked_at else f"expires {t.expires_at:%Y-%m-%d}"
                 echo(f"{t.id}  {t.user_id}  {t.label}  {t.created_at:%Y-%m-%d}  {state}")
 
@@ -183,7 +174,7 @@ def _tokens(run: Runner) -> typer.Typer:
         from matchgate.services.administration.users import revoke_token
 
         def work() -> None:
-            revoke_token(settings(), token_id, caller=caller(), audit=audit_log())
+            revoke_token(current_app(), token_id, caller=caller())
             say(f"token {token_id} revoked")
 
         run(work)
@@ -203,7 +194,7 @@ def _agencies(run: Runner) -> typer.Typer:
         from matchgate.services.administration.users import add_agency
 
         def work() -> None:
-            made = add_agency(settings(), code, name, caller=caller(), audit=audit_log())
+            made = add_agency(current_app(), code, name, caller=caller())
             say(f"agency {made.code} registered")
 
         run(work)
@@ -214,7 +205,7 @@ def _agencies(run: Runner) -> typer.Typer:
         from matchgate.services.administration.users import list_agencies
 
         def work() -> None:
-            for a in list_agencies(settings(), caller=caller()):
+            for a in list_agencies(current_app(), caller=caller()):
                 echo(f"{a.code}  {a.name}" + ("  (host)" if a.host else ""))
 
         run(work)
@@ -244,7 +235,7 @@ def _keys(run: Runner) -> typer.Typer:
 
         def work() -> None:
             made = add_recipient_key(
-                settings(), agency, public_key, fingerprint, caller=caller(), audit=audit_log()
+                current_app(), agency, public_key, fingerprint, caller=caller()
             )
             say(f"key {made.key_id} registered as the current key of {made.agency}")
 
@@ -260,7 +251,7 @@ def _keys(run: Runner) -> typer.Typer:
         from matchgate.services.administration.recipient_keys import list_recipient_keys
 
         def work() -> None:
-            for k in list_recipient_keys(settings(), agency, caller=caller()):
+            for k in list_recipient_keys(current_app(), agency, caller=caller()):
                 ended = k.revoked_at or k.retired_at
                 until = "" if ended is None else f" until {ended:%Y-%m-%d}"
                 echo(
@@ -276,7 +267,7 @@ def _keys(run: Runner) -> typer.Typer:
         from matchgate.services.administration.recipient_keys import revoke_recipient_key
 
         def work() -> None:
-            done = revoke_recipient_key(settings(), key, caller=caller(), audit=audit_log())
+            done = revoke_recipient_key(current_app(), key, caller=caller())
             say(f"key {done.key_id} of {done.agency} revoked")
 
         run(work)

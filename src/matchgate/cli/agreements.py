@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from matchgate.cli.shell import AsJson, audit_log, caller, echo_json, out, run, say, settings
+from matchgate.cli.shell import AsJson, caller, current_app, echo_json, out, run, say
 from matchgate.services.administration.agreements import AgreementListing, StoredAgreement
 
 agreements_app = typer.Typer(
@@ -31,7 +31,7 @@ def add(
     from matchgate.services.administration.agreements import add_agreement
 
     def work() -> None:
-        added = add_agreement(settings(), file, caller=caller())
+        added = add_agreement(current_app(), file, caller=caller())
         for warning in added.warnings:
             say(f"warning: {warning}", soft_wrap=False)
         verb = "stored" if added.stored else "already stored (identical text)"
@@ -51,7 +51,7 @@ def list_(
     from matchgate.services.administration.agreements import list_agreements
 
     def work() -> None:
-        listings = list_agreements(settings(), caller=caller())
+        listings = list_agreements(current_app(), caller=caller())
         if as_json:
             echo_json([_listing_dict(x) for x in listings])
         else:
@@ -72,7 +72,7 @@ def show(
     from matchgate.services.administration.agreements import describe_agreement
 
     def work() -> None:
-        stored = describe_agreement(settings(), agreement_id, version, caller=caller())
+        stored = describe_agreement(current_app(), agreement_id, version, caller=caller())
         if as_json:
             echo_json(_stored_dict(stored))
         else:
@@ -208,7 +208,7 @@ def suspend(
     from matchgate.services.administration.suspensions import suspend_agreement
 
     def work() -> None:
-        suspend_agreement(settings(), agreement_id, reason, caller=caller(), audit=audit_log())
+        suspend_agreement(current_app(), agreement_id, reason, caller=caller())
         say(f"suspended: {agreement_id}", soft_wrap=False)
 
     run(work)
@@ -222,7 +222,7 @@ def resume(
     from matchgate.services.administration.suspensions import resume_agreement
 
     def work() -> None:
-        resume_agreement(settings(), agreement_id, caller=caller(), audit=audit_log())
+        resume_agreement(current_app(), agreement_id, caller=caller())
         say(f"resumed: {agreement_id}", soft_wrap=False)
 
     run(work)

@@ -32,10 +32,10 @@ from matchgate.cli.shell import (
     audit_config,
     audit_log,
     caller,
+    current_app,
     echo,
     echo_json,
     env_secret,
-    settings,
 )
 from matchgate.domain.errors import ConfigurationError, InputError
 
@@ -229,7 +229,7 @@ def _register_read(audit: typer.Typer, run: Runner) -> None:
 
         run(
             lambda: print_entries(
-                show_entries_for(settings(), audit_config(), sequence, count, caller=caller()),
+                show_entries_for(current_app(), sequence, count, caller=caller()),
                 as_json,
             )
         )
@@ -242,11 +242,7 @@ def _register_read(audit: typer.Typer, run: Runner) -> None:
         """Show the last entries."""
         from matchgate.services.oversight.audit_access import tail_entries_for
 
-        run(
-            lambda: print_entries(
-                tail_entries_for(settings(), audit_config(), count, caller=caller()), as_json
-            )
-        )
+        run(lambda: print_entries(tail_entries_for(current_app(), count, caller=caller()), as_json))
 
 
 def _register_proofs(audit: typer.Typer, run: Runner) -> None:
@@ -262,7 +258,7 @@ def _register_proofs(audit: typer.Typer, run: Runner) -> None:
         from matchgate.services.oversight.audit_access import prove_for
 
         def work() -> None:
-            proof = prove_for(settings(), audit_config(), sequence, caller=caller(), size=size)
+            proof = prove_for(current_app(), sequence, caller=caller(), size=size)
             _write_or_print(proof.to_json(), out)
 
         run(work)
@@ -362,7 +358,7 @@ def _register_accounting(audit: typer.Typer, run: Runner) -> None:
         def work() -> None:
             who = caller()
             result = accounting_for_caller(
-                settings(), audit_config(), _ssn(ssn_env, ask_ssn, ssn_stdin), caller=who
+                current_app(), _ssn(ssn_env, ask_ssn, ssn_stdin), caller=who
             )
             if for_person:
                 result = result.for_person()
@@ -396,8 +392,7 @@ def _register_accounting(audit: typer.Typer, run: Runner) -> None:
         def work() -> None:
             who = caller()
             done = withdraw_for_caller(
-                settings(),
-                audit_config(),
+                current_app(),
                 _ssn(ssn_env, ask_ssn, ssn_stdin),
                 reason,
                 caller=who,

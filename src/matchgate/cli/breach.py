@@ -21,9 +21,8 @@ from matchgate.cli.shell import (
     AsJson,
     Runner,
     T,
-    audit_config,
-    audit_log,
     caller,
+    current_app,
     echo,
     echo_json,
     settings,
@@ -142,12 +141,10 @@ def register(app: typer.Typer, run: Runner) -> None:
             found = None if discovered_at is None else parse_moment(discovered_at, current)
             incident = _audited(
                 lambda: open_incident(
-                    current,
+                    current_app(),
                     category=category,
                     scope=scope,
                     caller=caller(),
-                    audit=audit_log(),
-                    config=audit_config(),
                     summary=summary,
                     discovered_at=found,
                 ),
@@ -173,7 +170,7 @@ def register(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.oversight.breach import list_incidents
 
         def work() -> None:
-            rows = list_incidents(settings(), caller=caller(), status=status)
+            rows = list_incidents(current_app(), caller=caller(), status=status)
             if as_json:
                 echo_json([_incident_json(i) for i in rows])
                 return
@@ -193,7 +190,7 @@ def register(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.oversight.breach import get_incident
 
         def work() -> None:
-            incident = get_incident(settings(), incident_id, caller=caller())
+            incident = get_incident(current_app(), incident_id, caller=caller())
             if as_json:
                 echo_json(_incident_json(incident))
             else:
@@ -215,17 +212,10 @@ def register(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.oversight.breach import make_report
 
         def work() -> None:
-            current = settings()
-            folder = out or current.workspace / "breach-reports" / incident_id[:40]
+            current = current_app()
+            folder = out or current.settings.workspace / "breach-reports" / incident_id[:40]
             made = _audited(
-                lambda: make_report(
-                    current,
-                    audit_config(),
-                    incident_id,
-                    folder,
-                    caller=caller(),
-                    audit=audit_log(),
-                ),
+                lambda: make_report(current, incident_id, folder, caller=caller()),
                 "no report was written",
             )
             counts = made.exposure.counts()
@@ -255,7 +245,7 @@ def register(app: typer.Typer, run: Runner) -> None:
         who = caller()
         incident = _audited(
             lambda: advance_incident(
-                settings(), incident_id, to, caller=who, audit=audit_log(), note=note, reference=ref
+                current_app(), incident_id, to, caller=who, note=note, reference=ref
             ),
             "the incident was not changed",
         )

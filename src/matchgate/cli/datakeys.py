@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from matchgate.cli.shell import Runner, echo, settings
+from matchgate.cli.shell import Runner, current_app, echo
 
 if TYPE_CHECKING:
     from matchgate.services.administration.datakeys import Reencryption
@@ -55,7 +55,7 @@ def register(keys: typer.Typer, run: Runner) -> None:
         from matchgate.services.administration.datakeys import init_data_keys
 
         def work() -> None:
-            made = init_data_keys(settings())
+            made = init_data_keys(current_app())
             state = "created" if made.created else "found"
             echo(f"{state} data key ring {made.ring_id[:8]} at {made.path}")
             echo(f"current key version: {made.current}")
@@ -68,7 +68,7 @@ def register(keys: typer.Typer, run: Runner) -> None:
         from matchgate.services.administration.datakeys import data_key_status
 
         def work() -> None:
-            ring, listed, usage = data_key_status(settings())
+            ring, listed, usage = data_key_status(current_app())
             echo(f"data key ring {ring.ring_id[:8]} at {ring.path}")
             for key in listed:
                 state = "current" if key.current else ("retired" if key.retired else "old")
@@ -97,7 +97,7 @@ def register(keys: typer.Typer, run: Runner) -> None:
         from matchgate.services.administration.datakeys import rotate_data_keys
 
         def work() -> None:
-            done = rotate_data_keys(settings(), reencrypt_now=reencrypt_now, full=full)
+            done = rotate_data_keys(current_app(), reencrypt_now=reencrypt_now, full=full)
             echo(f"current data key: version {done.current} (was {done.previous})")
             if done.reencryption is not None:
                 _print_pass(done.reencryption)
@@ -109,7 +109,7 @@ def register(keys: typer.Typer, run: Runner) -> None:
         """Move every sealed row and file to the current data key (can be run again)."""
         from matchgate.services.administration.datakeys import reencrypt_data as reencrypt
 
-        run(lambda: _print_pass(reencrypt(settings(), full=full)))
+        run(lambda: _print_pass(reencrypt(current_app(), full=full)))
 
     @keys.command("retire-data")
     def retire_data(
@@ -119,7 +119,7 @@ def register(keys: typer.Typer, run: Runner) -> None:
         from matchgate.services.administration.datakeys import retire_data_key
 
         def work() -> None:
-            retire_data_key(settings(), version)
+            retire_data_key(current_app(), version)
             echo(f"retired data key version {version}; its secret is deleted")
 
         run(work)

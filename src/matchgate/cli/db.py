@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from matchgate.cli.shell import echo
+from matchgate.cli.shell import current_app, echo
 from matchgate.cli.shell import run as _run
-from matchgate.cli.shell import settings as _settings
 
 db_app = typer.Typer(
     name="db",
@@ -26,7 +25,7 @@ def upgrade() -> None:
     from matchgate.services.administration.database import upgrade_stores
 
     def work() -> None:
-        for done in upgrade_stores(_settings()):
+        for done in upgrade_stores(current_app()):
             if done.adopted:
                 echo(
                     f"{done.store} store {done.where}: adopted {len(done.adopted)} tables made "

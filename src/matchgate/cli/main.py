@@ -27,6 +27,7 @@ from matchgate.cli.shell import (
     EXIT_INPUT,
     EXIT_INTERNAL,
     console,
+    current_app,
     echo_json,
     out,
     run,
@@ -236,14 +237,14 @@ def demo(
     from matchgate.services.master.demo import run_demo
 
     def work() -> None:
-        current = settings()
+        app = current_app()
         console.print(
             f"matchgate demo: {people:,} synthetic people, {requests:,} requests, "
-            f"workspace {current.workspace}"
+            f"workspace {app.settings.workspace}"
         )
         with RichProgress(console).shown() as progress:
             result = run_demo(
-                current,
+                app,
                 people=people,
                 requests=requests,
                 seed=seed,
@@ -254,7 +255,7 @@ def demo(
         reused = " (reused from an earlier run)" if result.reused_data else ""
         out.print(f"synthetic master, requests and truth: {result.data_dir}{reused}")
         out.print(f"match output: {result.results}  ({result.match.seconds:.1f} s to match)")
-        out.print(f"job records: {current.sqlite_url}")
+        out.print(f"job records: {app.settings.sqlite_url}")
 
     run(work)
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from matchgate.cli.progress import RichProgress
-from matchgate.cli.shell import console, out, run, settings
+from matchgate.cli.shell import console, current_app, out, run
 
 master_app = typer.Typer(
     name="master",
@@ -26,7 +26,7 @@ def load(
 
     def work() -> None:
         with RichProgress(console).shown() as progress:
-            summary = load_master(path, settings=settings(), progress=progress)
+            summary = load_master(current_app(), path, progress=progress)
         console.print(
             f"loaded {summary.people:,} people as snapshot {summary.snapshot.id} "
             f"in {summary.seconds:.1f} s"
@@ -46,7 +46,7 @@ def update(
 
     def work() -> None:
         with RichProgress(console).shown() as progress:
-            summary = update_master(path, settings=settings(), progress=progress)
+            summary = update_master(current_app(), path, progress=progress)
         console.print(
             f"added {summary.added:,} and replaced {summary.replaced:,} people: snapshot "
             f"{summary.snapshot.id} ({summary.people:,} people) in {summary.seconds:.1f} s"
@@ -61,7 +61,7 @@ def list_() -> None:
     from matchgate.services.master.store import list_snapshots
 
     def work() -> None:
-        found = list_snapshots(settings())
+        found = list_snapshots(current_app())
         if not found:
             out.print("no master loaded (matchgate master load FILE)")
         for snapshot, is_current in found:
@@ -88,7 +88,7 @@ def remove(
     from matchgate.services.master.store import remove_snapshot
 
     def work() -> None:
-        remove_snapshot(settings(), snapshot)
+        remove_snapshot(current_app(), snapshot)
         out.print(f"removed {snapshot}")
 
     run(work)

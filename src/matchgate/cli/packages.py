@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from matchgate.cli.datakeys import register as register_data_keys
-from matchgate.cli.shell import AskPassword, PasswordEnv, Runner, echo, key_password, settings
+from matchgate.cli.shell import AskPassword, PasswordEnv, Runner, current_app, echo, key_password
 from matchgate.domain.errors import ConfigurationError
 
 
@@ -221,7 +221,7 @@ def _register_host(app: typer.Typer, run: Runner) -> None:
 
         def work() -> None:
             password = key_password(password_env, ask_password, confirm=True)
-            made = init_host_key(settings(), password)
+            made = init_host_key(current_app(), password)
             protection = "password-protected" if made.protected else "NOT password-protected"
             echo(f"host signing key: {made.private_key} ({protection}; keep it secret)")
             echo(f"public key:       {made.public_key} (give it to each partner agency)")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from matchgate.cli.shell import Runner, audit_log, caller, echo, echo_json, settings
+from matchgate.cli.shell import Runner, caller, current_app, echo, echo_json
 from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import ConfigurationError
 
@@ -94,16 +94,15 @@ def register(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.oversight.retention import run_retention
 
         def work() -> RetentionReport:
-            current = settings()
+            current = current_app()
             try:
                 day = None if on is None else dt.date.fromisoformat(on)
             except ValueError:
                 raise ConfigurationError("--on must be a date, YYYY-MM-DD") from None
-            audit = None if dry_run else audit_log()
+            if not dry_run:
+                current.audit_log()  # no audit log: refused (exit 4) before the caller is read
             try:
-                report = run_retention(
-                    current, caller=caller(), audit=audit, on=day, dry_run=dry_run
-                )
+                report = run_retention(current, caller=caller(), on=day, dry_run=dry_run)
             except AuditUnavailable as exc:  # the log failed: nothing more was purged
                 raise ConfigurationError(f"{exc}; the retention run stopped") from None
             if as_json:

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from matchgate.cli.shell import Runner, api_limits, export_workspace, say, settings
+from matchgate.cli.shell import Runner, api_limits, current_app, export_workspace, say
 from matchgate.domain.errors import ConfigurationError
 
 
@@ -35,7 +35,7 @@ def register(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.administration.database import check_ready
 
         def work() -> None:
-            current = settings()
+            current = current_app()
             api_limits()  # a malformed limit stops it here (exit 4)
             state = check_ready(current)
             if not state.ready:

@@ -15,8 +15,8 @@ with :func:`set_workspace`) and gives the same object to every later call until 
 They are built on first use rather than eagerly in the callback so that a malformed
 ``MATCHGATE_*`` variable still fails only the commands that use settings, with the usual one-line
 error and exit 4, and so that the command modules work the same when registered on another app
-(the tests do). Nothing below the shell reads the environment for settings: services take the
-:class:`~matchgate.settings.Settings` they are given.
+(the tests do). Nothing below the shell reads the environment for settings: a use case takes the
+command's :class:`~matchgate.app.core.App` (:func:`current_app`).
 """
 
 from __future__ import annotations

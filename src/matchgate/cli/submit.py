@@ -27,13 +27,12 @@ from matchgate.cli.shell import (
     EXIT_REJECTED,
     AsJson,
     Runner,
-    audit_log,
     caller,
     console,
+    current_app,
     echo,
     echo_json,
     say,
-    settings,
 )
 from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import ConfigurationError
@@ -49,7 +48,7 @@ def match_ssnvs(master: Path, requests: Path, output: Path) -> None:
     from matchgate.services.disclosure.ssnvs import match_ssnvs_file
 
     with RichProgress(console).shown() as progress:
-        summary = match_ssnvs_file(master, requests, output, settings=settings(), progress=progress)
+        summary = match_ssnvs_file(current_app(), master, requests, output, progress=progress)
     codes = ", ".join(f"{(k.strip() or 'blank')} {v:,}" for k, v in summary.codes.items())
     say(
         f"answered {summary.records:,} records in {summary.seconds:.1f} s (codes: {codes}); "
@@ -140,8 +139,8 @@ def _register_submit(app: typer.Typer, run: Runner) -> None:
                 return remote.submit(
                     file, agreement, dry_run=dry_run, purpose=purpose, out=out, as_json=as_json
                 )
-            current = settings()
-            log = audit_log()
+            current = current_app()
+            log = current.audit_log()
             options = SubmitOptions(dry_run=dry_run, out_dir=out, purpose=purpose)
             try:
                 with RichProgress(console).shown() as progress:
@@ -151,7 +150,6 @@ def _register_submit(app: typer.Typer, run: Runner) -> None:
                         agreement,
                         caller=caller(),
                         options=options,
-                        audit=log,
                         subject=log.subject_key,
                         progress=progress,
                     )
@@ -221,7 +219,7 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
             if remote.enabled():
                 rows = remote.list_submissions(agreement, limit)
             else:
-                rows = list_submissions(settings(), agreement, limit, caller=caller())
+                rows = list_submissions(current_app(), agreement, limit, caller=caller())
             if as_json:
                 echo_json([_stored_json(r) for r in rows], default=str)
                 return
@@ -247,7 +245,7 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
             if remote.enabled():
                 stored = remote.get_submission(job_id)
             else:
-                stored = get_submission(settings(), job_id, caller=caller())
+                stored = get_submission(current_app(), job_id, caller=caller())
             if as_json:
                 echo_json(_stored_json(stored), default=str)
                 return
@@ -295,14 +293,14 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.submission.consult import release_held
 
         def work() -> int:
-            log = audit_log()
+            app = current_app()
+            log = app.audit_log()
             with RichProgress(console).shown() as progress:
                 result = release_held(
-                    settings(),
+                    app,
                     job_id,
                     agreed,
                     caller=caller(),
-                    audit=log,
                     subject=log.subject_key,
                     agreement_version=agreement_version,
                     out_dir=out,
@@ -331,7 +329,7 @@ def _register_submissions(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.submission.consult import refuse_held
 
         def work() -> None:
-            refuse_held(settings(), job_id, reason, caller=caller(), audit=audit_log())
+            refuse_held(current_app(), job_id, reason, caller=caller())
             say(f"submission {job_id} refused after consultation [E_HELD_REFUSED]")
 
         run(work)
@@ -371,9 +369,7 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.disclosure.notices import file_notice
 
         def work() -> None:
-            notice = file_notice(
-                settings(), agreement, purpose, description, caller=caller(), audit=audit_log()
-            )
+            notice = file_notice(current_app(), agreement, purpose, description, caller=caller())
             echo(f"notice {notice.id} filed: {notice.purpose} under {notice.agreement_id}")
             echo("status: pending (disclosures for this purpose are refused until decided)")
 
@@ -396,12 +392,11 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
             if approve is None:
                 raise ConfigurationError("give --approve or --deny")
             notice = decide_notice(
-                settings(),
+                current_app(),
                 notice_id,
                 approve=approve,
                 caller=caller(),
                 note=note,
-                audit=audit_log(),
             )
             echo(f"notice {notice.id}: {notice.status} ({notice.purpose})")
 
@@ -418,7 +413,7 @@ def _register_notices(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.disclosure.notices import list_notices
 
         def work() -> None:
-            rows = list_notices(settings(), agreement, caller=caller())
+            rows = list_notices(current_app(), agreement, caller=caller())
             if as_json:
                 echo_json([_notice_json(n) for n in rows], default=str)
                 return
@@ -452,12 +447,12 @@ def _register_exchange(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.submission.exchange import delivery_json, process_inboxes
 
         def work() -> None:
-            log = audit_log()
+            app = current_app()
+            log = app.audit_log()
             with RichProgress(console).shown() as progress:
                 done = process_inboxes(
-                    settings(), audit=log, subject=log.subject_key, agency=agency,
-                    progress=progress,
-                )  # fmt: skip
+                    app, subject=log.subject_key, agency=agency, progress=progress
+                )
             if as_json:
                 echo_json([delivery_json(d) for d in done])
                 return

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from matchgate.cli import remote
-from matchgate.cli.shell import AsJson, Runner, audit_config, caller, echo, echo_json, settings
+from matchgate.cli.shell import AsJson, Runner, caller, current_app, echo, echo_json
 
 if TYPE_CHECKING:
     from matchgate.services.oversight.withdrawals import WithdrawalNotice
@@ -70,7 +70,9 @@ def register(app: typer.Typer, run: Runner) -> None:
             if remote.enabled():
                 found = remote.list_withdrawal_notices(pending)
             else:
-                found = list_withdrawal_notices(settings(), caller=caller(), pending_only=pending)
+                found = list_withdrawal_notices(
+                    current_app(), caller=caller(), pending_only=pending
+                )
             if as_json:
                 echo_json([_withdrawal_json(n) for n in found])
                 return
@@ -93,9 +95,7 @@ def register(app: typer.Typer, run: Runner) -> None:
             if remote.enabled():
                 done = remote.acknowledge_withdrawal_notice(notice_id)
             else:
-                done = acknowledge_withdrawal_notice(
-                    settings(), audit_config(), notice_id, caller=caller()
-                )
+                done = acknowledge_withdrawal_notice(current_app(), notice_id, caller=caller())
             if as_json:
                 echo_json(_withdrawal_json(done))
             else:

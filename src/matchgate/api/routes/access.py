@@ -73,14 +73,14 @@ class TokenOut(Out):
 @router.get("/agencies", response_model=list[AgencyOut])
 def list_agencies(app: AppDep, caller: CallerDep) -> list[AgencyOut]:
     """Agencies you manage or audit (the host's administrators: all)."""
-    rows = service.list_agencies(app.settings, caller=caller)
+    rows = service.list_agencies(app, caller=caller)
     return [AgencyOut.model_validate(a) for a in rows]
 
 
 @router.post("/agencies", response_model=AgencyOut, status_code=201)
 def add_agency(body: AgencyIn, app: AppDep, caller: CallerDep) -> AgencyOut:
     """Register a partner agency (the host agency's administrators)."""
-    made = service.add_agency(app.settings, body.code, body.name, caller=caller, audit=app.audit)
+    made = service.add_agency(app, body.code, body.name, caller=caller)
     return AgencyOut.model_validate(made)
 
 
@@ -91,7 +91,7 @@ def list_users(
     agency: Annotated[str | None, Query(max_length=32)] = None,
 ) -> list[UserOut]:
     """Users of the agencies you manage or audit."""
-    rows = service.list_users(app.settings, caller=caller, agency=agency)
+    rows = service.list_users(app, caller=caller, agency=agency)
     return [UserOut.model_validate(u) for u in rows]
 
 
@@ -108,16 +108,14 @@ def list_users(
 )
 def add_user(body: UserIn, app: AppDep, caller: CallerDep) -> UserOut:
     """Create a user of an agency with roles (administrators)."""
-    made = service.add_user(
-        app.settings, body.id, agency=body.agency, roles=body.roles, caller=caller, audit=app.audit
-    )
+    made = service.add_user(app, body.id, agency=body.agency, roles=body.roles, caller=caller)
     return UserOut.model_validate(made)
 
 
 @router.post("/users/{user_id}/revoke", response_model=UserOut)
 def revoke_user(user_id: str, app: AppDep, caller: CallerDep) -> UserOut:
     """Revoke a user and all their tokens (administrators); refused from the next request."""
-    revoked = service.revoke_user(app.settings, user_id, caller=caller, audit=app.audit)
+    revoked = service.revoke_user(app, user_id, caller=caller)
     return UserOut.model_validate(revoked)
 
 
@@ -138,9 +136,8 @@ def revoke_user(user_id: str, app: AppDep, caller: CallerDep) -> UserOut:
 def issue_token(body: TokenIn, app: AppDep, caller: CallerDep) -> NewTokenOut:
     """Issue a token; it is in this answer once, and stored only as a hash."""
     made = service.issue_token(
-        app.settings,
+        app,
         caller=caller,
-        audit=app.audit,
         user_id=body.user_id,
         days=body.days,
         label=body.label,
@@ -155,12 +152,12 @@ def list_tokens(
     user_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> list[TokenOut]:
     """Token ids and dates (never the tokens): yours, or a user's you manage."""
-    rows = service.list_tokens(app.settings, caller=caller, user_id=user_id)
+    rows = service.list_tokens(app, caller=caller, user_id=user_id)
     return [TokenOut.model_validate(t) for t in rows]
 
 
 @router.post("/tokens/{token_id}/revoke", response_model=TokenOut)
 def revoke_token(token_id: str, app: AppDep, caller: CallerDep) -> TokenOut:
     """Revoke a token (yours, or one of a user you manage); refused from the next request."""
-    revoked = service.revoke_token(app.settings, token_id, caller=caller, audit=app.audit)
+    revoked = service.revoke_token(app, token_id, caller=caller)
     return TokenOut.model_validate(revoked)

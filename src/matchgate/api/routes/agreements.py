@@ -95,7 +95,7 @@ class SuspensionOut(Out):
 )
 def list_agreements(app: AppDep, caller: CallerDep) -> list[AgreementListingOut]:
     """Stored agreements you may read: latest version, parties, whether one is in force today."""
-    rows = service.list_agreements(app.settings, caller=caller)
+    rows = service.list_agreements(app, caller=caller)
     return [
         AgreementListingOut(
             id=x.id,
@@ -121,7 +121,7 @@ def show_agreement(
     version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
 ) -> StoredAgreementOut:
     """One stored version (default: the latest) and what it allows today."""
-    stored = service.describe_agreement(app.settings, agreement_id, version, caller=caller)
+    stored = service.describe_agreement(app, agreement_id, version, caller=caller)
     return StoredAgreementOut(
         agreement=stored.agreement.model_dump(mode="json"),
         sha256=stored.sha256,
@@ -152,7 +152,7 @@ def add_agreement(
     """Validate an agreement document and store it as a new version (201); identical text
     already stored is kept once (200)."""
     added = service.add_agreement_text(
-        app.settings, body.document, source_name=body.source_name, caller=caller
+        app, body.document, source_name=body.source_name, caller=caller
     )
     if not added.stored:
         response.status_code = 200
@@ -162,14 +162,12 @@ def add_agreement(
 @router.post("/{agreement_id}/suspend", response_model=SuspensionOut)
 def suspend(agreement_id: str, body: SuspendIn, app: AppDep, caller: CallerDep) -> SuspensionOut:
     """Suspend an agreement: no submission is taken under it from the next request on."""
-    done = suspensions.suspend_agreement(
-        app.settings, agreement_id, body.reason, caller=caller, audit=app.audit
-    )
+    done = suspensions.suspend_agreement(app, agreement_id, body.reason, caller=caller)
     return SuspensionOut.model_validate(done)
 
 
 @router.post("/{agreement_id}/resume", response_model=SuspensionOut)
 def resume(agreement_id: str, app: AppDep, caller: CallerDep) -> SuspensionOut:
     """Lift an agreement's suspension."""
-    done = suspensions.resume_agreement(app.settings, agreement_id, caller=caller, audit=app.audit)
+    done = suspensions.resume_agreement(app, agreement_id, caller=caller)
     return SuspensionOut.model_validate(done)

@@ -122,12 +122,10 @@ def open_incident(body: IncidentIn, app: AppDep, caller: CallerDep) -> IncidentO
         None if body.discovered_at is None else service.parse_moment(body.discovered_at, settings)
     )
     incident = service.open_incident(
-        settings,
+        app,
         category=body.category,
         scope=scope,
         caller=caller,
-        audit=app.audit,
-        config=app.audit_config,
         summary=body.summary,
         discovered_at=found,
     )
@@ -145,12 +143,10 @@ def list_incidents(
     status: Annotated[str | None, Query(max_length=32, description="Only this status.")] = None,
 ) -> list[IncidentOut]:
     """Incidents, latest first, with status and the reporting clock."""
-    return [
-        _incident(i) for i in service.list_incidents(app.settings, caller=caller, status=status)
-    ]
+    return [_incident(i) for i in service.list_incidents(app, caller=caller, status=status)]
 
 
 @router.get("/{incident_id}", response_model=IncidentOut)
 def show_incident(incident_id: str, app: AppDep, caller: CallerDep) -> IncidentOut:
     """One incident: scope, status, clock and its timeline (with audit entries)."""
-    return _incident(service.get_incident(app.settings, incident_id, caller=caller))
+    return _incident(service.get_incident(app, incident_id, caller=caller))

@@ -38,7 +38,7 @@ def ready(app: AppDep) -> Ready:
     anyone who asks); the server's log does, one JSON line per failed check."""
     from matchgate.services.administration.database import check_ready
 
-    state = check_ready(app.settings)
+    state = check_ready(app)
     if not state.ready:
         for problem in state.problems:
             error_log.error(json.dumps({"event": "not_ready", "problem": problem}))

@@ -81,8 +81,8 @@ def release_submission(
     from matchgate.services.submission.consult import check_release, release_held
     from matchgate.services.submission.records import get_submission
 
-    check_release(app.settings, job_id, body.agreed, caller=caller, audit=app.audit)
-    stored = get_submission(app.settings, job_id, caller=caller)
+    check_release(app, job_id, body.agreed, caller=caller)
+    stored = get_submission(app, job_id, caller=caller)
     state = JobState(
         job_id=job_id,
         agency=caller.agency,
@@ -96,7 +96,7 @@ def release_submission(
 
     def work(progress: ProgressWriter) -> Any:
         return release_held(
-            app.settings, job_id, body.agreed, caller=caller, audit=app.audit,
+            app, job_id, body.agreed, caller=caller,
             subject=app.audit_log().subject_key, agreement_version=body.agreement_version,
             matcher=app_matcher(app), progress=progress,
         )  # fmt: skip
@@ -112,7 +112,7 @@ def refuse_submission(job_id: str, body: RefuseIn, app: AppDep, caller: CallerDe
     """Refuse a held submission after consultation (``matchgate submissions refuse``)."""
     from matchgate.services.submission.consult import refuse_held
 
-    refuse_held(app.settings, job_id, body.reason, caller=caller, audit=app.audit)
+    refuse_held(app, job_id, body.reason, caller=caller)
     return RefusedOut(job_id=job_id, status="rejected", code="E_HELD_REFUSED")
 
 
@@ -134,9 +134,7 @@ def add_key(body: KeyIn, app: AppDep, caller: CallerDep) -> KeyOut:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "key.pub"
         path.write_text(body.public_key, encoding="utf-8")
-        view = add_recipient_key(
-            app.settings, body.agency, path, body.fingerprint, caller=caller, audit=app.audit
-        )
+        view = add_recipient_key(app, body.agency, path, body.fingerprint, caller=caller)
     return KeyOut.model_validate(view)
 
 
@@ -149,7 +147,7 @@ def list_keys(
     """Registered keys the caller may see (``agencies keys list``)."""
     from matchgate.services.administration.recipient_keys import list_recipient_keys
 
-    views = list_recipient_keys(app.settings, agency, caller=caller)
+    views = list_recipient_keys(app, agency, caller=caller)
     return [KeyOut.model_validate(v) for v in views]
 
 
@@ -158,7 +156,7 @@ def revoke_key(key_id: str, app: AppDep, caller: CallerDep) -> KeyOut:
     """Revoke a registered key: nothing is sealed to it again (``agencies keys revoke``)."""
     from matchgate.services.administration.recipient_keys import revoke_recipient_key
 
-    view = revoke_recipient_key(app.settings, key_id, caller=caller, audit=app.audit)
+    view = revoke_recipient_key(app, key_id, caller=caller)
     return KeyOut.model_validate(view)
 
 
@@ -168,7 +166,7 @@ def host_key(app: AppDep, caller: CallerDep) -> HostKeyOut:
     from matchgate.disclosure.keys import key_id, parse_public_key
     from matchgate.services.disclosure.host import host_signing_key, signing_key_path
 
-    host_signing_key(app.settings)  # ConfigurationError (503) when the host has none
-    data = signing_key_path(app.settings).with_suffix(".pub").read_bytes()
+    host_signing_key(app)  # ConfigurationError (503) when the host has none
+    data = signing_key_path(app).with_suffix(".pub").read_bytes()
     public = parse_public_key(data, source="the host's public key")
     return HostKeyOut(key_id=key_id(public), public_key=data.decode("ascii"))

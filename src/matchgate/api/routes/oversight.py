@@ -165,9 +165,7 @@ def accounting(body: AccountingIn, app: AppDep, caller: CallerDep) -> Accounting
     from matchgate.app.audit import utcnow
     from matchgate.audit import format_time
 
-    result = audit_access.accounting_for_caller(
-        app.settings, app.audit_config, body.ssn, caller=caller
-    )
+    result = audit_access.accounting_for_caller(app, body.ssn, caller=caller)
     if body.for_person:
         result = result.for_person()
     return AccountingOut.model_validate(result.to_json(generated_at=format_time(utcnow())))
@@ -177,9 +175,7 @@ def accounting(body: AccountingIn, app: AppDep, caller: CallerDep) -> Accounting
 def verify(app: AppDep, caller: CallerDep) -> VerifyOut:
     """Recompute every entry, the chain and the Merkle tree against the log's own signed
     checkpoints (the host's privacy officers and auditors); ``ok`` says whether all holds."""
-    report = audit_host.verify_for_host(
-        app.settings, app.audit_config, caller=caller, audit=app.audit
-    )
+    report = audit_host.verify_for_host(app, caller=caller)
     return VerifyOut(
         ok=report.ok,
         log=report.log_id,
@@ -198,7 +194,7 @@ def verify(app: AppDep, caller: CallerDep) -> VerifyOut:
 @router.post("/audit/checkpoints", response_model=CheckpointOut, status_code=201)
 def checkpoint(app: AppDep, caller: CallerDep) -> CheckpointOut:
     """Sign the log's current size and root now (the host's privacy officers and auditors)."""
-    made = audit_host.checkpoint_for_host(app.settings, app.audit_log(), caller=caller)
+    made = audit_host.checkpoint_for_host(app, caller=caller)
     return CheckpointOut.model_validate(made)
 
 
@@ -206,9 +202,7 @@ def checkpoint(app: AppDep, caller: CallerDep) -> CheckpointOut:
 def retention_dry_run(body: RetentionIn, app: AppDep, caller: CallerDep) -> RetentionOut:
     """What a retention run would purge as of a day (the host's privacy officers and
     administrators); a dry run changes nothing."""
-    report = retention.run_retention(
-        app.settings, caller=caller, audit=None, on=body.on, dry_run=True
-    )
+    report = retention.run_retention(app, caller=caller, on=body.on, dry_run=True)
     return RetentionOut(
         on=report.on,
         dry_run=report.dry_run,

@@ -19,8 +19,8 @@ from fastapi.responses import FileResponse
 from matchgate.access import Principal
 from matchgate.api.deps import AppDep, CallerDep
 from matchgate.api.problems import GONE, RESPONSES
+from matchgate.app.core import App
 from matchgate.domain.errors import NotFound, Refused
-from matchgate.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["submissions"], responses=RESPONSES | GONE)
 OCTETS = "application/octet-stream"
@@ -39,18 +39,18 @@ class NoPackage(Refused):
     code = "E_NO_PACKAGE"
 
 
-def package_file(settings: Settings, job_id: str, caller: Principal) -> tuple[Path, str, str]:
+def package_file(app: App, job_id: str, caller: Principal) -> tuple[Path, str, str]:
     """The package's path, id and SHA-256, if the caller's agency is the job's recipient."""
     from matchgate.services.administration import agreement_parties
     from matchgate.services.submission.records import SubmissionNotFound, get_submission
 
-    stored = get_submission(settings, job_id, caller=caller)
-    parties = agreement_parties(settings, stored.agreement_id)  # the stored row, not re-parsed
+    stored = get_submission(app, job_id, caller=caller)
+    parties = agreement_parties(app, stored.agreement_id)  # the stored row, not re-parsed
     if parties is None or parties.recipient != caller.agency:
         raise SubmissionNotFound(job_id)
     if stored.package_id is None:
         raise NoPackage(f"submission {job_id} has no package (it is {stored.status})")
-    path = settings.workspace / "outbox" / f"{stored.package_id}.mgp"
+    path = app.settings.workspace / "outbox" / f"{stored.package_id}.mgp"
     if not path.is_file():
         raise PackagePurged(
             f"the package of submission {job_id} was purged under its agreement's retention"
@@ -69,7 +69,7 @@ def package_file(settings: Settings, job_id: str, caller: Principal) -> tuple[Pa
 )
 async def download_package(job_id: str, app: AppDep, caller: CallerDep) -> FileResponse:
     """The sealed package of your agency's disclosed submission (``matchgate open`` reads it)."""
-    path, package_id, sha256 = await run_in_threadpool(package_file, app.settings, job_id, caller)
+    path, package_id, sha256 = await run_in_threadpool(package_file, app, job_id, caller)
     return FileResponse(
         path,
         media_type=OCTETS,

@@ -128,7 +128,7 @@ def list_submissions(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[SubmissionOut]:
     """The latest submissions you may read (your agency's, or under your agreements)."""
-    rows = records.list_submissions(app.settings, agreement, limit, caller=caller)
+    rows = records.list_submissions(app, agreement, limit, caller=caller)
     return [_submission(r) for r in rows]
 
 
@@ -138,7 +138,7 @@ def show_submission(job_id: str, app: AppDep, caller: CallerDep) -> SubmissionOu
     an uploaded file, its job's state and progress (``job``)."""
     jobs = JobStore(app.settings)
     try:
-        stored = records.get_submission(app.settings, job_id, caller=caller)
+        stored = records.get_submission(app, job_id, caller=caller)
     except records.SubmissionNotFound:
         job = jobs.load(job_id)
         if job is None or job.agency != caller.agency:
@@ -156,7 +156,7 @@ def list_notices(
     app: AppDep, caller: CallerDep, agreement: AgreementFilter = None
 ) -> list[NoticeOut]:
     """Onward-use notices you may read, in the order they were filed, with their status."""
-    rows = notices.list_notices(app.settings, agreement, caller=caller)
+    rows = notices.list_notices(app, agreement, caller=caller)
     return [
         NoticeOut(
             id=n.id,

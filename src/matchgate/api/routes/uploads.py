@@ -61,12 +61,11 @@ def _work(app: App, state: JobState, caller: Any, purpose: str | None) -> Any:
     def work(progress: ProgressWriter) -> object:
         log = app.audit_log()
         return submit_file(
-            app.settings,
+            app,
             path,
             state.agreement_id,
             caller=caller,
             options=options,
-            audit=app.audit,
             subject=log.subject_key,
             matcher=app_matcher(app),
             progress=progress,
@@ -115,9 +114,7 @@ async def upload_submission(
     (``matchgate submit``); poll ``GET /v1/submissions/{job_id}``."""
     from matchgate.services.administration import require_submit
 
-    fresh = await run_in_threadpool(
-        require_submit, app.settings, caller, agreement, audit=app.audit
-    )
+    fresh = await run_in_threadpool(require_submit, app, caller, agreement)
     runner = runner_of(request)
     job_id = uuid.uuid4().hex
     folder = upload_folder(app.settings, job_id)

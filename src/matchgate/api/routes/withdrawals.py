@@ -91,8 +91,7 @@ def withdraw(body: WithdrawIn, app: AppDep, caller: CallerDep) -> WithdrawalOut:
     """Record that a disclosure your agency made proved wrong and notify each earlier recipient
     of the record (``matchgate audit withdraw``; the discloser's privacy officers)."""
     done = audit_access.withdraw_for_caller(
-        app.settings,
-        app.audit_config,
+        app,
         body.ssn,
         body.reason,
         caller=caller,
@@ -117,7 +116,7 @@ def list_notices(
     pending: Annotated[bool, Query(description="Only notices not yet acknowledged.")] = False,
 ) -> list[WithdrawalNoticeOut]:
     """Withdrawal notices to (or from) your agency, oldest first (``withdrawals list``)."""
-    found = service.list_withdrawal_notices(app.settings, caller=caller, pending_only=pending)
+    found = service.list_withdrawal_notices(app, caller=caller, pending_only=pending)
     return [_notice(n) for n in found]
 
 
@@ -125,7 +124,5 @@ def list_notices(
 def acknowledge(notice_id: str, app: AppDep, caller: CallerDep) -> WithdrawalNoticeOut:
     """Acknowledge a withdrawal notice to your agency (``withdrawals ack``; the recipient's
     submitters and privacy officers); audited before it is recorded."""
-    done = service.acknowledge_withdrawal_notice(
-        app.settings, app.audit_config, notice_id, caller=caller
-    )
+    done = service.acknowledge_withdrawal_notice(app, notice_id, caller=caller)
     return _notice(done)

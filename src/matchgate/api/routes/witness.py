@@ -55,9 +55,7 @@ class WitnessFileOut(Out):
 )
 def list_files(app: AppDep, caller: CallerDep) -> list[WitnessFileOut]:
     """The witness files the host wrote for your agency (its privacy officers and auditors)."""
-    views = service.list_witness_files(
-        app.settings, app.audit_config, caller=caller, audit=app.audit
-    )
+    views = service.list_witness_files(app, caller=caller)
     return [WitnessFileOut.model_validate(v) for v in views]
 
 
@@ -68,7 +66,5 @@ def list_files(app: AppDep, caller: CallerDep) -> list[WitnessFileOut]:
 )
 def get_file(name: str, app: AppDep, caller: CallerDep) -> Response:
     """One witness file's bytes, as the host wrote them (check them before keeping them)."""
-    data = service.read_witness_file(
-        app.settings, app.audit_config, name, caller=caller, audit=app.audit
-    )
+    data = service.read_witness_file(app, name, caller=caller)
     return Response(content=data, media_type=JSON)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from matchgate.access import Action, Parties, Principal, readable
 from matchgate.app.access import require, require_object
-from matchgate.domain.audit import AuditSink
+from matchgate.app.core import App
 from matchgate.domain.errors import InputError, NotFound
 from matchgate.governance import (
     Agreement,
@@ -31,10 +31,8 @@ from matchgate.governance import (
     sha256_text,
 )
 from matchgate.governance.loading import MAX_BYTES as MAX_AGREEMENT_BYTES
-from matchgate.settings import Settings
 from matchgate.storage import access as access_store
 from matchgate.storage import agreements as store
-from matchgate.storage.db import session, store_url
 
 
 class AgreementNotFound(NotFound):
@@ -109,37 +107,36 @@ def _spans(rows: Sequence[store.AgreementVersion]) -> list[_Span]:
     return [_Span(row.version, row.effective, row.expires) for row in rows]
 
 
-def agreement_parties(settings: Settings, agreement_id: str) -> Parties | None:
+def agreement_parties(app: App, agreement_id: str) -> Parties | None:
     """The two agencies an agreement (and everything under it) belongs to; None if unknown."""
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         found = store.parties_of(s, agreement_id)
         return None if found is None else Parties(*found)
 
 
 def require_agreement(
-    settings: Settings,
+    app: App,
     caller: Principal,
     action: Action,
     agreement_id: str,
-    *,
-    audit: AuditSink | None = None,
 ) -> Principal:
     """The caller, re-read, if they may do ``action`` under the agreement; an agreement of
     other agencies is reported exactly as one that does not exist."""
+    audit = app.refusal_audit()
     return require_object(
-        settings,
+        app.settings,
         caller,
         action,
-        agreement_parties(settings, agreement_id),
+        agreement_parties(app, agreement_id),
         missing=lambda: AgreementNotFound(agreement_id),
         object_id=agreement_id,
         audit=audit,
     )
 
 
-def readable_agreements(settings: Settings, caller: Principal, action: Action) -> set[str]:
+def readable_agreements(app: App, caller: Principal, action: Action) -> set[str]:
     """Ids of the agreements whose objects the caller may ``action`` (after ``require``)."""
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         return {
             row.agreement_id
             for row in store.latest_versions(s)
@@ -147,12 +144,12 @@ def readable_agreements(settings: Settings, caller: Principal, action: Action) -
         }
 
 
-def is_suspended(settings: Settings, agreement_id: str) -> bool:
-    with session(store_url(settings)) as s:
+def is_suspended(app: App, agreement_id: str) -> bool:
+    with app.unit_of_work() as s:
         return bool(access_store.active_suspensions(s, agreement_id))
 
 
-def add_agreement(settings: Settings, path: Path, *, caller: Principal) -> AddedAgreement:
+def add_agreement(app: App, path: Path, *, caller: Principal) -> AddedAgreement:
     """Validate an agreement file and store it as a new version of its id.
 
     The same text added again is recognized and not stored twice. Otherwise its version must be
@@ -160,36 +157,41 @@ def add_agreement(settings: Settings, path: Path, *, caller: Principal) -> Added
     recipient agency must be registered (``agencies add``) first: an agreement with an agency
     the host does not know could never be used, and would hide a mistyped code.
     """
-    require(settings, caller, Action.AGREEMENT_ADD)
-    return _add(settings, read_agreement_file(path), str(path), path.name, caller)
+    require(app.settings, caller, Action.AGREEMENT_ADD)
+    return _add(app, read_agreement_file(path), str(path), path.name, caller)
 
 
 def add_agreement_text(
-    settings: Settings, text: str, *, source_name: str, caller: Principal
+    app: App, text: str, *, source_name: str, caller: Principal
 ) -> AddedAgreement:
     """``add_agreement`` for a document received as text (the HTTP API's upload); messages name
     ``source_name`` where a file's would name its path."""
-    require(settings, caller, Action.AGREEMENT_ADD)
+    require(app.settings, caller, Action.AGREEMENT_ADD)
     if len(text.encode("utf-8")) > MAX_AGREEMENT_BYTES:
         raise InputError(
             "the document is larger than 1 MiB", path=source_name, code=AgreementCode.FILE_TOO_LARGE
         )
     source = AgreementSource(parse_agreement(text, source=source_name), text, sha256_text(text))
-    return _add(settings, source, source_name, source_name, caller)
+    return _add(app, source, source_name, source_name, caller)
 
 
 def _add(
-    settings: Settings, source: AgreementSource, where: str, name: str, caller: Principal
+    app: App, source: AgreementSource, where: str, name: str, caller: Principal
 ) -> AddedAgreement:
     agreement = source.agreement
     parties = Parties(agreement.parties.disclosing.code, agreement.parties.recipient.code)
     require_object(
-        settings, caller, Action.AGREEMENT_ADD, parties, missing=_no_agency, object_id=agreement.id
+        app.settings,
+        caller,
+        Action.AGREEMENT_ADD,
+        parties,
+        missing=_no_agency,
+        object_id=agreement.id,
     )
-    stored_parties = agreement_parties(settings, agreement.id)
+    stored_parties = agreement_parties(app, agreement.id)
     if stored_parties is not None and stored_parties != parties:
         require_object(
-            settings,
+            app.settings,
             caller,
             Action.AGREEMENT_ADD,
             stored_parties,
@@ -204,7 +206,7 @@ def _add(
         stored=True,
         warnings=coverage_warnings(agreement),
     )
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         versions = store.versions_of(s, agreement.id)
         for row in versions:
             if row.sha256 == source.sha256:
@@ -299,14 +301,14 @@ def _check_succession(
 
 
 def list_agreements(
-    settings: Settings, *, caller: Principal, on: dt.date | None = None
+    app: App, *, caller: Principal, on: dt.date | None = None
 ) -> list[AgreementListing]:
     """The latest version of every agreement the caller's agency is a party to (as their roles
     allow), and the version governing ``on`` (default today)."""
-    caller = require(settings, caller, Action.AGREEMENT_READ)
-    day = settings.today() if on is None else on
+    caller = require(app.settings, caller, Action.AGREEMENT_READ)
+    day = app.today() if on is None else on
     listings: list[AgreementListing] = []
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         suspended = access_store.suspended_agreements(s)
         for row in store.latest_versions(s):
             if not readable(caller, Action.AGREEMENT_READ, Parties(row.disclosing, row.recipient)):
@@ -328,8 +330,8 @@ def list_agreements(
     return listings
 
 
-def _stored_row(settings: Settings, agreement_id: str, version: int | None) -> _Row:
-    with session(store_url(settings)) as s:
+def _stored_row(app: App, agreement_id: str, version: int | None) -> _Row:
+    with app.unit_of_work() as s:
         row = store.version_of(s, agreement_id, version)
         if row is None:
             raise AgreementNotFound(agreement_id, version)
@@ -350,13 +352,13 @@ class _Row:
         return parse_agreement(self.text, source=f"stored agreement {agreement_id} v{self.version}")
 
 
-def get_agreement(settings: Settings, agreement_id: str, version: int | None = None) -> Agreement:
+def get_agreement(app: App, agreement_id: str, version: int | None = None) -> Agreement:
     """A stored version of an agreement (the latest by default), re-read from its text."""
-    return _stored_row(settings, agreement_id, version).parse(agreement_id)
+    return _stored_row(app, agreement_id, version).parse(agreement_id)
 
 
 def describe_agreement(
-    settings: Settings,
+    app: App,
     agreement_id: str,
     version: int | None = None,
     *,
@@ -365,9 +367,9 @@ def describe_agreement(
 ) -> StoredAgreement:
     """A stored version (the latest by default) with its provenance and what it allows ``on``
     (default: today in the agency's time zone)."""
-    require_agreement(settings, caller, Action.AGREEMENT_READ, agreement_id)
-    day = settings.today() if on is None else on
-    row = _stored_row(settings, agreement_id, version)
+    require_agreement(app, caller, Action.AGREEMENT_READ, agreement_id)
+    day = app.today() if on is None else on
+    row = _stored_row(app, agreement_id, version)
     agreement = row.parse(agreement_id)
     disclosable = disclosable_categories(agreement, day)
     return StoredAgreement(
@@ -385,21 +387,21 @@ def describe_agreement(
             for category in Category
             if category not in disclosable
         },
-        suspended=is_suspended(settings, agreement_id),
+        suspended=is_suspended(app, agreement_id),
     )
 
 
-def governing_agreement(settings: Settings, agreement_id: str, on: dt.date) -> Agreement | None:
+def governing_agreement(app: App, agreement_id: str, on: dt.date) -> Agreement | None:
     """The version of an agreement that governs disclosures on ``on``, or None if none is in force.
 
     See :func:`matchgate.governance.governing_version` for the rule. Raises
     :class:`AgreementNotFound` when the id is not stored at all.
     """
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         spans = _spans(store.versions_of(s, agreement_id))
     if not spans:
         raise AgreementNotFound(agreement_id)
     governing = governing_version(spans, on)
     if governing is None:
         return None
-    return get_agreement(settings, agreement_id, governing.version)
+    return get_agreement(app, agreement_id, governing.version)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matchgate.app.audit import audit_config
-from matchgate.settings import Settings
+from matchgate.app.core import App
 from matchgate.storage import migrate
 from matchgate.storage.audit import describe_url
 from matchgate.storage.schema import AUDIT, OPERATIONAL
@@ -30,9 +29,9 @@ class StoreUpgraded:
         return self.before != self.after
 
 
-def upgrade_stores(settings: Settings) -> list[StoreUpgraded]:
+def upgrade_stores(app: App) -> list[StoreUpgraded]:
     """Upgrade the operational store, then the audit store; what each went from and to."""
-    urls = {OPERATIONAL: settings.sqlite_url, AUDIT: audit_config(settings).url}
+    urls = {OPERATIONAL: app.settings.sqlite_url, AUDIT: app.audit_config.url}
     done: list[StoreUpgraded] = []
     for store, url in urls.items():
         result = migrate.upgrade(url, store)
@@ -53,18 +52,18 @@ class Readiness:
         return not self.problems
 
 
-def check_ready(settings: Settings) -> Readiness:
+def check_ready(app: App) -> Readiness:
     """Check, afresh, that both stores answer at this version's schema and that the audit log
     can be opened (its store, its tables, its keys). Messages name stores and commands, never a
     password or a value."""
     from matchgate.app.audit import open_audit
     from matchgate.domain.errors import MatchgateError
 
-    config = audit_config(settings)
+    config = app.audit_config
     problems = [
         problem
         for problem in (
-            migrate.schema_problem(settings.sqlite_url, OPERATIONAL),
+            migrate.schema_problem(app.settings.sqlite_url, OPERATIONAL),
             migrate.schema_problem(config.url, AUDIT),
         )
         if problem is not None

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from matchgate.app.core import App
 from matchgate.app.workfiles import maintenance_lock, seal_leftovers
-from matchgate.settings import Settings
 from matchgate.storage import review
 from matchgate.storage.atrest import (
     SUFFIX,
@@ -37,18 +37,18 @@ from matchgate.storage.atrest import (
     rewrap,
 )
 from matchgate.storage.atrest.registry import register_ring, registered_rings
-from matchgate.storage.db import session, store_url, upgrade_schema
+from matchgate.storage.db import upgrade_schema
 
 DEFAULT_KEY_FILE = Path("keys") / "data-keys.json"
 _BATCH = 500
 
 
-def data_key_file(settings: Settings) -> Path:
+def data_key_file(app: App) -> Path:
     """``Settings.data_key_file``, else ``WORKSPACE/keys/data-keys.json``."""
     return (
-        Path(settings.data_key_file)
-        if settings.data_key_file
-        else (settings.workspace / DEFAULT_KEY_FILE)
+        Path(app.settings.data_key_file)
+        if app.settings.data_key_file
+        else (app.settings.workspace / DEFAULT_KEY_FILE)
     )
 
 
@@ -64,8 +64,8 @@ class DataKeysInit:
     created: bool
 
 
-def _check_registered(settings: Settings, ring: DataKeyRing) -> None:
-    with session(store_url(settings)) as s:
+def _check_registered(app: App, ring: DataKeyRing) -> None:
+    with app.unit_of_work() as s:
         known = registered_rings(s)
         if known and ring.ring_id not in known:
             raise DataKeyError(
@@ -75,20 +75,20 @@ def _check_registered(settings: Settings, ring: DataKeyRing) -> None:
         register_ring(s, ring.ring_id, _now())
 
 
-def init_data_keys(settings: Settings) -> DataKeysInit:
+def init_data_keys(app: App) -> DataKeysInit:
     """``keys init-data``: upgrade the store's schema (a first-run command), then create the
     ring if there is none (and the store names none); safe to run again."""
-    upgrade_schema(store_url(settings))
-    return _init_ring(settings)
+    upgrade_schema(app.store_url)
+    return _init_ring(app)
 
 
-def _init_ring(settings: Settings) -> DataKeysInit:
-    path = data_key_file(settings)
+def _init_ring(app: App) -> DataKeysInit:
+    path = data_key_file(app)
     created = False
     if path.exists():
         ring = load_ring(path)
     else:
-        with session(store_url(settings)) as s:
+        with app.unit_of_work() as s:
             known = registered_rings(s)
         if known:
             raise DataKeyError(
@@ -98,22 +98,22 @@ def _init_ring(settings: Settings) -> DataKeysInit:
             )
         ring = create_ring(path)
         created = True
-    _check_registered(settings, ring)
+    _check_registered(app, ring)
     return DataKeysInit(path, ring.ring_id, ring.current, created)
 
 
-def open_data_keys(settings: Settings) -> DataKeyRing:
+def open_data_keys(app: App) -> DataKeyRing:
     """The ring the store's data is under, created on first use in a new workspace."""
-    _init_ring(settings)
-    return load_ring(data_key_file(settings))
+    _init_ring(app)
+    return load_ring(data_key_file(app))
 
 
 # --- what is sealed where -------------------------------------------------------------------
 
 
-def sealed_files(settings: Settings) -> Iterator[Path]:
+def sealed_files(app: App) -> Iterator[Path]:
     """Every sealed file matchgate keeps (submission folders)."""
-    root = settings.workspace / "submissions"
+    root = app.settings.workspace / "submissions"
     if root.is_dir():
         yield from sorted(root.glob(f"*/*{SUFFIX}"))
 
@@ -130,12 +130,12 @@ class KeyUsage:
         return self.rows.get(version, 0) + self.files.get(version, 0)
 
 
-def key_usage(settings: Settings) -> KeyUsage:
-    with session(store_url(settings)) as s:
+def key_usage(app: App) -> KeyUsage:
+    with app.unit_of_work() as s:
         rows = review.count_by_key(s)
     files: Counter[int] = Counter()
     unreadable = 0
-    for path in sealed_files(settings):
+    for path in sealed_files(app):
         try:
             files[header_of(path).key_version] += 1
         except (SealedDataError, OSError):
@@ -158,26 +158,26 @@ class Reencryption:
     plaintext_sealed: int = 0
 
 
-def reencrypt_data(settings: Settings, *, full: bool = False) -> Reencryption:
+def reencrypt_data(app: App, *, full: bool = False) -> Reencryption:
     """Move every sealed row and file to the current key (see the module docstring); seal any
     plaintext file a version before encryption at rest kept."""
-    with maintenance_lock(settings):
-        return _reencrypt(settings, full=full)
+    with maintenance_lock(app.settings):
+        return _reencrypt(app, full=full)
 
 
-def _reencrypt(settings: Settings, *, full: bool) -> Reencryption:
-    ring = open_data_keys(settings)
-    sealed_now = seal_leftovers(ring, settings)
+def _reencrypt(app: App, *, full: bool) -> Reencryption:
+    ring = open_data_keys(app)
+    sealed_now = seal_leftovers(ring, app.settings)
     current = ring.current
     moved_rows = 0
     while True:
-        with session(store_url(settings)) as s:
+        with app.unit_of_work() as s:
             ids = review.ids_not_under(s, current, _BATCH)
         if not ids:
             break
         progress = 0
         for item_id in ids:
-            with session(store_url(settings)) as s:
+            with app.unit_of_work() as s:
                 if review.move_to_key(s, ring, item_id, current):
                     progress += 1
         moved_rows += progress
@@ -185,7 +185,7 @@ def _reencrypt(settings: Settings, *, full: bool) -> Reencryption:
             break  # rows changing under us; the next pass picks them up
     moved_files = 0
     failures: list[str] = []
-    for path in sealed_files(settings):
+    for path in sealed_files(app):
         try:
             if full:
                 reencrypt(ring, path)  # a fresh data key even for files already under current
@@ -194,7 +194,7 @@ def _reencrypt(settings: Settings, *, full: bool) -> Reencryption:
                 moved_files += 1
         except (SealedDataError, DataKeyError, OSError) as exc:
             failures.append(f"{path.name} in {path.parent.name}: {type(exc).__name__}")
-    return Reencryption(current, moved_rows, moved_files, key_usage(settings), failures, sealed_now)
+    return Reencryption(current, moved_rows, moved_files, key_usage(app), failures, sealed_now)
 
 
 @dataclass(frozen=True)
@@ -204,22 +204,20 @@ class Rotation:
     reencryption: Reencryption | None
 
 
-def rotate_data_keys(
-    settings: Settings, *, reencrypt_now: bool = True, full: bool = False
-) -> Rotation:
+def rotate_data_keys(app: App, *, reencrypt_now: bool = True, full: bool = False) -> Rotation:
     """Add a key and make it current; then (unless told not to) run the re-encryption pass."""
-    ring = open_data_keys(settings)
+    ring = open_data_keys(app)
     fresh = add_current_key(ring.path)
-    done = reencrypt_data(settings, full=full) if reencrypt_now else None
+    done = reencrypt_data(app, full=full) if reencrypt_now else None
     return Rotation(ring.current, fresh.current, done)
 
 
-def retire_data_key(settings: Settings, version: int) -> KeyUsage:
+def retire_data_key(app: App, version: int) -> KeyUsage:
     """Delete key ``version``'s secret; refused while any row or file is still under it."""
-    ring = open_data_keys(settings)
+    ring = open_data_keys(app)
     if version == ring.current:
         raise DataKeyError(f"key version {version} is the current key; rotate first")
-    usage = key_usage(settings)
+    usage = key_usage(app)
     if usage.unreadable_files:
         raise DataKeyError(
             f"{usage.unreadable_files} sealed file(s) cannot be read; a retired key might be "
@@ -244,10 +242,10 @@ class KeyStatus:
     files: int
 
 
-def data_key_status(settings: Settings) -> tuple[DataKeyRing, list[KeyStatus], KeyUsage]:
+def data_key_status(app: App) -> tuple[DataKeyRing, list[KeyStatus], KeyUsage]:
     """The ring's keys (never their secrets) with what is sealed under each."""
-    ring = open_data_keys(settings)
-    usage = key_usage(settings)
+    ring = open_data_keys(app)
+    usage = key_usage(app)
     listed = [
         KeyStatus(
             k.version,

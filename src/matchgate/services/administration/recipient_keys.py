@@ -24,14 +24,12 @@ from pathlib import Path
 from matchgate.access import Action, Parties, Principal
 from matchgate.access.policy import check_object
 from matchgate.app.access import now, require, require_object
+from matchgate.app.core import App
 from matchgate.disclosure import PublicKey, key_id, parse_public_key, public_key_pem
-from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import AccessDenied, ConfigurationError, InputError, NotFound
 from matchgate.domain.events import RecipientKeyRegistered, RecipientKeyRevoked
-from matchgate.settings import Settings
 from matchgate.storage import access as agencies
 from matchgate.storage import recipient_keys as store
-from matchgate.storage.db import session, store_url
 
 E_RECIPIENT_KEY = "E_RECIPIENT_KEY"
 _FINGERPRINT = re.compile(r"^[0-9a-f]{32}$")
@@ -112,18 +110,18 @@ def _read_key(path: Path) -> PublicKey:
 
 
 def add_recipient_key(
-    settings: Settings,
+    app: App,
     agency: str,
     public_key_file: Path,
     fingerprint: str,
     *,
     caller: Principal,
-    audit: AuditSink,
 ) -> RecipientKeyView:
     """Register ``public_key_file`` as ``agency``'s current key (host administrators only),
     retiring its previous one; refused when ``fingerprint`` is not the key's id."""
+    audit = app.audit
     fresh = require_object(
-        settings,
+        app.settings,
         caller,
         Action.RECIPIENT_KEY_MANAGE,
         Parties.of_agency(agency),
@@ -141,7 +139,7 @@ def add_recipient_key(
             path=str(public_key_file),
             code=E_RECIPIENT_KEY,
         )
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         if agencies.get_agency(s, agency) is None:
             raise InputError(
                 f"agency {agency[:16]} is not registered (`matchgate agencies add`)",
@@ -160,7 +158,7 @@ def add_recipient_key(
         ).audit_event()
     )
     when = now()
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         for row in store.keys_of(s, agency):
             if row.status == store.CURRENT:
                 row.status = store.RETIRED
@@ -179,12 +177,12 @@ def add_recipient_key(
 
 
 def list_recipient_keys(
-    settings: Settings, agency: str | None = None, *, caller: Principal
+    app: App, agency: str | None = None, *, caller: Principal
 ) -> list[RecipientKeyView]:
     """Keys the caller may see: every agency's (the host's administrators), their own agency's
     (an auditor); optionally of one agency."""
-    fresh = require(settings, caller, Action.RECIPIENT_KEY_READ)
-    with session(store_url(settings)) as s:
+    fresh = require(app.settings, caller, Action.RECIPIENT_KEY_READ)
+    with app.unit_of_work() as s:
         return [
             _view(row)
             for row in store.keys_of(s, agency)
@@ -192,17 +190,16 @@ def list_recipient_keys(
         ]
 
 
-def revoke_recipient_key(
-    settings: Settings, key: str, *, caller: Principal, audit: AuditSink
-) -> RecipientKeyView:
+def revoke_recipient_key(app: App, key: str, *, caller: Principal) -> RecipientKeyView:
     """Revoke a registered key (host administrators only): nothing is sealed to it again."""
+    audit = app.audit
     wanted = key.strip().lower()
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         row = store.get_key(s, wanted)
         parties = None if row is None else Parties.of_agency(row.agency)
         status = None if row is None else row.status
     fresh = require_object(
-        settings,
+        app.settings,
         caller,
         Action.RECIPIENT_KEY_MANAGE,
         parties,
@@ -218,7 +215,7 @@ def revoke_recipient_key(
             actor=fresh.user_id, agency=parties.recipient, key_id=wanted
         ).audit_event()
     )
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         stored = store.get_key(s, wanted)
         assert stored is not None
         stored.status = store.REVOKED
@@ -228,12 +225,12 @@ def revoke_recipient_key(
         return _view(stored)
 
 
-def recipient_key(settings: Settings, agency: str) -> RegisteredKey:
+def recipient_key(app: App, agency: str) -> RegisteredKey:
     """The key a package for ``agency`` is sealed to: its current registered key.
 
     ConfigurationError when it has none (never registered, or its current key revoked).
     """
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         row = store.current_key(s, agency)
         if row is None:
             raise ConfigurationError(

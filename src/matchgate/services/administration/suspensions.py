@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from matchgate.access import Action, Principal
 from matchgate.app.access import SUSPENDED, now, record_denial
+from matchgate.app.core import App
 from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import AccessDenied, InputError
 from matchgate.domain.events import AgreementChanged
@@ -21,9 +22,7 @@ from matchgate.services.administration.agreements import (
     is_suspended,
     require_agreement,
 )
-from matchgate.settings import Settings
 from matchgate.storage import access as store
-from matchgate.storage.db import session, store_url
 
 E_SUSPENSION = "E_SUSPENSION"
 MAX_REASON = 500
@@ -35,14 +34,13 @@ class SuspensionChange:
     suspended: bool
 
 
-def require_submit(
-    settings: Settings, caller: Principal, agreement_id: str, *, audit: AuditSink | None = None
-) -> Principal:
+def require_submit(app: App, caller: Principal, agreement_id: str) -> Principal:
     """The caller, re-read, if they may submit under the agreement now: a submitter of the
     requesting agency, and the agreement not suspended."""
-    fresh = require_agreement(settings, caller, Action.SUBMIT, agreement_id, audit=audit)
-    if is_suspended(settings, agreement_id):
-        record_denial(settings, fresh, SUSPENDED, Action.SUBMIT, agreement_id, audit)
+    audit = app.audit
+    fresh = require_agreement(app, caller, Action.SUBMIT, agreement_id)
+    if is_suspended(app, agreement_id):
+        record_denial(app.settings, fresh, SUSPENDED, Action.SUBMIT, agreement_id, audit)
         raise AccessDenied(f"agreement {agreement_id} is suspended: no submission is taken")
     return fresh
 
@@ -59,17 +57,18 @@ def _reason(text: str) -> str:
 
 
 def suspend_agreement(
-    settings: Settings, agreement_id: str, reason: str, *, caller: Principal, audit: AuditSink
+    app: App, agreement_id: str, reason: str, *, caller: Principal
 ) -> SuspensionChange:
     """Suspend disclosures under an agreement (audited first); counts from the next request."""
-    fresh = require_agreement(settings, caller, Action.AGREEMENT_SUSPEND, agreement_id, audit=audit)
+    audit = app.audit
+    fresh = require_agreement(app, caller, Action.AGREEMENT_SUSPEND, agreement_id)
     text = _reason(reason)
-    if is_suspended(settings, agreement_id):
+    if is_suspended(app, agreement_id):
         raise InputError(
             f"agreement {agreement_id} is already suspended", field="agreement", code=E_SUSPENSION
         )
-    _audit_change(settings, agreement_id, fresh.user_id, "suspended", audit)
-    with session(store_url(settings)) as s:
+    _audit_change(app, agreement_id, fresh.user_id, "suspended", audit)
+    with app.unit_of_work() as s:
         store.add(
             s,
             store.AgreementSuspension(
@@ -84,17 +83,16 @@ def suspend_agreement(
     return SuspensionChange(agreement_id, suspended=True)
 
 
-def resume_agreement(
-    settings: Settings, agreement_id: str, *, caller: Principal, audit: AuditSink
-) -> SuspensionChange:
+def resume_agreement(app: App, agreement_id: str, *, caller: Principal) -> SuspensionChange:
     """Lift the suspension of an agreement (audited first)."""
-    fresh = require_agreement(settings, caller, Action.AGREEMENT_SUSPEND, agreement_id, audit=audit)
-    if not is_suspended(settings, agreement_id):
+    audit = app.audit
+    fresh = require_agreement(app, caller, Action.AGREEMENT_SUSPEND, agreement_id)
+    if not is_suspended(app, agreement_id):
         raise InputError(
             f"agreement {agreement_id} is not suspended", field="agreement", code=E_SUSPENSION
         )
-    _audit_change(settings, agreement_id, fresh.user_id, "resumed", audit)
-    with session(store_url(settings)) as s:
+    _audit_change(app, agreement_id, fresh.user_id, "resumed", audit)
+    with app.unit_of_work() as s:
         for row in store.active_suspensions(s, agreement_id):
             row.active = False
             row.lifted_at = now()
@@ -102,11 +100,9 @@ def resume_agreement(
     return SuspensionChange(agreement_id, suspended=False)
 
 
-def _audit_change(
-    settings: Settings, agreement_id: str, user_id: str, change: str, audit: AuditSink
-) -> None:
+def _audit_change(app: App, agreement_id: str, user_id: str, change: str, audit: AuditSink) -> None:
     """Append the agreement change before it is made (a failure here changes nothing)."""
-    parties = agreement_parties(settings, agreement_id)
+    parties = agreement_parties(app, agreement_id)
     audit.append(
         AgreementChanged(
             actor=user_id,

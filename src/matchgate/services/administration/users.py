@@ -32,13 +32,13 @@ from matchgate.app.access import (
     require,
     require_object,
 )
+from matchgate.app.core import App
 from matchgate.audit.breach import looks_personal
 from matchgate.domain.audit import AuditEvent, AuditSink
 from matchgate.domain.errors import AccessDenied, InputError, NotFound
 from matchgate.domain.events import AgencyAdded, RoleChanged, TokenIssued, TokenRevoked, UserChanged
-from matchgate.settings import Settings
 from matchgate.storage import access as store
-from matchgate.storage.db import session, store_url, upgrade_schema
+from matchgate.storage.db import upgrade_schema
 
 E_USER = "E_USER"
 E_AGENCY = "E_AGENCY"
@@ -188,12 +188,11 @@ def _check_days(days: int) -> int:
 
 
 def bootstrap(
-    settings: Settings,
+    app: App,
     *,
     agency: str,
     agency_name: str,
     user_id: str,
-    audit: AuditSink,
     days: int = DEFAULT_TOKEN_DAYS,
 ) -> NewToken:
     """The first administrator, of the host agency, and their token (shown once).
@@ -201,15 +200,16 @@ def bootstrap(
     Refused once any user exists: after that, administrators create users. Audited before the
     token is returned; two bootstraps racing cannot both win (one host agency only).
     """
+    audit = app.audit
     _check_agency_code(agency)
     _check_label(agency_name, "agency name")
     _check_user_id(user_id)
     _check_days(days)
-    upgrade_schema(store_url(settings))
-    with session(store_url(settings)) as s:
+    upgrade_schema(app.store_url)
+    with app.unit_of_work() as s:
         closed = store.any_user(s) or store.host_agency(s) is not None
     if closed:
-        count_token_less(settings, BOOTSTRAP, audit=audit)
+        count_token_less(app.settings, BOOTSTRAP, audit=audit)
         raise AccessDenied("users exist already: an administrator creates the next ones")
     issued = new_token()
     roles = [Role.ADMINISTRATOR.value]
@@ -230,7 +230,7 @@ def bootstrap(
     audit.append(_token_event(TokenIssued, user_id, agency, user_id, issued.token_id))
     made = now()
     try:
-        with session(store_url(settings)) as s:
+        with app.unit_of_work() as s:
             store.add(
                 s,
                 store.Agency(
@@ -258,7 +258,7 @@ def bootstrap(
             store.add(s, token_row)
             return new
     except store.AlreadyExists:
-        count_token_less(settings, BOOTSTRAP, audit=audit)
+        count_token_less(app.settings, BOOTSTRAP, audit=audit)
         raise AccessDenied("users exist already: an administrator creates the next ones") from None
 
 
@@ -268,23 +268,22 @@ def _token_event(
     return kind(actor=actor, agency=agency, user_id=user_id, token_id=token_id).audit_event()
 
 
-def add_agency(
-    settings: Settings, code: str, name: str, *, caller: Principal, audit: AuditSink
-) -> AgencyView:
+def add_agency(app: App, code: str, name: str, *, caller: Principal) -> AgencyView:
     """Register a partner agency (host administrators only)."""
-    fresh = require(settings, caller, Action.AGENCY_MANAGE, audit=audit)
+    audit = app.audit
+    fresh = require(app.settings, caller, Action.AGENCY_MANAGE, audit=audit)
     denial = check_agency(fresh, Action.AGENCY_MANAGE, code)
     if denial is not None:
-        record_denial(settings, fresh, denial, Action.AGENCY_MANAGE, code, audit)
+        record_denial(app.settings, fresh, denial, Action.AGENCY_MANAGE, code, audit)
         raise AccessDenied("only the host agency's administrators register agencies")
     _check_agency_code(code)
     _check_label(name, "agency name")
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         if store.get_agency(s, code) is not None:
             raise InputError(f"agency {code} is already registered", field="agency", code=E_AGENCY)
     audit.append(AgencyAdded(actor=fresh.user_id, agency=code, code=code).audit_event())
     try:
-        with session(store_url(settings)) as s:
+        with app.unit_of_work() as s:
             store.add(
                 s,
                 store.Agency(code=code, name=name, created_at=now(), created_by=fresh.user_id),
@@ -296,10 +295,10 @@ def add_agency(
     return AgencyView(code, name, host=False)
 
 
-def list_agencies(settings: Settings, *, caller: Principal) -> list[AgencyView]:
+def list_agencies(app: App, *, caller: Principal) -> list[AgencyView]:
     """Agencies the caller's administrator or auditor role covers (the host's: all)."""
-    fresh = require(settings, caller, Action.USER_READ)
-    with session(store_url(settings)) as s:
+    fresh = require(app.settings, caller, Action.USER_READ)
+    with app.unit_of_work() as s:
         return [
             AgencyView(row.code, row.name, row.host_marker == 1)
             for row in store.agencies(s)
@@ -313,24 +312,24 @@ def _user_missing(user_id: str) -> Callable[[], Exception]:
     )
 
 
-def _target(settings: Settings, user_id: str) -> tuple[str | None, store.User | None]:
-    with session(store_url(settings)) as s:
+def _target(app: App, user_id: str) -> tuple[str | None, store.User | None]:
+    with app.unit_of_work() as s:
         row = store.get_user(s, user_id)
         return (None if row is None else row.agency), row
 
 
 def add_user(
-    settings: Settings,
+    app: App,
     user_id: str,
     *,
     agency: str,
     roles: list[str],
     caller: Principal,
-    audit: AuditSink,
 ) -> UserView:
     """Create an active user of a registered agency with ``roles`` (audited first)."""
+    audit = app.audit
     fresh = require_object(
-        settings,
+        app.settings,
         caller,
         Action.USER_MANAGE,
         Parties.of_agency(agency),
@@ -340,7 +339,7 @@ def add_user(
     )
     _check_user_id(user_id)
     names = _roles(roles)
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         if store.get_agency(s, agency) is None:
             raise InputError(
                 f"agency {agency} is not registered (`matchgate agencies add`)",
@@ -367,19 +366,17 @@ def add_user(
         created_by=fresh.user_id,
     )
     try:
-        with session(store_url(settings)) as s:
+        with app.unit_of_work() as s:
             store.add(s, row)
     except store.AlreadyExists:
         raise InputError(f"user {user_id} exists already", field="user", code=E_USER) from None
     return _user_view(row)
 
 
-def list_users(
-    settings: Settings, *, caller: Principal, agency: str | None = None
-) -> list[UserView]:
+def list_users(app: App, *, caller: Principal, agency: str | None = None) -> list[UserView]:
     """Users of the agencies the caller may see (administrators and auditors)."""
-    fresh = require(settings, caller, Action.USER_READ)
-    with session(store_url(settings)) as s:
+    fresh = require(app.settings, caller, Action.USER_READ)
+    with app.unit_of_work() as s:
         return [
             _user_view(row)
             for row in store.users(s, agency)
@@ -388,12 +385,12 @@ def list_users(
 
 
 def _manage(
-    settings: Settings, caller: Principal, user_id: str, audit: AuditSink
+    app: App, caller: Principal, user_id: str, audit: AuditSink
 ) -> tuple[Principal, store.User]:
-    agency, row = _target(settings, user_id)
+    agency, row = _target(app, user_id)
     parties = None if agency is None else Parties.of_agency(agency)
     fresh = require_object(
-        settings,
+        app.settings,
         caller,
         Action.USER_MANAGE,
         parties,
@@ -405,9 +402,9 @@ def _manage(
     return fresh, row
 
 
-def _last_host_admin(settings: Settings, user_id: str) -> bool:
+def _last_host_admin(app: App, user_id: str) -> bool:
     """Whether ``user_id`` is the host agency's only active administrator (no lock-out)."""
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         host = store.host_agency(s)
         if host is None:
             return False
@@ -420,17 +417,17 @@ def _last_host_admin(settings: Settings, user_id: str) -> bool:
 
 
 def set_roles(
-    settings: Settings,
+    app: App,
     user_id: str,
     roles: list[str],
     *,
     caller: Principal,
-    audit: AuditSink,
 ) -> UserView:
     """Replace a user's roles (audited as ``role.changed`` first); counts from the next call."""
-    fresh, row = _manage(settings, caller, user_id, audit)
+    audit = app.audit
+    fresh, row = _manage(app, caller, user_id, audit)
     names = _roles(roles)
-    if Role.ADMINISTRATOR.value not in names and _last_host_admin(settings, user_id):
+    if Role.ADMINISTRATOR.value not in names and _last_host_admin(app, user_id):
         raise InputError(
             "this is the host agency's last administrator; make another one first",
             field="role",
@@ -447,21 +444,20 @@ def set_roles(
             previous=",".join(sorted(row.roles or [])),
         ).audit_event()
     )
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         stored = store.get_user(s, user_id)
         assert stored is not None
         stored.roles = names
         return _user_view(stored)
 
 
-def revoke_user(
-    settings: Settings, user_id: str, *, caller: Principal, audit: AuditSink
-) -> UserView:
+def revoke_user(app: App, user_id: str, *, caller: Principal) -> UserView:
     """Revoke a user and every token of theirs; refused from the next request on."""
-    fresh, row = _manage(settings, caller, user_id, audit)
+    audit = app.audit
+    fresh, row = _manage(app, caller, user_id, audit)
     if row.status != store.ACTIVE:
         raise InputError(f"user {user_id} is already revoked", field="user", code=E_USER)
-    if _last_host_admin(settings, user_id):
+    if _last_host_admin(app, user_id):
         raise InputError(
             "this is the host agency's last administrator; make another one first",
             field="user",
@@ -473,7 +469,7 @@ def revoke_user(
         ).audit_event()
     )
     when = now()
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         stored = store.get_user(s, user_id)
         assert stored is not None
         stored.status = store.REVOKED
@@ -487,44 +483,42 @@ def revoke_user(
 
 
 def issue_token(
-    settings: Settings,
+    app: App,
     *,
     caller: Principal,
-    audit: AuditSink,
     user_id: str | None = None,
     days: int = DEFAULT_TOKEN_DAYS,
     label: str = "cli",
 ) -> NewToken:
     """A new token for the caller, or (administrators) for a user they manage; shown once."""
+    audit = app.audit
     _check_days(days)
     _check_label(label, "label")
     target = user_id or caller.user_id
     if target == caller.user_id:
-        fresh = current(settings, caller, action=TOKEN_ISSUE, audit=audit)
+        fresh = current(app.settings, caller, action=TOKEN_ISSUE, audit=audit)
         agency = fresh.agency
     else:
-        fresh, row = _manage(settings, caller, target, audit)
+        fresh, row = _manage(app, caller, target, audit)
         if row.status != store.ACTIVE:
             raise InputError(f"user {target} is revoked", field="user", code=E_USER)
         agency = row.agency
     issued = new_token()
     audit.append(_token_event(TokenIssued, fresh.user_id, agency, target, issued.token_id))
     token_row, new = _token_row(target, by=fresh.user_id, days=days, label=label, issued=issued)
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         store.add(s, token_row)
     return new
 
 
-def list_tokens(
-    settings: Settings, *, caller: Principal, user_id: str | None = None
-) -> list[TokenView]:
+def list_tokens(app: App, *, caller: Principal, user_id: str | None = None) -> list[TokenView]:
     """The caller's tokens, or (administrators, auditors) a user's: ids and dates only."""
     target = user_id or caller.user_id
     if target != caller.user_id:
-        agency, _ = _target(settings, target)
+        agency, _ = _target(app, target)
         parties = None if agency is None else Parties.of_agency(agency)
         require_object(
-            settings,
+            app.settings,
             caller,
             Action.USER_READ,
             parties,
@@ -532,16 +526,15 @@ def list_tokens(
             object_id=target,
         )
     else:
-        current(settings, caller, action=TOKEN_LIST)
-    with session(store_url(settings)) as s:
+        current(app.settings, caller, action=TOKEN_LIST)
+    with app.unit_of_work() as s:
         return [_token_view(row) for row in store.tokens_of(s, target)]
 
 
-def revoke_token(
-    settings: Settings, token_id: str, *, caller: Principal, audit: AuditSink
-) -> TokenView:
+def revoke_token(app: App, token_id: str, *, caller: Principal) -> TokenView:
     """Revoke one token (the caller's own, or one of a user they manage)."""
-    with session(store_url(settings)) as s:
+    audit = app.audit
+    with app.unit_of_work() as s:
         row = store.get_token(s, token_id)
         owner = None if row is None else row.user_id
 
@@ -551,17 +544,17 @@ def revoke_token(
         )
 
     if owner is None:
-        fresh = current(settings, caller, action=TOKEN_REVOKE, audit=audit)
-        record_denial(settings, fresh, "not_found", Action.USER_MANAGE, token_id, audit)
+        fresh = current(app.settings, caller, action=TOKEN_REVOKE, audit=audit)
+        record_denial(app.settings, fresh, "not_found", Action.USER_MANAGE, token_id, audit)
         raise missing()
     if owner == caller.user_id:
-        fresh = current(settings, caller, action=TOKEN_REVOKE, audit=audit)
+        fresh = current(app.settings, caller, action=TOKEN_REVOKE, audit=audit)
         agency = fresh.agency
     else:
-        agency_of, _ = _target(settings, owner)
+        agency_of, _ = _target(app, owner)
         parties = None if agency_of is None else Parties.of_agency(agency_of)
         fresh = require_object(
-            settings,
+            app.settings,
             caller,
             Action.USER_MANAGE,
             parties,
@@ -571,7 +564,7 @@ def revoke_token(
         )
         agency = agency_of or fresh.agency
     audit.append(_token_event(TokenRevoked, fresh.user_id, agency, owner, token_id))
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         stored = store.get_token(s, token_id)
         assert stored is not None
         if stored.revoked_at is None:

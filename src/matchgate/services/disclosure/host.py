@@ -14,10 +14,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from matchgate.app.core import App
 from matchgate.disclosure import PrivateKey, key_id, load_private_key
 from matchgate.domain.errors import ConfigurationError
 from matchgate.services.disclosure.packages import make_keys
-from matchgate.settings import Settings
 
 HOST_FOLDER = "host"
 SIGNING_KEY_NAME = "signing"
@@ -33,34 +33,36 @@ class HostKey:
     protected: bool
 
 
-def host_folder(settings: Settings) -> Path:
-    return settings.workspace / HOST_FOLDER
+def host_folder(app: App) -> Path:
+    return app.settings.workspace / HOST_FOLDER
 
 
-def signing_key_path(settings: Settings) -> Path:
-    return host_folder(settings) / f"{SIGNING_KEY_NAME}.key"
+def signing_key_path(app: App) -> Path:
+    return host_folder(app) / f"{SIGNING_KEY_NAME}.key"
 
 
-def init_host_key(settings: Settings, password: bytes | None = None) -> HostKey:
+def init_host_key(app: App, password: bytes | None = None) -> HostKey:
     """Make the host's signing key (refused when one exists: a key is never replaced)."""
-    folder = host_folder(settings)
+    folder = host_folder(app)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(folder, 0o700)
     made = make_keys(folder, SIGNING_KEY_NAME, password)
     return HostKey(made.private_key, made.public_key, made.key_id, made.protected)
 
 
-def host_signing_key(settings: Settings) -> PrivateKey:
+def host_signing_key(app: App) -> PrivateKey:
     """The host's signing key; ConfigurationError when it was never made."""
-    path = signing_key_path(settings)
+    path = signing_key_path(app)
     if not path.is_file():
         raise ConfigurationError(
             "this workspace has no host signing key: the host's operator makes it once with "
             "`matchgate host init`"
         )
-    password = settings.host_key_password.encode("utf-8") if settings.host_key_password else None
+    password = (
+        app.settings.host_key_password.encode("utf-8") if app.settings.host_key_password else None
+    )
     return load_private_key(path, password)
 
 
-def host_key_id(settings: Settings) -> str:
-    return key_id(host_signing_key(settings))
+def host_key_id(app: App) -> str:
+    return key_id(host_signing_key(app))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from matchgate.access import Action, Principal
 from matchgate.app.access import require, require_object
-from matchgate.domain.audit import AuditSink
+from matchgate.app.core import App
 from matchgate.domain.errors import InputError, MatchgateError
 from matchgate.domain.events import OnwardUseDecided, OnwardUseFiled
 from matchgate.governance import NoticeStatus
@@ -28,9 +28,7 @@ from matchgate.services.administration import (
     readable_agreements,
     require_agreement,
 )
-from matchgate.settings import Settings
 from matchgate.storage import submissions as store
-from matchgate.storage.db import session, store_url
 
 NOTICE_FILED = OnwardUseFiled.kind
 NOTICE_DECIDED = OnwardUseDecided.kind
@@ -110,13 +108,12 @@ def _check_agent(value: str, what: str) -> str:
 
 
 def file_notice(
-    settings: Settings,
+    app: App,
     agreement_id: str,
     purpose: str,
     description: str,
     *,
     caller: Principal,
-    audit: AuditSink,
 ) -> Notice:
     """File a notice of a proposed new use or disclosure; audited before it is acknowledged.
 
@@ -124,7 +121,8 @@ def file_notice(
     the agreement's own purpose (already agreed) and while a notice for the same purpose is
     pending or approved; after a denial a new notice may be filed.
     """
-    caller = require_agreement(settings, caller, Action.NOTICE_FILE, agreement_id, audit=audit)
+    audit = app.audit
+    caller = require_agreement(app, caller, Action.NOTICE_FILE, agreement_id)
     filed_by = caller.user_id
     if not _SLUG.match(purpose) or len(purpose) > 64:
         raise InputError(
@@ -134,12 +132,12 @@ def file_notice(
         )
     text = _check_text(description, "description", MAX_DESCRIPTION)
     filed_by = _check_agent(filed_by, "filer")
-    agreement = get_agreement(settings, agreement_id)
+    agreement = get_agreement(app, agreement_id)
     if purpose == agreement.purpose.code:
         raise NoticeError(
             f"{purpose!r} is the agreement's own purpose; it needs no notice", E_NOTICE_INVALID
         )
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         current = _latest(store.notices_of(s, agreement_id)).get(purpose)
         if current is not None and current.status != NoticeStatus.DENIED:
             raise NoticeError(
@@ -151,7 +149,7 @@ def file_notice(
         purpose=purpose,
         description=text,
         filed_by=filed_by,
-        filed_at=dt.datetime.now(dt.UTC),
+        filed_at=app.clock(),
         status=NoticeStatus.PENDING.value,
     )
     audit.append(
@@ -163,19 +161,18 @@ def file_notice(
             purpose=purpose,
         ).audit_event()
     )
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         store.add_notice(s, row)
         return _notice(row)
 
 
 def decide_notice(
-    settings: Settings,
+    app: App,
     notice_id: str,
     *,
     approve: bool,
     caller: Principal,
     note: str | None = None,
-    audit: AuditSink,
 ) -> Notice:
     """Record the disclosing agency's decision on a pending notice; audited before it counts.
 
@@ -185,13 +182,14 @@ def decide_notice(
     Decided by a privacy officer of the disclosing agency (recorded as ``decided_by``); a
     notice under another agency's agreement is reported as not found.
     """
+    audit = app.audit
     text = _check_text(note, "note", MAX_DESCRIPTION) if note else None
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         row = store.get_notice(s, notice_id)
         found = None if row is None else (row.agreement_id, row.purpose, row.status, row.id)
-    parties = None if found is None else agreement_parties(settings, found[0])
+    parties = None if found is None else agreement_parties(app, found[0])
     caller = require_object(
-        settings,
+        app.settings,
         caller,
         Action.NOTICE_DECIDE,
         parties,
@@ -214,13 +212,13 @@ def decide_notice(
             decision=status.value,
         ).audit_event()
     )
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         if not store.decide_pending(
             s,
             notice_id,
             status=status.value,
             decided_by=decided_by,
-            decided_at=dt.datetime.now(dt.UTC),
+            decided_at=app.clock(),
             note=text,
         ):
             raise NoticeError(f"notice {notice_id} was decided meanwhile", E_NOTICE_DECIDED)
@@ -229,13 +227,11 @@ def decide_notice(
         return _notice(decided)
 
 
-def list_notices(
-    settings: Settings, agreement_id: str | None = None, *, caller: Principal
-) -> list[Notice]:
+def list_notices(app: App, agreement_id: str | None = None, *, caller: Principal) -> list[Notice]:
     """Notices in the order they were filed (of one agreement, or all) that the caller may read."""
-    caller = require(settings, caller, Action.NOTICE_READ)
-    allowed = readable_agreements(settings, caller, Action.NOTICE_READ)
-    with session(store_url(settings)) as s:
+    caller = require(app.settings, caller, Action.NOTICE_READ)
+    allowed = readable_agreements(app, caller, Action.NOTICE_READ)
+    with app.unit_of_work() as s:
         return [
             _notice(row) for row in store.notices_of(s, agreement_id) if row.agreement_id in allowed
         ]
@@ -248,9 +244,9 @@ def _latest(rows: Sequence[store.OnwardUseNotice]) -> dict[str, store.OnwardUseN
     return latest
 
 
-def notice_statuses(settings: Settings, agreement_id: str) -> dict[str, NoticeStatus]:
+def notice_statuses(app: App, agreement_id: str) -> dict[str, NoticeStatus]:
     """Purpose -> status of its latest notice, for the policy functions."""
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         rows = list(store.notices_of(s, agreement_id))
     return {purpose: NoticeStatus(row.status) for purpose, row in _latest(rows).items()}
 

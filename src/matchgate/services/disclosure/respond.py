@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from matchgate.app.core import App
 from matchgate.audit import release_after_audit
 from matchgate.disclosure import ManifestInfo, PrivateKey, PublicKey, seal
 from matchgate.disclosure.response import (
@@ -57,7 +58,6 @@ from matchgate.services.disclosure.ssnvs import (
     verifications,
     wanted_people,
 )
-from matchgate.settings import Settings
 from matchgate.standardize.identifiers import ssn_is_issuable
 
 DISCLOSURE_MADE = DisclosureMade.kind
@@ -137,13 +137,13 @@ def _answers(job: DisclosureJob) -> list[Answer]:
 
 
 def _details(
-    job: DisclosureJob, engine_people: Sequence[str], settings: Settings
+    job: DisclosureJob, engine_people: Sequence[str], app: App
 ) -> dict[str, dict[str, list[dict[str, str]]]]:
     """person_id -> detail table -> rows, for the tables of disclosable categories only."""
     by_person: dict[str, dict[str, list[dict[str, str]]]] = defaultdict(dict)
     tables = sorted({CATEGORY_TABLES[c] for c in job.policy.disclosable if c in CATEGORY_TABLES})
     folder = job.master.parent
-    with lookup_engine(settings) as engine:
+    with lookup_engine(app.settings) as engine:
         for table in tables:
             path = detail_file(folder, table)
             if path is None:
@@ -268,16 +268,17 @@ def _release(sealed: Path, target: Path) -> None:
 
 
 def disclose(
+    app: App,
     job: DisclosureJob,
     *,
-    settings: Settings,
     staging: Path,
     out_dir: Path,
     keys: Keys,
-    audit: AuditSink,
     subject: SubjectKey,
 ) -> Outcome:
-    """Build, seal, audit and release the package for ``job`` (see the module docstring)."""
+    """Build, seal, audit (``app.audit``) and release the package for ``job`` (see the module
+    docstring)."""
+    audit = app.audit
     answers = _answers(job)
     counts = dict(Counter(a.decision for a in answers))
     counts = {d: counts.get(d, 0) for d in ("match", "possible", "no_match")}
@@ -287,9 +288,9 @@ def disclose(
     ssns: list[str] = []
     if with_return and fixed is not None:
         ssns, _ = wanted_people(fixed.records, job.matches)
-    with lookup_engine(settings) as engine:
+    with lookup_engine(app.settings) as engine:
         people = lookup_people(engine, job.master, ssns=ssns, person_ids=matched_ids)
-    details = _details(job, matched_ids, settings) if matched_ids else {}
+    details = _details(job, matched_ids, app) if matched_ids else {}
     staging.mkdir(mode=0o700, parents=True, exist_ok=False)
     try:
         return _build_and_release(

@@ -24,6 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from matchgate.app.core import App
 from matchgate.app.jobs import file_digest, tracked_job
 from matchgate.atomic import atomic_path
 from matchgate.disclosure.ssnvs import WRITTEN_CODES, ReturnRecord, write_return_file
@@ -232,11 +233,11 @@ class SsnvsSummary:
 
 
 def match_ssnvs_file(
+    app: App,
     master: Path,
     requests: Path,
     output: Path,
     *,
-    settings: Settings,
     progress: Progress = NO_PROGRESS,
 ) -> SsnvsSummary:
     """Match a fixed-width request file and write one return record per request record."""
@@ -255,6 +256,7 @@ def match_ssnvs_file(
     fixed = read_ssnvs(requests)
     inputs = {"master": master.name, "requests": requests.name, "requests_sha256": None}
     inputs["requests_sha256"] = file_digest(requests)
+    settings = app.settings
     with tracked_job(settings, "match-ssnvs", inputs) as job:
         work = settings.workspace / "tmp" / f"ssnvs-{job.id[:12]}"
         try:

@@ -6,12 +6,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from matchgate.app.core import App
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.eval.metrics import Evaluation
 from matchgate.services.master.evaluate import evaluate_files
 from matchgate.services.master.match import MatchSummary, match_files
 from matchgate.services.master.synth import synthesize
-from matchgate.settings import Settings
 from matchgate.storage.db import upgrade_schema
 
 
@@ -25,7 +25,7 @@ class DemoResult:
 
 
 def run_demo(
-    settings: Settings,
+    app: App,
     *,
     people: int = 1_000_000,
     requests: int = 50_000,
@@ -34,6 +34,7 @@ def run_demo(
     progress: Progress = NO_PROGRESS,
 ) -> DemoResult:
     """Generate (or reuse) the synthetic world in the workspace, match it, grade the result."""
+    settings = app.settings
     upgrade_schema(settings.sqlite_url)
     data_dir = settings.workspace / "demo" / "data"
     stamp = data_dir / "demo.json"

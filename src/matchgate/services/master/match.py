@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from matchgate.app.core import App
 from matchgate.app.engines import one_shot_engine
 from matchgate.app.jobs import file_digest, tracked_job
 from matchgate.atomic import atomic_path
@@ -97,7 +98,11 @@ def match_files(
 
     The run is recorded as a job in the operational store: the request file's digest, the master,
     the model and parameters, the decision counts, and how it ended.
+
+    It takes ``settings`` rather than an App so that the benchmarks, the evaluation suite and the
+    submission's matcher call it as a plain function; it builds the App it needs inside.
     """
+    app = App(settings)
     inputs_to_check = (requests,) if master is None else (master, requests)
     fmt = _output_format(output, inputs=inputs_to_check)
     if master is None:
@@ -105,7 +110,7 @@ def match_files(
             raise InputError(
                 "--retrain trains on a master file: pass --master FILE", code="E_RETRAIN_STORE"
             )
-        stored = current_snapshot(settings, snapshot)
+        stored = current_snapshot(app, snapshot)
         inputs: dict[str, object] = {"master_snapshot": stored.id}
     else:
         inputs = {
@@ -119,7 +124,7 @@ def match_files(
         started = time.perf_counter()
         if master is None:
             batch = _read(requests, settings, progress)
-            with open_snapshot(settings, stored) as (engine, stats):
+            with open_snapshot(app, stored) as (engine, stats):
                 result = match_requests(
                     engine, stats, batch.table, scorer=scorer, progress=progress
                 )

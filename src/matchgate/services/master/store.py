@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from matchgate.app.core import App
 from matchgate.app.jobs import file_digest, tracked_job
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.engines.base import DatabaseFile, Engine, EngineError, TableFiles
@@ -74,10 +75,9 @@ class StoreSummary:
     replaced: int = 0
 
 
-def load_master(
-    path: Path, *, settings: Settings, progress: Progress = NO_PROGRESS
-) -> StoreSummary:
+def load_master(app: App, path: Path, *, progress: Progress = NO_PROGRESS) -> StoreSummary:
     """Load ``path`` (a master file, data contract section 1) as the new current snapshot."""
+    settings = app.settings
     engines = EngineFactory(settings)
     engines.check()
     started = time.perf_counter()
@@ -103,17 +103,16 @@ def load_master(
     return StoreSummary(snapshot, stats.people, time.perf_counter() - started)
 
 
-def update_master(
-    path: Path, *, settings: Settings, progress: Progress = NO_PROGRESS
-) -> StoreSummary:
+def update_master(app: App, path: Path, *, progress: Progress = NO_PROGRESS) -> StoreSummary:
     """Apply the change file ``path`` (master columns; one row per new or changed person, as
     the person now is) to the current snapshot, publishing the result as a new snapshot."""
+    settings = app.settings
     engines = EngineFactory(settings)
     engines.check()
     started = time.perf_counter()
     source_facts = _source_facts(path)
     with _writer_lock(settings):
-        parent = current_snapshot(settings)
+        parent = current_snapshot(app)
         with (
             tracked_job(settings, "master-update", {**source_facts, "parent": parent.id}) as job,
             _building(settings) as building,
@@ -152,9 +151,10 @@ def update_master(
     )
 
 
-def current_snapshot(settings: Settings, snapshot_id: str | None = None) -> Snapshot:
+def current_snapshot(app: App, snapshot_id: str | None = None) -> Snapshot:
     """The snapshot a match probes: ``snapshot_id``, or the current one (which the engine the
     settings name can probe)."""
+    settings = app.settings
     if snapshot_id is not None:
         found = store.get(settings.workspace, snapshot_id)
     else:
@@ -188,19 +188,19 @@ def current_snapshot(settings: Settings, snapshot_id: str | None = None) -> Snap
     return found
 
 
-def disclosure_master(settings: Settings) -> DisclosureMaster:
+def disclosure_master(app: App) -> DisclosureMaster:
     """The host's current loaded snapshot, with the copy of the master a disclosure reads.
 
     NoSnapshot (a ConfigurationError) when none is loaded, or the current one keeps no copy (an
     update of a snapshot that kept none, or a damaged one): the host's operator then loads the
     whole master file with ``matchgate master load``.
     """
-    if store.current(settings.workspace) is None:
+    if store.current(app.settings.workspace) is None:
         raise NoSnapshot(
             "no master is loaded on this host: the host's operator loads one with "
             "`matchgate master load FILE`"
         )
-    snapshot = current_snapshot(settings)
+    snapshot = current_snapshot(app)
     name = snapshot.manifest.get(SOURCE_KEY)
     master = None if not isinstance(name, str) else snapshot.path / SOURCE / name
     if master is None or not master.exists():
@@ -211,9 +211,9 @@ def disclosure_master(settings: Settings) -> DisclosureMaster:
         )
     published = str(snapshot.manifest.get("published_at") or snapshot.manifest.get("created_at"))
     try:
-        day = datetime.fromisoformat(published).astimezone(settings.zone).date()
+        day = datetime.fromisoformat(published).astimezone(app.settings.zone).date()
     except ValueError:
-        day = settings.today()
+        day = app.today()
     return DisclosureMaster(snapshot.id, master, day.isoformat())
 
 
@@ -274,21 +274,23 @@ def _snapshot_files(snapshot: Snapshot, capabilities: EngineCapabilities) -> lis
     return files
 
 
-def list_snapshots(settings: Settings) -> list[tuple[Snapshot, bool]]:
+def list_snapshots(app: App) -> list[tuple[Snapshot, bool]]:
     """Every snapshot, oldest first, with whether it is the current one."""
-    now = store.current(settings.workspace)
-    return [(s, now is not None and s.id == now.id) for s in store.snapshots(settings.workspace)]
+    workspace = app.settings.workspace
+    now = store.current(workspace)
+    return [(s, now is not None and s.id == now.id) for s in store.snapshots(workspace)]
 
 
-def remove_snapshot(settings: Settings, snapshot_id: str) -> None:
-    with _writer_lock(settings):
-        store.remove(settings.workspace, snapshot_id)
+def remove_snapshot(app: App, snapshot_id: str) -> None:
+    with _writer_lock(app.settings):
+        store.remove(app.settings.workspace, snapshot_id)
 
 
 @contextlib.contextmanager
-def open_snapshot(settings: Settings, snapshot: Snapshot) -> Iterator[tuple[Engine, MasterStats]]:
+def open_snapshot(app: App, snapshot: Snapshot) -> Iterator[tuple[Engine, MasterStats]]:
     """An engine on ``snapshot`` (read-only; scratch files of its own, removed afterwards) and
     the figures of its master."""
+    settings = app.settings
     run_dir = settings.workspace / "tmp" / f"probe-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
     engine = EngineFactory(settings).create(
         run_dir, database=snapshot.database, read_only=True, name=snapshot_engine(snapshot)

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from matchgate.access import Action, Parties, Principal, readable
 from matchgate.app.access import require
-from matchgate.app.audit import AuditConfig, open_audit
+from matchgate.app.core import App
 from matchgate.audit import Accounting, InclusionProof, WithdrawalRefused
 from matchgate.domain.errors import InputError
 from matchgate.services.oversight.audit_queries import (
@@ -29,10 +29,8 @@ from matchgate.services.oversight.audit_queries import (
     tail_entries,
 )
 from matchgate.services.oversight.withdrawals import NotifiedWithdrawal, notify_recipients
-from matchgate.settings import Settings
 from matchgate.storage import access as access_store
 from matchgate.storage import agreements as agreement_store
-from matchgate.storage.db import session, store_url
 
 _PAGE = 500
 
@@ -40,10 +38,10 @@ _PAGE = 500
 class _Scope:
     """Which entries one caller may see, from the agreements' parties as stored now."""
 
-    def __init__(self, settings: Settings, caller: Principal, action: Action) -> None:
+    def __init__(self, app: App, caller: Principal, action: Action) -> None:
         self.caller = caller
         self.action = action
-        with session(store_url(settings)) as s:
+        with app.unit_of_work() as s:
             self.parties = {
                 row.agreement_id: Parties(row.disclosing, row.recipient)
                 for row in agreement_store.latest_versions(s)
@@ -65,21 +63,21 @@ class _Scope:
         return parties is not None and readable(self.caller, self.action, parties)
 
 
-def show_entries_for(
-    settings: Settings, config: AuditConfig, start: int, limit: int, *, caller: Principal
-) -> list[EntryView]:
+def _scope(app: App, caller: Principal, action: Action) -> _Scope:
+    """What the caller (re-read; a refusal audited) may see for ``action``."""
+    return _Scope(app, require(app.settings, caller, action, audit=app.refusal_audit()), action)
+
+
+def show_entries_for(app: App, start: int, limit: int, *, caller: Principal) -> list[EntryView]:
     """Entries from ``start`` on (at most ``limit`` looked at) that the caller may see."""
-    caller = require(settings, caller, Action.AUDIT_READ)
-    scope = _Scope(settings, caller, Action.AUDIT_READ)
-    return [view for view in show_entries(config, start, limit) if scope.entry(view)]
+    scope = _scope(app, caller, Action.AUDIT_READ)
+    return [view for view in show_entries(app.audit_config, start, limit) if scope.entry(view)]
 
 
-def tail_entries_for(
-    settings: Settings, config: AuditConfig, count: int, *, caller: Principal
-) -> list[EntryView]:
+def tail_entries_for(app: App, count: int, *, caller: Principal) -> list[EntryView]:
     """The caller's last ``count`` visible entries, oldest first."""
-    caller = require(settings, caller, Action.AUDIT_READ)
-    scope = _Scope(settings, caller, Action.AUDIT_READ)
+    scope = _scope(app, caller, Action.AUDIT_READ)
+    config = app.audit_config
     last = tail_entries(config, 1)
     stop = last[0].sequence + 1 if last else 0
     found: list[EntryView] = []
@@ -92,16 +90,11 @@ def tail_entries_for(
 
 
 def prove_for(
-    settings: Settings,
-    config: AuditConfig,
-    sequence: int,
-    *,
-    caller: Principal,
-    size: int | None = None,
+    app: App, sequence: int, *, caller: Principal, size: int | None = None
 ) -> InclusionProof:
     """An inclusion proof of an entry the caller may see (another's reads as no such entry)."""
-    caller = require(settings, caller, Action.AUDIT_READ)
-    scope = _Scope(settings, caller, Action.AUDIT_READ)
+    scope = _scope(app, caller, Action.AUDIT_READ)
+    config = app.audit_config
     views = show_entries(config, sequence, 1) if sequence >= 0 else []
     if not views or not scope.entry(views[0]):
         raise InputError(f"no entry {sequence} in the log", code="E_AUDIT_NO_ENTRY")
@@ -125,19 +118,16 @@ def _restricted(accounting: Accounting, scope: _Scope) -> Accounting:
     return Accounting(lines, corrections, accounting.zone)
 
 
-def accounting_for_caller(
-    settings: Settings, config: AuditConfig, ssn: str, *, caller: Principal
-) -> Accounting:
+def accounting_for_caller(app: App, ssn: str, *, caller: Principal) -> Accounting:
     """The accounting of one person's record, of the disclosures the caller's agency made,
     dated in the agency's time zone (``settings.zone``) as its packages are."""
-    caller = require(settings, caller, Action.ACCOUNTING_READ)
-    scope = _Scope(settings, caller, Action.ACCOUNTING_READ)
-    return _restricted(accounting_for(config, ssn), scope).in_zone(settings.zone)
+    scope = _scope(app, caller, Action.ACCOUNTING_READ)
+    accounting = accounting_for(app.audit_config, ssn)
+    return _restricted(accounting, scope).in_zone(app.settings.zone)
 
 
 def withdraw_for_caller(
-    settings: Settings,
-    config: AuditConfig,
+    app: App,
     ssn: str,
     reason: str,
     *,
@@ -150,17 +140,17 @@ def withdraw_for_caller(
     A person with no disclosure by the caller's agency (in that package) is refused exactly as
     one with none at all.
     """
-    caller = require(settings, caller, Action.ACCOUNTING_WITHDRAW)
-    scope = _Scope(settings, caller, Action.ACCOUNTING_WITHDRAW)
-    log = open_audit(config)
-    whole = accounting_for(config, ssn)
+    scope = _scope(app, caller, Action.ACCOUNTING_WITHDRAW)
+    caller = scope.caller
+    log = app.audit_log()
+    whole = accounting_for(app.audit_config, ssn)
     mine = _restricted(whole, scope)
     if not any(package_id is None or line.reference == package_id for line in mine.lines):
         what = "this person" if package_id is None else f"this person in package {package_id}"
         raise WithdrawalRefused(f"no disclosure of {what} is recorded")
     done = log.withdraw(ssn, reason, actor=caller.user_id, package_id=package_id)
     return notify_recipients(
-        settings,
+        app,
         log,
         done,
         whole,

@@ -10,25 +10,22 @@ from __future__ import annotations
 
 from matchgate.access import Action, Principal
 from matchgate.app.access import require_host
-from matchgate.app.audit import AuditConfig, AuditLog
+from matchgate.app.core import App
 from matchgate.audit import Checkpoint
 from matchgate.audit.verify import VerifyReport
-from matchgate.domain.audit import AuditSink
 from matchgate.services.oversight.audit_queries import verify_audit
-from matchgate.settings import Settings
 
 
-def verify_for_host(
-    settings: Settings, config: AuditConfig, *, caller: Principal, audit: AuditSink | None = None
-) -> VerifyReport:
+def verify_for_host(app: App, *, caller: Principal) -> VerifyReport:
     """Verify the whole log against its own checkpoint file and public key (``audit verify``
     with no options), for the host's privacy officers and auditors."""
-    require_host(settings, caller, Action.AUDIT_READ, audit=audit)
-    return verify_audit(config)
+    require_host(app.settings, caller, Action.AUDIT_READ, audit=app.audit)
+    return verify_audit(app.audit_config)
 
 
-def checkpoint_for_host(settings: Settings, log: AuditLog, *, caller: Principal) -> Checkpoint:
+def checkpoint_for_host(app: App, *, caller: Principal) -> Checkpoint:
     """Sign the log's current size and root now (``audit checkpoint``), for the host's privacy
     officers and auditors."""
-    require_host(settings, caller, Action.AUDIT_READ, audit=log)
+    log = app.audit_log()
+    require_host(app.settings, caller, Action.AUDIT_READ, audit=log)
     return log.checkpoint()

@@ -19,7 +19,7 @@ import datetime as dt
 import json
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from typing import Any
 from matchgate.access import Action, Principal, readable
 from matchgate.app.access import host_parties, require, require_host, require_object
 from matchgate.app.audit import AuditConfig, entry_of
+from matchgate.app.core import App
 from matchgate.atomic import atomic_path
 from matchgate.audit import format_time, kinds
 from matchgate.audit.breach import (
@@ -59,17 +60,11 @@ from matchgate.domain.lifecycle import IncidentStatus
 from matchgate.settings import Settings
 from matchgate.storage import audit as audit_store
 from matchgate.storage import breaches as store
-from matchgate.storage.db import session, store_url
 
-Clock = Callable[[], dt.datetime]
 REPORTED_TO = "US-CERT/CISA"
 MAX_TEXT = 2000
 _ACTOR = re.compile(r"^[\x21-\x7e]{1,64}$")
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class IncidentNotFound(NotFound):
@@ -163,14 +158,14 @@ def _not_found(incident_id: str) -> IncidentNotFound:
     return IncidentNotFound(f"no incident {incident_id[:40]!r}")
 
 
-def _load(settings: Settings, incident_id: str) -> Incident | None:
-    with session(store_url(settings)) as s:
+def _load(app: App, incident_id: str) -> Incident | None:
+    with app.unit_of_work() as s:
         row = store.get_incident(s, incident_id)
         return None if row is None else _incident(row, store.steps_of(s, incident_id))
 
 
 def _checked(
-    settings: Settings,
+    app: App,
     incident_id: str,
     caller: Principal,
     action: Action,
@@ -178,12 +173,12 @@ def _checked(
 ) -> tuple[Principal, Incident]:
     """The caller (re-read) and the incident, if the caller may do ``action`` on it; an
     incident another agency's caller asks for is not found, exactly like a made-up id."""
-    found = _load(settings, incident_id)
+    found = _load(app, incident_id)
     fresh = require_object(
-        settings,
+        app.settings,
         caller,
         action,
-        None if found is None else host_parties(settings),
+        None if found is None else host_parties(app.settings),
         missing=lambda: _not_found(incident_id),
         object_id=incident_id,
         audit=audit,
@@ -192,23 +187,19 @@ def _checked(
     return fresh, found
 
 
-def get_incident(
-    settings: Settings, incident_id: str, *, caller: Principal, audit: AuditSink | None = None
-) -> Incident:
+def get_incident(app: App, incident_id: str, *, caller: Principal) -> Incident:
     """One incident, for the host's privacy officers and auditors."""
-    return _checked(settings, incident_id, caller, Action.BREACH_READ, audit)[1]
+    return _checked(app, incident_id, caller, Action.BREACH_READ, app.refusal_audit())[1]
 
 
-def list_incidents(
-    settings: Settings, *, caller: Principal, status: str | None = None
-) -> list[Incident]:
+def list_incidents(app: App, *, caller: Principal, status: str | None = None) -> list[Incident]:
     """Incidents, latest opened first (of one status, or all); none for another agency."""
     wanted = None if status is None else str(parse_status(status))
-    fresh = require(settings, caller, Action.BREACH_READ)
-    parties = host_parties(settings)
+    fresh = require(app.settings, caller, Action.BREACH_READ, audit=app.refusal_audit())
+    parties = host_parties(app.settings)
     if parties is None or not readable(fresh, Action.BREACH_READ, parties):
         return []
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         rows = store.list_incidents(s, status=wanted)
         return [_incident(r, store.steps_of(s, r.id)) for r in rows]
 
@@ -235,16 +226,13 @@ def _check_packages(config: AuditConfig, scope: Scope) -> None:
 
 
 def open_incident(
-    settings: Settings,
+    app: App,
     *,
     caller: Principal,
     category: str,
     scope: Scope,
-    audit: AuditSink,
-    config: AuditConfig,
     summary: str | None = None,
     discovered_at: dt.datetime | None = None,
-    clock: Clock = utcnow,
 ) -> Incident:
     """Open an incident and start the one-hour clock to report it to US-CERT/CISA.
 
@@ -252,16 +240,17 @@ def open_incident(
     recorded before the incident is stored; if it cannot be, nothing is stored. The caller (a
     privacy officer of the host agency) is the one who reported it.
 
-    Each package the scope names must be one the audit log in ``config`` records (a disclosure
+    Each package the scope names must be one the App's audit log records (a disclosure
     or release of it): an unknown package id, a typo or a made-up one, is refused
     (``InputError``, nothing recorded), since a report on it would find no one and say so only
     later. The check runs after the caller's, so only the host's privacy officers learn from it.
     """
-    by = _actor(require_host(settings, caller, Action.BREACH_MANAGE, audit=audit).user_id, "by")
+    audit = app.audit
+    by = _actor(require_host(app.settings, caller, Action.BREACH_MANAGE, audit=audit).user_id, "by")
     kind = parse_category(category)
     text = _text(summary, "summary")
-    _check_packages(config, scope)
-    opened = aware_utc(clock())
+    _check_packages(app.audit_config, scope)
+    opened = aware_utc(app.clock())
     discovered = check_discovery(discovered_at or opened, opened)
     due = due_at(discovered)
     incident_id = uuid.uuid4().hex
@@ -293,23 +282,21 @@ def open_incident(
         note=None,
         audit_sequence=receipt.sequence,
     )
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         store.add_incident(s, row, step)
-    created = _load(settings, incident_id)
+    created = _load(app, incident_id)
     assert created is not None
     return created
 
 
 def advance_incident(
-    settings: Settings,
+    app: App,
     incident_id: str,
     to: str,
     *,
     caller: Principal,
-    audit: AuditSink,
     note: str | None = None,
     reference: str | None = None,
-    clock: Clock = utcnow,
 ) -> Incident:
     """Move an incident one step forward (``reported``, ``contained``, ``closed``).
 
@@ -317,7 +304,8 @@ def advance_incident(
     a report made first. The step is audited before the row changes; if someone else moved the
     incident meanwhile, the step is refused.
     """
-    fresh, incident = _checked(settings, incident_id, caller, Action.BREACH_MANAGE, audit)
+    audit = app.audit
+    fresh, incident = _checked(app, incident_id, caller, Action.BREACH_MANAGE, audit)
     by = _actor(fresh.user_id, "by")
     target = parse_status(to)
     text = _text(note, "note")
@@ -330,7 +318,7 @@ def advance_incident(
             code=E_BREACH_INPUT,
         )
     check_step(incident.status, target, assessed=incident.assessed_at is not None)
-    now = aware_utc(clock())
+    now = aware_utc(app.clock())
     details: dict[str, AuditValue] = {
         "incident_id": incident.id,
         "from": str(incident.status),
@@ -360,7 +348,7 @@ def advance_incident(
         note=text,
         audit_sequence=receipt.sequence,
     )
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         if not store.advance(
             s, incident.id, current=str(incident.status), values=values, step=step
         ):
@@ -368,7 +356,7 @@ def advance_incident(
                 f"incident {incident.id} was moved on meanwhile; nothing changed here "
                 "(the audit log holds this attempt)"
             )
-    moved = _load(settings, incident.id)
+    moved = _load(app, incident.id)
     assert moved is not None
     return moved
 
@@ -431,22 +419,14 @@ def _write(path: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def make_report(
-    settings: Settings,
-    config: AuditConfig,
-    incident_id: str,
-    out_dir: Path,
-    *,
-    caller: Principal,
-    audit: AuditSink,
-    clock: Clock = utcnow,
-) -> BreachReport:
+def make_report(app: App, incident_id: str, out_dir: Path, *, caller: Principal) -> BreachReport:
     """Derive the affected people and categories, record ``breach.assessed`` (counts and the
     files' SHA-256), then write the report (JSON, Markdown) and the affected subjects (CSV)."""
-    fresh, incident = _checked(settings, incident_id, caller, Action.BREACH_MANAGE, audit)
+    audit = app.audit
+    fresh, incident = _checked(app, incident_id, caller, Action.BREACH_MANAGE, audit)
     by = _actor(fresh.user_id, "by")
-    exposure = derive_affected(config, incident.scope)
-    now = aware_utc(clock())
+    exposure = derive_affected(app.audit_config, incident.scope)
+    now = aware_utc(app.clock())
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     base = f"breach-{incident.id}-{stamp}"
     subjects_text = subjects_csv(exposure)
@@ -504,9 +484,9 @@ def make_report(
         "affected_people": counts["affected_people"],
         "report_sha256": assessed_event.report_sha256,
     }
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         store.record_assessment(s, incident.id, values=values, step=step)
-    assessed = _load(settings, incident.id)
+    assessed = _load(app, incident.id)
     assert assessed is not None
     return BreachReport(assessed, exposure, *paths, audit_sequence=receipt.sequence)
 

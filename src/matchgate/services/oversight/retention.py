@@ -33,13 +33,13 @@ from pathlib import Path
 
 from matchgate.access import Action, Principal
 from matchgate.app.access import require_host
+from matchgate.app.core import App
 from matchgate.app.workfiles import WORK_PREFIX, maintenance_lock
 from matchgate.audit import kinds, release_after_audit
 from matchgate.domain.audit import (
     AuditEvent,
     AuditReceipt,
     AuditSink,
-    AuditUnavailable,
 )
 from matchgate.domain.events import PurgeDone
 from matchgate.governance import Agreement
@@ -47,7 +47,6 @@ from matchgate.services.administration import AgreementNotFound, get_agreement
 from matchgate.settings import Settings
 from matchgate.storage import retention as store
 from matchgate.storage import review
-from matchgate.storage.db import session
 
 REQUEST_FILES = "request_files"
 MATCH_RESULTS = "match_results"
@@ -120,11 +119,9 @@ def _day(moment: dt.datetime, settings: Settings) -> dt.date:
     return aware.astimezone(settings.zone).date()
 
 
-def _targets(
-    settings: Settings, held: store.HeldSubmission, agreement: Agreement, outbox: Path
-) -> _Targets:
+def _targets(app: App, held: store.HeldSubmission, agreement: Agreement, outbox: Path) -> _Targets:
     purge = {str(p) for p in agreement.retention.purge}
-    folder = settings.workspace / "submissions" / held.job_id
+    folder = app.settings.workspace / "submissions" / held.job_id
     found = _Targets()
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
@@ -139,7 +136,7 @@ def _targets(
         if package.is_file():
             found.add_file(RESPONSE_PACKAGES, package)
     if REVIEW_NOTES in purge:
-        with session(settings.sqlite_url) as s:
+        with app.unit_of_work() as s:
             found.rows = review.count_job_items(s, held.job_id)
         if found.rows:
             found.what.add(REVIEW_NOTES)
@@ -172,7 +169,7 @@ def _event(
     ).audit_event()
 
 
-def _delete(settings: Settings, held: store.HeldSubmission, targets: _Targets) -> None:
+def _delete(app: App, held: store.HeldSubmission, targets: _Targets) -> None:
     """Delete every target; raise the first error after trying them all."""
     first: BaseException | None = None
     for path in targets.files:
@@ -188,12 +185,12 @@ def _delete(settings: Settings, held: store.HeldSubmission, targets: _Targets) -
         except OSError as exc:
             first = first or exc
     if targets.rows:
-        with session(settings.sqlite_url) as s:
+        with app.unit_of_work() as s:
             review.delete_job_items(s, held.job_id)
     if REQUEST_FILES in targets.what:
-        with session(settings.sqlite_url) as s:
+        with app.unit_of_work() as s:
             store.forget_stored_path(s, held.job_id)
-    job_folder = settings.workspace / "submissions" / held.job_id
+    job_folder = app.settings.workspace / "submissions" / held.job_id
     if job_folder.is_dir() and not any(job_folder.iterdir()):
         job_folder.rmdir()
     if first is not None:
@@ -201,19 +198,18 @@ def _delete(settings: Settings, held: store.HeldSubmission, targets: _Targets) -
 
 
 def _agreement(
-    settings: Settings, held: store.HeldSubmission, cache: dict[tuple[str, int | None], Agreement]
+    app: App, held: store.HeldSubmission, cache: dict[tuple[str, int | None], Agreement]
 ) -> Agreement:
     key = (held.agreement_id, held.agreement_version)
     if key not in cache:
-        cache[key] = get_agreement(settings, held.agreement_id, held.agreement_version)
+        cache[key] = get_agreement(app, held.agreement_id, held.agreement_version)
     return cache[key]
 
 
 def run_retention(
-    settings: Settings,
+    app: App,
     *,
     caller: Principal,
-    audit: AuditSink | None,
     on: dt.date | None = None,
     dry_run: bool = False,
     outbox: Path | None = None,
@@ -222,45 +218,46 @@ def run_retention(
 
     The caller must be a privacy officer or an administrator of the host agency (a dry run
     too: it lists every agreement's submissions); each purge entry names their user id.
-    ``audit`` may be None only for a dry run. Raises :class:`AuditUnavailable` (after purging
-    nothing more) when an entry cannot be recorded.
+    A dry run needs no audit log (``app.audit`` is opened only for a real run). Raises
+    :class:`~matchgate.domain.audit.AuditUnavailable` (after purging nothing more) when an
+    entry cannot be recorded.
     """
-    actor = require_host(settings, caller, Action.RETENTION_RUN, audit=audit).user_id
-    if audit is None and not dry_run:
-        raise AuditUnavailable("a purge needs the audit log; nothing was purged")
+    audit = None if dry_run else app.audit
+    refusals = app.refusal_audit() if audit is None else audit
+    actor = require_host(app.settings, caller, Action.RETENTION_RUN, audit=refusals).user_id
     if dry_run:
-        return _run(settings, audit, on, dry_run, actor, outbox)
-    with maintenance_lock(settings):
-        return _run(settings, audit, on, dry_run, actor, outbox)
+        return _run(app, audit, on, dry_run, actor, outbox)
+    with maintenance_lock(app.settings):
+        return _run(app, audit, on, dry_run, actor, outbox)
 
 
 def _run(
-    settings: Settings,
+    app: App,
     audit: AuditSink | None,
     on: dt.date | None,
     dry_run: bool,
     actor: str,
     outbox: Path | None,
 ) -> RetentionReport:
-    today = on or settings.today()
-    box = outbox or settings.workspace / "outbox"
-    settings.workspace.mkdir(parents=True, exist_ok=True)
-    with session(settings.sqlite_url) as s:
+    today = on or app.today()
+    box = outbox or app.settings.workspace / "outbox"
+    app.settings.workspace.mkdir(parents=True, exist_ok=True)
+    with app.unit_of_work() as s:
         held_all = list(store.submissions(s))
     report = RetentionReport(today, dry_run)
     cache: dict[tuple[str, int | None], Agreement] = {}
     not_due = nothing = unknown = 0
     for held in held_all:
         try:
-            agreement = _agreement(settings, held, cache)
+            agreement = _agreement(app, held, cache)
         except AgreementNotFound:
             unknown += 1
             continue
-        ended = _day(held.updated_at, settings) + dt.timedelta(days=agreement.retention.days)
+        ended = _day(held.updated_at, app.settings) + dt.timedelta(days=agreement.retention.days)
         if ended > today:
             not_due += 1
             continue
-        targets = _targets(settings, held, agreement, box)
+        targets = _targets(app, held, agreement, box)
         if not targets.what:
             nothing += 1
             continue
@@ -283,7 +280,7 @@ def _run(
         sequence: list[int] = []
 
         def delete(held: store.HeldSubmission = held, t: _Targets = targets) -> None:
-            _delete(settings, held, t)
+            _delete(app, held, t)
 
         try:
             release_after_audit(_Recorder(audit, sequence), event, delete)

@@ -21,15 +21,14 @@ from dataclasses import dataclass
 
 from matchgate.access import Action, Parties, Principal, readable
 from matchgate.app.access import require, require_object
-from matchgate.app.audit import AuditConfig, AuditLog, Withdrawal, entry_of, open_audit
+from matchgate.app.audit import AuditConfig, AuditLog, Withdrawal, entry_of
+from matchgate.app.core import App
 from matchgate.audit import Accounting
 from matchgate.audit.disclosures import join
 from matchgate.domain.errors import NotFound, Refused
 from matchgate.domain.events import WithdrawalAcknowledged, WithdrawalNotified
-from matchgate.settings import Settings
 from matchgate.storage import audit as audit_store
 from matchgate.storage import withdrawals as store
-from matchgate.storage.db import session, store_url
 
 E_WITHDRAWAL_NOTICE_NOT_FOUND = "E_WITHDRAWAL_NOTICE_NOT_FOUND"
 E_WITHDRAWAL_ACKNOWLEDGED = "E_WITHDRAWAL_ACKNOWLEDGED"
@@ -95,7 +94,7 @@ def _notice(row: store.WithdrawalNotice) -> WithdrawalNotice:
 
 
 def notify_recipients(
-    settings: Settings,
+    app: App,
     log: AuditLog,
     withdrawal: Withdrawal,
     accounting: Accounting,
@@ -124,7 +123,7 @@ def notify_recipients(
             package_id=package_id,
             received=list(references),
             created_by=caller.user_id,
-            created_at=dt.datetime.now(dt.UTC),
+            created_at=app.clock(),
             created_entry=-1,
         )
         receipt = log.append(
@@ -139,7 +138,7 @@ def notify_recipients(
             ).audit_event()
         )
         row.created_entry = receipt.sequence
-        with session(store_url(settings)) as s:
+        with app.unit_of_work() as s:
             store.add_notice(s, row)
             made.append(_notice(row))
     return NotifiedWithdrawal(
@@ -152,11 +151,11 @@ def _parties(row: store.WithdrawalNotice) -> Parties:
 
 
 def list_withdrawal_notices(
-    settings: Settings, *, caller: Principal, pending_only: bool = False
+    app: App, *, caller: Principal, pending_only: bool = False
 ) -> list[WithdrawalNotice]:
     """The notices the caller may read (to their agency, or made by it), oldest first."""
-    caller = require(settings, caller, Action.WITHDRAWAL_READ)
-    with session(store_url(settings)) as s:
+    caller = require(app.settings, caller, Action.WITHDRAWAL_READ, audit=app.refusal_audit())
+    with app.unit_of_work() as s:
         rows = [
             row
             for row in store.notices(s)
@@ -174,19 +173,19 @@ def _subjects_of(config: AuditConfig, sequence: int) -> tuple[str, ...]:
 
 
 def acknowledge_withdrawal_notice(
-    settings: Settings, config: AuditConfig, notice_id: str, *, caller: Principal
+    app: App, notice_id: str, *, caller: Principal
 ) -> WithdrawalNotice:
     """Record that the recipient agency received a notice; audited before the row changes.
 
     A notice of other agencies, or none, is ``WithdrawalNoticeNotFound`` alike (the refusal is
     audited); one acknowledged already is refused and keeps its first acknowledgement.
     """
-    log = open_audit(config)
-    with session(store_url(settings)) as s:
+    log = app.audit_log()
+    with app.unit_of_work() as s:
         row = store.get_notice(s, notice_id)
         parties = None if row is None else _parties(row)
     caller = require_object(
-        settings,
+        app.settings,
         caller,
         Action.WITHDRAWAL_ACK,
         parties,
@@ -201,15 +200,15 @@ def acknowledge_withdrawal_notice(
         WithdrawalAcknowledged(
             actor=caller.user_id,
             agency=row.recipient,
-            subjects=_subjects_of(config, int(row.withdrawal_entry)),
+            subjects=_subjects_of(app.audit_config, int(row.withdrawal_entry)),
             notice_id=row.id,
             withdrawal_entry=int(row.withdrawal_entry),
             recipient=row.recipient,
         ).audit_event()
     )
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         if not store.acknowledge(
-            s, row.id, by=caller.user_id, at=dt.datetime.now(dt.UTC), entry=receipt.sequence
+            s, row.id, by=caller.user_id, at=app.clock(), entry=receipt.sequence
         ):
             raise NoticeAcknowledged(f"withdrawal notice {row.id} was acknowledged meanwhile")
         done = store.get_notice(s, row.id)

@@ -21,10 +21,9 @@ from pathlib import Path
 from matchgate.access import Action, Parties, Principal
 from matchgate.app.access import require, require_object
 from matchgate.app.audit import AuditConfig
+from matchgate.app.core import App
 from matchgate.audit import Witnessed, WitnessFormatError, agency_folder, is_file_name
-from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import NotFound
-from matchgate.settings import Settings
 
 E_WITNESS_NOT_FOUND = "E_WITNESS_NOT_FOUND"
 _MAX_FILE = 64_000
@@ -81,35 +80,26 @@ def _view(name: str, data: bytes) -> WitnessFileView:
     return WitnessFileView(name, len(data), cp.log_id, cp.size, cp.root)
 
 
-def list_witness_files(
-    settings: Settings, config: AuditConfig, *, caller: Principal, audit: AuditSink | None = None
-) -> list[WitnessFileView]:
+def list_witness_files(app: App, *, caller: Principal) -> list[WitnessFileView]:
     """The witness files the host wrote for the caller's agency, by name (a log's in the order
     of its sizes)."""
-    fresh = require(settings, caller, Action.AUDIT_READ, audit=audit)
-    files = _files(_folder(config, fresh.agency))
+    fresh = require(app.settings, caller, Action.AUDIT_READ, audit=app.audit)
+    files = _files(_folder(app.audit_config, fresh.agency))
     return [_view(name, _read(path)) for name, path in files.items()]
 
 
-def read_witness_file(
-    settings: Settings,
-    config: AuditConfig,
-    name: str,
-    *,
-    caller: Principal,
-    audit: AuditSink | None = None,
-) -> bytes:
+def read_witness_file(app: App, name: str, *, caller: Principal) -> bytes:
     """One witness file's bytes, as written, from the caller's agency's folder."""
-    folder = _folder(config, caller.agency) if is_file_name(name) else None
+    folder = _folder(app.audit_config, caller.agency) if is_file_name(name) else None
     path = None if folder is None else _files(folder).get(name)
     require_object(
-        settings,
+        app.settings,
         caller,
         Action.AUDIT_READ,
         None if path is None else Parties.of_agency(caller.agency),
         missing=lambda: WitnessFileNotFound("no such witness file"),
         object_id=name[:64],
-        audit=audit,
+        audit=app.audit,
     )
     assert path is not None
     return _read(path)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from matchgate.access import Action, Principal
 from matchgate.app.access import now, require_object
+from matchgate.app.core import App
 from matchgate.audit.breach import looks_personal
 from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import InputError
@@ -50,9 +51,7 @@ from matchgate.services.submission.submit import (
     guarded,
     read_checked,
 )
-from matchgate.settings import Settings
 from matchgate.storage import submissions as store
-from matchgate.storage.db import session, store_url
 
 MAX_RECORD = 2000
 """Longest consultation text stored (the officer's words, not personal data)."""
@@ -81,16 +80,16 @@ def _record_text(text: str, what: str) -> str:
 
 
 def _held(
-    settings: Settings, job_id: str, caller: Principal, audit: AuditSink
+    app: App, job_id: str, caller: Principal, audit: AuditSink
 ) -> tuple[store.Submission, Principal]:
     """The held submission, if the caller may decide it (another agency's: not found)."""
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         row = store.get_submission(s, job_id)
         if row is not None:
             s.expunge(row)
-    parties = None if row is None else agreement_parties(settings, row.agreement_id)
+    parties = None if row is None else agreement_parties(app, row.agreement_id)
     fresh = require_object(
-        settings,
+        app.settings,
         caller,
         Action.SUBMISSION_CONSULT,
         parties,
@@ -109,7 +108,7 @@ def _held(
 
 
 def _record(
-    settings: Settings,
+    app: App,
     row: store.Submission,
     fresh: Principal,
     audit: AuditSink,
@@ -130,7 +129,7 @@ def _record(
             record_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         ).audit_event()
     )
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         stored = store.get_submission(s, row.job_id)
         assert stored is not None
         stored.consultation_outcome = outcome
@@ -146,15 +145,14 @@ def _record(
             stored.active_digest = None
 
 
-def refuse_held(
-    settings: Settings, job_id: str, reason: str, *, caller: Principal, audit: AuditSink
-) -> None:
+def refuse_held(app: App, job_id: str, reason: str, *, caller: Principal) -> None:
     """End a held submission: rejected (``E_HELD_REFUSED``), the consultation recorded."""
-    row, fresh = _held(settings, job_id, caller, audit)
+    audit = app.audit
+    row, fresh = _held(app, job_id, caller, audit)
     text = _record_text(reason, "reason")
-    agency = agreement_parties(settings, row.agreement_id)
+    agency = agreement_parties(app, row.agreement_id)
     _record(
-        settings,
+        app,
         row,
         fresh,
         audit,
@@ -165,22 +163,20 @@ def refuse_held(
     )
 
 
-def check_release(
-    settings: Settings, job_id: str, agreed: str, *, caller: Principal, audit: AuditSink
-) -> None:
+def check_release(app: App, job_id: str, agreed: str, *, caller: Principal) -> None:
     """Refuse now, as :func:`release_held` would, when the caller may not release ``job_id``,
     it is not held, or ``agreed`` is not a usable record (the API checks before it queues)."""
-    _held(settings, job_id, caller, audit)
+    audit = app.audit
+    _held(app, job_id, caller, audit)
     _record_text(agreed, "agreed")
 
 
 def release_held(
-    settings: Settings,
+    app: App,
     job_id: str,
     agreed: str,
     *,
     caller: Principal,
-    audit: AuditSink,
     subject: SubjectKey,
     agreement_version: int | None = None,
     out_dir: Path | None = None,
@@ -192,10 +188,11 @@ def release_held(
     docstring). Raises, recording nothing, when the caller may not, the submission is not held,
     no version is in force, ``agreement_version`` is not the one in force, or the host lacks its
     master or the recipient's key. ``on`` is the day (default: today, agency time)."""
-    row, fresh = _held(settings, job_id, caller, audit)
+    audit = app.audit
+    row, fresh = _held(app, job_id, caller, audit)
     text = _record_text(agreed, "agreed")
-    day = on or settings.today()
-    agreement = governing_agreement(settings, row.agreement_id, day)
+    day = on or app.today()
+    agreement = governing_agreement(app, row.agreement_id, day)
     if agreement is None:
         raise InputError(
             f"no version of agreement {row.agreement_id} is in force that day: nothing can be "
@@ -214,17 +211,15 @@ def release_held(
         raise InputError(
             f"submission {job_id} keeps no stored original", field="job", code=E_CONSULTATION
         )
-    host = host_inputs(settings, agreement.recipient)
+    host = host_inputs(app, agreement.recipient)
     options = SubmitOptions(out_dir=out_dir, purpose=row.purpose, on=day, actor=fresh.user_id)
-    run = Run(
-        settings, Path(row.source_name), row.agreement_id, options, audit, subject, row.job_id
-    )
+    run = Run(app, Path(row.source_name), row.agreement_id, options, subject, row.job_id)
     run.agreement, run.recipient, run.host = agreement, agreement.recipient, host
     run.stored, run.sha256 = Path(row.stored_path), row.sha256
     run.fmt, run.records, run.report = row.format, row.records, dict(row.report or {})
-    run.ring = open_data_keys(settings)
+    run.ring = open_data_keys(app)
     _record(
-        settings,
+        app,
         row,
         fresh,
         audit,

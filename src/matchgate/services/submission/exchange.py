@@ -34,6 +34,7 @@ from typing import Any
 
 from matchgate.access import Action
 from matchgate.app.access import authenticate, record_denial
+from matchgate.app.core import App
 from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import AccessDenied, InputError, MatchgateError
 from matchgate.domain.progress import NO_PROGRESS, Progress
@@ -41,7 +42,6 @@ from matchgate.services.disclosure import SubjectKey
 from matchgate.services.master import match_files
 from matchgate.services.submission.run import SubmitOptions
 from matchgate.services.submission.submit import Matcher, submit_file
-from matchgate.settings import Settings
 
 EXCHANGE = "exchange"
 ENVELOPE_SUFFIX = ".envelope.json"
@@ -127,7 +127,7 @@ def _receipt(outbox: Path, stem: str, delivery: Delivery) -> None:
 
 
 def _one(
-    settings: Settings,
+    app: App,
     agency: str,
     path: Path,
     *,
@@ -145,19 +145,22 @@ def _one(
         finally:
             path.unlink(missing_ok=True)  # the token leaves the disk first
         request = inbox / envelope.file
-        caller = authenticate(settings, envelope.token, source=f"exchange:{agency}", audit=audit)
+        caller = authenticate(
+            app.settings, envelope.token, source=f"exchange:{agency}", audit=audit
+        )
         if caller.agency != agency:
-            record_denial(settings, caller, WRONG_INBOX, Action.SUBMIT, envelope.agreement, audit)
+            record_denial(
+                app.settings, caller, WRONG_INBOX, Action.SUBMIT, envelope.agreement, audit
+            )
             raise AccessDenied("the token is not of a user of the agency whose inbox holds it")
         if not request.is_file() or _digest(request) != envelope.sha256:
             raise _bad("the file the envelope names is missing or its SHA-256 differs")
         result = submit_file(
-            settings,
+            app,
             request,
             envelope.agreement,
             caller=caller,
             options=SubmitOptions(out_dir=outbox, purpose=envelope.purpose),
-            audit=audit,
             subject=subject,
             matcher=matcher,
             progress=progress,
@@ -181,9 +184,8 @@ def _one(
 
 
 def process_inboxes(
-    settings: Settings,
+    app: App,
     *,
-    audit: AuditSink,
     subject: SubjectKey,
     agency: str | None = None,
     matcher: Matcher = match_files,
@@ -191,7 +193,8 @@ def process_inboxes(
 ) -> list[Delivery]:
     """Take every envelope in ``exchange/<AGENCY>/inbox`` (of every agency, or ``agency``'s),
     oldest name first, through ``submit``; a receipt for each in the agency's outbox."""
-    root = settings.workspace / EXCHANGE
+    audit = app.audit
+    root = app.settings.workspace / EXCHANGE
     done: list[Delivery] = []
     if not root.is_dir():
         return done
@@ -204,7 +207,7 @@ def process_inboxes(
         for path in sorted(inbox.glob(f"*{ENVELOPE_SUFFIX}")):
             done.append(
                 _one(
-                    settings,
+                    app,
                     folder.name,
                     path,
                     audit=audit,

@@ -8,14 +8,13 @@ from typing import Any
 
 from matchgate.access import Action, Principal
 from matchgate.app.access import require, require_object
+from matchgate.app.core import App
 from matchgate.domain.errors import NotFound
 from matchgate.services.administration import (
     agreement_parties,
     readable_agreements,
 )
-from matchgate.settings import Settings
 from matchgate.storage import submissions as store
-from matchgate.storage.db import session, store_url
 
 
 @dataclass(frozen=True)
@@ -96,15 +95,15 @@ class SubmissionNotFound(NotFound):
         super().__init__(f"no submission {job_id[:40]!r}")
 
 
-def get_submission(settings: Settings, job_id: str, *, caller: Principal) -> StoredSubmission:
+def get_submission(app: App, job_id: str, *, caller: Principal) -> StoredSubmission:
     """The stored record of one submission (its report, status and package id), if the caller's
     agency is a party to its agreement; another agency's is reported as not found."""
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         row = store.get_submission(s, job_id)
         found = None if row is None else _stored(row)
-    parties = None if found is None else agreement_parties(settings, found.agreement_id)
+    parties = None if found is None else agreement_parties(app, found.agreement_id)
     require_object(
-        settings,
+        app.settings,
         caller,
         Action.SUBMISSION_READ,
         parties,
@@ -116,15 +115,15 @@ def get_submission(settings: Settings, job_id: str, *, caller: Principal) -> Sto
 
 
 def list_submissions(
-    settings: Settings, agreement_id: str | None = None, limit: int = 50, *, caller: Principal
+    app: App, agreement_id: str | None = None, limit: int = 50, *, caller: Principal
 ) -> list[StoredSubmission]:
     """The latest submissions first (of one agreement, or all) that the caller may read."""
-    caller = require(settings, caller, Action.SUBMISSION_READ)
-    allowed = readable_agreements(settings, caller, Action.SUBMISSION_READ)
+    caller = require(app.settings, caller, Action.SUBMISSION_READ)
+    allowed = readable_agreements(app, caller, Action.SUBMISSION_READ)
     if agreement_id is not None:
         allowed &= {agreement_id}
     if not allowed:
         return []
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         rows = store.list_submissions(s, agreement_id=None, agreement_ids=allowed, limit=limit)
         return [_stored(r) for r in rows]

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from matchgate.app.core import App
 from matchgate.domain import events
-from matchgate.domain.audit import AuditEvent, AuditSink
+from matchgate.domain.audit import AuditEvent
 from matchgate.domain.errors import InputError
 from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.governance import Agreement
@@ -22,10 +23,8 @@ from matchgate.intake.submission_codes import SubmissionCode
 from matchgate.services.administration import recipient_key
 from matchgate.services.disclosure import Keys, SubjectKey, host_signing_key
 from matchgate.services.master import DisclosureMaster, disclosure_master
-from matchgate.settings import Settings
 from matchgate.storage import submissions as store
 from matchgate.storage.atrest import DataKeyRing
-from matchgate.storage.db import session, store_url
 
 SUBMISSION_REJECTED = events.SubmissionRejected.kind
 
@@ -106,13 +105,13 @@ class HostInputs:
     keys: Keys
 
 
-def host_inputs(settings: Settings, recipient: str) -> HostInputs:
+def host_inputs(app: App, recipient: str) -> HostInputs:
     """The host's current master snapshot, its signing key and ``recipient``'s current
     registered key; ConfigurationError (nothing recorded) when one is missing."""
-    master = disclosure_master(settings)
-    registered = recipient_key(settings, recipient)
+    master = disclosure_master(app)
+    registered = recipient_key(app, recipient)
     keys = Keys(
-        sender=host_signing_key(settings),
+        sender=host_signing_key(app),
         recipient=registered.public_key,
         recipient_key_id=registered.key_id,
     )
@@ -124,23 +123,22 @@ class Run:
 
     def __init__(
         self,
-        settings: Settings,
+        app: App,
         path: Path,
         agreement_id: str,
         options: SubmitOptions,
-        audit: AuditSink,
         subject: SubjectKey,
         job_id: str | None = None,
     ) -> None:
         self.subject = subject
-        self.settings = settings
+        self.app = app
         self.path = path
         self.agreement_id = agreement_id
         self.options = options
-        self.audit = audit
+        self.audit = app.audit
         self.job_id = job_id or uuid.uuid4().hex
-        self.folder = settings.workspace / "submissions" / self.job_id
-        self.day = options.on or settings.today()
+        self.folder = app.settings.workspace / "submissions" / self.job_id
+        self.day = options.on or app.today()
         self.agreement: Agreement | None = None
         self.recipient: str | None = None
         self.stored: Path | None = None
@@ -177,11 +175,11 @@ class Run:
             counts={},
             report={},
         )
-        with session(store_url(self.settings)) as s:
+        with self.app.unit_of_work() as s:
             store.add_submission(s, row)
 
     def update(self, **values: Any) -> None:
-        with session(store_url(self.settings)) as s:
+        with self.app.unit_of_work() as s:
             row = store.get_submission(s, self.job_id)
             if row is None:  # pragma: no cover - the row is inserted first
                 raise RuntimeError("submission row vanished")
@@ -192,10 +190,10 @@ class Run:
     def claim(self) -> None:
         """Hold the file's digest for this submission, or refuse it as a duplicate."""
         try:
-            with session(store_url(self.settings)) as s:
+            with self.app.unit_of_work() as s:
                 store.claim_digest(s, self.job_id, self.agreement_id, self.sha256 or "")
         except store.DigestTaken:
-            with session(store_url(self.settings)) as s:
+            with self.app.unit_of_work() as s:
                 holder = store.holder_of(s, self.agreement_id, self.sha256 or "")
                 earlier = None if holder is None else holder.job_id
             raise Rejected(

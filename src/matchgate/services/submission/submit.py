@@ -43,6 +43,7 @@ import pyarrow.parquet as pq
 
 from matchgate import __version__
 from matchgate.access import Principal
+from matchgate.app.core import App
 from matchgate.app.workfiles import (
     MATCH_ROLE,
     REQUEST_ROLE,
@@ -53,7 +54,7 @@ from matchgate.app.workfiles import (
     work_folder,
 )
 from matchgate.domain import events
-from matchgate.domain.audit import AuditSink, AuditUnavailable
+from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import InputError
 from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.domain.progress import NO_PROGRESS, Progress
@@ -100,7 +101,6 @@ from matchgate.services.submission.run import (
 )
 from matchgate.settings import Settings
 from matchgate.storage import submissions as store
-from matchgate.storage.db import session, store_url
 
 __all__ = ["Matcher", "SubmitOptions", "SubmitResult", "accept", "guarded", "submit_file"]
 
@@ -167,13 +167,12 @@ def _report(submission: Submission) -> dict[str, Any]:
 
 
 def submit_file(
-    settings: Settings,
+    app: App,
     path: Path,
     agreement_id: str,
     *,
     caller: Principal,
     options: SubmitOptions,
-    audit: AuditSink,
     subject: SubjectKey,
     matcher: Matcher = match_files,
     progress: Progress = NO_PROGRESS,
@@ -186,16 +185,16 @@ def submit_file(
     recipient agency; raises :class:`AuditUnavailable` when the audit log cannot
     record a step (the submission is then rejected and nothing is released).
     """
-    caller = require_submit(settings, caller, agreement_id, audit=audit)
+    caller = require_submit(app, caller, agreement_id)
     options = replace(options, actor=caller.user_id)
-    run = Run(settings, path, agreement_id, options, audit, subject, options.job_id)
-    run.agreement = governing_agreement(settings, agreement_id, run.day)
-    latest = run.agreement or get_agreement(settings, agreement_id)
+    run = Run(app, path, agreement_id, options, subject, options.job_id)
+    run.agreement = governing_agreement(app, agreement_id, run.day)
+    latest = run.agreement or get_agreement(app, agreement_id)
     run.recipient = latest.recipient
     if not options.dry_run:
-        run.host = host_inputs(settings, latest.recipient)
+        run.host = host_inputs(app, latest.recipient)
     require_file(path)
-    run.ring = open_data_keys(settings)
+    run.ring = open_data_keys(app)
     size = path.stat().st_size
     try:
         check_size(path, size, options.max_bytes)
@@ -242,14 +241,14 @@ def guarded(run: Run, body: Callable[[], SubmitResult]) -> SubmitResult:
 
 
 def _take(run: Run, matcher: Matcher, progress: Progress) -> SubmitResult:
-    options, settings = run.options, run.settings
+    options, app = run.options, run.app
     policy = checked_policy(run)
     if not options.dry_run:
         run.claim()
     submission = read_checked(run)
     agreement = run.agreement
     assert agreement is not None
-    with session(store_url(settings)) as s:
+    with app.unit_of_work() as s:
         earlier = store.accepted_in_month(
             s, agreement.id, run.day.strftime("%Y-%m"), excluding=run.job_id
         )
@@ -271,8 +270,8 @@ def _take(run: Run, matcher: Matcher, progress: Progress) -> SubmitResult:
 def checked_policy(run: Run) -> Policy:
     """What may be disclosed under the agreement in force on the run's day, for its purpose;
     a refusal when nothing may (not in force, channel not agreed, no routine use)."""
-    settings = run.settings
-    latest = run.agreement or get_agreement(settings, run.agreement_id)
+    app = run.app
+    latest = run.agreement or get_agreement(app, run.agreement_id)
     if run.agreement is None:
         raise Rejected(*_agreement_refusal(latest, run.day))
     agreement = run.agreement
@@ -281,7 +280,7 @@ def checked_policy(run: Run) -> Policy:
             SubmissionCode.CHANNEL_NOT_AGREED.value,
             f"agreement {agreement.id} allows only {', '.join(agreement.channels)} requests",
         )
-    notices = notice_statuses(settings, agreement.id)
+    notices = notice_statuses(app, agreement.id)
     policy = decide_policy(agreement, run.day, run.purpose, notices)
     if not policy.disclosable:
         raise Rejected(*_policy_refusal(agreement, policy))
@@ -343,7 +342,7 @@ def _process(
     matcher: Matcher,
     progress: Progress,
 ) -> Outcome:
-    options, settings = run.options, run.settings
+    options, app = run.options, run.app
     assert run.agreement is not None
     assert run.host is not None
     host = run.host
@@ -355,14 +354,14 @@ def _process(
         None,
         run.plain,
         matched,
-        settings=settings,
+        settings=app.settings,
         progress=progress,
         snapshot=host.master.snapshot_id,
     )
     matches = match_columns(pq.read_table(matched))
     seal_working_file(run.ring, matched, run.folder, run.job_id, MATCH_ROLE)
     queue_possible(
-        settings,
+        app.settings,
         run.ring,
         job_id=run.job_id,
         agreement_id=run.agreement.id,
@@ -385,14 +384,13 @@ def _process(
         model_version=model[:200],
         actor=options.actor,
     )
-    out_dir = options.out_dir or settings.workspace / "outbox"
+    out_dir = options.out_dir or app.settings.workspace / "outbox"
     outcome = disclose(
+        app,
         job,
-        settings=settings,
         staging=run.folder / "staging",
         out_dir=out_dir,
         keys=host.keys,
-        audit=run.audit,
         subject=run.subject,
     )
     run.update(
