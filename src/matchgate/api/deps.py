@@ -16,8 +16,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from matchgate.access import Principal
 from matchgate.app.core import App
-from matchgate.domain.audit import AuditSink
-from matchgate.domain.errors import MatchgateError
 
 bearer = HTTPBearer(auto_error=False, description="An API token (`matchgate tokens issue`).")
 
@@ -30,15 +28,6 @@ async def get_app(request: Request) -> App:
 AppDep = Annotated[App, Depends(get_app)]
 
 
-def audit_of(app: App) -> AuditSink | None:
-    """The App's audit sink, or None when none can be opened (the refusal then stands
-    unrecorded, as on the command line)."""
-    try:
-        return app.audit
-    except MatchgateError:
-        return None
-
-
 def get_caller(
     request: Request,
     app: AppDep,
@@ -48,7 +37,7 @@ def get_caller(
 
     token = None if credentials is None else credentials.credentials
     source = request.client.host if request.client else None
-    return authenticate(app.settings, token, source=source, audit=audit_of(app))
+    return authenticate(app.settings, token, source=source, audit=app.refusal_audit())
 
 
 CallerDep = Annotated[Principal, Depends(get_caller)]
