@@ -22,7 +22,9 @@ for someone else, so ``match`` needs all of:
   - *identified* (SSN or A-number equal or one keystroke off): in any explained way (exactly, as
     a nickname or other spelling, closely, by sound, as an initial, as the middle name, or
     written in the surname field), or only somewhat similar while the date of birth agrees;
-  - *not identified*: the date of birth agrees exactly, and the first name exactly (or as an
+  - *not identified*: no address that contradicts (another ZIP code: a namesake elsewhere,
+    or a person who moved, for review), the date of birth agrees exactly, and the first name
+    exactly (or as an
     earlier first name, or swapped with the surname; a nickname goes to review: ROSA and ROSE are
     one name to a dictionary and two people to a family); with
     :attr:`Policy.confirm_names_and_birthday`, the address or the middle name must also agree
@@ -133,6 +135,7 @@ NOTE_SSN_CONFLICT = "the SSN given does not agree"
 NOTE_DOB_CONFLICT = "the date of birth given does not agree"
 NOTE_FIRST_NAME = "first name does not agree closely enough"
 NOTE_UNCONFIRMED = "no SSN or A-number agrees and the date of birth does not agree exactly"
+NOTE_ADDRESS_CONFLICT = "no SSN or A-number agrees and the address differs"
 NOTE_NAMES_AND_DOB_ONLY = (
     "only the names and date of birth agree: neither address nor middle name confirms them"
 )
@@ -155,6 +158,7 @@ RULES = (
     "dob_conflict",
     "first_name",
     "unconfirmed",
+    "address_conflict",
     "names_and_dob_only",
     "name_only",
     "corroborated",
@@ -319,6 +323,13 @@ def named_match_checks(
             np.where(has_id, first_loose, level("first_name", FIRST_NAME_STRICT)),
         ),
         ("unconfirmed", NOTE_UNCONFIRMED, has_id | level("dob", ("exact",)) | only_name),
+        (
+            "address_conflict",
+            NOTE_ADDRESS_CONFLICT,
+            has_id
+            | ~level("address", ("zip_differs", "different"))
+            | level("middle_name", ("exact", "initial")),
+        ),
         (
             "names_and_dob_only",
             NOTE_NAMES_AND_DOB_ONLY,
