@@ -1,8 +1,10 @@
 """Breach incidents (OMB M-17-12): categories, the forward-only lifecycle, the reporting clock and
 the scope that says which disclosures an incident concerns.
 
-Pure values and arithmetic; the incident rows live in the operational store
-(``matchgate.storage.breaches``) and the use cases in ``matchgate.services.oversight.breach``.
+Pure values and arithmetic; the values an incident is made of (category, clock, scope, steps,
+the incident itself) are defined in ``matchgate.domain.breach`` and re-exported here, the
+incident rows live in the operational store (``matchgate.storage.breaches``) and the use cases
+in ``matchgate.services.oversight.breach``.
 
 * **Lifecycle.** ``open -> reported -> contained -> closed``, one step at a time and never back:
   an incident is not contained before US-CERT/CISA has been told, nor closed before it is
@@ -21,46 +23,30 @@ Pure values and arithmetic; the incident rows live in the operational store
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any
 
 from matchgate.audit import kinds
-from matchgate.audit.events import _looks_personal
-from matchgate.domain.audit import AuditValue
+from matchgate.domain.breach import (
+    E_BREACH_INPUT,
+    LIFECYCLE,
+    ClockState,
+    Incident,
+    IncidentCategory,
+    Scope,
+    Step,
+    aware_utc,
+    clock_state,
+    parse_category,
+    parse_status,
+)
 from matchgate.domain.errors import InputError, Refused
 from matchgate.domain.lifecycle import IncidentStatus
+from matchgate.domain.personal import looks_personal as _looks_personal
 
 REPORTING_WINDOW = dt.timedelta(hours=1)
 """M-17-12: report a breach to US-CERT/CISA within one hour of discovering it."""
 
-E_BREACH_INPUT = "E_BREACH_INPUT"
 E_BREACH_STEP = "E_BREACH_STEP"
 E_BREACH_NOT_FOUND = "E_BREACH_NOT_FOUND"
-
-
-class IncidentCategory(StrEnum):
-    """What happened, as a code (a description that holds no personal value)."""
-
-    LOST_PACKAGE = "lost_package"
-    """A sealed package (or the media holding it) was lost or stolen."""
-    MISDIRECTED_DISCLOSURE = "misdirected_disclosure"
-    """Records went to an agency or address they were not meant for."""
-    UNAUTHORIZED_ACCESS = "unauthorized_access"
-    """Someone without a need to know reached records (outbox, store, workspace)."""
-    WRONG_MATCH = "wrong_match"
-    """A person's records were sent in answer to a request about someone else."""
-    OTHER = "other"
-
-
-LIFECYCLE = (
-    IncidentStatus.OPEN,
-    IncidentStatus.REPORTED,
-    IncidentStatus.CONTAINED,
-    IncidentStatus.CLOSED,
-)
 
 STEP_KINDS = {
     IncidentStatus.OPEN: kinds.BREACH_OPENED,
@@ -81,25 +67,6 @@ class BreachStepRefused(Refused):
 def looks_personal(text: str) -> bool:
     """Whether ``text`` holds something shaped like an SSN or an A-number (refused in records)."""
     return _looks_personal(text)
-
-
-def parse_status(text: str) -> IncidentStatus:
-    try:
-        return IncidentStatus(text)
-    except ValueError:
-        raise InputError(
-            f"status must be one of {', '.join(LIFECYCLE)}", field="status", code=E_BREACH_INPUT
-        ) from None
-
-
-def parse_category(text: str) -> IncidentCategory:
-    try:
-        return IncidentCategory(text)
-    except ValueError:
-        names = ", ".join(c.value for c in IncidentCategory)
-        raise InputError(
-            f"category must be one of {names}", field="category", code=E_BREACH_INPUT
-        ) from None
 
 
 def next_status(current: IncidentStatus) -> IncidentStatus | None:
@@ -128,13 +95,6 @@ def due_at(discovered_at: dt.datetime) -> dt.datetime:
     return discovered_at + REPORTING_WINDOW
 
 
-def aware_utc(moment: dt.datetime) -> dt.datetime:
-    """``moment`` in UTC; a naive one (as SQLite hands back) is taken to be UTC already."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
-
-
 def check_discovery(discovered_at: dt.datetime, opened_at: dt.datetime) -> dt.datetime:
     """The discovery time in UTC; refused when naive or after the incident was opened."""
     if discovered_at.tzinfo is None:
@@ -150,227 +110,27 @@ def check_discovery(discovered_at: dt.datetime, opened_at: dt.datetime) -> dt.da
     return discovered_at.astimezone(dt.UTC)
 
 
-@dataclass(frozen=True)
-class ClockState:
-    """Where the one-hour reporting clock stands at ``now``."""
-
-    due_at: dt.datetime
-    reported_at: dt.datetime | None
-    now: dt.datetime
-
-    @property
-    def stopped(self) -> bool:
-        return self.reported_at is not None
-
-    @property
-    def overdue(self) -> bool:
-        """Not reported and past due, or reported after the due time."""
-        end = self.reported_at if self.reported_at is not None else self.now
-        return end > self.due_at
-
-    @property
-    def margin(self) -> dt.timedelta:
-        """Time left before the due time (negative: by how much it was or is missed)."""
-        end = self.reported_at if self.reported_at is not None else self.now
-        return self.due_at - end
-
-    def describe(self) -> str:
-        minutes = _minutes(abs(self.margin))
-        if self.reported_at is not None:
-            if self.overdue:
-                return f"reported late, {minutes} after the due time"
-            return f"reported on time, {minutes} before the due time"
-        if self.overdue:
-            return f"OVERDUE by {minutes}: report to US-CERT/CISA now"
-        return f"{minutes} left to report to US-CERT/CISA"
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "due_at": self.due_at.isoformat(),
-            "reported_at": None if self.reported_at is None else self.reported_at.isoformat(),
-            "at": self.now.isoformat(),
-            "overdue": self.overdue,
-            "seconds_left": int(self.margin.total_seconds()),
-            "state": self.describe(),
-        }
-
-
-def _minutes(span: dt.timedelta) -> str:
-    total = int(span.total_seconds() // 60)
-    hours, minutes = divmod(total, 60)
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min"
-
-
-def clock_state(due: dt.datetime, reported_at: dt.datetime | None, now: dt.datetime) -> ClockState:
-    return ClockState(aware_utc(due), None if reported_at is None else aware_utc(reported_at), now)
-
-
-# --- scope ---------------------------------------------------------------------------------------
-
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
-_AGENCY = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
-
-
-def _ids(values: Iterable[str], what: str, pattern: re.Pattern[str]) -> tuple[str, ...]:
-    items = tuple(sorted({v.strip() for v in values if v.strip()}))
-    for item in items:
-        if not pattern.match(item) or _looks_personal(item):
-            raise InputError(
-                f"a {what} is not in the expected form", field=what, code=E_BREACH_INPUT
-            )
-    return items
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which disclosures an incident concerns (see the module docstring for the rule)."""
-
-    packages: tuple[str, ...] = ()
-    jobs: tuple[str, ...] = ()
-    answers: tuple[str, ...] = ()
-    recipients: tuple[str, ...] = ()
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
-    """Window ``[since, until)`` in UTC."""
-
-    @classmethod
-    def build(
-        cls,
-        *,
-        packages: Iterable[str] = (),
-        jobs: Iterable[str] = (),
-        answers: Iterable[str] = (),
-        recipients: Iterable[str] = (),
-        since: dt.datetime | None = None,
-        until: dt.datetime | None = None,
-    ) -> Scope:
-        """A checked scope: ids in their forms, times aware, the window the right way round,
-        and at least one criterion."""
-        for name, moment in (("since", since), ("until", until)):
-            if moment is not None and moment.tzinfo is None:
-                raise InputError("needs a time zone", field=name, code=E_BREACH_INPUT)
-        if since is not None and until is not None and until <= since:
-            raise InputError("the window ends before it starts", field="until", code=E_BREACH_INPUT)
-        scope = cls(
-            packages=_ids(packages, "package", _ID),
-            jobs=_ids(jobs, "job", _ID),
-            answers=_ids(answers, "answer", _ID),
-            recipients=_ids(recipients, "recipient", _AGENCY),
-            since=None if since is None else since.astimezone(dt.UTC),
-            until=None if until is None else until.astimezone(dt.UTC),
-        )
-        if scope.empty:
-            raise InputError(
-                "name the packages, jobs, answers, recipients or time window the incident "
-                "concerns (a scope is never everything)",
-                field="scope",
-                code=E_BREACH_INPUT,
-            )
-        return scope
-
-    @property
-    def empty(self) -> bool:
-        return not (
-            self.packages
-            or self.jobs
-            or self.answers
-            or self.recipients
-            or self.since
-            or self.until
-        )
-
-    @property
-    def references(self) -> tuple[str, ...]:
-        return self.packages + self.jobs + self.answers
-
-    def covers(self, recorded_at: dt.datetime, details: Mapping[str, AuditValue]) -> bool:
-        """Whether a disclosing entry recorded at ``recorded_at`` with ``details`` is in scope."""
-        if self.since is not None and recorded_at < self.since:
-            return False
-        if self.until is not None and recorded_at >= self.until:
-            return False
-        if self.recipients and details.get("recipient") not in self.recipients:
-            return False
-        if not self.references:
-            return True
-        return (
-            details.get("package_id") in self.packages
-            or details.get("job_id") in self.jobs
-            or details.get("answer_id") in self.answers
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "packages": list(self.packages),
-            "jobs": list(self.jobs),
-            "answers": list(self.answers),
-            "recipients": list(self.recipients),
-            "since": None if self.since is None else self.since.isoformat(),
-            "until": None if self.until is None else self.until.isoformat(),
-        }
-
-    @classmethod
-    def from_json(cls, value: Mapping[str, Any]) -> Scope:
-        def moment(key: str) -> dt.datetime | None:
-            text = value.get(key)
-            return None if not text else aware_utc(dt.datetime.fromisoformat(str(text)))
-
-        return cls(
-            packages=tuple(value.get("packages") or ()),
-            jobs=tuple(value.get("jobs") or ()),
-            answers=tuple(value.get("answers") or ()),
-            recipients=tuple(value.get("recipients") or ()),
-            since=moment("since"),
-            until=moment("until"),
-        )
-
-    def audit_details(self) -> dict[str, AuditValue]:
-        """The scope as audit details: ids joined with commas, times as ISO text."""
-        details: dict[str, AuditValue] = {
-            "scope_packages": ",".join(self.packages),
-            "scope_jobs": ",".join(self.jobs),
-            "scope_answers": ",".join(self.answers),
-            "scope_recipients": ",".join(self.recipients),
-            "scope_since": None if self.since is None else self.since.isoformat(),
-            "scope_until": None if self.until is None else self.until.isoformat(),
-        }
-        return {k: v for k, v in details.items() if v}
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of an incident's timeline, with the audit entry that recorded it."""
-
-    step: str
-    at: dt.datetime
-    by: str
-    note: str | None
-    audit_sequence: int | None
-
-
-@dataclass(frozen=True)
-class Incident:
-    """An incident as the services hand it out: codes, ids, times and counts."""
-
-    id: str
-    category: IncidentCategory
-    summary: str | None
-    reported_by: str
-    opened_at: dt.datetime
-    discovered_at: dt.datetime
-    due_at: dt.datetime
-    scope: Scope
-    status: IncidentStatus
-    reported_at: dt.datetime | None = None
-    reported_to: str | None = None
-    cisa_reference: str | None = None
-    contained_at: dt.datetime | None = None
-    closed_at: dt.datetime | None = None
-    assessed_at: dt.datetime | None = None
-    affected_people: int | None = None
-    steps: tuple[Step, ...] = field(default_factory=tuple)
-
-    def clock(self, now: dt.datetime) -> ClockState:
-        return clock_state(self.due_at, self.reported_at, now)
+__all__ = [
+    "BREACH_ASSESSED",
+    "E_BREACH_INPUT",
+    "E_BREACH_NOT_FOUND",
+    "E_BREACH_STEP",
+    "LIFECYCLE",
+    "REPORTING_WINDOW",
+    "STEP_KINDS",
+    "BreachStepRefused",
+    "ClockState",
+    "Incident",
+    "IncidentCategory",
+    "Scope",
+    "Step",
+    "aware_utc",
+    "check_discovery",
+    "check_step",
+    "clock_state",
+    "due_at",
+    "looks_personal",
+    "next_status",
+    "parse_category",
+    "parse_status",
+]

@@ -18,6 +18,7 @@ from matchgate.audit import disclosures, kinds
 from matchgate.audit.errors import AuditEventRejected
 from matchgate.domain.audit import AuditEvent, AuditValue
 from matchgate.domain.events import event_type
+from matchgate.domain.personal import looks_personal as _looks_personal
 
 _KIND = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$")
 _PRINTABLE = re.compile(r"^[\x20-\x7e]*$")
@@ -25,10 +26,6 @@ _TOKEN = re.compile(r"^[\x21-\x7e]+$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 SUBJECT_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
-_SSN_LIKE = re.compile(r"(?<![0-9A-Za-z])[0-9]{3}[-_ .]?[0-9]{2}[-_ .]?[0-9]{4}(?![0-9A-Za-z])")
-_A_NUMBER_LIKE = re.compile(r"(?<![0-9A-Za-z])[Aa]-?[0-9]{7,9}(?![0-9A-Za-z])")
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-"""Random identifiers (package ids): one beginning ``a`` and seven digits is not an A-number."""
 
 MAX_KIND = 64
 MAX_TOKEN = 200
@@ -47,11 +44,6 @@ class EventRecord:
     agreement: str | None
     subjects: tuple[str, ...]
     details: dict[str, AuditValue]
-
-
-def _looks_personal(text: str) -> bool:
-    text = _UUID.sub("-", text)
-    return bool(_SSN_LIKE.search(text) or _A_NUMBER_LIKE.search(text))
 
 
 def _token(where: str, value: object, *, optional: bool) -> str | None:

@@ -6,7 +6,8 @@ free-text summary must not become a Merkle leaf that can never be redacted. Ever
 an audit entry (``breach.opened``, ...), recorded before the row changes; ``breach_steps`` keeps
 each step's audit sequence so the timeline can be proved against the log.
 
-Rows hold ids, codes, times and counts, never personal values.
+Rows hold ids, codes, times and counts, never personal values. The repository hands back
+:class:`matchgate.domain.breach.Incident` (with its steps), never a row.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from matchgate.domain.breach import Incident, Scope, Step, aware_utc, parse_category, parse_status
 from matchgate.storage.audit import AuditEntryRow
 from matchgate.storage.models import Base
 
@@ -70,31 +72,85 @@ class BreachStep(Base):
     audit_sequence: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
-def add_incident(s: Session, row: BreachIncident, step: BreachStep) -> None:
-    s.add(row)
-    s.add(step)
+def _maybe(moment: datetime | None) -> datetime | None:
+    return None if moment is None else aware_utc(moment)
+
+
+def _incident(row: BreachIncident, steps: Sequence[BreachStep]) -> Incident:
+    return Incident(
+        id=row.id,
+        category=parse_category(row.category),
+        summary=row.summary,
+        reported_by=row.reported_by,
+        opened_at=aware_utc(row.opened_at),
+        discovered_at=aware_utc(row.discovered_at),
+        due_at=aware_utc(row.due_at),
+        scope=Scope.from_json(row.scope),
+        status=parse_status(row.status),
+        reported_at=_maybe(row.reported_at),
+        reported_to=row.reported_to,
+        cisa_reference=row.cisa_reference,
+        contained_at=_maybe(row.contained_at),
+        closed_at=_maybe(row.closed_at),
+        assessed_at=_maybe(row.assessed_at),
+        affected_people=row.affected_people,
+        steps=tuple(Step(s.step, aware_utc(s.at), s.by, s.note, s.audit_sequence) for s in steps),
+    )
+
+
+def _step_row(incident_id: str, step: Step) -> BreachStep:
+    return BreachStep(
+        incident_id=incident_id,
+        step=step.step,
+        at=step.at,
+        by=step.by,
+        note=step.note,
+        audit_sequence=step.audit_sequence,
+    )
+
+
+def add_incident(s: Session, incident: Incident) -> None:
+    """Store a newly opened incident and its steps (the opening one)."""
+    s.add(
+        BreachIncident(
+            id=incident.id,
+            category=str(incident.category),
+            summary=incident.summary,
+            reported_by=incident.reported_by,
+            opened_at=incident.opened_at,
+            discovered_at=incident.discovered_at,
+            due_at=incident.due_at,
+            scope=incident.scope.to_json(),
+            status=str(incident.status),
+        )
+    )
+    for step in incident.steps:
+        s.add(_step_row(incident.id, step))
     s.flush()
 
 
-def get_incident(s: Session, incident_id: str) -> BreachIncident | None:
-    return s.get(BreachIncident, incident_id)
-
-
-def list_incidents(s: Session, *, status: str | None = None) -> Sequence[BreachIncident]:
-    """Incidents, latest opened first (of one status, or all)."""
-    query = select(BreachIncident).order_by(BreachIncident.opened_at.desc())
-    if status is not None:
-        query = query.where(BreachIncident.status == status)
-    return s.scalars(query).all()
-
-
-def steps_of(s: Session, incident_id: str) -> Sequence[BreachStep]:
+def _steps_of(s: Session, incident_id: str) -> Sequence[BreachStep]:
     query = select(BreachStep).where(BreachStep.incident_id == incident_id)
     return s.scalars(query.order_by(BreachStep.id)).all()
 
 
+def get_incident(s: Session, incident_id: str) -> Incident | None:
+    """One incident with its steps in order, or None."""
+    row = s.get(BreachIncident, incident_id)
+    return None if row is None else _incident(row, _steps_of(s, incident_id))
+
+
+def list_incidents(s: Session, *, status: str | None = None) -> list[Incident]:
+    """Incidents with their steps, latest opened first (of one status, or all)."""
+    query = select(BreachIncident).order_by(BreachIncident.opened_at.desc())
+    if status is not None:
+        query = query.where(BreachIncident.status == status)
+    rows = s.scalars(query).all()
+    return [_incident(row, _steps_of(s, row.id)) for row in rows]
+
+
 def advance(
-    s: Session, incident_id: str, *, current: str, values: dict[str, Any], step: BreachStep
+    s: Session, incident_id: str, *, current: str, values: dict[str, Any], step: Step
 ) -> bool:
     """Move the incident on only if it is still ``current``; whether it was (one writer wins)."""
     changed = s.execute(
@@ -105,21 +161,19 @@ def advance(
     )
     if getattr(changed, "rowcount", 0) != 1:
         return False
-    s.add(step)
+    s.add(_step_row(incident_id, step))
     s.flush()
     return True
 
 
-def record_assessment(
-    s: Session, incident_id: str, *, values: dict[str, Any], step: BreachStep
-) -> None:
+def record_assessment(s: Session, incident_id: str, *, values: dict[str, Any], step: Step) -> None:
     s.execute(
         update(BreachIncident)
         .where(BreachIncident.id == incident_id)
         .values(**values)
         .execution_options(synchronize_session="fetch")
     )
-    s.add(step)
+    s.add(_step_row(incident_id, step))
     s.flush()
 
 

@@ -8,6 +8,9 @@ submission message may hold (migration ``operational_0002`` applies it to older 
 consultation, processed or disclosed) and NULL otherwise; it is unique per agreement, so the
 same file cannot be taken for processing twice, even by two submitters racing (NULLs never
 collide, in SQLite and PostgreSQL alike).
+
+Reads hand back :class:`matchgate.domain.submissions.StoredSubmission`; only the use cases that
+change a submission (``get_submission``, for update in their unit of work) see its row.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, validates
 
 from matchgate.domain.lifecycle import NoticeStatus, SubmissionStatus
+from matchgate.domain.submissions import StoredSubmission
 from matchgate.storage.models import Base
 
 HOLDING = (
@@ -206,7 +210,53 @@ def accepted_in_month(s: Session, agreement_id: str, month: str, *, excluding: s
 
 
 def get_submission(s: Session, job_id: str) -> Submission | None:
+    """The row itself, for a use case that changes it."""
     return s.get(Submission, job_id)
+
+
+def _consultation(row: Submission) -> dict[str, Any] | None:
+    if row.consultation_outcome is None:
+        return None
+    return {
+        "outcome": row.consultation_outcome,
+        "by": row.consulted_by,
+        "at": None if row.consulted_at is None else row.consulted_at.isoformat(),
+        "record": row.consultation_record,
+        "agreement_version": row.consultation_version,
+    }
+
+
+def _stored(row: Submission) -> StoredSubmission:
+    return StoredSubmission(
+        job_id=row.job_id,
+        agreement_id=row.agreement_id,
+        agreement_version=row.agreement_version,
+        purpose=row.purpose,
+        dry_run=row.dry_run,
+        status=row.status,
+        code=row.code,
+        message=row.message,
+        received_at=row.received_at,
+        updated_at=row.updated_at,
+        source_name=row.source_name,
+        size_bytes=row.size_bytes,
+        sha256=row.sha256,
+        format=row.format,
+        records=row.records,
+        duplicate_of=row.duplicate_of,
+        package_id=row.package_id,
+        counts=dict(row.counts or {}),
+        report=dict(row.report or {}),
+        master_snapshot_id=row.master_snapshot_id,
+        recipient_key_id=row.recipient_key_id,
+        consultation=_consultation(row),
+    )
+
+
+def stored_submission(s: Session, job_id: str) -> StoredSubmission | None:
+    """One submission as stored, or None."""
+    row = s.get(Submission, job_id)
+    return None if row is None else _stored(row)
 
 
 def list_submissions(
@@ -215,14 +265,14 @@ def list_submissions(
     agreement_id: str | None = None,
     limit: int = 100,
     agreement_ids: Collection[str] | None = None,
-) -> Sequence[Submission]:
+) -> list[StoredSubmission]:
     """The latest submissions first, optionally of one agreement or of a set of agreements."""
     query = select(Submission).order_by(Submission.received_at.desc()).limit(limit)
     if agreement_id is not None:
         query = query.where(Submission.agreement_id == agreement_id)
     if agreement_ids is not None:
         query = query.where(Submission.agreement_id.in_(sorted(agreement_ids)))
-    return s.scalars(query).all()
+    return [_stored(row) for row in s.scalars(query)]
 
 
 def add_notice(s: Session, row: OnwardUseNotice) -> None:

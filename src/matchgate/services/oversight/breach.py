@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import re
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,43 +124,13 @@ def parse_moment(text: str, settings: Settings, *, end_of_day: bool = False) -> 
     return parsed.astimezone(dt.UTC)
 
 
-# --- rows <-> values -----------------------------------------------------------------------------
-
-
-def _maybe(moment: dt.datetime | None) -> dt.datetime | None:
-    return None if moment is None else aware_utc(moment)
-
-
-def _incident(row: store.BreachIncident, steps: Sequence[store.BreachStep]) -> Incident:
-    return Incident(
-        id=row.id,
-        category=parse_category(row.category),
-        summary=row.summary,
-        reported_by=row.reported_by,
-        opened_at=aware_utc(row.opened_at),
-        discovered_at=aware_utc(row.discovered_at),
-        due_at=aware_utc(row.due_at),
-        scope=Scope.from_json(row.scope),
-        status=parse_status(row.status),
-        reported_at=_maybe(row.reported_at),
-        reported_to=row.reported_to,
-        cisa_reference=row.cisa_reference,
-        contained_at=_maybe(row.contained_at),
-        closed_at=_maybe(row.closed_at),
-        assessed_at=_maybe(row.assessed_at),
-        affected_people=row.affected_people,
-        steps=tuple(Step(s.step, aware_utc(s.at), s.by, s.note, s.audit_sequence) for s in steps),
-    )
-
-
 def _not_found(incident_id: str) -> IncidentNotFound:
     return IncidentNotFound(f"no incident {incident_id[:40]!r}")
 
 
 def _load(app: App, incident_id: str) -> Incident | None:
     with app.unit_of_work() as s:
-        row = store.get_incident(s, incident_id)
-        return None if row is None else _incident(row, store.steps_of(s, incident_id))
+        return store.get_incident(s, incident_id)
 
 
 def _checked(
@@ -200,8 +169,7 @@ def list_incidents(app: App, *, caller: Principal, status: str | None = None) ->
     if parties is None or not readable(fresh, Action.BREACH_READ, parties):
         return []
     with app.unit_of_work() as s:
-        rows = store.list_incidents(s, status=wanted)
-        return [_incident(r, store.steps_of(s, r.id)) for r in rows]
+        return store.list_incidents(s, status=wanted)
 
 
 def _check_packages(config: AuditConfig, scope: Scope) -> None:
@@ -263,27 +231,20 @@ def open_incident(
         scope=scope.audit_details(),
     )
     receipt = audit.append(opened_event.audit_event())
-    row = store.BreachIncident(
+    incident = Incident(
         id=incident_id,
-        category=str(kind),
+        category=kind,
         summary=text,
         reported_by=by,
         opened_at=opened,
         discovered_at=discovered,
         due_at=due,
-        scope=scope.to_json(),
-        status=str(IncidentStatus.OPEN),
-    )
-    step = store.BreachStep(
-        incident_id=incident_id,
-        step=str(IncidentStatus.OPEN),
-        at=opened,
-        by=by,
-        note=None,
-        audit_sequence=receipt.sequence,
+        scope=scope,
+        status=IncidentStatus.OPEN,
+        steps=(Step(str(IncidentStatus.OPEN), opened, by, None, receipt.sequence),),
     )
     with app.unit_of_work() as s:
-        store.add_incident(s, row, step)
+        store.add_incident(s, incident)
     created = _load(app, incident_id)
     assert created is not None
     return created
@@ -340,14 +301,7 @@ def advance_incident(
         details["affected_people"] = incident.affected_people
     details = {k: v for k, v in details.items() if v is not None}
     receipt = audit.append(typed_event(STEP_KINDS[target], actor=by, details=details).audit_event())
-    step = store.BreachStep(
-        incident_id=incident.id,
-        step=str(target),
-        at=now,
-        by=by,
-        note=text,
-        audit_sequence=receipt.sequence,
-    )
+    step = Step(str(target), now, by, text, receipt.sequence)
     with app.unit_of_work() as s:
         if not store.advance(
             s, incident.id, current=str(incident.status), values=values, step=step
@@ -471,13 +425,12 @@ def make_report(app: App, incident_id: str, out_dir: Path, *, caller: Principal)
     _write(paths[2], subjects_text)
     _write(paths[0], report_text)
     _write(paths[1], report_markdown(report))
-    step = store.BreachStep(
-        incident_id=incident.id,
-        step="assessed",
-        at=now,
-        by=by,
-        note=f"{counts['affected_people']} people, {counts['disclosure_entries']} entries",
-        audit_sequence=receipt.sequence,
+    step = Step(
+        "assessed",
+        now,
+        by,
+        f"{counts['affected_people']} people, {counts['disclosure_entries']} entries",
+        receipt.sequence,
     )
     values = {
         "assessed_at": now,

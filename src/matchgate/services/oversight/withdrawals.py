@@ -15,7 +15,6 @@ agencies answers exactly as one that does not exist (the audit log tells them ap
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ from matchgate.audit import Accounting
 from matchgate.audit.disclosures import join
 from matchgate.domain.errors import NotFound, Refused
 from matchgate.domain.events import WithdrawalAcknowledged, WithdrawalNotified
+from matchgate.domain.withdrawals import WithdrawalNotice
 from matchgate.storage import audit as audit_store
 from matchgate.storage import withdrawals as store
 
@@ -43,23 +43,6 @@ class NoticeAcknowledged(Refused):
 
 
 @dataclass(frozen=True)
-class WithdrawalNotice:
-    """A notice as listed: ids, codes, dates and who acknowledged; no personal value."""
-
-    id: str
-    withdrawal_entry: int
-    disclosing: str
-    recipient: str
-    reason: str
-    package_id: str | None
-    references: tuple[str, ...]
-    created_at: dt.datetime
-    created_entry: int
-    acknowledged_by: str | None
-    acknowledged_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
 class NotifiedWithdrawal:
     """A recorded withdrawal and the notices made for its recipients."""
 
@@ -67,30 +50,6 @@ class NotifiedWithdrawal:
     withdraws: tuple[int, ...]
     notify: tuple[str, ...]
     notices: tuple[WithdrawalNotice, ...]
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=dt.UTC)  # SQLite hands back naive UTC
-
-
-def _notice(row: store.WithdrawalNotice) -> WithdrawalNotice:
-    created = _aware(row.created_at)
-    assert created is not None
-    return WithdrawalNotice(
-        id=row.id,
-        withdrawal_entry=int(row.withdrawal_entry),
-        disclosing=row.disclosing,
-        recipient=row.recipient,
-        reason=row.reason,
-        package_id=row.package_id,
-        references=tuple(row.received or ()),
-        created_at=created,
-        created_entry=int(row.created_entry),
-        acknowledged_by=row.acknowledged_by,
-        acknowledged_at=_aware(row.acknowledged_at),
-    )
 
 
 def notify_recipients(
@@ -114,39 +73,40 @@ def notify_recipients(
         references = tuple(
             sorted({line.reference for line in accounting.lines if line.recipient == recipient})
         )
-        row = store.WithdrawalNotice(
-            id=uuid.uuid4().hex,
-            withdrawal_entry=withdrawal.sequence,
-            disclosing=caller.agency,
-            recipient=recipient,
-            reason=reason,
-            package_id=package_id,
-            received=list(references),
-            created_by=caller.user_id,
-            created_at=app.clock(),
-            created_entry=-1,
-        )
+        notice_id = uuid.uuid4().hex
+        created_at = app.clock()
         receipt = log.append(
             WithdrawalNotified(
                 actor=caller.user_id,
                 agency=recipient,
                 subjects=(subject,),
-                notice_id=row.id,
+                notice_id=notice_id,
                 withdrawal_entry=withdrawal.sequence,
                 recipient=recipient,
                 references=join(references),
             ).audit_event()
         )
-        row.created_entry = receipt.sequence
+        notice = WithdrawalNotice(
+            id=notice_id,
+            withdrawal_entry=withdrawal.sequence,
+            disclosing=caller.agency,
+            recipient=recipient,
+            reason=reason,
+            package_id=package_id,
+            references=references,
+            created_at=created_at,
+            created_entry=receipt.sequence,
+            acknowledged_by=None,
+            acknowledged_at=None,
+        )
         with app.unit_of_work() as s:
-            store.add_notice(s, row)
-            made.append(_notice(row))
+            made.append(store.add_notice(s, notice, created_by=caller.user_id))
     return NotifiedWithdrawal(
         withdrawal.sequence, withdrawal.withdraws, withdrawal.notify, tuple(made)
     )
 
 
-def _parties(row: store.WithdrawalNotice) -> Parties:
+def _parties(row: WithdrawalNotice) -> Parties:
     return Parties(disclosing=row.disclosing, recipient=row.recipient)
 
 
@@ -156,12 +116,11 @@ def list_withdrawal_notices(
     """The notices the caller may read (to their agency, or made by it), oldest first."""
     caller = require(app.settings, caller, Action.WITHDRAWAL_READ, audit=app.refusal_audit())
     with app.unit_of_work() as s:
-        rows = [
+        found = [
             row
             for row in store.notices(s)
             if readable(caller, Action.WITHDRAWAL_READ, _parties(row))
         ]
-        found = [_notice(row) for row in rows]
     return [n for n in found if not pending_only or n.acknowledged_at is None]
 
 
@@ -213,4 +172,17 @@ def acknowledge_withdrawal_notice(
             raise NoticeAcknowledged(f"withdrawal notice {row.id} was acknowledged meanwhile")
         done = store.get_notice(s, row.id)
         assert done is not None
-        return _notice(done)
+        return done
+
+
+__all__ = [
+    "E_WITHDRAWAL_ACKNOWLEDGED",
+    "E_WITHDRAWAL_NOTICE_NOT_FOUND",
+    "NoticeAcknowledged",
+    "NotifiedWithdrawal",
+    "WithdrawalNotice",
+    "WithdrawalNoticeNotFound",
+    "acknowledge_withdrawal_notice",
+    "list_withdrawal_notices",
+    "notify_recipients",
+]
