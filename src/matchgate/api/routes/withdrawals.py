@@ -65,22 +65,6 @@ class WithdrawalOut(Out):
     notices: list[WithdrawalNoticeOut]
 
 
-def _notice(notice: service.WithdrawalNotice) -> WithdrawalNoticeOut:
-    return WithdrawalNoticeOut(
-        id=notice.id,
-        withdrawal_entry=notice.withdrawal_entry,
-        disclosing=notice.disclosing,
-        recipient=notice.recipient,
-        reason=notice.reason,
-        package_id=notice.package_id,
-        references=list(notice.references),
-        created_at=notice.created_at,
-        created_entry=notice.created_entry,
-        acknowledged_by=notice.acknowledged_by,
-        acknowledged_at=notice.acknowledged_at,
-    )
-
-
 @router.post(
     "/audit/withdrawals",
     response_model=WithdrawalOut,
@@ -97,12 +81,7 @@ def withdraw(body: WithdrawIn, app: AppDep, caller: CallerDep) -> WithdrawalOut:
         caller=caller,
         package_id=body.package_id,
     )
-    return WithdrawalOut(
-        sequence=done.sequence,
-        withdraws=list(done.withdraws),
-        notify=list(done.notify),
-        notices=[_notice(n) for n in done.notices],
-    )
+    return WithdrawalOut.model_validate(done)
 
 
 @router.get(
@@ -117,7 +96,7 @@ def list_notices(
 ) -> list[WithdrawalNoticeOut]:
     """Withdrawal notices to (or from) your agency, oldest first (``withdrawals list``)."""
     found = service.list_withdrawal_notices(app, caller=caller, pending_only=pending)
-    return [_notice(n) for n in found]
+    return [WithdrawalNoticeOut.model_validate(n) for n in found]
 
 
 @router.post("/withdrawals/{notice_id}/ack", response_model=WithdrawalNoticeOut)
@@ -125,4 +104,4 @@ def acknowledge(notice_id: str, app: AppDep, caller: CallerDep) -> WithdrawalNot
     """Acknowledge a withdrawal notice to your agency (``withdrawals ack``; the recipient's
     submitters and privacy officers); audited before it is recorded."""
     done = service.acknowledge_withdrawal_notice(app, notice_id, caller=caller)
-    return _notice(done)
+    return WithdrawalNoticeOut.model_validate(done)
