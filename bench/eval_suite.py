@@ -42,7 +42,6 @@ import datetime as dt
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import time
@@ -51,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from evalsuite.ablation import ablate, ablation_table
-from evalsuite.datasets import QUICK, Dataset, Sizes, select
+from evalsuite.datasets import QUICK, Dataset, Sizes, master_file, materialize, select
 from evalsuite.score import CALIBRATION_BINS, calibration, equal_precision, score
 
 from matchgate.services.master.match import match_files
@@ -64,22 +63,18 @@ SHIPPED = "matchgate-shipped"
 """matchgate with the shipped model as is (no per-file estimation of m): ``--shipped-too``."""
 
 
-def _master(data: Path) -> Path:
-    return next(p for p in (data / "master.parquet", data / "master.csv") if p.is_file())
-
-
 def run_system(system: str, data: Path, out: Path, peers: Path, work: Path) -> float:
     started = time.perf_counter()
     if system in ("matchgate", SHIPPED):
         settings = Settings(workspace=work, match_file_em=system == "matchgate")
-        match_files(_master(data), data / "requests.csv", out, settings=settings)
+        match_files(master_file(data), data / "requests.csv", out, settings=settings)
     else:
         with (out.with_suffix(".log")).open("w") as log:
             subprocess.run(
                 [
                     sys.executable,
                     str(peers / PEERS[system]),
-                    str(_master(data)),
+                    str(master_file(data)),
                     str(data / "requests.csv"),
                     str(out),
                 ],
@@ -92,16 +87,7 @@ def run_system(system: str, data: Path, out: Path, peers: Path, work: Path) -> f
 
 def build(dataset: Dataset, sizes: Sizes, work: Path, reuse: bool = False) -> dict[str, int]:
     """Make ``dataset``'s files in WORK/data/NAME (with ``reuse``, keep ones already made)."""
-    data = work / "data" / dataset.name
-    counts_file = data / "counts.json"
-    if reuse and counts_file.is_file() and (data / "truth.csv").is_file():
-        counts: dict[str, int] = json.loads(counts_file.read_text(encoding="utf-8"))
-        return counts
-    if data.exists():
-        shutil.rmtree(data)
-    counts = dataset.build(data, sizes)
-    counts_file.write_text(json.dumps(counts) + "\n", encoding="utf-8")
-    return counts
+    return materialize(dataset, work / "data" / dataset.name, sizes, reuse)
 
 
 def evaluate_dataset(

@@ -67,16 +67,31 @@ def _febrl(name: str) -> Callable[[Path, Sizes], dict[str, int]]:
     return build
 
 
+def master_file(data: Path) -> Path:
+    """The master file of a dataset's folder (Parquet or CSV)."""
+    return next(p for p in (data / "master.parquet", data / "master.csv") if p.is_file())
+
+
+def materialize(dataset: Dataset, data: Path, sizes: Sizes, reuse: bool = False) -> dict[str, int]:
+    """Make ``dataset``'s files in ``data`` with its counts in ``counts.json`` (with ``reuse``,
+    keep ones already made); its counts."""
+    counts_file = data / "counts.json"
+    if reuse and counts_file.is_file() and (data / "truth.csv").is_file():
+        counts: dict[str, int] = json.loads(counts_file.read_text(encoding="utf-8"))
+        return counts
+    if data.exists():
+        shutil.rmtree(data)
+    counts = dataset.build(data, sizes)
+    counts_file.write_text(json.dumps(counts) + "\n", encoding="utf-8")
+    return counts
+
+
 def _no_identifier(base: Dataset) -> Callable[[Path, Sizes], dict[str, int]]:
     def build(out: Path, sizes: Sizes) -> dict[str, int]:
         source = out.parent / base.name
-        if not (source / "counts.json").is_file():
-            if source.exists():
-                shutil.rmtree(source)
-            made = base.build(source, sizes)
-            (source / "counts.json").write_text(json.dumps(made) + "\n", encoding="utf-8")
+        counts = materialize(base, source, sizes, reuse=True)
         out.mkdir(parents=True)
-        master = next(p for p in (source / "master.parquet", source / "master.csv") if p.is_file())
+        master = master_file(source)
         shutil.copyfile(master, out / master.name)
         blank_dob: set[str] = set()
         with (source / "requests.csv").open(encoding="utf-8", newline="") as fh:
@@ -98,7 +113,6 @@ def _no_identifier(base: Dataset) -> Callable[[Path, Sizes], dict[str, int]]:
             if row["request_id"] in blank_dob and NAME_ONLY not in kinds:
                 row["case"] = "+".join([*kinds, NAME_ONLY])
         _write_csv(out / "truth.csv", truth_fields, truth)
-        counts: dict[str, int] = json.loads((source / "counts.json").read_text(encoding="utf-8"))
         return counts
 
     return build
