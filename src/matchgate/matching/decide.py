@@ -243,7 +243,7 @@ def decide(
         if rule not in off
     ]
     # An SSN on nobody's record is forgiven only where everything else would let the pair match.
-    passes = np.logical_and.reduce([ok for _, ok in checks]) if checks else unheld | True
+    passes = np.logical_and.reduce([ok for _, ok in checks], initial=True)
     refusals = [
         (note, hit)
         for rule, note, hit in named_refusal_checks(chosen, strong=strong, forgiven=unheld & passes)
