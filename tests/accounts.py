@@ -46,7 +46,7 @@ class Accounts:
 
     @property
     def admin(self) -> Principal:
-        return authenticate(self.settings, self.admin_token)
+        return authenticate(App(self.settings), self.admin_token)
 
     def agency(self, code: str) -> None:
         with session(self.settings.sqlite_url) as s:
@@ -87,4 +87,4 @@ class Accounts:
         )
         made = issue_token(App(self.settings, audit=self.sink), caller=self.admin, user_id=user_id)
         self.tokens[user_id] = made.token
-        return authenticate(self.settings, made.token)
+        return authenticate(App(self.settings), made.token)

@@ -95,7 +95,7 @@ def test_a_revoked_user_is_refused_on_the_next_call(settings: Settings, accounts
     with pytest.raises(AccessDenied):
         list_agreements(App(settings), caller=po)  # the very Principal object used a moment ago
     with pytest.raises(AccessDenied):
-        authenticate(settings, accounts.tokens["ssa-po"])
+        authenticate(App(settings), accounts.tokens["ssa-po"])
     with pytest.raises(AccessDenied):  # and no new token for a revoked user
         issue_token(App(settings, audit=accounts.sink), caller=po)
 
@@ -105,7 +105,7 @@ def test_a_revoked_or_expired_token_is_refused_on_the_next_call(
 ) -> None:
     po = accounts.user("ssa-po", "SSA", "privacy_officer")
     second = issue_token(App(settings, audit=accounts.sink), caller=po)
-    other = authenticate(settings, second.token)
+    other = authenticate(App(settings), second.token)
     revoke_token(App(settings, audit=accounts.sink), po.token_id, caller=po)
     with pytest.raises(AccessDenied):
         list_agreements(App(settings), caller=po)
@@ -130,7 +130,7 @@ def test_a_wrong_secret_with_a_real_token_id_is_refused(
     assert forged != token
     for bad in (forged, "", None, "not a token"):
         with pytest.raises(AccessDenied, match="no valid token"):
-            authenticate(settings, bad)
+            authenticate(App(settings), bad)
 
 
 def test_a_role_change_counts_on_the_next_call(

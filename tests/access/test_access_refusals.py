@@ -11,6 +11,7 @@ allows: ``user.read`` is the caller's own agency, except for the host's administ
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -101,12 +102,28 @@ def _denied(w: World, before: int, **want: Any) -> Entry:
 # --- reproduction 5: every refusal with a known caller is appended ---------------------------
 
 
+def test_a_checked_caller_is_taken_as_read_in_its_block_only(world: World) -> None:  # noqa: F811
+    """``checked``: a route that has just authenticated its caller lets its use case re-check
+    that same Principal without reading it again; any other Principal, and that one after the
+    block, is re-read (a revocation counts from the next request on)."""
+    user, _ = _fresh_user(world, "ck-token", "DHS", "submitter", "privacy_officer")
+    held = dataclasses.replace(user)  # an equal Principal, but not the one checked
+    revoke_token(App(world.settings, audit=world.log), user.token_id, caller=user)
+    with app_access.checked(user):
+        assert app_access.current(world.settings, user) is user
+        assert list_agreements(App(world.settings), caller=user) is not None
+        with pytest.raises(AccessDenied):
+            app_access.current(world.settings, held)
+    with pytest.raises(AccessDenied):
+        app_access.current(world.settings, user)
+
+
 def test_a_revoked_token_is_refused_and_audited(world: World) -> None:  # noqa: F811
     user, token = _fresh_user(world, "rv-token", "DHS", "submitter")
     revoke_token(App(world.settings, audit=world.log), user.token_id, caller=user)
     before = _size(world)
     with pytest.raises(AccessDenied):
-        authenticate(world.settings, token)
+        authenticate(App(world.settings), token)
     with pytest.raises(AccessDenied):  # a Principal held on to is re-checked, and audited too
         list_agreements(App(world.settings), caller=user)
     _denied(
@@ -133,7 +150,7 @@ def test_a_revoked_user_is_refused_and_audited(world: World) -> None:  # noqa: F
     revoke_user(App(world.settings, audit=world.log), "rv-user", caller=world.accounts.admin)
     before = _size(world)
     with pytest.raises(AccessDenied):
-        authenticate(world.settings, token)
+        authenticate(App(world.settings), token)
     _denied(world, before, user_id="rv-user", token_id=user.token_id, reason="user_revoked")
     _no_token_in_log(world, token)
 
@@ -146,7 +163,7 @@ def test_an_expired_token_is_refused_and_audited(world: World) -> None:  # noqa:
         row.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     before = _size(world)
     with pytest.raises(AccessDenied):
-        authenticate(world.settings, token)
+        authenticate(App(world.settings), token)
     _denied(world, before, user_id="old-token", token_id=user.token_id, reason="token_expired")
 
 
@@ -155,7 +172,7 @@ def test_a_wrong_secret_for_a_real_token_id_is_refused_and_audited(world: World)
     forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     before = _size(world)
     with pytest.raises(AccessDenied) as caught:
-        authenticate(world.settings, forged)
+        authenticate(App(world.settings), forged)
     assert forged not in str(caught.value)
     _denied(world, before, user_id="wrong-secret", token_id=user.token_id, reason="bad_token")
     _no_token_in_log(world, forged, token)
@@ -246,9 +263,9 @@ def test_token_less_refusals_are_counted_per_source_and_minute(
     for _ in range(5):
         for token in junk:
             with pytest.raises(AccessDenied):
-                authenticate(world.settings, token, source="203.0.113.9")
+                authenticate(App(world.settings), token, source="203.0.113.9")
     with pytest.raises(AccessDenied):
-        authenticate(world.settings, None, source="198.51.100.7")
+        authenticate(App(world.settings), None, source="198.51.100.7")
     # while the minute is open: one entry per source (the first refusal), nothing more
     open_minute = _new_denials(world, before, "access.unauthenticated")
     assert sorted(_d(e)["source"] for e in open_minute) == ["198.51.100.7", "203.0.113.9"]
@@ -260,7 +277,7 @@ def test_token_less_refusals_are_counted_per_source_and_minute(
     # the minute closes; the next refusal (or a flush) appends the rest as one summary each
     clock.at += dt.timedelta(minutes=1)
     with pytest.raises(AccessDenied):
-        authenticate(world.settings, None, source="203.0.113.9")
+        authenticate(App(world.settings), None, source="203.0.113.9")
     entries = _new_denials(world, before, "access.unauthenticated")
     summaries = [e for e in entries if _d(e)["summary"] is True]
     assert [(_d(e)["source"], _d(e)["minute"]) for e in summaries] == [
@@ -285,7 +302,7 @@ def _ssa_auditor(w: World) -> Principal:
     try:
         return w.accounts.user("ssa-auditor", "SSA", "auditor")
     except InputError:  # made by an earlier test of this module
-        return authenticate(w.settings, w.accounts.tokens["ssa-auditor"])
+        return authenticate(App(w.settings), w.accounts.tokens["ssa-auditor"])
 
 
 def test_the_host_auditor_lists_only_its_own_agencys_users(world: World) -> None:  # noqa: F811
@@ -443,7 +460,7 @@ def test_a_source_is_cut_to_safe_characters_and_never_a_personal_shape() -> None
 def test_no_log_set_up_means_nothing_counted_and_no_file_made(tmp_path: Path) -> None:
     settings = Settings(workspace=tmp_path / "none")
     with pytest.raises(AccessDenied):
-        authenticate(settings, None)
+        authenticate(App(settings), None)
     assert not (tmp_path / "none").exists()
 
 

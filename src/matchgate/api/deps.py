@@ -4,18 +4,31 @@ The token is checked against the store on every request (``app.access.authentica
 token or user is refused from the next request on); a refusal is audited there, a token-less one
 counted per client address (``access.unauthenticated``). The services re-check the caller's
 roles and agency for each action, as they do for the command line.
+
+Two ways to a caller. ``CallerDep`` (a plain function, so FastAPI runs it in a worker thread)
+for most routes. The routes every requester polls (a submission's status, its package) take
+``CredentialsDep`` (the bearer token and the client's address, read on the event loop) and
+call :func:`as_caller`, which authenticates and runs the route's use case in ONE worker
+thread, the use case re-checking that same caller without reading it again
+(``app.access.checked``): one hand-off of the interpreter lock and one caller read a request
+instead of two of each.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from matchgate.access import Principal
 from matchgate.app.core import App
+
+T = TypeVar("T")
 
 bearer = HTTPBearer(auto_error=False, description="An API token (`matchgate tokens issue`).")
 
@@ -28,19 +41,52 @@ async def get_app(request: Request) -> App:
 AppDep = Annotated[App, Depends(get_app)]
 
 
-def get_caller(
-    request: Request,
-    app: AppDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal:
-    from matchgate.app.access import authenticate
+@dataclass(frozen=True)
+class Credentials:
+    """What a request shows of its caller: the bearer token (None without one) and the
+    client's address (the ``source`` of a token-less refusal)."""
 
-    token = None if credentials is None else credentials.credentials
-    source = request.client.host if request.client else None
-    return authenticate(app.settings, token, source=source, audit=app.refusal_audit())
+    token: str | None
+    source: str | None
+
+    def caller(self, app: App) -> Principal:
+        """The caller as the store says now (AccessDenied, audited, when the token is not
+        valid): blocking, for a worker thread."""
+        from matchgate.app.access import authenticate
+
+        return authenticate(app, self.token, source=self.source, audit=app.refusal_audit())
+
+
+async def get_credentials(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Credentials:
+    return Credentials(
+        token=None if credentials is None else credentials.credentials,
+        source=request.client.host if request.client else None,
+    )
+
+
+CredentialsDep = Annotated[Credentials, Depends(get_credentials)]
+
+
+def get_caller(app: AppDep, credentials: CredentialsDep) -> Principal:
+    return credentials.caller(app)
 
 
 CallerDep = Annotated[Principal, Depends(get_caller)]
+
+
+async def as_caller(app: App, credentials: Credentials, work: Callable[[Principal], T]) -> T:
+    """``work(caller)`` for the authenticated caller, both in one worker thread; ``work``'s
+    re-checks of that caller take it as read (``app.access.checked``)."""
+    from matchgate.app.access import checked
+
+    def run() -> T:
+        with checked(credentials.caller(app)) as caller:
+            return work(caller)
+
+    return await run_in_threadpool(run)
 
 
 async def strict_query(request: Request) -> None:

@@ -34,6 +34,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from matchgate.access import (
@@ -48,6 +49,7 @@ from matchgate.access import (
     token_matches,
 )
 from matchgate.access.refusals import NO_TOKEN, UNKNOWN_TOKEN, RefusalCount, Tally, minute_of
+from matchgate.app.core import App
 from matchgate.audit.breach import looks_personal
 from matchgate.domain.audit import AuditEvent, AuditSink
 from matchgate.domain.errors import AccessDenied, MatchgateError
@@ -126,7 +128,7 @@ def _principal(
 
 
 def authenticate(
-    settings: Settings,
+    app: App,
     token: str | None,
     *,
     source: str | None = None,
@@ -137,6 +139,7 @@ def authenticate(
     ``source`` says where the request came from (default: this OS user, ``cli:<name>``); it is
     recorded only for token-less refusals, which are counted per source and minute.
     """
+    settings = app.settings
     token_id = parse_token(token or "")
     if token is None or token_id is None:
         reason = NO_TOKEN if not token else UNKNOWN_TOKEN
@@ -145,6 +148,28 @@ def authenticate(
     caller = _principal(settings, token_id, token, action=AUTHENTICATE, audit=audit, source=source)
     flush_refusals(settings, audit)  # summaries of minutes closed since the last refusal
     return caller
+
+
+_CHECKED: ContextVar[Principal | None] = ContextVar("matchgate_checked_caller", default=None)
+
+
+@contextmanager
+def checked(caller: Principal) -> Iterator[Principal]:
+    """Within the block, a re-check of ``caller`` (``current``, ``require``, ``require_object``)
+    takes it as it is instead of reading the store again.
+
+    For a caller authenticated at the start of the same request, whose use case runs in the
+    block: an HTTP route that authenticates and calls its use case in one worker thread. It
+    was read from the store moments before, so a revoked token or user is still refused from
+    the next request on. Only this Principal object, only in this block and in this context (a
+    thread or task started from the block does not inherit it): every other re-check reads the
+    store, as a long job's must.
+    """
+    reset = _CHECKED.set(caller)
+    try:
+        yield caller
+    finally:
+        _CHECKED.reset(reset)
 
 
 def current(
@@ -156,6 +181,8 @@ def current(
 ) -> Principal:
     """The caller as the store says now (revoked user or token: AccessDenied, recorded with
     ``action``, the action the caller asked for)."""
+    if _CHECKED.get() is caller:
+        return caller
     name = action.value if isinstance(action, Action) else action
     return _principal(settings, caller.token_id, None, action=name, audit=audit)
 

@@ -151,8 +151,8 @@ def caller() -> Principal:
     checked against the store now (exit 7 when it is missing, unknown, expired or revoked)."""
     from matchgate.app.access import authenticate
 
-    current = current_app().settings
-    return authenticate(current, current.caller_token())
+    current = current_app()
+    return authenticate(current, current.settings.caller_token())
 
 
 def audit_config() -> AuditConfig:

@@ -15,11 +15,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import Field
 
-from matchgate.api.deps import AppDep, CallerDep
+from matchgate.access import Principal
+from matchgate.api.deps import AppDep, CallerDep, CredentialsDep, as_caller
 from matchgate.api.jobs import FAILED, JobState, JobStore
 from matchgate.api.links import links, submission
 from matchgate.api.problems import RESPONSES
 from matchgate.api.schemas import Moment, Out
+from matchgate.app.core import App
 from matchgate.services.disclosure import notices
 from matchgate.services.submission import records
 
@@ -133,9 +135,13 @@ def list_submissions(
 
 
 @router.get("/submissions/{job_id}", response_model=SubmissionOut)
-def show_submission(job_id: str, app: AppDep, caller: CallerDep) -> SubmissionOut:
+async def show_submission(job_id: str, app: AppDep, credentials: CredentialsDep) -> SubmissionOut:
     """One submission: status, code, counts and its validation report (codes and rows); for
     an uploaded file, its job's state and progress (``job``)."""
+    return await as_caller(app, credentials, lambda caller: _show(app, job_id, caller))
+
+
+def _show(app: App, job_id: str, caller: Principal) -> SubmissionOut:
     jobs = JobStore(app.settings)
     try:
         stored = records.get_submission(app, job_id, caller=caller)

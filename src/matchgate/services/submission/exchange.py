@@ -145,9 +145,7 @@ def _one(
         finally:
             path.unlink(missing_ok=True)  # the token leaves the disk first
         request = inbox / envelope.file
-        caller = authenticate(
-            app.settings, envelope.token, source=f"exchange:{agency}", audit=audit
-        )
+        caller = authenticate(app, envelope.token, source=f"exchange:{agency}", audit=audit)
         if caller.agency != agency:
             record_denial(
                 app.settings, caller, WRONG_INBOX, Action.SUBMIT, envelope.agreement, audit

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from matchgate.access import Action, Principal
+from matchgate.access import Action, Parties, Principal
 from matchgate.app.access import require, require_object
 from matchgate.app.core import App
 from matchgate.domain.errors import NotFound
 from matchgate.domain.submissions import StoredSubmission
-from matchgate.services.administration import (
-    agreement_parties,
-    readable_agreements,
-)
+from matchgate.services.administration import readable_agreements
+from matchgate.storage import agreements as agreements_store
 from matchgate.storage import submissions as store
 
 
@@ -26,9 +24,18 @@ class SubmissionNotFound(NotFound):
 def get_submission(app: App, job_id: str, *, caller: Principal) -> StoredSubmission:
     """The stored record of one submission (its report, status and package id), if the caller's
     agency is a party to its agreement; another agency's is reported as not found."""
+    return readable_submission(app, job_id, caller=caller)[0]
+
+
+def readable_submission(
+    app: App, job_id: str, *, caller: Principal
+) -> tuple[StoredSubmission, Parties]:
+    """:func:`get_submission`, with the two agencies of its agreement (read in the same unit
+    of work: a package download needs its recipient)."""
     with app.unit_of_work() as s:
         found = store.stored_submission(s, job_id)
-    parties = None if found is None else agreement_parties(app, found.agreement_id)
+        pair = None if found is None else agreements_store.parties_of(s, found.agreement_id)
+    parties = None if pair is None else Parties(*pair)
     require_object(
         app.settings,
         caller,
@@ -38,7 +45,8 @@ def get_submission(app: App, job_id: str, *, caller: Principal) -> StoredSubmiss
         object_id=job_id,
     )
     assert found is not None
-    return found
+    assert parties is not None
+    return found, parties
 
 
 def list_submissions(
@@ -55,4 +63,10 @@ def list_submissions(
         return store.list_submissions(s, agreement_id=None, agreement_ids=allowed, limit=limit)
 
 
-__all__ = ["StoredSubmission", "SubmissionNotFound", "get_submission", "list_submissions"]
+__all__ = [
+    "StoredSubmission",
+    "SubmissionNotFound",
+    "get_submission",
+    "list_submissions",
+    "readable_submission",
+]
