@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from tests.accounts import Accounts
 from tests.submit.helpers import DAY, REFERENCE, REQUESTS, MemorySink, subject
 
@@ -69,7 +69,8 @@ def test_tokens_are_stored_only_as_hashes(
     accounts.user("dhs-submitter", "DHS", "submitter")
     tokens = list(accounts.tokens.values())
     with session(settings.sqlite_url) as s:
-        rows = {row.id: row.sha256 for row in store.tokens_of(s, "dhs-submitter")}
+        query = select(store.ApiToken).where(store.ApiToken.user_id == "dhs-submitter")
+        rows = {row.id: row.sha256 for row in s.scalars(query)}
     assert len(rows) == 1
     with engine_for(settings.sqlite_url).connect() as con:
         dumped = " ".join(
@@ -115,7 +116,7 @@ def test_a_revoked_or_expired_token_is_refused_on_the_next_call(
         False,
     ]
     with session(settings.sqlite_url) as s:
-        row = store.get_token(s, other.token_id)
+        row = s.get(store.ApiToken, other.token_id)
         assert row is not None
         row.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     with pytest.raises(AccessDenied):

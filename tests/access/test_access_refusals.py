@@ -158,7 +158,7 @@ def test_a_revoked_user_is_refused_and_audited(world: World) -> None:  # noqa: F
 def test_an_expired_token_is_refused_and_audited(world: World) -> None:  # noqa: F811
     user, token = _fresh_user(world, "old-token", "DHS", "submitter")
     with session(store_url(world.settings)) as s:
-        row = access_store.get_token(s, user.token_id)
+        row = s.get(access_store.ApiToken, user.token_id)
         assert row is not None
         row.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     before = _size(world)

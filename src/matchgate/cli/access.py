@@ -17,7 +17,8 @@ import typer
 from matchgate.cli.shell import AsJson, Runner, caller, current_app, echo, echo_json, say
 
 if TYPE_CHECKING:
-    from matchgate.services.administration.users import NewToken, UserView
+    from matchgate.domain.accounts import UserView
+    from matchgate.services.administration.users import NewToken
 
 Roles = Annotated[
     list[str],

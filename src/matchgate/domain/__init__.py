@@ -4,5 +4,6 @@ The shared vocabulary every layer speaks: ``errors`` (the one exception tree and
 ``lifecycle`` (the statuses stored for submissions, packages, incidents, reviews and notices),
 ``canonical`` (the one canonical JSON that hashes and signatures see), ``decision``, ``audit``
 (the event protocol), ``progress``, ``personal`` (the net for SSN- and A-number-shaped text),
-and the records the store's repositories hand back (``withdrawals``, ``breach``, ``submissions``).
+and the records the store's repositories hand back (``withdrawals``, ``breach``, ``submissions``,
+``accounts``).
 """

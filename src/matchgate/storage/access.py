@@ -3,18 +3,21 @@
 Tokens are stored as their public id and SHA-256 only. Users and tokens are never deleted: a
 revoked user or token keeps its row (who had access, and when, is itself a record). Every read
 here goes to the database; nothing is cached, so a revocation counts from the next request.
+Agencies, users and tokens are handed back as ``matchgate.domain.accounts`` values, and changed
+through the functions here (``set_roles``, ``revoke_user``, ``revoke_token``), not by editing
+rows above storage.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from matchgate.domain.accounts import AgencyView, CallerRecord, TokenView, UserView
 from matchgate.domain.lifecycle import UserStatus
 from matchgate.storage.models import Base
 
@@ -97,52 +100,94 @@ def add(s: Session, row: Agency | User | ApiToken | AgreementSuspension) -> None
         raise AlreadyExists(type(row).__name__) from None
 
 
-def get_agency(s: Session, code: str) -> Agency | None:
-    return s.get(Agency, code)
+def _agency(row: Agency) -> AgencyView:
+    return AgencyView(row.code, row.name, row.host_marker == 1)
 
 
-def host_agency(s: Session) -> Agency | None:
-    return s.scalars(select(Agency).where(Agency.host_marker == 1)).first()
+def _user(row: User) -> UserView:
+    return UserView(
+        id=row.id,
+        agency=row.agency,
+        roles=tuple(sorted(row.roles or [])),
+        status=row.status,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        revoked_at=row.revoked_at,
+    )
 
 
-def agencies(s: Session) -> Sequence[Agency]:
-    return s.scalars(select(Agency).order_by(Agency.code)).all()
+def _token(row: ApiToken) -> TokenView:
+    return TokenView(row.id, row.user_id, row.label, row.created_at, row.expires_at, row.revoked_at)
 
 
-def get_user(s: Session, user_id: str) -> User | None:
-    return s.get(User, user_id)
+def get_agency(s: Session, code: str) -> AgencyView | None:
+    row = s.get(Agency, code)
+    return None if row is None else _agency(row)
 
 
-def users(s: Session, agency: str | None = None) -> Sequence[User]:
+def host_agency(s: Session) -> AgencyView | None:
+    row = s.scalars(select(Agency).where(Agency.host_marker == 1)).first()
+    return None if row is None else _agency(row)
+
+
+def agencies(s: Session) -> list[AgencyView]:
+    return [_agency(row) for row in s.scalars(select(Agency).order_by(Agency.code))]
+
+
+def get_user(s: Session, user_id: str) -> UserView | None:
+    row = s.get(User, user_id)
+    return None if row is None else _user(row)
+
+
+def users(s: Session, agency: str | None = None) -> list[UserView]:
     query = select(User).order_by(User.agency, User.id)
     if agency is not None:
         query = query.where(User.agency == agency)
-    return s.scalars(query).all()
+    return [_user(row) for row in s.scalars(query)]
 
 
 def any_user(s: Session) -> bool:
     return s.scalars(select(User.id).limit(1)).first() is not None
 
 
-@dataclass(frozen=True)
-class CallerRecord:
-    """What checking a token reads: its row, its user's (None when the user is not stored)
-    and the host agency's code (None before the bootstrap)."""
+def add_user(
+    s: Session, user_id: str, agency: str, roles: list[str], *, when: datetime, by: str
+) -> UserView:
+    """Store a new active user (AlreadyExists when the id is taken)."""
+    row = User(
+        id=user_id, agency=agency, roles=roles, status=ACTIVE, created_at=when, created_by=by
+    )
+    add(s, row)
+    return _user(row)
 
-    token_id: str
-    user_id: str
-    sha256: str
-    expires_at: datetime
-    revoked_at: datetime | None
-    user_status: str | None
-    user_agency: str | None
-    user_roles: list[str] | None
-    host: str | None
+
+def set_roles(s: Session, user_id: str, roles: list[str]) -> UserView:
+    """Replace a stored user's roles."""
+    row = s.get(User, user_id)
+    if row is None:
+        raise LookupError("no such user")
+    row.roles = roles
+    return _user(row)
+
+
+def revoke_user(s: Session, user_id: str, *, when: datetime, by: str) -> UserView:
+    """Revoke a stored user and every token of theirs not yet revoked."""
+    row = s.get(User, user_id)
+    if row is None:
+        raise LookupError("no such user")
+    row.status = REVOKED
+    row.revoked_at = when
+    row.revoked_by = by
+    for token in s.scalars(select(ApiToken).where(ApiToken.user_id == user_id)):
+        if token.revoked_at is None:
+            token.revoked_at = when
+            token.revoked_by = by
+    return _user(row)
 
 
 def caller_record(s: Session, token_id: str) -> CallerRecord | None:
     """The token ``token_id`` with its user and the host agency, in one query (every request of
-    the HTTP API reads this, twice: on arrival and when the use case re-checks its caller)."""
+    the HTTP API reads this)."""
     host = select(Agency.code).where(Agency.host_marker == 1).scalar_subquery()
     query = (
         select(
@@ -160,16 +205,41 @@ def caller_record(s: Session, token_id: str) -> CallerRecord | None:
         .where(ApiToken.id == token_id)
     )
     row = s.execute(query).first()
-    return None if row is None else CallerRecord(*row)
+    if row is None:
+        return None
+    token, user, sha256, expires, revoked, status, agency, roles, host_code = row
+    return CallerRecord(
+        token_id=token,
+        user_id=user,
+        sha256=sha256,
+        expires_at=expires,
+        revoked_at=revoked,
+        user_status=status,
+        user_agency=agency,
+        user_roles=None if roles is None else tuple(roles),
+        host=host_code,
+    )
 
 
-def get_token(s: Session, token_id: str) -> ApiToken | None:
-    return s.get(ApiToken, token_id)
+def get_token(s: Session, token_id: str) -> TokenView | None:
+    row = s.get(ApiToken, token_id)
+    return None if row is None else _token(row)
 
 
-def tokens_of(s: Session, user_id: str) -> Sequence[ApiToken]:
+def tokens_of(s: Session, user_id: str) -> list[TokenView]:
     query = select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at)
-    return s.scalars(query).all()
+    return [_token(row) for row in s.scalars(query)]
+
+
+def revoke_token(s: Session, token_id: str, *, when: datetime, by: str) -> TokenView:
+    """Revoke a stored token (one already revoked keeps its first revocation)."""
+    row = s.get(ApiToken, token_id)
+    if row is None:
+        raise LookupError("no such token")
+    if row.revoked_at is None:
+        row.revoked_at = when
+        row.revoked_by = by
+    return _token(row)
 
 
 def active_suspensions(s: Session, agreement_id: str) -> Sequence[AgreementSuspension]:

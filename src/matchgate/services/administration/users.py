@@ -34,6 +34,7 @@ from matchgate.app.access import (
 )
 from matchgate.app.core import App
 from matchgate.audit.breach import looks_personal
+from matchgate.domain.accounts import AgencyView, TokenView, UserView
 from matchgate.domain.audit import AuditEvent, AuditSink
 from matchgate.domain.errors import AccessDenied, InputError, NotFound
 from matchgate.domain.events import AgencyAdded, RoleChanged, TokenIssued, TokenRevoked, UserChanged
@@ -70,38 +71,6 @@ class TokenNotFound(InputError, NotFound):
 
 
 @dataclass(frozen=True)
-class UserView:
-    """A user as listed: id, agency, roles, status and dates; never a token."""
-
-    id: str
-    agency: str
-    roles: tuple[str, ...]
-    status: str
-    created_at: dt.datetime
-    created_by: str
-    revoked_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class AgencyView:
-    code: str
-    name: str
-    host: bool
-
-
-@dataclass(frozen=True)
-class TokenView:
-    """A token as listed: its public id and dates, never the token or its hash."""
-
-    id: str
-    user_id: str
-    label: str
-    created_at: dt.datetime
-    expires_at: dt.datetime
-    revoked_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
 class NewToken:
     """A token just issued: ``token`` is shown once and stored nowhere."""
 
@@ -112,22 +81,6 @@ class NewToken:
 
     def __repr__(self) -> str:
         return f"NewToken(user_id={self.user_id!r}, token_id={self.token_id!r})"
-
-
-def _user_view(row: store.User) -> UserView:
-    return UserView(
-        id=row.id,
-        agency=row.agency,
-        roles=tuple(sorted(row.roles or [])),
-        status=row.status,
-        created_at=row.created_at,
-        created_by=row.created_by,
-        revoked_at=row.revoked_at,
-    )
-
-
-def _token_view(row: store.ApiToken) -> TokenView:
-    return TokenView(row.id, row.user_id, row.label, row.created_at, row.expires_at, row.revoked_at)
 
 
 def _check_user_id(user_id: str) -> str:
@@ -300,7 +253,7 @@ def list_agencies(app: App, *, caller: Principal) -> list[AgencyView]:
     fresh = require(app.settings, caller, Action.USER_READ)
     with app.unit_of_work() as s:
         return [
-            AgencyView(row.code, row.name, row.host_marker == 1)
+            row
             for row in store.agencies(s)
             if check_agency(fresh, Action.USER_READ, row.code) is None
         ]
@@ -312,7 +265,7 @@ def _user_missing(user_id: str) -> Callable[[], Exception]:
     )
 
 
-def _target(app: App, user_id: str) -> tuple[str | None, store.User | None]:
+def _target(app: App, user_id: str) -> tuple[str | None, UserView | None]:
     with app.unit_of_work() as s:
         row = store.get_user(s, user_id)
         return (None if row is None else row.agency), row
@@ -357,20 +310,11 @@ def add_user(
             roles=",".join(names),
         ).audit_event()
     )
-    row = store.User(
-        id=user_id,
-        agency=agency,
-        roles=names,
-        status=store.ACTIVE,
-        created_at=now(),
-        created_by=fresh.user_id,
-    )
     try:
         with app.unit_of_work() as s:
-            store.add(s, row)
+            return store.add_user(s, user_id, agency, names, when=now(), by=fresh.user_id)
     except store.AlreadyExists:
         raise InputError(f"user {user_id} exists already", field="user", code=E_USER) from None
-    return _user_view(row)
 
 
 def list_users(app: App, *, caller: Principal, agency: str | None = None) -> list[UserView]:
@@ -378,7 +322,7 @@ def list_users(app: App, *, caller: Principal, agency: str | None = None) -> lis
     fresh = require(app.settings, caller, Action.USER_READ)
     with app.unit_of_work() as s:
         return [
-            _user_view(row)
+            row
             for row in store.users(s, agency)
             if check_agency(fresh, Action.USER_READ, row.agency) is None
         ]
@@ -386,7 +330,7 @@ def list_users(app: App, *, caller: Principal, agency: str | None = None) -> lis
 
 def _manage(
     app: App, caller: Principal, user_id: str, audit: AuditSink
-) -> tuple[Principal, store.User]:
+) -> tuple[Principal, UserView]:
     agency, row = _target(app, user_id)
     parties = None if agency is None else Parties.of_agency(agency)
     fresh = require_object(
@@ -411,7 +355,7 @@ def _last_host_admin(app: App, user_id: str) -> bool:
         admins = [
             u.id
             for u in store.users(s, host.code)
-            if u.status == store.ACTIVE and Role.ADMINISTRATOR.value in (u.roles or [])
+            if u.status == store.ACTIVE and Role.ADMINISTRATOR.value in u.roles
         ]
     return admins == [user_id]
 
@@ -441,14 +385,11 @@ def set_roles(
             agency=row.agency,
             user_id=user_id,
             roles=",".join(names),
-            previous=",".join(sorted(row.roles or [])),
+            previous=",".join(row.roles),
         ).audit_event()
     )
     with app.unit_of_work() as s:
-        stored = store.get_user(s, user_id)
-        assert stored is not None
-        stored.roles = names
-        return _user_view(stored)
+        return store.set_roles(s, user_id, names)
 
 
 def revoke_user(app: App, user_id: str, *, caller: Principal) -> UserView:
@@ -468,18 +409,8 @@ def revoke_user(app: App, user_id: str, *, caller: Principal) -> UserView:
             actor=fresh.user_id, agency=row.agency, user_id=user_id, change="revoked"
         ).audit_event()
     )
-    when = now()
     with app.unit_of_work() as s:
-        stored = store.get_user(s, user_id)
-        assert stored is not None
-        stored.status = store.REVOKED
-        stored.revoked_at = when
-        stored.revoked_by = fresh.user_id
-        for token in store.tokens_of(s, user_id):
-            if token.revoked_at is None:
-                token.revoked_at = when
-                token.revoked_by = fresh.user_id
-        return _user_view(stored)
+        return store.revoke_user(s, user_id, when=now(), by=fresh.user_id)
 
 
 def issue_token(
@@ -528,7 +459,7 @@ def list_tokens(app: App, *, caller: Principal, user_id: str | None = None) -> l
     else:
         current(app.settings, caller, action=TOKEN_LIST)
     with app.unit_of_work() as s:
-        return [_token_view(row) for row in store.tokens_of(s, target)]
+        return store.tokens_of(s, target)
 
 
 def revoke_token(app: App, token_id: str, *, caller: Principal) -> TokenView:
@@ -565,9 +496,4 @@ def revoke_token(app: App, token_id: str, *, caller: Principal) -> TokenView:
         agency = agency_of or fresh.agency
     audit.append(_token_event(TokenRevoked, fresh.user_id, agency, owner, token_id))
     with app.unit_of_work() as s:
-        stored = store.get_token(s, token_id)
-        assert stored is not None
-        if stored.revoked_at is None:
-            stored.revoked_at = now()
-            stored.revoked_by = fresh.user_id
-        return _token_view(stored)
+        return store.revoke_token(s, token_id, when=now(), by=fresh.user_id)
