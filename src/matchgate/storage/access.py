@@ -12,8 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -185,11 +197,9 @@ def revoke_user(s: Session, user_id: str, *, when: datetime, by: str) -> UserVie
     return _user(row)
 
 
-def caller_record(s: Session, token_id: str) -> CallerRecord | None:
-    """The token ``token_id`` with its user and the host agency, in one query (every request of
-    the HTTP API reads this)."""
+def _caller_query() -> Select[Any]:
     host = select(Agency.code).where(Agency.host_marker == 1).scalar_subquery()
-    query = (
+    return (
         select(
             ApiToken.id,
             ApiToken.user_id,
@@ -202,9 +212,18 @@ def caller_record(s: Session, token_id: str) -> CallerRecord | None:
             host,
         )
         .outerjoin(User, User.id == ApiToken.user_id)
-        .where(ApiToken.id == token_id)
+        .where(ApiToken.id == bindparam("token_id"))
     )
-    row = s.execute(query).first()
+
+
+_CALLER = _caller_query()
+"""Built once: building a statement and its cache key cost a request more than running it."""
+
+
+def caller_record(s: Session, token_id: str) -> CallerRecord | None:
+    """The token ``token_id`` with its user and the host agency, in one query (every request of
+    the HTTP API reads this)."""
+    row = s.execute(_CALLER, {"token_id": token_id}).first()
     if row is None:
         return None
     token, user, sha256, expires, revoked, status, agency, roles, host_code = row

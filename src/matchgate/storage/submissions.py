@@ -25,9 +25,11 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Integer,
+    Select,
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     func,
     select,
     update,
@@ -257,6 +259,41 @@ def stored_submission(s: Session, job_id: str) -> StoredSubmission | None:
     """One submission as stored, or None."""
     row = s.get(Submission, job_id)
     return None if row is None else _stored(row)
+
+
+def _with_parties() -> Select[Any]:
+    from matchgate.storage.agreements import AgreementVersion
+
+    def party(column: Any) -> Any:
+        return (
+            select(column)
+            .where(AgreementVersion.agreement_id == Submission.agreement_id)
+            .order_by(AgreementVersion.version.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    return select(
+        Submission, party(AgreementVersion.disclosing), party(AgreementVersion.recipient)
+    ).where(Submission.job_id == bindparam("job_id"))
+
+
+_WITH_PARTIES = _with_parties()
+"""Built once: building a statement and its cache key cost a request more than running it."""
+
+
+def stored_submission_with_parties(
+    s: Session, job_id: str
+) -> tuple[StoredSubmission, tuple[str, str] | None] | None:
+    """One submission as stored, with the disclosing and recipient agencies of its agreement's
+    highest version (None when the agreement is not stored), in one query; None when there is
+    no such submission (every status poll and package download of the HTTP API reads this)."""
+    row = s.execute(_WITH_PARTIES, {"job_id": job_id}).first()
+    if row is None:
+        return None
+    submission, disclosing, recipient = row
+    parties = None if disclosing is None or recipient is None else (disclosing, recipient)
+    return _stored(submission), parties
 
 
 def list_submissions(

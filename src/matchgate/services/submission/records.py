@@ -8,7 +8,6 @@ from matchgate.app.core import App
 from matchgate.domain.errors import NotFound
 from matchgate.domain.submissions import StoredSubmission
 from matchgate.services.administration import readable_agreements
-from matchgate.storage import agreements as agreements_store
 from matchgate.storage import submissions as store
 
 
@@ -30,11 +29,11 @@ def get_submission(app: App, job_id: str, *, caller: Principal) -> StoredSubmiss
 def readable_submission(
     app: App, job_id: str, *, caller: Principal
 ) -> tuple[StoredSubmission, Parties]:
-    """:func:`get_submission`, with the two agencies of its agreement (read in the same unit
-    of work: a package download needs its recipient)."""
+    """:func:`get_submission`, with the two agencies of its agreement (read in the same query:
+    a package download needs its recipient)."""
     with app.unit_of_work() as s:
-        found = store.stored_submission(s, job_id)
-        pair = None if found is None else agreements_store.parties_of(s, found.agreement_id)
+        read = store.stored_submission_with_parties(s, job_id)
+    found, pair = (None, None) if read is None else read
     parties = None if pair is None else Parties(*pair)
     require_object(
         app.settings,
