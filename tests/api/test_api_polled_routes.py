@@ -1,10 +1,13 @@
 """The two routes a requester polls (a submission's status, its package) authenticate and run
 their use case in one worker thread, the package sent from the bytes read there: the answers
 are those of the other routes (a revoked token refused from the next request on, and audited;
-the package's headers those of a file response; a Range request answered from the file)."""
+the package's headers those of a file response; a Range request answered from the file); and
+a worker freezes what it built at start-up."""
 
 from __future__ import annotations
 
+import gc
+import logging
 import shutil
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from tests.api.conftest import Served
 
+from matchgate.api.asgi import application
 from matchgate.services.oversight.audit_queries import tail_entries
 
 HEADERS = ("content-length", "content-disposition", "etag", "last-modified", "accept-ranges")
@@ -89,3 +93,27 @@ def test_the_package_answers_as_a_file_response_would(served: Served, outbox: Pa
     assert ranged.status_code == 206
     assert ranged.content == path.read_bytes()[:10]
     assert ranged.headers["x-package-id"] == package_id
+
+
+def test_a_worker_takes_what_it_built_out_of_the_collectors_sight(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``matchgate serve``'s workers freeze the objects alive after start-up, so that a full
+    garbage collection (a pause for every request the worker holds) walks only what requests
+    left."""
+    monkeypatch.setenv("MATCHGATE_WORKSPACE", str(served.world.settings.workspace))
+    if served.world.settings.database_url:
+        monkeypatch.setenv("MATCHGATE_DATABASE_URL", served.world.settings.database_url)
+    loggers = [logging.getLogger(f"matchgate.api.{name}") for name in ("access", "error")]
+    kept = [(log.handlers[:], log.propagate, log.level) for log in loggers]
+    gc.unfreeze()
+    try:
+        api = application()
+        assert gc.get_freeze_count() > 10_000
+        assert api.state.matchgate.settings.workspace == served.world.settings.workspace
+    finally:
+        gc.unfreeze()
+        for log, (handlers, propagate, level) in zip(loggers, kept, strict=True):
+            log.handlers[:] = handlers
+            log.propagate = propagate
+            log.setLevel(level)

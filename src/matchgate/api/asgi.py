@@ -7,6 +7,7 @@ as they are (one JSON object per line).
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 
@@ -35,4 +36,19 @@ def application() -> FastAPI:
 
     settings = Settings.from_env()
     _log_lines()
-    return create_api(App(settings), ApiConfig.from_env())
+    api = create_api(App(settings), ApiConfig.from_env())
+    _freeze_startup_objects()
+    return api
+
+
+def _freeze_startup_objects() -> None:
+    """Take every object alive after start-up (modules, classes, the App and the API: some
+    130,000) out of the cyclic garbage collector's sight (``gc.freeze``).
+
+    A full collection walks every tracked object: 70 to 130 ms for one worker on the 2-core
+    development machine, a pause for every request that worker holds, which showed in the load
+    bench's p99. After the freeze a full collection walks only what requests have left (about
+    8 ms after the first 400). Nothing is freed or kept differently: the frozen objects were
+    alive for the process's life anyway."""
+    gc.collect()
+    gc.freeze()
