@@ -49,6 +49,9 @@ disagreement, a close spelling of the first name with everything else agreeing. 
   borrowed SSN; the SSA code says the name did not match);
 * no identifier agrees and the first name, or the date of birth, agrees only loosely or not at
   all (the look-alike pattern: same surname and birthday, a similar given name);
+* no identifier agrees, the first name is only a nickname or close spelling, and the address is
+  in another ZIP code with no middle name to confirm: surname and birthday are all that agree
+  exactly (another person with a similar given name, not one who moved);
 * the request's SSN conflicts with the best candidate's and nothing else identifies them;
 * a name-only request short of the rule above.
 
@@ -146,6 +149,9 @@ NOTE_RELATIVE = (
 NOTE_NAME_ONLY = "only a name was given and it is not unique and certain at this address"
 NOTE_BORROWED = "the SSN belongs to a person whose first name and date of birth disagree"
 NOTE_LOOKALIKE = "no SSN or A-number agrees and the first name or date of birth agrees only loosely"
+NOTE_LOOKALIKE_ELSEWHERE = (
+    "no SSN or A-number agrees, the first name is only a variant and the address is elsewhere"
+)
 NOTE_WEAK = "evidence too weak to act on"
 NOTE_TAKEN = "another request in this file matches this person more strongly"
 NOTE_NO_CANDIDATE = "no candidate found"
@@ -167,6 +173,7 @@ RULES = (
     "refuse_borrowed",
     "refuse_ssn_conflict",
     "refuse_lookalike",
+    "refuse_lookalike_elsewhere",
     "refuse_name_only",
     "one_per_person",
 )
@@ -364,6 +371,15 @@ def named_refusal_checks(
         ~level("first_name", (*FIRST_NAME_STRICT, "nickname", "close"))
         | ~(level("dob", DOB_EXPLAINED) | pairs.missing("dob"))
     )
+    # A variant of the first name with an address in another ZIP code and no middle name to
+    # confirm: surname and birthday are all that agree exactly, which is what another person
+    # with a similar given name looks like (synth's absent look-alikes), not a person who moved.
+    elsewhere = (
+        ~has_id
+        & level("first_name", ("nickname", "close"))
+        & level("address", ("zip_differs", "different"))
+        & ~level("middle_name", ("exact", "initial"))
+    )
     ssn_conflict = (
         level("ssn", ("different",)) & ~level("a_number", IDENTIFIER_AGREES) & ~strong & ~forgiven
     )
@@ -371,6 +387,11 @@ def named_refusal_checks(
         ("refuse_borrowed", NOTE_BORROWED, borrowed),
         ("refuse_ssn_conflict", NOTE_SSN_CONFLICT, ssn_conflict),
         ("refuse_lookalike", NOTE_LOOKALIKE, lookalike & ~ssn_conflict),
+        (
+            "refuse_lookalike_elsewhere",
+            NOTE_LOOKALIKE_ELSEWHERE,
+            elsewhere & ~lookalike & ~ssn_conflict,
+        ),
         ("refuse_name_only", NOTE_NAME_ONLY, name_only(pairs)),
     ]
 
