@@ -23,8 +23,9 @@ for someone else, so ``match`` needs all of:
     a nickname or other spelling, closely, by sound, as an initial, as the middle name, or
     written in the surname field), or only somewhat similar while the date of birth agrees;
   - *not identified*: no address that contradicts (another ZIP code: a namesake elsewhere,
-    or a person who moved, for review), the date of birth agrees exactly, and the first name
-    exactly (or as an
+    or a person who moved, for review), the date of birth agrees exactly (or with a keying error
+    that cannot make a parent of a child, day and month swapped, January 1, a year off by one
+    or ten, when both names agree exactly), and the first name exactly (or as an
     earlier first name, or swapped with the surname; a nickname goes to review: ROSA and ROSE are
     one name to a dictionary and two people to a family); with
     :attr:`Policy.confirm_names_and_birthday`, the address or the middle name must also agree
@@ -88,6 +89,7 @@ from matchgate.domain.decision import Decision
 from matchgate.matching.evidence import (
     DOB_AGREES,
     DOB_EXPLAINED,
+    DOB_KEYING_ERRORS,
     FIRST_NAME_LOOSE,
     FIRST_NAME_STRICT,
     IDENTIFIER_AGREES,
@@ -329,7 +331,18 @@ def named_match_checks(
             NOTE_FIRST_NAME,
             np.where(has_id, first_loose, level("first_name", FIRST_NAME_STRICT)),
         ),
-        ("unconfirmed", NOTE_UNCONFIRMED, has_id | level("dob", ("exact",)) | only_name),
+        (
+            "unconfirmed",
+            NOTE_UNCONFIRMED,
+            has_id
+            | level("dob", ("exact",))
+            | only_name
+            | (
+                level("dob", DOB_KEYING_ERRORS)
+                & level("first_name", ("exact",))
+                & level("surname", ("exact",))
+            ),
+        ),
         (
             "address_conflict",
             NOTE_ADDRESS_CONFLICT,
