@@ -2,7 +2,8 @@
 
 A package is sealed only to its recipient agency's ``current`` key; registering another retires
 it, and a revoked key is never used again (:class:`~matchgate.domain.lifecycle.RecipientKeyStatus`).
-The public key is public: the PEM text is part of the value.
+The public key is public: the PEM text is part of the value. Times are as the store hands them
+back (SQLite: naive, in UTC).
 """
 
 from __future__ import annotations
