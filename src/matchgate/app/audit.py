@@ -152,39 +152,6 @@ def _save_head(row: store.AuditHeadRow, head: ChainHead) -> None:
     row.checkpointed = head.checkpointed
 
 
-def entry_of(row: store.AuditEntryRow) -> Entry:
-    """The audit entry a stored row holds."""
-    return Entry(
-        sequence=int(row.sequence),
-        recorded_at=row.recorded_at,
-        kind=row.kind,
-        actor=row.actor,
-        agency=row.agency,
-        agreement=row.agreement,
-        subjects=row.subjects,
-        details=row.details,
-        prev_hash=row.prev_hash,
-        entry_hash=row.entry_hash,
-        leaf_hash=row.leaf_hash,
-    )
-
-
-def _row(entry: Entry) -> store.AuditEntryRow:
-    return store.AuditEntryRow(
-        sequence=entry.sequence,
-        recorded_at=entry.recorded_at,
-        kind=entry.kind,
-        actor=entry.actor,
-        agency=entry.agency,
-        agreement=entry.agreement,
-        subjects=entry.subjects,
-        details=entry.details,
-        prev_hash=entry.prev_hash,
-        entry_hash=entry.entry_hash,
-        leaf_hash=entry.leaf_hash,
-    )
-
-
 # --- keys --------------------------------------------------------------------------------------
 
 
@@ -446,7 +413,7 @@ class AuditLog:
         if head.checkpoint_due(self.config.checkpoint_every):
             self._checkpoint_locked(s, head)
         entry = head.append(record, self._clock())
-        store.add_entry(s, _row(entry), record.subjects)
+        store.add_entry(s, entry, record.subjects)
         return entry
 
     def _checkpoint_locked(self, s: Any, head: ChainHead) -> Checkpoint:
@@ -552,5 +519,5 @@ class PurgeSummary:
 def accounting_for_subject(config: AuditConfig, subject: str) -> Accounting:
     """The accounting of the person with subject HMAC ``subject`` (agency view)."""
     with store.transaction(config.url, write=False) as s:
-        rows = store.entries_at(s, store.sequences_for(s, [subject]))
-        return build_accounting([entry_of(r) for r in rows], [subject])
+        entries = store.entries_at(s, store.sequences_for(s, [subject]))
+        return build_accounting(entries, [subject])

@@ -11,6 +11,10 @@ Tables (rows hold identifiers, hashes, counts and keyed HMACs, never personal va
   last checkpoint. Appends lock it, which serializes writers.
 * ``audit_checkpoints``: copies of the signed checkpoints (the trusted ones live outside).
 
+Entries go in and come back as :class:`matchgate.domain.audit.Entry` (:func:`entry_of`), never
+as rows; the head row stays with the kernel's append (``matchgate.app.audit``), which locks and
+advances it in its transaction.
+
 Durability: on SQLite every connection runs in WAL mode with ``synchronous=FULL`` (a commit is
 on disk when it returns) and write transactions start with ``BEGIN IMMEDIATE``; on PostgreSQL
 a commit is durable when it returns (``synchronous_commit`` on, the default).
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,6 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from matchgate.domain.audit import Entry
 from matchgate.domain.errors import ConfigurationError
 from matchgate.storage.models import Base
 
@@ -180,14 +186,23 @@ def add_head(s: Session, row: AuditHeadRow) -> None:
     s.flush()
 
 
-def add_entry(s: Session, row: AuditEntryRow, subjects: Sequence[str]) -> None:
+_ENTRY_COLUMNS = tuple(field.name for field in fields(Entry))
+"""An entry's fields are the row's columns, by the same names."""
+
+
+def entry_of(row: AuditEntryRow) -> Entry:
+    """The audit entry a stored row holds."""
+    return Entry(**{name: getattr(row, name) for name in _ENTRY_COLUMNS})
+
+
+def add_entry(s: Session, entry: Entry, subjects: Sequence[str]) -> None:
     """Insert an entry and its index rows (the caller's transaction commits both or neither)."""
-    s.add(row)
+    s.add(AuditEntryRow(**{name: getattr(entry, name) for name in _ENTRY_COLUMNS}))
     s.flush()
     if subjects:
         s.execute(
             insert(AuditSubjectRow),
-            [{"subject": subject, "sequence": row.sequence} for subject in subjects],
+            [{"subject": subject, "sequence": entry.sequence} for subject in subjects],
         )
 
 
@@ -200,34 +215,36 @@ def checkpoint_lines(s: Session) -> list[str]:
     return list(s.scalars(select(AuditCheckpointRow.line).order_by(AuditCheckpointRow.id)))
 
 
-def entries(s: Session, start: int = 0, stop: int | None = None) -> Iterator[AuditEntryRow]:
+def entries(s: Session, start: int = 0, stop: int | None = None) -> Iterator[Entry]:
     """Entries with ``start <= sequence < stop`` in sequence order, fetched in batches."""
     query = select(AuditEntryRow).where(AuditEntryRow.sequence >= start)
     if stop is not None:
         query = query.where(AuditEntryRow.sequence < stop)
     query = query.order_by(AuditEntryRow.sequence).execution_options(yield_per=500)
-    yield from s.scalars(query)
+    for row in s.scalars(query):
+        yield entry_of(row)
 
 
-def entries_at(s: Session, sequences: Collection[int]) -> list[AuditEntryRow]:
+def entries_at(s: Session, sequences: Collection[int]) -> list[Entry]:
     if not sequences:
         return []
-    rows: list[AuditEntryRow] = []
+    found: list[Entry] = []
     ordered = sorted(set(sequences))
     for i in range(0, len(ordered), 500):
         chunk = ordered[i : i + 500]
-        rows.extend(s.scalars(select(AuditEntryRow).where(AuditEntryRow.sequence.in_(chunk))))
-    return sorted(rows, key=lambda r: r.sequence)
+        query = select(AuditEntryRow).where(AuditEntryRow.sequence.in_(chunk))
+        found.extend(entry_of(row) for row in s.scalars(query))
+    return sorted(found, key=lambda e: e.sequence)
 
 
-def last_entries(s: Session, count: int) -> list[AuditEntryRow]:
+def last_entries(s: Session, count: int) -> list[Entry]:
     query = select(AuditEntryRow).order_by(AuditEntryRow.sequence.desc()).limit(count)
-    return list(reversed(s.scalars(query).all()))
+    return [entry_of(row) for row in reversed(s.scalars(query).all())]
 
 
-def entries_of_kind(s: Session, kind: str) -> list[AuditEntryRow]:
+def entries_of_kind(s: Session, kind: str) -> list[Entry]:
     query = select(AuditEntryRow).where(AuditEntryRow.kind == kind)
-    return list(s.scalars(query.order_by(AuditEntryRow.sequence)))
+    return [entry_of(row) for row in s.scalars(query.order_by(AuditEntryRow.sequence))]
 
 
 def index_rows(s: Session, start: int, stop: int) -> dict[int, set[str]]:
