@@ -80,6 +80,21 @@ class Entry:
         return value
 
 
+@dataclass(frozen=True)
+class StoredHead:
+    """The chain head as the audit store keeps it, read or to be written back.
+
+    ``frontier`` is the JSON text of the Merkle frontier's hashes (hex), as stored: the kernel
+    turns it into the audit stage's ``ChainHead`` and a head that does not parse is a finding
+    of ``verify``, not an error of the read."""
+
+    log_id: str
+    size: int
+    last_hash: str
+    frontier: str
+    checkpointed: int
+
+
 class AuditSink(Protocol):
     """Somewhere events are recorded durably before anything is released."""
 

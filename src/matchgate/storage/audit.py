@@ -11,9 +11,10 @@ Tables (rows hold identifiers, hashes, counts and keyed HMACs, never personal va
   last checkpoint. Appends lock it, which serializes writers.
 * ``audit_checkpoints``: copies of the signed checkpoints (the trusted ones live outside).
 
-Entries go in and come back as :class:`matchgate.domain.audit.Entry` (:func:`entry_of`), never
-as rows; the head row stays with the kernel's append (``matchgate.app.audit``), which locks and
-advances it in its transaction.
+Entries go in and come back as :class:`matchgate.domain.audit.Entry` (:func:`entry_of`), and
+the head as :class:`matchgate.domain.audit.StoredHead`, never as rows: the kernel's append
+(``matchgate.app.audit``) reads the head locked and writes it back (:func:`save_head`) in the
+transaction of the entries it appends.
 
 Durability: on SQLite every connection runs in WAL mode with ``synchronous=FULL`` (a commit is
 on disk when it returns) and write transactions start with ``BEGIN IMMEDIATE``; on PostgreSQL
@@ -43,11 +44,12 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from matchgate.domain.audit import Entry
+from matchgate.domain.audit import Entry, StoredHead
 from matchgate.domain.errors import ConfigurationError
 from matchgate.storage.models import Base
 
@@ -173,17 +175,54 @@ def tables_present(s: Session) -> bool:
     return set(TABLE_NAMES) <= names
 
 
-def head(s: Session, *, lock: bool) -> AuditHeadRow | None:
-    """The head row; ``lock`` holds it until the transaction ends (one writer at a time)."""
+def head(s: Session, *, lock: bool) -> StoredHead | None:
+    """The head; ``lock`` holds its row until the transaction ends (one writer at a time).
+
+    The values are handed back as stored (a head edited outside the log is ``verify``'s
+    finding)."""
     query = select(AuditHeadRow).where(AuditHeadRow.id == HEAD_ID)
     if lock:
         query = query.with_for_update()
-    return s.scalars(query).first()
+    row = s.scalars(query).first()
+    if row is None:
+        return None
+    return StoredHead(
+        log_id=row.log_id,
+        size=row.size,
+        last_hash=row.last_hash,
+        frontier=row.frontier,
+        checkpointed=row.checkpointed,
+    )
 
 
-def add_head(s: Session, row: AuditHeadRow) -> None:
-    s.add(row)
+def add_head(s: Session, head: StoredHead) -> None:
+    """Insert the head of a new log."""
+    s.add(
+        AuditHeadRow(
+            id=HEAD_ID,
+            log_id=head.log_id,
+            size=head.size,
+            last_hash=head.last_hash,
+            frontier=head.frontier,
+            checkpointed=head.checkpointed,
+        )
+    )
     s.flush()
+
+
+def save_head(s: Session, head: StoredHead) -> None:
+    """Write the advanced head back (its log id never changes); the caller holds its lock."""
+    s.execute(
+        update(AuditHeadRow)
+        .where(AuditHeadRow.id == HEAD_ID)
+        .values(
+            size=head.size,
+            last_hash=head.last_hash,
+            frontier=head.frontier,
+            checkpointed=head.checkpointed,
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 _ENTRY_COLUMNS = tuple(field.name for field in fields(Entry))

@@ -128,9 +128,9 @@ def verify_audit(
                     index_complete=entry.sequence >= floor,
                 )
         verifier.add_orphan_index_rows(store.index_rows_from(s, verifier.next_sequence))
-        row = store.head(s, lock=False)
+        kept = store.head(s, lock=False)
         try:
-            head = None if row is None else chain_head(row)
+            head = None if kept is None else chain_head(kept)
         except (ValueError, TypeError):  # a head no append could have written
             head = None
         return verifier.finish(head)
