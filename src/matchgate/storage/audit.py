@@ -175,6 +175,15 @@ def tables_present(s: Session) -> bool:
     return set(TABLE_NAMES) <= names
 
 
+_FIELDS = {kind: tuple(field.name for field in fields(kind)) for kind in (Entry, StoredHead)}
+"""An entry's and the head's fields are their row's columns, by the same names."""
+
+
+def _columns(source: object, value_type: type[Entry] | type[StoredHead]) -> dict[str, Any]:
+    """``source``'s values of the fields of ``value_type`` (a row's, or a value's)."""
+    return {name: getattr(source, name) for name in _FIELDS[value_type]}
+
+
 def head(s: Session, *, lock: bool) -> StoredHead | None:
     """The head; ``lock`` holds its row until the transaction ends (one writer at a time).
 
@@ -184,29 +193,12 @@ def head(s: Session, *, lock: bool) -> StoredHead | None:
     if lock:
         query = query.with_for_update()
     row = s.scalars(query).first()
-    if row is None:
-        return None
-    return StoredHead(
-        log_id=row.log_id,
-        size=row.size,
-        last_hash=row.last_hash,
-        frontier=row.frontier,
-        checkpointed=row.checkpointed,
-    )
+    return None if row is None else StoredHead(**_columns(row, StoredHead))
 
 
 def add_head(s: Session, head: StoredHead) -> None:
     """Insert the head of a new log."""
-    s.add(
-        AuditHeadRow(
-            id=HEAD_ID,
-            log_id=head.log_id,
-            size=head.size,
-            last_hash=head.last_hash,
-            frontier=head.frontier,
-            checkpointed=head.checkpointed,
-        )
-    )
+    s.add(AuditHeadRow(id=HEAD_ID, **_columns(head, StoredHead)))
     s.flush()
 
 
@@ -225,18 +217,26 @@ def save_head(s: Session, head: StoredHead) -> None:
     )
 
 
-_ENTRY_COLUMNS = tuple(field.name for field in fields(Entry))
-"""An entry's fields are the row's columns, by the same names."""
-
-
 def entry_of(row: AuditEntryRow) -> Entry:
-    """The audit entry a stored row holds."""
-    return Entry(**{name: getattr(row, name) for name in _ENTRY_COLUMNS})
+    """The audit entry a stored row holds (field by field: ``verify`` maps every row)."""
+    return Entry(
+        sequence=int(row.sequence),
+        recorded_at=row.recorded_at,
+        kind=row.kind,
+        actor=row.actor,
+        agency=row.agency,
+        agreement=row.agreement,
+        subjects=row.subjects,
+        details=row.details,
+        prev_hash=row.prev_hash,
+        entry_hash=row.entry_hash,
+        leaf_hash=row.leaf_hash,
+    )
 
 
 def add_entry(s: Session, entry: Entry, subjects: Sequence[str]) -> None:
     """Insert an entry and its index rows (the caller's transaction commits both or neither)."""
-    s.add(AuditEntryRow(**{name: getattr(entry, name) for name in _ENTRY_COLUMNS}))
+    s.add(AuditEntryRow(**_columns(entry, Entry)))
     s.flush()
     if subjects:
         s.execute(
