@@ -56,7 +56,6 @@ from matchgate.domain.audit import AuditSink, AuditValue
 from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError, NotFound
 from matchgate.domain.events import BreachAssessed, BreachOpened, typed_event
 from matchgate.domain.lifecycle import IncidentStatus
-from matchgate.settings import Settings
 from matchgate.storage import audit as audit_store
 from matchgate.storage import breaches as store
 
@@ -102,14 +101,15 @@ def _text(value: str | None, what: str) -> str | None:
     return text
 
 
-def parse_moment(text: str, settings: Settings, *, end_of_day: bool = False) -> dt.datetime:
+def parse_moment(app: App, text: str, *, end_of_day: bool = False) -> dt.datetime:
     """An ISO date or date-time as an aware UTC time. A date or a time without a zone is in the
-    agency's time zone; with ``end_of_day`` a date means the midnight that ends it."""
+    agency's time zone (read only then: a moment with its own zone needs none); with
+    ``end_of_day`` a date means the midnight that ends it."""
     value = text.strip()
     try:
         if len(value) == 10:
             day = dt.date.fromisoformat(value)
-            moment = dt.datetime.combine(day, dt.time(), settings.zone)
+            moment = dt.datetime.combine(day, dt.time(), app.settings.zone)
             return (moment + dt.timedelta(days=1) if end_of_day else moment).astimezone(dt.UTC)
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
@@ -120,7 +120,7 @@ def parse_moment(text: str, settings: Settings, *, end_of_day: bool = False) -> 
             code=E_BREACH_INPUT,
         ) from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=settings.zone)
+        parsed = parsed.replace(tzinfo=app.settings.zone)
     return parsed.astimezone(dt.UTC)
 
 
