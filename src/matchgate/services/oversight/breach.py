@@ -25,7 +25,7 @@ from typing import Any
 
 from matchgate.access import Action, Principal, readable
 from matchgate.app.access import host_parties, require, require_host, require_object
-from matchgate.app.audit import AuditConfig, entry_of
+from matchgate.app.audit import AuditConfig
 from matchgate.app.core import App
 from matchgate.atomic import atomic_path
 from matchgate.audit import format_time, kinds
@@ -331,21 +331,22 @@ def derive_affected(config: AuditConfig, scope: Scope) -> Exposure:
             if not audit_store.tables_present(s):
                 raise ConfigurationError("the audit store holds no audit log")
             size = store.audit_size(s)
-            rows = store.disclosure_entries(
-                s,
-                kinds=(*kinds.DISCLOSING, PACKAGE_RELEASED),
-                stop=size,
-                since=None if scope.since is None else format_time(scope.since),
-                until=None if scope.until is None else format_time(scope.until),
-                references=references,
+            entries = list(
+                store.disclosure_entries(
+                    s,
+                    kinds=(*kinds.DISCLOSING, PACKAGE_RELEASED),
+                    stop=size,
+                    since=None if scope.since is None else format_time(scope.since),
+                    until=None if scope.until is None else format_time(scope.until),
+                    references=references,
+                )
             )
-            entries = [entry_of(r) for r in rows]
             disclosing = [e.sequence for e in entries if e.kind in kinds.DISCLOSING]
             if disclosing:
                 failed = store.entries_of_kinds_from(
                     s, (kinds.RELEASE_FAILED,), min(disclosing), size
                 )
-                entries.extend(entry_of(r) for r in failed)
+                entries.extend(failed)
     except MatchgateError:
         raise
     except Exception as exc:
