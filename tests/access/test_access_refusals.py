@@ -26,7 +26,7 @@ from matchgate.access import Principal
 from matchgate.access.refusals import NO_TOKEN, UNKNOWN_TOKEN, RefusalCount, Tally, minute_of
 from matchgate.app import access as app_access
 from matchgate.app.access import authenticate
-from matchgate.app.audit import audit_config, entry_of
+from matchgate.app.audit import audit_config
 from matchgate.app.core import App
 from matchgate.audit import Entry
 from matchgate.cli.shell import EXIT_ACCESS
@@ -54,7 +54,7 @@ from matchgate.storage.db import session, store_url
 
 def _entries(w: World, kind: str = "access.denied") -> list[Entry]:
     with audit_store.transaction(w.log.config.url, write=False) as s:
-        return [entry_of(row) for row in audit_store.entries_of_kind(s, kind)]
+        return audit_store.entries_of_kind(s, kind)
 
 
 def _d(entry: Entry) -> dict[str, Any]:
@@ -74,7 +74,7 @@ def _size(w: World) -> int:
 
 def _no_token_in_log(w: World, *tokens: str) -> None:
     with audit_store.transaction(w.log.config.url, write=False) as s:
-        text = "".join(entry_of(r).details for r in audit_store.entries(s))
+        text = "".join(e.details for e in audit_store.entries(s))
     for token in tokens:
         assert token not in text
         assert token.split("_", 2)[2] not in text  # the secret part (it may hold "_" itself)
@@ -413,8 +413,8 @@ def test_the_cli_records_refusals_and_keeps_the_auditor_to_its_agency(tmp_path: 
     settings = Settings(workspace=cli.workspace)
     config = audit_config(settings)
     with audit_store.transaction(config.url, write=False) as s:
-        denied = [entry_of(r) for r in audit_store.entries_of_kind(s, "access.denied")]
-        counted = [entry_of(r) for r in audit_store.entries_of_kind(s, "access.unauthenticated")]
+        denied = audit_store.entries_of_kind(s, "access.denied")
+        counted = audit_store.entries_of_kind(s, "access.unauthenticated")
     assert [(_d(e)["user_id"], _d(e)["token_id"], _d(e)["reason"]) for e in denied] == [
         ("sub", sub_id, "token_revoked")
     ]

@@ -17,9 +17,9 @@ from matchgate.audit.breach_report import (
     sha256_text,
     subjects_csv,
 )
-from matchgate.audit.entry import GENESIS_HASH, Entry
+from matchgate.audit.entry import GENESIS_HASH
 from matchgate.audit.exposure import PACKAGE_RELEASED, derive_exposure
-from matchgate.domain.audit import AuditEvent
+from matchgate.domain.audit import AuditEvent, Entry
 from matchgate.domain.lifecycle import IncidentStatus
 
 T0 = dt.datetime(2025, 9, 3, 12, 0, tzinfo=dt.UTC)

@@ -268,19 +268,17 @@ def test_scopes_are_checked() -> None:
 
 
 def test_times_without_a_zone_are_agency_time() -> None:
-    settings = Settings(timezone="America/New_York")
-    assert parse_moment("2025-09-03", settings) == dt.datetime(2025, 9, 3, 4, 0, tzinfo=dt.UTC)
-    assert parse_moment("2025-09-03", settings, end_of_day=True) == dt.datetime(
+    app = App(Settings(timezone="America/New_York"))
+    assert parse_moment(app, "2025-09-03") == dt.datetime(2025, 9, 3, 4, 0, tzinfo=dt.UTC)
+    assert parse_moment(app, "2025-09-03", end_of_day=True) == dt.datetime(
         2025, 9, 4, 4, 0, tzinfo=dt.UTC
     )
-    assert parse_moment("2025-09-03T10:30", settings) == dt.datetime(
-        2025, 9, 3, 14, 30, tzinfo=dt.UTC
-    )
-    assert parse_moment("2025-09-03T10:30+00:00", settings) == dt.datetime(
+    assert parse_moment(app, "2025-09-03T10:30") == dt.datetime(2025, 9, 3, 14, 30, tzinfo=dt.UTC)
+    assert parse_moment(app, "2025-09-03T10:30+00:00") == dt.datetime(
         2025, 9, 3, 10, 30, tzinfo=dt.UTC
     )
     with pytest.raises(InputError):
-        parse_moment("yesterday", settings)
+        parse_moment(app, "yesterday")
 
 
 def test_clock_state_before_and_after_the_due_time() -> None:

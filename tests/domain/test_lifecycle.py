@@ -10,6 +10,7 @@ from matchgate.domain.lifecycle import (
     JobStatus,
     NoticeStatus,
     PackageStatus,
+    RecipientKeyStatus,
     ReviewStatus,
     SubmissionStatus,
     UserStatus,
@@ -37,6 +38,7 @@ def test_the_stored_values_do_not_change() -> None:
     ]
     assert [s.value for s in JobStatus] == ["running", "finished", "failed"]
     assert [s.value for s in UserStatus] == ["active", "revoked"]
+    assert [s.value for s in RecipientKeyStatus] == ["current", "retired", "revoked"]
 
 
 def test_the_docstring_names_every_lifecycle() -> None:
@@ -51,6 +53,7 @@ def test_the_docstring_names_every_lifecycle() -> None:
         NoticeStatus,
         JobStatus,
         UserStatus,
+        RecipientKeyStatus,
     )
     for enum in every:
         assert enum.__name__ in doc

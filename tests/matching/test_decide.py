@@ -109,6 +109,31 @@ def test_without_identifier_phonetic_first_name_is_no_match() -> None:
     assert "agrees only loosely" in out.reasons[0]
 
 
+def test_without_identifier_transliterated_first_name_at_the_same_address_matches() -> None:
+    """DIPAK and DEEPAK at the same address line, surname and birthday agreeing: a spelling of
+    one name, as a close spelling there is; elsewhere or without an address it stays refused."""
+    home = {"ssn": None, "first_name": "phonetic", "address": "line_and_zip"}
+    assert decide(1, pairs([(0, 10, 25.0, home)])).decision == [Decision.MATCH]
+    moved = {**home, "address": "zip_differs"}
+    assert decide(1, pairs([(0, 10, 25.0, moved)])).decision == [Decision.NO_MATCH]
+    # A twin in the master whose first name is the request's makes it a near tie: no match.
+    twin = (0, 11, 24.0, {"ssn": None, "address": "line_and_zip"})
+    assert decide(1, pairs([(0, 10, 25.0, home), twin])).decision != [Decision.MATCH]
+
+
+def test_without_identifier_a_keyed_birthday_with_both_names_exact_matches() -> None:
+    """Day and month swapped, January 1, a year off by one or ten: keying errors that cannot make
+    a parent of a child. One digit off can (1962 and 1992): that still needs confirming."""
+    for keyed in ("swapped", "january_first", "year_off"):
+        row = {"ssn": None, "dob": keyed}
+        assert decide(1, pairs([(0, 10, 25.0, row)])).decision == [Decision.MATCH], keyed
+    for parent in ("one_digit", "year_digits_swapped"):
+        row = {"ssn": None, "dob": parent}
+        assert decide(1, pairs([(0, 10, 25.0, row)])).decision == [Decision.POSSIBLE], parent
+    nickname = {"ssn": None, "dob": "year_off", "first_name": "nickname"}
+    assert decide(1, pairs([(0, 10, 25.0, nickname)])).decision == [Decision.POSSIBLE]
+
+
 def test_without_identifier_nickname_is_reviewed_not_matched() -> None:
     out = decide(1, pairs([(0, 10, 25.0, {"ssn": None, "first_name": "nickname"})]))
     assert out.decision == [Decision.POSSIBLE]

@@ -71,6 +71,12 @@ CASES: dict[str, tuple[list[Row], list[Decision], list[Decision]]] = {
         [NO_MATCH],
         [POSSIBLE],
     ),
+    # A variant of the first name, surname and birthday alike, another ZIP code, no middle name.
+    "refuse_lookalike_elsewhere": (
+        [(0, 10, 25.0, {**NO_ID, "first_name": "close", "address": "zip_differs"})],
+        [NO_MATCH],
+        [POSSIBLE],
+    ),
     "refuse_name_only": (
         [(0, 10, 25.0, {**NAME_ONLY, "address": "zip"})],
         [NO_MATCH],

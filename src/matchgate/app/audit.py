@@ -48,7 +48,7 @@ from matchgate.audit import (
 from matchgate.audit.witness import WitnessRefused, leave_witness
 from matchgate.disclosure import keys as signing_keys
 from matchgate.disclosure.errors import PackageError
-from matchgate.domain.audit import AuditEvent, AuditReceipt, AuditUnavailable
+from matchgate.domain.audit import AuditEvent, AuditReceipt, AuditUnavailable, StoredHead
 from matchgate.domain.errors import ConfigurationError, InputError
 from matchgate.domain.events import AccountingPurged
 from matchgate.settings import Settings
@@ -132,56 +132,29 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-# --- conversions between rows and the audit stage's types -------------------------------------
+# --- conversions between the stored head and the audit stage's chain head ---------------------
 
 
-def chain_head(row: store.AuditHeadRow) -> ChainHead:
-    hashes = [bytes.fromhex(h) for h in json.loads(row.frontier)]
+def chain_head(stored: StoredHead) -> ChainHead:
+    hashes = [bytes.fromhex(h) for h in json.loads(stored.frontier)]
     return ChainHead(
-        log_id=row.log_id,
-        last_hash=row.last_hash,
-        frontier=Frontier(int(row.size), hashes),
-        checkpointed=int(row.checkpointed),
+        log_id=stored.log_id,
+        last_hash=stored.last_hash,
+        frontier=Frontier(int(stored.size), hashes),
+        checkpointed=int(stored.checkpointed),
     )
 
 
-def _save_head(row: store.AuditHeadRow, head: ChainHead) -> None:
-    row.size = head.size
-    row.last_hash = head.last_hash
-    row.frontier = json.dumps([h.hex() for h in head.frontier.hashes])
-    row.checkpointed = head.checkpointed
-
-
-def entry_of(row: store.AuditEntryRow) -> Entry:
-    """The audit entry a stored row holds."""
-    return Entry(
-        sequence=int(row.sequence),
-        recorded_at=row.recorded_at,
-        kind=row.kind,
-        actor=row.actor,
-        agency=row.agency,
-        agreement=row.agreement,
-        subjects=row.subjects,
-        details=row.details,
-        prev_hash=row.prev_hash,
-        entry_hash=row.entry_hash,
-        leaf_hash=row.leaf_hash,
-    )
-
-
-def _row(entry: Entry) -> store.AuditEntryRow:
-    return store.AuditEntryRow(
-        sequence=entry.sequence,
-        recorded_at=entry.recorded_at,
-        kind=entry.kind,
-        actor=entry.actor,
-        agency=entry.agency,
-        agreement=entry.agreement,
-        subjects=entry.subjects,
-        details=entry.details,
-        prev_hash=entry.prev_hash,
-        entry_hash=entry.entry_hash,
-        leaf_hash=entry.leaf_hash,
+def _save_head(s: Any, head: ChainHead) -> None:
+    store.save_head(
+        s,
+        StoredHead(
+            log_id=head.log_id,
+            size=head.size,
+            last_hash=head.last_hash,
+            frontier=json.dumps([h.hex() for h in head.frontier.hashes]),
+            checkpointed=head.checkpointed,
+        ),
     )
 
 
@@ -259,23 +232,18 @@ def init_audit(config: AuditConfig, *, clock: Callable[[], dt.datetime] = utcnow
         raise _unreachable(config, exc) from exc
     log = AuditLog(config, subject, signer, clock=clock)
     with store.transaction(config.url, write=True) as s:
-        row = store.head(s, lock=True)
-        created = row is None
-        if row is None:
+        stored = store.head(s, lock=True)
+        created = stored is None
+        if stored is None:
             _refuse_foreign_checkpoints(config)
-            row = store.AuditHeadRow(
-                id=store.HEAD_ID,
-                log_id=uuid.uuid4().hex,
-                size=0,
-                last_hash="0" * 64,
-                frontier="[]",
-                checkpointed=0,
+            stored = StoredHead(
+                log_id=uuid.uuid4().hex, size=0, last_hash="0" * 64, frontier="[]", checkpointed=0
             )
-            store.add_head(s, row)
-            head = chain_head(row)
+            store.add_head(s, stored)
+            head = chain_head(stored)
             log._checkpoint_locked(s, head)  # the empty tree: anchors the log id
-            _save_head(row, head)
-        log_id = row.log_id
+            _save_head(s, head)
+        log_id = stored.log_id
     return AuditInit(
         log_id=log_id,
         created_log=created,
@@ -369,9 +337,9 @@ class AuditLog:
         record = check_event(event)  # AuditEventRejected (an AuditUnavailable) names the field
         try:
             with store.transaction(self.config.url, write=True) as s:
-                row, head = self._locked_head(s)
+                head = self._locked_head(s)
                 entry = self._append_locked(s, head, record)
-                _save_head(row, head)
+                _save_head(s, head)
         except AuditUnavailable:
             raise
         except Exception as exc:
@@ -398,11 +366,11 @@ class AuditLog:
         Any failure is ``AuditUnavailable``: the caller releases nothing."""
         try:
             with store.transaction(self.config.url, write=True) as s:
-                row, head = self._locked_head(s)
+                head = self._locked_head(s)
                 if head.size < covering:
                     raise WitnessRefused("the log is shorter than the entries to witness")
                 checkpoint = self._checkpoint_locked(s, head)
-                _save_head(row, head)
+                _save_head(s, head)
                 leave_witness(
                     self.config.witness_root,
                     agencies,
@@ -425,9 +393,9 @@ class AuditLog:
         """Sign the current tree head now, append it to the checkpoint file, return it."""
         try:
             with store.transaction(self.config.url, write=True) as s:
-                row, head = self._locked_head(s)
+                head = self._locked_head(s)
                 checkpoint = self._checkpoint_locked(s, head)
-                _save_head(row, head)
+                _save_head(s, head)
         except AuditUnavailable:
             raise
         except Exception as exc:
@@ -436,17 +404,17 @@ class AuditLog:
             ) from exc
         return checkpoint
 
-    def _locked_head(self, s: Any) -> tuple[store.AuditHeadRow, ChainHead]:
-        row = store.head(s, lock=True)
-        if row is None:
+    def _locked_head(self, s: Any) -> ChainHead:
+        stored = store.head(s, lock=True)
+        if stored is None:
             raise AuditUnavailable("the audit store holds no audit log")
-        return row, chain_head(row)
+        return chain_head(stored)
 
     def _append_locked(self, s: Any, head: ChainHead, record: EventRecord) -> Entry:
         if head.checkpoint_due(self.config.checkpoint_every):
             self._checkpoint_locked(s, head)
         entry = head.append(record, self._clock())
-        store.add_entry(s, _row(entry), record.subjects)
+        store.add_entry(s, entry, record.subjects)
         return entry
 
     def _checkpoint_locked(self, s: Any, head: ChainHead) -> Checkpoint:
@@ -513,7 +481,7 @@ class AuditLog:
         check_purge(before, today)
         cutoff = format_time(dt.datetime.combine(before, dt.time(), dt.UTC))
         with store.transaction(self.config.url, write=True) as s:
-            row, head = self._locked_head(s)
+            head = self._locked_head(s)
             stop = store.first_sequence_since(s, cutoff)
             stop = head.size if stop is None else stop
             gone = [x for x in store.index_subjects_before(s, stop) if not still_held(x)]
@@ -528,7 +496,7 @@ class AuditLog:
                 ).audit_event()
             )
             entry = self._append_locked(s, head, record)
-            _save_head(row, head)
+            _save_head(s, head)
         return PurgeSummary(entry.sequence, stop, len(gone), rows)
 
 
@@ -552,5 +520,5 @@ class PurgeSummary:
 def accounting_for_subject(config: AuditConfig, subject: str) -> Accounting:
     """The accounting of the person with subject HMAC ``subject`` (agency view)."""
     with store.transaction(config.url, write=False) as s:
-        rows = store.entries_at(s, store.sequences_for(s, [subject]))
-        return build_accounting([entry_of(r) for r in rows], [subject])
+        entries = store.entries_at(s, store.sequences_for(s, [subject]))
+        return build_accounting(entries, [subject])

@@ -15,7 +15,7 @@ from matchgate.domain.errors import MatchgateError
 from matchgate.domain.lifecycle import JobStatus
 from matchgate.settings import Settings
 from matchgate.storage.db import create_if_fresh, session
-from matchgate.storage.models import Job
+from matchgate.storage.jobs import finish_job, start_job
 
 
 def file_digest(path: Path) -> str:
@@ -46,14 +46,13 @@ def tracked_job(settings: Settings, kind: str, inputs: Mapping[str, Any]) -> Ite
     record = JobRecord(id=uuid.uuid4().hex)
     create_if_fresh(settings.sqlite_url)
     with session(settings.sqlite_url) as s:
-        s.add(
-            Job(
-                id=record.id,
-                kind=kind,
-                status=JobStatus.RUNNING.value,
-                started_at=datetime.now(UTC),
-                inputs=dict(inputs),
-            )
+        start_job(
+            s,
+            record.id,
+            kind=kind,
+            status=JobStatus.RUNNING.value,
+            at=datetime.now(UTC),
+            inputs=inputs,
         )
     status, code = JobStatus.FAILED.value, None
     try:
@@ -67,10 +66,12 @@ def tracked_job(settings: Settings, kind: str, inputs: Mapping[str, Any]) -> Ite
         raise
     finally:
         with session(settings.sqlite_url) as s:
-            job = s.get(Job, record.id)
-            if job is not None:
-                job.status = status
-                job.finished_at = datetime.now(UTC)
-                job.outputs = record.outputs
-                job.counts = record.counts
-                job.error_code = code
+            finish_job(
+                s,
+                record.id,
+                status=status,
+                at=datetime.now(UTC),
+                outputs=record.outputs,
+                counts=record.counts,
+                error_code=code,
+            )

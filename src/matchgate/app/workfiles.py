@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from matchgate.domain.review import NewItem
 from matchgate.settings import Settings
 from matchgate.standardize.identifiers import format_ssn
 from matchgate.storage import review
@@ -138,7 +139,7 @@ def queue_possible(
     a_numbers = (
         table["a_number"].to_pylist() if "a_number" in table.column_names else [None] * len(errors)
     )
-    items: list[review.NewItem] = []
+    items: list[NewItem] = []
     for index, request_id in enumerate(table["request_id"].to_pylist()):
         if str(decisions[index]) != "possible" or errors[index]:
             continue
@@ -146,7 +147,7 @@ def queue_possible(
         person = matches.get("person_id", [None] * len(errors))[index]
         ssn = ssns[index]
         items.append(
-            review.NewItem(
+            NewItem(
                 id=uuid.uuid4().hex,
                 job_id=job_id,
                 agreement_id=agreement_id,

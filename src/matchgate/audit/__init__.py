@@ -42,7 +42,6 @@ from matchgate.audit.disclosures import (
 )
 from matchgate.audit.entry import (
     GENESIS_HASH,
-    Entry,
     MalformedEntry,
     chain_hash,
     entry_bytes,
@@ -111,6 +110,7 @@ from matchgate.domain.audit import (
     AuditSink,
     AuditUnavailable,
     AuditValue,
+    Entry,
 )
 from matchgate.domain.canonical import NotCanonical, canonical_json, parse_canonical
 

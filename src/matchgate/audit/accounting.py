@@ -32,9 +32,9 @@ from typing import Any
 
 from matchgate.audit import kinds
 from matchgate.audit.disclosures import REFERENCE_KEY, split
-from matchgate.audit.entry import Entry, parse_time
+from matchgate.audit.entry import parse_time
 from matchgate.audit.errors import RetentionRefused
-from matchgate.domain.audit import AuditValue
+from matchgate.domain.audit import AuditValue, Entry
 from matchgate.domain.lifecycle import PackageStatus
 
 RETENTION_YEARS = 5

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from matchgate.audit.entry import GENESIS_HASH, Entry, format_time, new_entry
+from matchgate.audit.entry import GENESIS_HASH, format_time, new_entry
 from matchgate.audit.events import EventRecord
 from matchgate.audit.merkle import Frontier
+from matchgate.domain.audit import Entry
 
 
 @dataclass

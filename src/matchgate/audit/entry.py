@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from matchgate.audit.events import SUBJECT_PATTERN, EventRecord
 from matchgate.audit.merkle import leaf_hash
-from matchgate.domain.audit import AuditValue
+from matchgate.domain.audit import Entry
 from matchgate.domain.canonical import NotCanonical, canonical_json, parse_canonical
 
 FORMAT_VERSION = 1
@@ -48,30 +47,6 @@ def is_time(text: object) -> bool:
 def is_hash(text: object) -> bool:
     """Whether ``text`` is a hash as stored: 64 lowercase hex digits."""
     return isinstance(text, str) and bool(_HEX64.match(text))
-
-
-@dataclass(frozen=True)
-class Entry:
-    """An entry as stored: subjects and details as their canonical JSON text."""
-
-    sequence: int
-    recorded_at: str
-    kind: str
-    actor: str
-    agency: str | None
-    agreement: str | None
-    subjects: str
-    details: str
-    prev_hash: str
-    entry_hash: str
-    leaf_hash: str
-
-    def subject_list(self) -> tuple[str, ...]:
-        return tuple(parse_canonical(self.subjects))
-
-    def detail_map(self) -> dict[str, AuditValue]:
-        value: dict[str, AuditValue] = parse_canonical(self.details)
-        return value
 
 
 def _content(

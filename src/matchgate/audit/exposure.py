@@ -29,7 +29,8 @@ from typing import Any
 from matchgate.audit import kinds
 from matchgate.audit.breach import Scope
 from matchgate.audit.disclosures import REFERENCE_KEY, split
-from matchgate.audit.entry import Entry, parse_time
+from matchgate.audit.entry import parse_time
+from matchgate.domain.audit import Entry
 
 PACKAGE_RELEASED = kinds.PACKAGE_RELEASED
 """Written after a package's ``disclosure.made`` entries (``services.disclosure.respond``)."""

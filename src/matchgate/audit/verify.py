@@ -30,9 +30,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from matchgate.audit.chain import ChainHead
 from matchgate.audit.checkpoint import Checkpoint, signature_valid
-from matchgate.audit.entry import GENESIS_HASH, Entry, MalformedEntry, chain_hash, entry_bytes
+from matchgate.audit.entry import GENESIS_HASH, MalformedEntry, chain_hash, entry_bytes
 from matchgate.audit.errors import Problem
 from matchgate.audit.merkle import Frontier, leaf_hash
+from matchgate.domain.audit import Entry
 
 MAX_FINDINGS = 50
 

@@ -25,7 +25,6 @@ from matchgate.cli.shell import (
     current_app,
     echo,
     echo_json,
-    settings,
 )
 from matchgate.domain.audit import AuditUnavailable
 from matchgate.domain.errors import ConfigurationError
@@ -128,20 +127,20 @@ def register(app: typer.Typer, run: Runner) -> None:
         from matchgate.services.oversight.breach import open_incident, parse_moment
 
         def work() -> None:
-            current = settings()
+            current = current_app()
             parse_category(category)  # a usage mistake is exit 3 even with no audit log
             scope = Scope.build(
                 packages=package or (),
                 jobs=job or (),
                 answers=answer or (),
                 recipients=recipient or (),
-                since=None if since is None else parse_moment(since, current),
-                until=None if until is None else parse_moment(until, current, end_of_day=True),
+                since=None if since is None else parse_moment(current, since),
+                until=None if until is None else parse_moment(current, until, end_of_day=True),
             )
-            found = None if discovered_at is None else parse_moment(discovered_at, current)
+            found = None if discovered_at is None else parse_moment(current, discovered_at)
             incident = _audited(
                 lambda: open_incident(
-                    current_app(),
+                    current,
                     category=category,
                     scope=scope,
                     caller=caller(),

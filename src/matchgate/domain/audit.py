@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from matchgate.domain.canonical import parse_canonical
 from matchgate.domain.errors import MatchgateError
 
 AuditValue = str | int | float | bool | None
@@ -50,6 +51,48 @@ class AuditReceipt:
 
     sequence: int
     entry_hash: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An entry as stored: subjects and details as their canonical JSON text.
+
+    What the audit store hands back for each row; its canonical bytes, chain hash and Merkle
+    leaf are :mod:`matchgate.audit.entry`'s."""
+
+    sequence: int
+    recorded_at: str
+    kind: str
+    actor: str
+    agency: str | None
+    agreement: str | None
+    subjects: str
+    details: str
+    prev_hash: str
+    entry_hash: str
+    leaf_hash: str
+
+    def subject_list(self) -> tuple[str, ...]:
+        return tuple(parse_canonical(self.subjects))
+
+    def detail_map(self) -> dict[str, AuditValue]:
+        value: dict[str, AuditValue] = parse_canonical(self.details)
+        return value
+
+
+@dataclass(frozen=True)
+class StoredHead:
+    """The chain head as the audit store keeps it, read or to be written back.
+
+    ``frontier`` is the JSON text of the Merkle frontier's hashes (hex), as stored: the kernel
+    turns it into the audit stage's ``ChainHead`` and a head that does not parse is a finding
+    of ``verify``, not an error of the read."""
+
+    log_id: str
+    size: int
+    last_hash: str
+    frontier: str
+    checkpointed: int
 
 
 class AuditSink(Protocol):

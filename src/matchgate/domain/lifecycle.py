@@ -12,6 +12,8 @@ or written in a report, so a row, an audit entry and a shell all speak the same 
     NoticeStatus       pending -> approved | denied          (the ``onward_use_notices`` table)
     JobStatus          running -> finished | failed          (the ``jobs`` table)
     UserStatus         active -> revoked                     (the ``users`` table)
+    RecipientKeyStatus current -> retired | revoked; retired -> revoked
+                                                             (the ``recipient_keys`` table)
 
 Storage columns stay plain strings; these enums are what code compares them with and writes.
 """
@@ -25,6 +27,7 @@ __all__ = [
     "JobStatus",
     "NoticeStatus",
     "PackageStatus",
+    "RecipientKeyStatus",
     "ReviewStatus",
     "SubmissionStatus",
     "UserStatus",
@@ -91,4 +94,14 @@ class UserStatus(StrEnum):
     """Whether a user may act: a revoked user's tokens all stop working; it is never undone."""
 
     ACTIVE = "active"
+    REVOKED = "revoked"
+
+
+class RecipientKeyStatus(StrEnum):
+    """Whether a recipient agency's registered key is sealed to: only its ``current`` key is;
+    registering another retires it (what was sealed to it still opens with its private key);
+    a revoked key is never used again."""
+
+    CURRENT = "current"
+    RETIRED = "retired"
     REVOKED = "revoked"

@@ -39,6 +39,23 @@ class StoredSubmission:
     consultation: dict[str, Any] | None = None
     """A held submission's consultation: outcome, by, at, record (the officer's words) and
     agreement_version."""
+    stored_path: str | None = None
+    """Where the host keeps the sealed original while it holds it (None once purged): the
+    host's own path, for the use cases that process or purge it; no shell shows it."""
 
 
-__all__ = ["StoredSubmission"]
+@dataclass(frozen=True)
+class HeldSubmission:
+    """What retention needs of a submission: ids, status and when it last changed."""
+
+    job_id: str
+    agreement_id: str
+    agreement_version: int | None
+    status: str
+    updated_at: dt.datetime
+    package_id: str | None
+    stored_path: str | None
+    sha256: str | None
+
+
+__all__ = ["HeldSubmission", "StoredSubmission"]

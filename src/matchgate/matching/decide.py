@@ -23,8 +23,9 @@ for someone else, so ``match`` needs all of:
     a nickname or other spelling, closely, by sound, as an initial, as the middle name, or
     written in the surname field), or only somewhat similar while the date of birth agrees;
   - *not identified*: no address that contradicts (another ZIP code: a namesake elsewhere,
-    or a person who moved, for review), the date of birth agrees exactly, and the first name
-    exactly (or as an
+    or a person who moved, for review), the date of birth agrees exactly (or with a keying error
+    that cannot make a parent of a child, day and month swapped, January 1, a year off by one
+    or ten, when both names agree exactly), and the first name exactly (or as an
     earlier first name, or swapped with the surname; a nickname goes to review: ROSA and ROSE are
     one name to a dictionary and two people to a family); with
     :attr:`Policy.confirm_names_and_birthday`, the address or the middle name must also agree
@@ -49,6 +50,9 @@ disagreement, a close spelling of the first name with everything else agreeing. 
   borrowed SSN; the SSA code says the name did not match);
 * no identifier agrees and the first name, or the date of birth, agrees only loosely or not at
   all (the look-alike pattern: same surname and birthday, a similar given name);
+* no identifier agrees, the first name is only a nickname or close spelling, and the address is
+  in another ZIP code with no middle name to confirm: surname and birthday are all that agree
+  exactly (another person with a similar given name, not one who moved);
 * the request's SSN conflicts with the best candidate's and nothing else identifies them;
 * a name-only request short of the rule above.
 
@@ -85,6 +89,7 @@ from matchgate.domain.decision import Decision
 from matchgate.matching.evidence import (
     DOB_AGREES,
     DOB_EXPLAINED,
+    DOB_KEYING_ERRORS,
     FIRST_NAME_LOOSE,
     FIRST_NAME_STRICT,
     IDENTIFIER_AGREES,
@@ -146,6 +151,9 @@ NOTE_RELATIVE = (
 NOTE_NAME_ONLY = "only a name was given and it is not unique and certain at this address"
 NOTE_BORROWED = "the SSN belongs to a person whose first name and date of birth disagree"
 NOTE_LOOKALIKE = "no SSN or A-number agrees and the first name or date of birth agrees only loosely"
+NOTE_LOOKALIKE_ELSEWHERE = (
+    "no SSN or A-number agrees, the first name is only a variant and the address is elsewhere"
+)
 NOTE_WEAK = "evidence too weak to act on"
 NOTE_TAKEN = "another request in this file matches this person more strongly"
 NOTE_NO_CANDIDATE = "no candidate found"
@@ -167,6 +175,7 @@ RULES = (
     "refuse_borrowed",
     "refuse_ssn_conflict",
     "refuse_lookalike",
+    "refuse_lookalike_elsewhere",
     "refuse_name_only",
     "one_per_person",
 )
@@ -322,7 +331,18 @@ def named_match_checks(
             NOTE_FIRST_NAME,
             np.where(has_id, first_loose, level("first_name", FIRST_NAME_STRICT)),
         ),
-        ("unconfirmed", NOTE_UNCONFIRMED, has_id | level("dob", ("exact",)) | only_name),
+        (
+            "unconfirmed",
+            NOTE_UNCONFIRMED,
+            has_id
+            | level("dob", ("exact",))
+            | only_name
+            | (
+                level("dob", DOB_KEYING_ERRORS)
+                & level("first_name", ("exact",))
+                & level("surname", ("exact",))
+            ),
+        ),
         (
             "address_conflict",
             NOTE_ADDRESS_CONFLICT,
@@ -364,6 +384,15 @@ def named_refusal_checks(
         ~level("first_name", (*FIRST_NAME_STRICT, "nickname", "close"))
         | ~(level("dob", DOB_EXPLAINED) | pairs.missing("dob"))
     )
+    # A variant of the first name with an address in another ZIP code and no middle name to
+    # confirm: surname and birthday are all that agree exactly, which is what another person
+    # with a similar given name looks like (synth's absent look-alikes), not a person who moved.
+    elsewhere = (
+        ~has_id
+        & level("first_name", ("nickname", "close"))
+        & level("address", ("zip_differs", "different"))
+        & ~level("middle_name", ("exact", "initial"))
+    )
     ssn_conflict = (
         level("ssn", ("different",)) & ~level("a_number", IDENTIFIER_AGREES) & ~strong & ~forgiven
     )
@@ -371,6 +400,11 @@ def named_refusal_checks(
         ("refuse_borrowed", NOTE_BORROWED, borrowed),
         ("refuse_ssn_conflict", NOTE_SSN_CONFLICT, ssn_conflict),
         ("refuse_lookalike", NOTE_LOOKALIKE, lookalike & ~ssn_conflict),
+        (
+            "refuse_lookalike_elsewhere",
+            NOTE_LOOKALIKE_ELSEWHERE,
+            elsewhere & ~lookalike & ~ssn_conflict,
+        ),
         ("refuse_name_only", NOTE_NAME_ONLY, name_only(pairs)),
     ]
 

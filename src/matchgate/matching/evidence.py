@@ -248,8 +248,11 @@ def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
       off by one or ten);
     * both names exactly, the middle name or initial, and a birthday a keying error explains
       (no address needed: the middle name stands in for it);
-    * the first name as a nickname, a close spelling or by sound, the middle name or initial
-      agreeing, the surname without a spelling difference and the birthday exactly;
+    * the first name as a nickname, a close spelling or by sound (a transliteration: DIPAK and
+      DEEPAK, MUHAMMAD and MOHAMMED), the middle name or initial or the address line agreeing,
+      the surname without a spelling difference and the birthday exactly (a close spelling or
+      a nickname at the same address line is corroborated already; one by sound was refused as
+      a look-alike, which fell on the names that are transliterated);
     * the first name exactly, the surname spelled closely (a typo), the birthday exactly, and
       the middle name or initial or the address line agreeing.
 
@@ -287,7 +290,7 @@ def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
     )
     first_keyed = (
         level("first_name", ("nickname", "close", "phonetic"))
-        & middle
+        & (middle | line)
         & surname
         & level("dob", ("exact",))
     )

@@ -10,7 +10,6 @@ rows above storage.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -25,11 +24,13 @@ from sqlalchemy import (
     UniqueConstraint,
     bindparam,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from matchgate.domain.accounts import AgencyView, CallerRecord, TokenView, UserView
+from matchgate.domain.agreements import Suspension
 from matchgate.domain.lifecycle import UserStatus
 from matchgate.storage.models import Base
 
@@ -261,12 +262,55 @@ def revoke_token(s: Session, token_id: str, *, when: datetime, by: str) -> Token
     return _token(row)
 
 
-def active_suspensions(s: Session, agreement_id: str) -> Sequence[AgreementSuspension]:
+def _suspension(row: AgreementSuspension) -> Suspension:
+    return Suspension(
+        id=row.id,
+        agreement_id=row.agreement_id,
+        reason=row.reason,
+        suspended_at=row.suspended_at,
+        suspended_by=row.suspended_by,
+        lifted_at=row.lifted_at,
+        lifted_by=row.lifted_by,
+        active=bool(row.active),
+    )
+
+
+def add_suspension(s: Session, suspension: Suspension) -> Suspension:
+    """Store a suspension (``AlreadyExists`` if its id is taken); the suspension as stored."""
+    row = AgreementSuspension(
+        id=suspension.id,
+        agreement_id=suspension.agreement_id,
+        reason=suspension.reason,
+        suspended_at=suspension.suspended_at,
+        suspended_by=suspension.suspended_by,
+        lifted_at=suspension.lifted_at,
+        lifted_by=suspension.lifted_by,
+        active=suspension.active,
+    )
+    add(s, row)
+    return _suspension(row)
+
+
+def active_suspensions(s: Session, agreement_id: str) -> list[Suspension]:
     """The suspensions in effect (normally one; two suspenders racing may leave two)."""
     query = select(AgreementSuspension).where(
         AgreementSuspension.agreement_id == agreement_id, AgreementSuspension.active.is_(True)
     )
-    return s.scalars(query).all()
+    return [_suspension(row) for row in s.scalars(query)]
+
+
+def lift_suspensions(s: Session, agreement_id: str, *, by: str, at: datetime) -> int:
+    """Lift every suspension in effect under an agreement; how many were lifted."""
+    changed = s.execute(
+        update(AgreementSuspension)
+        .where(
+            AgreementSuspension.agreement_id == agreement_id,
+            AgreementSuspension.active.is_(True),
+        )
+        .values(active=False, lifted_at=at, lifted_by=by)
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(getattr(changed, "rowcount", 0))
 
 
 def suspended_agreements(s: Session) -> set[str]:

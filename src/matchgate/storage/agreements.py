@@ -2,21 +2,24 @@
 
 The text is the record; everything else is derived from it and kept only to query without
 parsing. Rows are never updated or deleted: a change to an agreement is a new version.
+
+The repository hands back :class:`matchgate.domain.agreements.AgreementVersion`, never a row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from matchgate.domain.agreements import AgreementVersion
 from matchgate.storage.models import Base
 
 
-class AgreementVersion(Base):
+class AgreementVersionRow(Base):
     """One version of one agreement."""
 
     __tablename__ = "agreement_versions"
@@ -39,68 +42,86 @@ def parties_of(s: Session, agreement_id: str) -> tuple[str, str] | None:
     """The disclosing and recipient agencies of the highest version, or None: two columns, not
     the row with its text (every governed read of an object under an agreement asks this)."""
     query = (
-        select(AgreementVersion.disclosing, AgreementVersion.recipient)
-        .where(AgreementVersion.agreement_id == agreement_id)
-        .order_by(AgreementVersion.version.desc())
+        select(AgreementVersionRow.disclosing, AgreementVersionRow.recipient)
+        .where(AgreementVersionRow.agreement_id == agreement_id)
+        .order_by(AgreementVersionRow.version.desc())
         .limit(1)
     )
     row = s.execute(query).first()
     return None if row is None else (row.disclosing, row.recipient)
 
 
-def versions_of(s: Session, agreement_id: str) -> Sequence[AgreementVersion]:
+def _version(row: AgreementVersionRow) -> AgreementVersion:
+    return AgreementVersion(
+        agreement_id=row.agreement_id,
+        version=row.version,
+        title=row.title,
+        disclosing=row.disclosing,
+        recipient=row.recipient,
+        effective=row.effective,
+        expires=row.expires,
+        source_name=row.source_name,
+        sha256=row.sha256,
+        text=row.text,
+        added_at=row.added_at,
+    )
+
+
+def versions_of(s: Session, agreement_id: str) -> list[AgreementVersion]:
     """Every stored version of one agreement, lowest first."""
     query = (
-        select(AgreementVersion)
-        .where(AgreementVersion.agreement_id == agreement_id)
-        .order_by(AgreementVersion.version)
+        select(AgreementVersionRow)
+        .where(AgreementVersionRow.agreement_id == agreement_id)
+        .order_by(AgreementVersionRow.version)
     )
-    return s.scalars(query).all()
+    return [_version(row) for row in s.scalars(query)]
 
 
 def version_of(s: Session, agreement_id: str, version: int | None) -> AgreementVersion | None:
     """One version (the highest when ``version`` is None), or None."""
     if version is not None:
-        return s.get(AgreementVersion, (agreement_id, version))
-    query = (
-        select(AgreementVersion)
-        .where(AgreementVersion.agreement_id == agreement_id)
-        .order_by(AgreementVersion.version.desc())
-        .limit(1)
-    )
-    return s.scalars(query).first()
+        row = s.get(AgreementVersionRow, (agreement_id, version))
+    else:
+        query = (
+            select(AgreementVersionRow)
+            .where(AgreementVersionRow.agreement_id == agreement_id)
+            .order_by(AgreementVersionRow.version.desc())
+            .limit(1)
+        )
+        row = s.scalars(query).first()
+    return None if row is None else _version(row)
 
 
-def latest_versions(s: Session) -> Sequence[AgreementVersion]:
+def latest_versions(s: Session) -> list[AgreementVersion]:
     """The highest version of every agreement, by id."""
     highest = (
         select(
-            AgreementVersion.agreement_id,
-            func.max(AgreementVersion.version).label("version"),
+            AgreementVersionRow.agreement_id,
+            func.max(AgreementVersionRow.version).label("version"),
         )
-        .group_by(AgreementVersion.agreement_id)
+        .group_by(AgreementVersionRow.agreement_id)
         .subquery()
     )
     query = (
-        select(AgreementVersion)
+        select(AgreementVersionRow)
         .join(
             highest,
-            (AgreementVersion.agreement_id == highest.c.agreement_id)
-            & (AgreementVersion.version == highest.c.version),
+            (AgreementVersionRow.agreement_id == highest.c.agreement_id)
+            & (AgreementVersionRow.version == highest.c.version),
         )
-        .order_by(AgreementVersion.agreement_id)
+        .order_by(AgreementVersionRow.agreement_id)
     )
-    return s.scalars(query).all()
+    return [_version(row) for row in s.scalars(query)]
 
 
 class VersionTaken(Exception):
     """Another writer stored the same version (or the same text) first."""
 
 
-def add_version(s: Session, row: AgreementVersion) -> None:
+def add_version(s: Session, version: AgreementVersion) -> None:
     """Add a version; the caller's transaction commits it (or rolls it back on error)."""
-    s.add(row)
+    s.add(AgreementVersionRow(**dataclasses.asdict(version)))
     try:
         s.flush()
     except IntegrityError:
-        raise VersionTaken(f"{row.agreement_id} v{row.version}") from None
+        raise VersionTaken(f"{version.agreement_id} v{version.version}") from None

@@ -11,6 +11,11 @@ Tables (rows hold identifiers, hashes, counts and keyed HMACs, never personal va
   last checkpoint. Appends lock it, which serializes writers.
 * ``audit_checkpoints``: copies of the signed checkpoints (the trusted ones live outside).
 
+Entries go in and come back as :class:`matchgate.domain.audit.Entry` (:func:`entry_of`), and
+the head as :class:`matchgate.domain.audit.StoredHead`, never as rows: the kernel's append
+(``matchgate.app.audit``) reads the head locked and writes it back (:func:`save_head`) in the
+transaction of the entries it appends.
+
 Durability: on SQLite every connection runs in WAL mode with ``synchronous=FULL`` (a commit is
 on disk when it returns) and write transactions start with ``BEGIN IMMEDIATE``; on PostgreSQL
 a commit is durable when it returns (``synchronous_commit`` on, the default).
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,10 +44,12 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from matchgate.domain.audit import Entry, StoredHead
 from matchgate.domain.errors import ConfigurationError
 from matchgate.storage.models import Base
 
@@ -167,27 +175,73 @@ def tables_present(s: Session) -> bool:
     return set(TABLE_NAMES) <= names
 
 
-def head(s: Session, *, lock: bool) -> AuditHeadRow | None:
-    """The head row; ``lock`` holds it until the transaction ends (one writer at a time)."""
+_FIELDS = {kind: tuple(field.name for field in fields(kind)) for kind in (Entry, StoredHead)}
+"""An entry's and the head's fields are their row's columns, by the same names."""
+
+
+def _columns(source: object, value_type: type[Entry] | type[StoredHead]) -> dict[str, Any]:
+    """``source``'s values of the fields of ``value_type`` (a row's, or a value's)."""
+    return {name: getattr(source, name) for name in _FIELDS[value_type]}
+
+
+def head(s: Session, *, lock: bool) -> StoredHead | None:
+    """The head; ``lock`` holds its row until the transaction ends (one writer at a time).
+
+    The values are handed back as stored (a head edited outside the log is ``verify``'s
+    finding)."""
     query = select(AuditHeadRow).where(AuditHeadRow.id == HEAD_ID)
     if lock:
         query = query.with_for_update()
-    return s.scalars(query).first()
+    row = s.scalars(query).first()
+    return None if row is None else StoredHead(**_columns(row, StoredHead))
 
 
-def add_head(s: Session, row: AuditHeadRow) -> None:
-    s.add(row)
+def add_head(s: Session, head: StoredHead) -> None:
+    """Insert the head of a new log."""
+    s.add(AuditHeadRow(id=HEAD_ID, **_columns(head, StoredHead)))
     s.flush()
 
 
-def add_entry(s: Session, row: AuditEntryRow, subjects: Sequence[str]) -> None:
+def save_head(s: Session, head: StoredHead) -> None:
+    """Write the advanced head back (its log id never changes); the caller holds its lock."""
+    s.execute(
+        update(AuditHeadRow)
+        .where(AuditHeadRow.id == HEAD_ID)
+        .values(
+            size=head.size,
+            last_hash=head.last_hash,
+            frontier=head.frontier,
+            checkpointed=head.checkpointed,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def entry_of(row: AuditEntryRow) -> Entry:
+    """The audit entry a stored row holds (field by field: ``verify`` maps every row)."""
+    return Entry(
+        sequence=int(row.sequence),
+        recorded_at=row.recorded_at,
+        kind=row.kind,
+        actor=row.actor,
+        agency=row.agency,
+        agreement=row.agreement,
+        subjects=row.subjects,
+        details=row.details,
+        prev_hash=row.prev_hash,
+        entry_hash=row.entry_hash,
+        leaf_hash=row.leaf_hash,
+    )
+
+
+def add_entry(s: Session, entry: Entry, subjects: Sequence[str]) -> None:
     """Insert an entry and its index rows (the caller's transaction commits both or neither)."""
-    s.add(row)
+    s.add(AuditEntryRow(**_columns(entry, Entry)))
     s.flush()
     if subjects:
         s.execute(
             insert(AuditSubjectRow),
-            [{"subject": subject, "sequence": row.sequence} for subject in subjects],
+            [{"subject": subject, "sequence": entry.sequence} for subject in subjects],
         )
 
 
@@ -200,34 +254,36 @@ def checkpoint_lines(s: Session) -> list[str]:
     return list(s.scalars(select(AuditCheckpointRow.line).order_by(AuditCheckpointRow.id)))
 
 
-def entries(s: Session, start: int = 0, stop: int | None = None) -> Iterator[AuditEntryRow]:
+def entries(s: Session, start: int = 0, stop: int | None = None) -> Iterator[Entry]:
     """Entries with ``start <= sequence < stop`` in sequence order, fetched in batches."""
     query = select(AuditEntryRow).where(AuditEntryRow.sequence >= start)
     if stop is not None:
         query = query.where(AuditEntryRow.sequence < stop)
     query = query.order_by(AuditEntryRow.sequence).execution_options(yield_per=500)
-    yield from s.scalars(query)
+    for row in s.scalars(query):
+        yield entry_of(row)
 
 
-def entries_at(s: Session, sequences: Collection[int]) -> list[AuditEntryRow]:
+def entries_at(s: Session, sequences: Collection[int]) -> list[Entry]:
     if not sequences:
         return []
-    rows: list[AuditEntryRow] = []
+    found: list[Entry] = []
     ordered = sorted(set(sequences))
     for i in range(0, len(ordered), 500):
         chunk = ordered[i : i + 500]
-        rows.extend(s.scalars(select(AuditEntryRow).where(AuditEntryRow.sequence.in_(chunk))))
-    return sorted(rows, key=lambda r: r.sequence)
+        query = select(AuditEntryRow).where(AuditEntryRow.sequence.in_(chunk))
+        found.extend(entry_of(row) for row in s.scalars(query))
+    return sorted(found, key=lambda e: e.sequence)
 
 
-def last_entries(s: Session, count: int) -> list[AuditEntryRow]:
+def last_entries(s: Session, count: int) -> list[Entry]:
     query = select(AuditEntryRow).order_by(AuditEntryRow.sequence.desc()).limit(count)
-    return list(reversed(s.scalars(query).all()))
+    return [entry_of(row) for row in reversed(s.scalars(query).all())]
 
 
-def entries_of_kind(s: Session, kind: str) -> list[AuditEntryRow]:
+def entries_of_kind(s: Session, kind: str) -> list[Entry]:
     query = select(AuditEntryRow).where(AuditEntryRow.kind == kind)
-    return list(s.scalars(query.order_by(AuditEntryRow.sequence)))
+    return [entry_of(row) for row in s.scalars(query.order_by(AuditEntryRow.sequence))]
 
 
 def index_rows(s: Session, start: int, stop: int) -> dict[int, set[str]]:

@@ -29,8 +29,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from matchgate.domain.audit import Entry
 from matchgate.domain.breach import Incident, Scope, Step, aware_utc, parse_category, parse_status
-from matchgate.storage.audit import AuditEntryRow
+from matchgate.storage.audit import AuditEntryRow, entry_of
 from matchgate.storage.models import Base
 
 
@@ -201,7 +202,7 @@ def disclosure_entries(
     since: str | None = None,
     until: str | None = None,
     references: Sequence[tuple[str, str]] = (),
-) -> Iterator[AuditEntryRow]:
+) -> Iterator[Entry]:
     """Entries of ``kinds`` below ``stop``, recorded in ``[since, until)`` (text times), whose
     details mention one of ``references`` (detail key, id) if any are given; each entry once.
 
@@ -216,7 +217,8 @@ def disclosure_entries(
     if until is not None:
         base = base.where(AuditEntryRow.recorded_at < until)
     if not references:
-        yield from s.scalars(_ordered(base))
+        for row in s.scalars(_ordered(base)):
+            yield entry_of(row)
         return
     seen: set[int] = set()
     for i in range(0, len(references), _CHUNK):
@@ -228,7 +230,7 @@ def disclosure_entries(
         for row in s.scalars(_ordered(base.where(or_(*likes)))):
             if row.sequence not in seen:
                 seen.add(row.sequence)
-                yield row
+                yield entry_of(row)
 
 
 _CHUNK = 100
@@ -240,11 +242,12 @@ def _ordered(query: Any) -> Any:
 
 def entries_of_kinds_from(
     s: Session, kinds: Collection[str], start: int, stop: int
-) -> Iterator[AuditEntryRow]:
+) -> Iterator[Entry]:
     """Entries of ``kinds`` with ``start <= sequence < stop``."""
     query = select(AuditEntryRow).where(
         AuditEntryRow.kind.in_(list(kinds)),
         AuditEntryRow.sequence >= start,
         AuditEntryRow.sequence < stop,
     )
-    yield from s.scalars(_ordered(query))
+    for row in s.scalars(_ordered(query)):
+        yield entry_of(row)

@@ -1,29 +1,17 @@
-"""Queries the retention job needs over stored submissions (read, and one column cleared)."""
+"""Queries the retention job needs over stored submissions (read, and one column cleared).
+
+Reads hand back :class:`matchgate.domain.submissions.HeldSubmission`, never a row.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from matchgate.domain.submissions import HeldSubmission
 from matchgate.storage.submissions import Submission
-
-
-@dataclass(frozen=True)
-class HeldSubmission:
-    """What retention needs of a submission: ids, status and when it last changed."""
-
-    job_id: str
-    agreement_id: str
-    agreement_version: int | None
-    status: str
-    updated_at: datetime
-    package_id: str | None
-    stored_path: str | None
-    sha256: str | None
 
 
 def submissions(s: Session) -> Iterator[HeldSubmission]:

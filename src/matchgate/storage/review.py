@@ -8,13 +8,14 @@ personal identifiers sit in the operational store: each is AES-256-GCM sealed wi
 re-encryption pass moves rows to the current key one row at a time (compare-and-set on the old
 ciphertext, so a concurrent change is never overwritten).
 
-Everything else in a row is an id, a score or a status.
+Everything else in a row is an id, a score or a status. The repository takes
+:class:`matchgate.domain.review.NewItem` and hands back
+:class:`matchgate.domain.review.QueuedItem` (identifiers still sealed), never a row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
@@ -32,6 +33,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from matchgate.domain.lifecycle import ReviewStatus
+from matchgate.domain.review import NewItem, QueuedItem
 from matchgate.storage.atrest import DataKeyRing, lookups, open_value, seal_value
 from matchgate.storage.atrest import lookup as lookup_hmac
 from matchgate.storage.models import Base
@@ -61,18 +63,20 @@ class ReviewItem(Base):
     a_number_lookup: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
 
-@dataclass(frozen=True)
-class NewItem:
-    """A row to queue; the identifiers in their standard forms (9 digits; ``A`` + 9 digits)."""
-
-    id: str
-    job_id: str
-    agreement_id: str
-    request_id: str
-    person_id: str | None
-    score: float | None
-    ssn: str | None
-    a_number: str | None
+def _item(row: ReviewItem) -> QueuedItem:
+    return QueuedItem(
+        id=row.id,
+        job_id=row.job_id,
+        agreement_id=row.agreement_id,
+        request_id=row.request_id,
+        person_id=row.person_id,
+        score=row.score,
+        status=ReviewStatus(row.status),
+        created_at=row.created_at,
+        key_version=int(row.key_version),
+        ssn_sealed=row.ssn_sealed,
+        a_number_sealed=row.a_number_sealed,
+    )
 
 
 def _seal(ring: DataKeyRing, row: ReviewItem, values: dict[str, str | None], version: int) -> None:
@@ -110,30 +114,32 @@ def add_items(s: Session, ring: DataKeyRing, items: Sequence[NewItem], now: date
     return len(items)
 
 
-def reveal(ring: DataKeyRing, row: ReviewItem) -> dict[str, str | None]:
-    """The row's identifiers in the clear (for a reviewer); ``SealedDataError`` if tampered."""
+def reveal(ring: DataKeyRing, item: QueuedItem) -> dict[str, str | None]:
+    """The item's identifiers in the clear (for a reviewer); ``SealedDataError`` if tampered."""
+    sealed = {"ssn": item.ssn_sealed, "a_number": item.a_number_sealed}
     out: dict[str, str | None] = {}
     for column in SEALED_COLUMNS:
-        sealed = getattr(row, f"{column}_sealed")
+        value = sealed[column]
         out[column] = (
             None
-            if sealed is None
-            else open_value(ring, sealed, table=TABLE, column=f"{column}_sealed", row_id=row.id)
+            if value is None
+            else open_value(ring, value, table=TABLE, column=f"{column}_sealed", row_id=item.id)
         )
     return out
 
 
-def items_of_job(s: Session, job_id: str) -> Sequence[ReviewItem]:
-    return s.scalars(select(ReviewItem).where(ReviewItem.job_id == job_id)).all()
+def items_of_job(s: Session, job_id: str) -> list[QueuedItem]:
+    return [_item(row) for row in s.scalars(select(ReviewItem).where(ReviewItem.job_id == job_id))]
 
 
-def find_by(s: Session, ring: DataKeyRing, column: str, value: str) -> Sequence[ReviewItem]:
+def find_by(s: Session, ring: DataKeyRing, column: str, value: str) -> list[QueuedItem]:
     """Items whose ``column`` (``ssn`` or ``a_number``) equals ``value``, by lookup HMAC under
     every live key (rows not yet moved to the current key are found too)."""
     kind = SEALED_COLUMNS[column]
     wanted = lookups(ring, kind, value)
     where = getattr(ReviewItem, f"{column}_lookup").in_(wanted)
-    return s.scalars(select(ReviewItem).where(where).order_by(ReviewItem.created_at)).all()
+    query = select(ReviewItem).where(where).order_by(ReviewItem.created_at)
+    return [_item(row) for row in s.scalars(query)]
 
 
 def count_by_key(s: Session) -> dict[int, int]:
@@ -154,7 +160,7 @@ def move_to_key(s: Session, ring: DataKeyRing, item_id: str, version: int) -> bo
     if row is None or row.key_version == version:
         return False
     old_ssn, old_a = row.ssn_sealed, row.a_number_sealed
-    values = reveal(ring, row)
+    values = reveal(ring, _item(row))
     s.expunge(row)
     fresh = ReviewItem(id=row.id)
     _seal(ring, fresh, values, version)
@@ -200,6 +206,7 @@ def count_job_items(s: Session, job_id: str) -> int:
 __all__ = [
     "TABLE",
     "NewItem",
+    "QueuedItem",
     "ReviewItem",
     "add_items",
     "count_by_key",

@@ -9,16 +9,18 @@ consultation, processed or disclosed) and NULL otherwise; it is unique per agree
 same file cannot be taken for processing twice, even by two submitters racing (NULLs never
 collide, in SQLite and PostgreSQL alike).
 
-Reads hand back :class:`matchgate.domain.submissions.StoredSubmission`; only the use cases that
-change a submission (``get_submission``, for update in their unit of work) see its row.
+The repository hands back :class:`matchgate.domain.submissions.StoredSubmission` and
+:class:`matchgate.domain.notices.OnwardNotice`, never a row: a use case adds a submission from
+its domain value (:func:`add_submission`) and changes one through :func:`change_submission`,
+which names the columns it may set (:class:`SubmissionChanges`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import (
     JSON,
@@ -38,6 +40,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, validates
 
 from matchgate.domain.lifecycle import NoticeStatus, SubmissionStatus
+from matchgate.domain.notices import OnwardNotice
 from matchgate.domain.submissions import StoredSubmission
 from matchgate.storage.models import Base
 
@@ -169,13 +172,75 @@ class DigestTaken(Exception):
     """Another submission under the agreement holds a file with the same SHA-256."""
 
 
-def add_submission(s: Session, row: Submission) -> None:
-    """Add a submission; :class:`DigestTaken` when its active digest is already held."""
+def add_submission(s: Session, submission: StoredSubmission, *, month: str) -> None:
+    """Add a submission (counted in ``month``, ``YYYY-MM``); :class:`DigestTaken` when its
+    active digest is already held."""
+    row = Submission(
+        job_id=submission.job_id,
+        agreement_id=submission.agreement_id,
+        agreement_version=submission.agreement_version,
+        purpose=submission.purpose,
+        dry_run=submission.dry_run,
+        status=submission.status,
+        received_at=submission.received_at,
+        updated_at=submission.updated_at,
+        month=month,
+        source_name=submission.source_name,
+        size_bytes=submission.size_bytes,
+        sha256=submission.sha256,
+        stored_path=submission.stored_path,
+        master_snapshot_id=submission.master_snapshot_id,
+        recipient_key_id=submission.recipient_key_id,
+        counts=dict(submission.counts),
+        report=dict(submission.report),
+    )
     s.add(row)
     try:
         s.flush()
     except IntegrityError:
         raise DigestTaken(row.sha256 or "") from None
+
+
+class SubmissionChanges(TypedDict, total=False):
+    """The columns a use case may change on a stored submission, by name."""
+
+    status: str
+    code: str | None
+    message: str | None
+    active_digest: str | None
+    duplicate_of: str | None
+    report: dict[str, Any]
+    format: str | None
+    records: int | None
+    counts: dict[str, Any]
+    package_id: str | None
+    package_sha256: str | None
+    agreement_version: int | None
+    master_snapshot_id: str | None
+    recipient_key_id: str | None
+    consultation_outcome: str | None
+    consulted_by: str | None
+    consulted_at: datetime | None
+    consultation_record: str | None
+    consultation_version: int | None
+
+
+def change_submission(
+    s: Session, job_id: str, *, updated_at: datetime, **changes: Unpack[SubmissionChanges]
+) -> None:
+    """Set ``changes`` on the submission, in the order given, and its ``updated_at``;
+    :class:`LookupError` when there is no such submission.
+
+    A ``message`` passes :func:`safe_message` under the ``code`` set before it (or the stored
+    one), as every write of the column does; give ``code`` before ``message``.
+    """
+    row = s.get(Submission, job_id)
+    if row is None:
+        raise LookupError(job_id)
+    for column, value in changes.items():
+        setattr(row, column, value)
+    row.updated_at = updated_at
+    s.flush()
 
 
 def claim_digest(s: Session, job_id: str, agreement_id: str, sha256: str) -> None:
@@ -191,12 +256,13 @@ def claim_digest(s: Session, job_id: str, agreement_id: str, sha256: str) -> Non
         raise DigestTaken(sha256) from None
 
 
-def holder_of(s: Session, agreement_id: str, sha256: str) -> Submission | None:
+def holder_of(s: Session, agreement_id: str, sha256: str) -> StoredSubmission | None:
     """The submission holding ``sha256`` under the agreement, if any."""
     query = select(Submission).where(
         Submission.agreement_id == agreement_id, Submission.active_digest == sha256
     )
-    return s.scalars(query).first()
+    row = s.scalars(query).first()
+    return None if row is None else _stored(row)
 
 
 def accepted_in_month(s: Session, agreement_id: str, month: str, *, excluding: str) -> int:
@@ -209,11 +275,6 @@ def accepted_in_month(s: Session, agreement_id: str, month: str, *, excluding: s
         Submission.job_id != excluding,
     )
     return int(s.scalar(query) or 0)
-
-
-def get_submission(s: Session, job_id: str) -> Submission | None:
-    """The row itself, for a use case that changes it."""
-    return s.get(Submission, job_id)
 
 
 def _consultation(row: Submission) -> dict[str, Any] | None:
@@ -252,6 +313,7 @@ def _stored(row: Submission) -> StoredSubmission:
         master_snapshot_id=row.master_snapshot_id,
         recipient_key_id=row.recipient_key_id,
         consultation=_consultation(row),
+        stored_path=row.stored_path,
     )
 
 
@@ -262,20 +324,20 @@ def stored_submission(s: Session, job_id: str) -> StoredSubmission | None:
 
 
 def _with_parties() -> Select[Any]:
-    from matchgate.storage.agreements import AgreementVersion
+    from matchgate.storage.agreements import AgreementVersionRow as Version
 
     def party(column: Any) -> Any:
         return (
             select(column)
-            .where(AgreementVersion.agreement_id == Submission.agreement_id)
-            .order_by(AgreementVersion.version.desc())
+            .where(Version.agreement_id == Submission.agreement_id)
+            .order_by(Version.version.desc())
             .limit(1)
             .scalar_subquery()
         )
 
-    return select(
-        Submission, party(AgreementVersion.disclosing), party(AgreementVersion.recipient)
-    ).where(Submission.job_id == bindparam("job_id"))
+    return select(Submission, party(Version.disclosing), party(Version.recipient)).where(
+        Submission.job_id == bindparam("job_id")
+    )
 
 
 _WITH_PARTIES = _with_parties()
@@ -312,15 +374,44 @@ def list_submissions(
     return [_stored(row) for row in s.scalars(query)]
 
 
-def add_notice(s: Session, row: OnwardUseNotice) -> None:
+def _onward(row: OnwardUseNotice) -> OnwardNotice:
+    return OnwardNotice(
+        id=row.id,
+        agreement_id=row.agreement_id,
+        purpose=row.purpose,
+        description=row.description,
+        filed_by=row.filed_by,
+        filed_at=row.filed_at,
+        status=NoticeStatus(row.status),
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+        decision_note=row.decision_note,
+    )
+
+
+def add_notice(s: Session, notice: OnwardNotice) -> OnwardNotice:
+    """Store a new notice, numbered after the agreement's last; the notice as stored."""
     last = s.scalar(
         select(func.max(OnwardUseNotice.sequence)).where(
-            OnwardUseNotice.agreement_id == row.agreement_id
+            OnwardUseNotice.agreement_id == notice.agreement_id
         )
     )
-    row.sequence = int(last or 0) + 1
+    row = OnwardUseNotice(
+        id=notice.id,
+        agreement_id=notice.agreement_id,
+        purpose=notice.purpose,
+        description=notice.description,
+        filed_by=notice.filed_by,
+        filed_at=notice.filed_at,
+        status=notice.status.value,
+        decided_by=notice.decided_by,
+        decided_at=notice.decided_at,
+        decision_note=notice.decision_note,
+        sequence=int(last or 0) + 1,
+    )
     s.add(row)
     s.flush()
+    return _onward(row)
 
 
 def decide_pending(
@@ -344,13 +435,14 @@ def decide_pending(
     return bool(getattr(changed, "rowcount", 0) == 1)
 
 
-def get_notice(s: Session, notice_id: str) -> OnwardUseNotice | None:
-    return s.get(OnwardUseNotice, notice_id)
+def get_notice(s: Session, notice_id: str) -> OnwardNotice | None:
+    row = s.get(OnwardUseNotice, notice_id)
+    return None if row is None else _onward(row)
 
 
-def notices_of(s: Session, agreement_id: str | None = None) -> Sequence[OnwardUseNotice]:
+def notices_of(s: Session, agreement_id: str | None = None) -> list[OnwardNotice]:
     """Notices in the order they were filed (of one agreement, or all)."""
     query = select(OnwardUseNotice).order_by(OnwardUseNotice.agreement_id, OnwardUseNotice.sequence)
     if agreement_id is not None:
         query = query.where(OnwardUseNotice.agreement_id == agreement_id)
-    return s.scalars(query).all()
+    return [_onward(row) for row in s.scalars(query)]

@@ -106,21 +106,18 @@ def open_incident(body: IncidentIn, app: AppDep, caller: CallerDep) -> IncidentO
     privacy officers; audited before it is answered)."""
     from matchgate.audit.breach import Scope, parse_category
 
-    settings = app.settings
     parse_category(body.category)
     scope = Scope.build(
         packages=body.packages,
         jobs=body.jobs,
         answers=body.answers,
         recipients=body.recipients,
-        since=None if body.since is None else service.parse_moment(body.since, settings),
+        since=None if body.since is None else service.parse_moment(app, body.since),
         until=None
         if body.until is None
-        else service.parse_moment(body.until, settings, end_of_day=True),
+        else service.parse_moment(app, body.until, end_of_day=True),
     )
-    found = (
-        None if body.discovered_at is None else service.parse_moment(body.discovered_at, settings)
-    )
+    found = None if body.discovered_at is None else service.parse_moment(app, body.discovered_at)
     incident = service.open_incident(
         app,
         category=body.category,

@@ -14,6 +14,7 @@ from pathlib import Path
 from matchgate.access import Action, Parties, Principal, readable
 from matchgate.app.access import require, require_object
 from matchgate.app.core import App
+from matchgate.domain.agreements import AgreementVersion
 from matchgate.domain.errors import InputError, NotFound
 from matchgate.governance import (
     Agreement,
@@ -103,8 +104,8 @@ class _Span:
     expires: dt.date
 
 
-def _spans(rows: Sequence[store.AgreementVersion]) -> list[_Span]:
-    return [_Span(row.version, row.effective, row.expires) for row in rows]
+def _spans(versions: Sequence[AgreementVersion]) -> list[_Span]:
+    return [_Span(v.version, v.effective, v.expires) for v in versions]
 
 
 def agreement_parties(app: App, agreement_id: str) -> Parties | None:
@@ -138,9 +139,9 @@ def readable_agreements(app: App, caller: Principal, action: Action) -> set[str]
     """Ids of the agreements whose objects the caller may ``action`` (after ``require``)."""
     with app.unit_of_work() as s:
         return {
-            row.agreement_id
-            for row in store.latest_versions(s)
-            if readable(caller, action, Parties(row.disclosing, row.recipient))
+            latest.agreement_id
+            for latest in store.latest_versions(s)
+            if readable(caller, action, Parties(latest.disclosing, latest.recipient))
         }
 
 
@@ -208,8 +209,8 @@ def _add(
     )
     with app.unit_of_work() as s:
         versions = store.versions_of(s, agreement.id)
-        for row in versions:
-            if row.sha256 == source.sha256:
+        for stored in versions:
+            if stored.sha256 == source.sha256:
                 return replace(added, stored=False)
         if versions:
             _check_succession(versions, agreement, where)
@@ -225,7 +226,7 @@ def _add(
         try:
             store.add_version(
                 s,
-                store.AgreementVersion(
+                AgreementVersion(
                     agreement_id=agreement.id,
                     version=agreement.version,
                     title=agreement.title,
@@ -268,12 +269,12 @@ def _id_taken(agreement_id: str, where: str) -> Exception:
 
 
 def _check_succession(
-    versions: Sequence[store.AgreementVersion],
+    versions: Sequence[AgreementVersion],
     agreement: Agreement,
     where: str,
 ) -> None:
     latest = versions[-1]
-    if any(row.version == agreement.version for row in versions):
+    if any(stored.version == agreement.version for stored in versions):
         raise InputError(
             f"version {agreement.version} of {agreement.id} is already stored with different "
             "content; give the changed agreement a higher version",
@@ -310,51 +311,46 @@ def list_agreements(
     listings: list[AgreementListing] = []
     with app.unit_of_work() as s:
         suspended = access_store.suspended_agreements(s)
-        for row in store.latest_versions(s):
-            if not readable(caller, Action.AGREEMENT_READ, Parties(row.disclosing, row.recipient)):
+        for latest in store.latest_versions(s):
+            parties = Parties(latest.disclosing, latest.recipient)
+            if not readable(caller, Action.AGREEMENT_READ, parties):
                 continue
-            governing = governing_version(_spans(store.versions_of(s, row.agreement_id)), day)
+            governing = governing_version(_spans(store.versions_of(s, latest.agreement_id)), day)
             listings.append(
                 AgreementListing(
-                    id=row.agreement_id,
-                    latest_version=row.version,
-                    title=row.title,
-                    disclosing=row.disclosing,
-                    recipient=row.recipient,
-                    effective=row.effective,
-                    expires=row.expires,
+                    id=latest.agreement_id,
+                    latest_version=latest.version,
+                    title=latest.title,
+                    disclosing=latest.disclosing,
+                    recipient=latest.recipient,
+                    effective=latest.effective,
+                    expires=latest.expires,
                     governing_version=None if governing is None else governing.version,
-                    suspended=row.agreement_id in suspended,
+                    suspended=latest.agreement_id in suspended,
                 )
             )
     return listings
 
 
-def _stored_row(app: App, agreement_id: str, version: int | None) -> _Row:
+def _stored(
+    app: App, agreement_id: str, version: int | None
+) -> tuple[AgreementVersion, tuple[int, ...]]:
+    """A stored version (the latest when ``version`` is None) and the numbers of all of them."""
     with app.unit_of_work() as s:
-        row = store.version_of(s, agreement_id, version)
-        if row is None:
+        found = store.version_of(s, agreement_id, version)
+        if found is None:
             raise AgreementNotFound(agreement_id, version)
-        versions = tuple(v.version for v in store.versions_of(s, agreement_id))
-        return _Row(row.version, row.text, row.sha256, row.source_name, row.added_at, versions)
+        return found, tuple(v.version for v in store.versions_of(s, agreement_id))
 
 
-@dataclass(frozen=True)
-class _Row:
-    version: int
-    text: str
-    sha256: str
-    source_name: str
-    added_at: dt.datetime
-    versions: tuple[int, ...]
-
-    def parse(self, agreement_id: str) -> Agreement:
-        return parse_agreement(self.text, source=f"stored agreement {agreement_id} v{self.version}")
+def _parse(stored: AgreementVersion) -> Agreement:
+    source = f"stored agreement {stored.agreement_id} v{stored.version}"
+    return parse_agreement(stored.text, source=source)
 
 
 def get_agreement(app: App, agreement_id: str, version: int | None = None) -> Agreement:
     """A stored version of an agreement (the latest by default), re-read from its text."""
-    return _stored_row(app, agreement_id, version).parse(agreement_id)
+    return _parse(_stored(app, agreement_id, version)[0])
 
 
 def describe_agreement(
@@ -369,15 +365,15 @@ def describe_agreement(
     (default: today in the agency's time zone)."""
     require_agreement(app, caller, Action.AGREEMENT_READ, agreement_id)
     day = app.today() if on is None else on
-    row = _stored_row(app, agreement_id, version)
-    agreement = row.parse(agreement_id)
+    stored, versions = _stored(app, agreement_id, version)
+    agreement = _parse(stored)
     disclosable = disclosable_categories(agreement, day)
     return StoredAgreement(
         agreement=agreement,
-        sha256=row.sha256,
-        source_name=row.source_name,
-        added_at=row.added_at,
-        versions=row.versions,
+        sha256=stored.sha256,
+        source_name=stored.source_name,
+        added_at=stored.added_at,
+        versions=versions,
         warnings=coverage_warnings(agreement),
         on=day,
         in_force=in_force(agreement, day),

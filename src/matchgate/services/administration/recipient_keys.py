@@ -28,6 +28,8 @@ from matchgate.app.core import App
 from matchgate.disclosure import PublicKey, key_id, parse_public_key, public_key_pem
 from matchgate.domain.errors import AccessDenied, ConfigurationError, InputError, NotFound
 from matchgate.domain.events import RecipientKeyRegistered, RecipientKeyRevoked
+from matchgate.domain.lifecycle import RecipientKeyStatus
+from matchgate.domain.recipient_keys import RecipientKey
 from matchgate.storage import access as agencies
 from matchgate.storage import recipient_keys as store
 
@@ -59,16 +61,16 @@ class RegisteredKey:
     public_key: PublicKey
 
 
-def _view(row: store.RecipientKey) -> RecipientKeyView:
+def _view(key: RecipientKey) -> RecipientKeyView:
     return RecipientKeyView(
-        row.key_id,
-        row.agency,
-        row.status,
-        row.registered_at,
-        row.registered_by,
-        row.retired_at,
-        row.revoked_at,
-        row.revoked_by,
+        key.key_id,
+        key.agency,
+        key.status.value,
+        key.registered_at,
+        key.registered_by,
+        key.retired_at,
+        key.revoked_at,
+        key.revoked_by,
     )
 
 
@@ -159,21 +161,19 @@ def add_recipient_key(
     )
     when = now()
     with app.unit_of_work() as s:
-        for row in store.keys_of(s, agency):
-            if row.status == store.CURRENT:
-                row.status = store.RETIRED
-                row.retired_at = when
-        row = store.RecipientKey(
-            key_id=actual,
-            agency=agency,
-            public_key=public_key_pem(key).decode("ascii"),
-            status=store.CURRENT,
-            registered_at=when,
-            registered_by=fresh.user_id,
+        store.retire_current(s, agency, at=when)
+        added = store.add_key(
+            s,
+            RecipientKey(
+                key_id=actual,
+                agency=agency,
+                public_key=public_key_pem(key).decode("ascii"),
+                status=RecipientKeyStatus.CURRENT,
+                registered_at=when,
+                registered_by=fresh.user_id,
+            ),
         )
-        s.add(row)
-        s.flush()
-        return _view(row)
+        return _view(added)
 
 
 def list_recipient_keys(
@@ -184,9 +184,10 @@ def list_recipient_keys(
     fresh = require(app.settings, caller, Action.RECIPIENT_KEY_READ)
     with app.unit_of_work() as s:
         return [
-            _view(row)
-            for row in store.keys_of(s, agency)
-            if check_object(fresh, Action.RECIPIENT_KEY_READ, Parties.of_agency(row.agency)) is None
+            _view(stored)
+            for stored in store.keys_of(s, agency)
+            if check_object(fresh, Action.RECIPIENT_KEY_READ, Parties.of_agency(stored.agency))
+            is None
         ]
 
 
@@ -195,9 +196,9 @@ def revoke_recipient_key(app: App, key: str, *, caller: Principal) -> RecipientK
     audit = app.audit
     wanted = key.strip().lower()
     with app.unit_of_work() as s:
-        row = store.get_key(s, wanted)
-        parties = None if row is None else Parties.of_agency(row.agency)
-        status = None if row is None else row.status
+        found = store.get_key(s, wanted)
+        parties = None if found is None else Parties.of_agency(found.agency)
+        status = None if found is None else found.status
     fresh = require_object(
         app.settings,
         caller,
@@ -208,7 +209,7 @@ def revoke_recipient_key(app: App, key: str, *, caller: Principal) -> RecipientK
         audit=audit,
     )
     assert parties is not None
-    if status == store.REVOKED:
+    if status is RecipientKeyStatus.REVOKED:
         raise InputError(f"key {wanted} is already revoked", field="key", code=E_RECIPIENT_KEY)
     audit.append(
         RecipientKeyRevoked(
@@ -216,13 +217,9 @@ def revoke_recipient_key(app: App, key: str, *, caller: Principal) -> RecipientK
         ).audit_event()
     )
     with app.unit_of_work() as s:
-        stored = store.get_key(s, wanted)
-        assert stored is not None
-        stored.status = store.REVOKED
-        stored.revoked_at = now()
-        stored.revoked_by = fresh.user_id
-        s.flush()
-        return _view(stored)
+        revoked = store.revoke(s, wanted, by=fresh.user_id, at=now())
+        assert revoked is not None
+        return _view(revoked)
 
 
 def recipient_key(app: App, agency: str) -> RegisteredKey:
@@ -231,13 +228,13 @@ def recipient_key(app: App, agency: str) -> RegisteredKey:
     ConfigurationError when it has none (never registered, or its current key revoked).
     """
     with app.unit_of_work() as s:
-        row = store.current_key(s, agency)
-        if row is None:
+        current = store.current_key(s, agency)
+        if current is None:
             raise ConfigurationError(
                 f"no current key is registered for the recipient agency {agency}: the host's "
                 f"administrator registers one (`matchgate agencies keys add {agency} FILE.pub "
                 "--fingerprint KEY_ID`) before anything can be disclosed to it"
             )
         return RegisteredKey(
-            row.key_id, row.agency, parse_public_key(row.public_key.encode("ascii"))
+            current.key_id, current.agency, parse_public_key(current.public_key.encode("ascii"))
         )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from matchgate.access import Action, Principal
 from matchgate.app.access import SUSPENDED, now, record_denial
 from matchgate.app.core import App
+from matchgate.domain.agreements import Suspension
 from matchgate.domain.audit import AuditSink
 from matchgate.domain.errors import AccessDenied, InputError
 from matchgate.domain.events import AgreementChanged
@@ -69,15 +70,14 @@ def suspend_agreement(
         )
     _audit_change(app, agreement_id, fresh.user_id, "suspended", audit)
     with app.unit_of_work() as s:
-        store.add(
+        store.add_suspension(
             s,
-            store.AgreementSuspension(
+            Suspension(
                 id=uuid.uuid4().hex,
                 agreement_id=agreement_id,
                 reason=text,
                 suspended_at=now(),
                 suspended_by=fresh.user_id,
-                active=True,
             ),
         )
     return SuspensionChange(agreement_id, suspended=True)
@@ -93,10 +93,7 @@ def resume_agreement(app: App, agreement_id: str, *, caller: Principal) -> Suspe
         )
     _audit_change(app, agreement_id, fresh.user_id, "resumed", audit)
     with app.unit_of_work() as s:
-        for row in store.active_suspensions(s, agreement_id):
-            row.active = False
-            row.lifted_at = now()
-            row.lifted_by = fresh.user_id
+        store.lift_suspensions(s, agreement_id, by=fresh.user_id, at=now())
     return SuspensionChange(agreement_id, suspended=False)
 
 

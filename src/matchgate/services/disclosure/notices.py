@@ -9,17 +9,16 @@ audited before they are acknowledged. What a notice's status means for disclosur
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from matchgate.access import Action, Principal
 from matchgate.app.access import require, require_object
 from matchgate.app.core import App
 from matchgate.domain.errors import InputError, MatchgateError
 from matchgate.domain.events import OnwardUseDecided, OnwardUseFiled
+from matchgate.domain.notices import OnwardNotice as Notice
 from matchgate.governance import NoticeStatus
 from matchgate.services.administration import (
     AgreementNotFound,
@@ -53,37 +52,6 @@ class NoticeError(MatchgateError):
     def __init__(self, message: str, code: str) -> None:
         self.code = code
         super().__init__(message)
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A notice as listed: no personal values, only codes, text the recipient wrote and dates."""
-
-    id: str
-    agreement_id: str
-    purpose: str
-    description: str
-    filed_by: str
-    filed_at: dt.datetime
-    status: NoticeStatus
-    decided_by: str | None
-    decided_at: dt.datetime | None
-    decision_note: str | None
-
-
-def _notice(row: store.OnwardUseNotice) -> Notice:
-    return Notice(
-        id=row.id,
-        agreement_id=row.agreement_id,
-        purpose=row.purpose,
-        description=row.description,
-        filed_by=row.filed_by,
-        filed_at=row.filed_at,
-        status=NoticeStatus(row.status),
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
-        decision_note=row.decision_note,
-    )
 
 
 def _check_text(value: str, what: str, limit: int) -> str:
@@ -143,27 +111,29 @@ def file_notice(
             raise NoticeError(
                 f"notice {current.id} for {purpose!r} is already {current.status}", E_NOTICE_OPEN
             )
-    row = store.OnwardUseNotice(
+    notice = Notice(
         id=uuid.uuid4().hex,
         agreement_id=agreement_id,
         purpose=purpose,
         description=text,
         filed_by=filed_by,
         filed_at=app.clock(),
-        status=NoticeStatus.PENDING.value,
+        status=NoticeStatus.PENDING,
+        decided_by=None,
+        decided_at=None,
+        decision_note=None,
     )
     audit.append(
         OnwardUseFiled(
             actor=filed_by,
             agency=agreement.recipient,
             agreement=agreement_id,
-            notice_id=row.id,
+            notice_id=notice.id,
             purpose=purpose,
         ).audit_event()
     )
     with app.unit_of_work() as s:
-        store.add_notice(s, row)
-        return _notice(row)
+        return store.add_notice(s, notice)
 
 
 def decide_notice(
@@ -185,8 +155,12 @@ def decide_notice(
     audit = app.audit
     text = _check_text(note, "note", MAX_DESCRIPTION) if note else None
     with app.unit_of_work() as s:
-        row = store.get_notice(s, notice_id)
-        found = None if row is None else (row.agreement_id, row.purpose, row.status, row.id)
+        notice = store.get_notice(s, notice_id)
+        found = (
+            None
+            if notice is None
+            else (notice.agreement_id, notice.purpose, notice.status, notice.id)
+        )
     parties = None if found is None else agreement_parties(app, found[0])
     caller = require_object(
         app.settings,
@@ -224,7 +198,7 @@ def decide_notice(
             raise NoticeError(f"notice {notice_id} was decided meanwhile", E_NOTICE_DECIDED)
         decided = store.get_notice(s, notice_id)
         assert decided is not None
-        return _notice(decided)
+        return decided
 
 
 def list_notices(app: App, agreement_id: str | None = None, *, caller: Principal) -> list[Notice]:
@@ -233,22 +207,22 @@ def list_notices(app: App, agreement_id: str | None = None, *, caller: Principal
     allowed = readable_agreements(app, caller, Action.NOTICE_READ)
     with app.unit_of_work() as s:
         return [
-            _notice(row) for row in store.notices_of(s, agreement_id) if row.agreement_id in allowed
+            notice for notice in store.notices_of(s, agreement_id) if notice.agreement_id in allowed
         ]
 
 
-def _latest(rows: Sequence[store.OnwardUseNotice]) -> dict[str, store.OnwardUseNotice]:
-    latest: dict[str, store.OnwardUseNotice] = {}
-    for row in rows:  # in filing order: a later notice replaces an earlier one
-        latest[row.purpose] = row
+def _latest(notices: Sequence[Notice]) -> dict[str, Notice]:
+    latest: dict[str, Notice] = {}
+    for notice in notices:  # in filing order: a later notice replaces an earlier one
+        latest[notice.purpose] = notice
     return latest
 
 
 def notice_statuses(app: App, agreement_id: str) -> dict[str, NoticeStatus]:
     """Purpose -> status of its latest notice, for the policy functions."""
     with app.unit_of_work() as s:
-        rows = list(store.notices_of(s, agreement_id))
-    return {purpose: NoticeStatus(row.status) for purpose, row in _latest(rows).items()}
+        notices = store.notices_of(s, agreement_id)
+    return {purpose: notice.status for purpose, notice in _latest(notices).items()}
 
 
 __all__ = [

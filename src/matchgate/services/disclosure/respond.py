@@ -143,7 +143,7 @@ def _details(
     by_person: dict[str, dict[str, list[dict[str, str]]]] = defaultdict(dict)
     tables = sorted({CATEGORY_TABLES[c] for c in job.policy.disclosable if c in CATEGORY_TABLES})
     folder = job.master.parent
-    with lookup_engine(app.settings) as engine:
+    with lookup_engine(app) as engine:
         for table in tables:
             path = detail_file(folder, table)
             if path is None:
@@ -288,7 +288,7 @@ def disclose(
     ssns: list[str] = []
     if with_return and fixed is not None:
         ssns, _ = wanted_people(fixed.records, job.matches)
-    with lookup_engine(app.settings) as engine:
+    with lookup_engine(app) as engine:
         people = lookup_people(engine, job.master, ssns=ssns, person_ids=matched_ids)
     details = _details(job, matched_ids, app) if matched_ids else {}
     staging.mkdir(mode=0o700, parents=True, exist_ok=False)

@@ -58,7 +58,6 @@ from matchgate.master.verification import (
     verify,
 )
 from matchgate.services.master import match_files
-from matchgate.settings import Settings
 
 MatchRows = Mapping[str, Sequence[object]]
 MATCHER_CODES = {"blank": VERIFIED, "": NOT_VERIFIED}
@@ -201,11 +200,11 @@ def return_records(
 
 
 @contextlib.contextmanager
-def lookup_engine(settings: Settings) -> Iterator[Engine]:
+def lookup_engine(app: App) -> Iterator[Engine]:
     """The embedded engine in memory (memory-capped, spilling under the workspace) for lookups:
     one scan of the master for a request file's people needs no cluster."""
-    run_dir = settings.workspace / "tmp" / f"lookup-{uuid.uuid4().hex[:12]}"
-    engine = EngineFactory(settings).embedded(run_dir)
+    run_dir = app.settings.workspace / "tmp" / f"lookup-{uuid.uuid4().hex[:12]}"
+    engine = EngineFactory(app.settings).embedded(run_dir)
     try:
         yield engine
     finally:
@@ -265,7 +264,7 @@ def match_ssnvs_file(
             matches = match_columns(pq.read_table(matched))
             ssns, ids = wanted_people(fixed.records, matches)
             progress("verify", 0, fixed.rows)
-            with lookup_engine(settings) as engine:
+            with lookup_engine(app) as engine:
                 people = lookup_people(engine, master, ssns=ssns, person_ids=ids)
             answers = verifications(fixed.records, matches, people)
             progress("verify", fixed.rows, fixed.rows)

@@ -120,7 +120,7 @@ def match_files(
     inputs["requests"] = requests.name
     inputs["requests_sha256"] = file_digest(requests) if requests.is_file() else None
     with tracked_job(settings, "match", inputs) as job:
-        scorer = _scorer(master, requests, settings, model, retrain)
+        scorer = _scorer(app, master, requests, model, retrain)
         started = time.perf_counter()
         if master is None:
             batch = _read(requests, settings, progress)
@@ -215,14 +215,14 @@ def _write_result(
 
 
 def _scorer(
-    master: Path | None, requests: Path, settings: Settings, model: Path | None, retrain: bool
+    app: App, master: Path | None, requests: Path, model: Path | None, retrain: bool
 ) -> FellegiSunterModel | None:
     if retrain and master is not None:
         from matchgate.services.master.train_model import train_model
 
-        trained = train_model(master, requests, None, settings=settings, version="retrained")
+        trained = train_model(app, master, requests, None, version="retrained")
         return FellegiSunterModel(model_from_settings(trained.settings, COMPARISONS))
-    scorer = FileAdaptedModel if settings.match_file_em else FellegiSunterModel
+    scorer = FileAdaptedModel if app.settings.match_file_em else FellegiSunterModel
     if model is None:
         return scorer()
     try:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from matchgate.app.core import App
 from matchgate.app.engines import run_engine
 from matchgate.atomic import atomic_path
 from matchgate.intake import inspect_master, read_requests
@@ -49,11 +50,11 @@ class TrainedModel:
 
 
 def train_model(
+    app: App,
     master: Path,
     requests: Path,
     output: Path | None,
     *,
-    settings: Settings,
     version: str = f"{MODEL_VERSION_PREFIX}-v1",
     seed: int = 1,
 ) -> TrainedModel:
@@ -61,8 +62,8 @@ def train_model(
     from splink import Linker, block_on
 
     started = time.perf_counter()
-    batch = read_requests(requests, today=settings.today())
-    with run_engine(settings) as (engine, run_dir):
+    batch = read_requests(requests, today=app.today())
+    with run_engine(app.settings) as (engine, run_dir):
         source = inspect_master(engine, master)
         stats = index_master(
             engine, source.relation, source.columns, run_dir / "indexes", lambda *_: None
@@ -108,10 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     done = train_model(
+        App(Settings.from_env(workspace=args.workspace)),
         args.master,
         args.requests,
         args.output,
-        settings=Settings.from_env(workspace=args.workspace),
         version=args.version,
     )
     print(f"wrote {done.path} ({done.version}) in {done.seconds:.0f} s", file=sys.stderr)

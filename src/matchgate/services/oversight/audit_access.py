@@ -43,8 +43,8 @@ class _Scope:
         self.action = action
         with app.unit_of_work() as s:
             self.parties = {
-                row.agreement_id: Parties(row.disclosing, row.recipient)
-                for row in agreement_store.latest_versions(s)
+                latest.agreement_id: Parties(latest.disclosing, latest.recipient)
+                for latest in agreement_store.latest_versions(s)
             }
             host = access_store.host_agency(s)
             self.host = None if host is None else host.code

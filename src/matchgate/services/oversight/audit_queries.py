@@ -15,7 +15,6 @@ from matchgate.app.audit import (
     AuditConfig,
     accounting_for_subject,
     chain_head,
-    entry_of,
     trusted_keys,
 )
 from matchgate.audit import (
@@ -54,9 +53,9 @@ def accounting_for(config: AuditConfig, ssn: str) -> Accounting:
 def _index_floor(s: Any) -> int:
     """Entries below this may have lost index rows to a retention purge (still in the log)."""
     floor = 0
-    for row in store.entries_of_kind(s, kinds.ACCOUNTING_PURGED):
+    for entry in store.entries_of_kind(s, kinds.ACCOUNTING_PURGED):
         try:
-            value = entry_of(row).detail_map().get("before_sequence")
+            value = entry.detail_map().get("before_sequence")
         except ValueError:
             continue  # a malformed entry: the verifier reports it
         if isinstance(value, int) and not isinstance(value, bool):
@@ -129,18 +128,18 @@ def verify_audit(
                     index_complete=entry.sequence >= floor,
                 )
         verifier.add_orphan_index_rows(store.index_rows_from(s, verifier.next_sequence))
-        row = store.head(s, lock=False)
+        kept = store.head(s, lock=False)
         try:
-            head = None if row is None else chain_head(row)
+            head = None if kept is None else chain_head(kept)
         except (ValueError, TypeError):  # a head no append could have written
             head = None
         return verifier.finish(head)
 
 
-def _batches(rows: Iterator[store.AuditEntryRow]) -> Iterator[list[Entry]]:
+def _batches(entries: Iterator[Entry]) -> Iterator[list[Entry]]:
     batch: list[Entry] = []
-    for row in rows:
-        batch.append(entry_of(row))
+    for entry in entries:
+        batch.append(entry)
         if len(batch) >= _BATCH:
             yield batch
             batch = []
@@ -186,10 +185,10 @@ def prove_inclusion(
         )
     checkpoint = max(candidates, key=lambda cp: (cp.size, cp.time))
     with store.transaction(config.url, write=False) as s:
-        rows = store.entries_at(s, [sequence])
-    if not rows:
+        found = store.entries_at(s, [sequence])
+    if not found:
         raise InputError(f"no entry {sequence} in the log", code="E_AUDIT_NO_ENTRY")
-    entry = entry_bytes(entry_of(rows[0])).decode("ascii")
+    entry = entry_bytes(found[0]).decode("ascii")
     leaves = _leaves(config, checkpoint.size)
     path = tuple(h.hex() for h in inclusion_proof(leaves, sequence))
     proof = InclusionProof(entry, sequence, path, checkpoint)
@@ -237,8 +236,7 @@ class EntryView:
     entry_hash: str
 
 
-def _view(row: store.AuditEntryRow) -> EntryView:
-    entry = entry_of(row)
+def _view(entry: Entry) -> EntryView:
     try:
         details: dict[str, Any] = dict(entry.detail_map())
         subjects = len(entry.subject_list())
@@ -260,11 +258,10 @@ def _view(row: store.AuditEntryRow) -> EntryView:
 def show_entries(config: AuditConfig, start: int, limit: int) -> list[EntryView]:
     """Entries from ``start`` on, at most ``limit``."""
     with store.transaction(config.url, write=False) as s:
-        rows = list(store.entries(s, start, start + max(limit, 0)))
-        return [_view(r) for r in rows]
+        return [_view(entry) for entry in store.entries(s, start, start + max(limit, 0))]
 
 
 def tail_entries(config: AuditConfig, count: int) -> list[EntryView]:
     """The last ``count`` entries, oldest first."""
     with store.transaction(config.url, write=False) as s:
-        return [_view(r) for r in store.last_entries(s, max(count, 0))]
+        return [_view(entry) for entry in store.last_entries(s, max(count, 0))]

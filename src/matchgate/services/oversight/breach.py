@@ -25,7 +25,7 @@ from typing import Any
 
 from matchgate.access import Action, Principal, readable
 from matchgate.app.access import host_parties, require, require_host, require_object
-from matchgate.app.audit import AuditConfig, entry_of
+from matchgate.app.audit import AuditConfig
 from matchgate.app.core import App
 from matchgate.atomic import atomic_path
 from matchgate.audit import format_time, kinds
@@ -56,7 +56,6 @@ from matchgate.domain.audit import AuditSink, AuditValue
 from matchgate.domain.errors import ConfigurationError, InputError, MatchgateError, NotFound
 from matchgate.domain.events import BreachAssessed, BreachOpened, typed_event
 from matchgate.domain.lifecycle import IncidentStatus
-from matchgate.settings import Settings
 from matchgate.storage import audit as audit_store
 from matchgate.storage import breaches as store
 
@@ -102,14 +101,15 @@ def _text(value: str | None, what: str) -> str | None:
     return text
 
 
-def parse_moment(text: str, settings: Settings, *, end_of_day: bool = False) -> dt.datetime:
+def parse_moment(app: App, text: str, *, end_of_day: bool = False) -> dt.datetime:
     """An ISO date or date-time as an aware UTC time. A date or a time without a zone is in the
-    agency's time zone; with ``end_of_day`` a date means the midnight that ends it."""
+    agency's time zone (read only then: a moment with its own zone needs none); with
+    ``end_of_day`` a date means the midnight that ends it."""
     value = text.strip()
     try:
         if len(value) == 10:
             day = dt.date.fromisoformat(value)
-            moment = dt.datetime.combine(day, dt.time(), settings.zone)
+            moment = dt.datetime.combine(day, dt.time(), app.settings.zone)
             return (moment + dt.timedelta(days=1) if end_of_day else moment).astimezone(dt.UTC)
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
@@ -120,7 +120,7 @@ def parse_moment(text: str, settings: Settings, *, end_of_day: bool = False) -> 
             code=E_BREACH_INPUT,
         ) from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=settings.zone)
+        parsed = parsed.replace(tzinfo=app.settings.zone)
     return parsed.astimezone(dt.UTC)
 
 
@@ -331,21 +331,22 @@ def derive_affected(config: AuditConfig, scope: Scope) -> Exposure:
             if not audit_store.tables_present(s):
                 raise ConfigurationError("the audit store holds no audit log")
             size = store.audit_size(s)
-            rows = store.disclosure_entries(
-                s,
-                kinds=(*kinds.DISCLOSING, PACKAGE_RELEASED),
-                stop=size,
-                since=None if scope.since is None else format_time(scope.since),
-                until=None if scope.until is None else format_time(scope.until),
-                references=references,
+            entries = list(
+                store.disclosure_entries(
+                    s,
+                    kinds=(*kinds.DISCLOSING, PACKAGE_RELEASED),
+                    stop=size,
+                    since=None if scope.since is None else format_time(scope.since),
+                    until=None if scope.until is None else format_time(scope.until),
+                    references=references,
+                )
             )
-            entries = [entry_of(r) for r in rows]
             disclosing = [e.sequence for e in entries if e.kind in kinds.DISCLOSING]
             if disclosing:
                 failed = store.entries_of_kinds_from(
                     s, (kinds.RELEASE_FAILED,), min(disclosing), size
                 )
-                entries.extend(entry_of(r) for r in failed)
+                entries.extend(failed)
     except MatchgateError:
         raise
     except Exception as exc:

@@ -42,6 +42,7 @@ from matchgate.domain.audit import (
     AuditSink,
 )
 from matchgate.domain.events import PurgeDone
+from matchgate.domain.submissions import HeldSubmission
 from matchgate.governance import Agreement
 from matchgate.services.administration import AgreementNotFound, get_agreement
 from matchgate.settings import Settings
@@ -119,7 +120,7 @@ def _day(moment: dt.datetime, settings: Settings) -> dt.date:
     return aware.astimezone(settings.zone).date()
 
 
-def _targets(app: App, held: store.HeldSubmission, agreement: Agreement, outbox: Path) -> _Targets:
+def _targets(app: App, held: HeldSubmission, agreement: Agreement, outbox: Path) -> _Targets:
     purge = {str(p) for p in agreement.retention.purge}
     folder = app.settings.workspace / "submissions" / held.job_id
     found = _Targets()
@@ -144,7 +145,7 @@ def _targets(app: App, held: store.HeldSubmission, agreement: Agreement, outbox:
 
 
 def _event(
-    held: store.HeldSubmission,
+    held: HeldSubmission,
     agreement: Agreement,
     ended: dt.date,
     targets: _Targets,
@@ -169,7 +170,7 @@ def _event(
     ).audit_event()
 
 
-def _delete(app: App, held: store.HeldSubmission, targets: _Targets) -> None:
+def _delete(app: App, held: HeldSubmission, targets: _Targets) -> None:
     """Delete every target; raise the first error after trying them all."""
     first: BaseException | None = None
     for path in targets.files:
@@ -198,7 +199,7 @@ def _delete(app: App, held: store.HeldSubmission, targets: _Targets) -> None:
 
 
 def _agreement(
-    app: App, held: store.HeldSubmission, cache: dict[tuple[str, int | None], Agreement]
+    app: App, held: HeldSubmission, cache: dict[tuple[str, int | None], Agreement]
 ) -> Agreement:
     key = (held.agreement_id, held.agreement_version)
     if key not in cache:
@@ -279,7 +280,7 @@ def _run(
         event = _event(held, agreement, ended, targets, actor, sha)
         sequence: list[int] = []
 
-        def delete(held: store.HeldSubmission = held, t: _Targets = targets) -> None:
+        def delete(held: HeldSubmission = held, t: _Targets = targets) -> None:
             _delete(app, held, t)
 
         try:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from matchgate.access import Action, Parties, Principal, readable
 from matchgate.app.access import require, require_object
-from matchgate.app.audit import AuditConfig, AuditLog, Withdrawal, entry_of
+from matchgate.app.audit import AuditConfig, AuditLog, Withdrawal
 from matchgate.app.core import App
 from matchgate.audit import Accounting
 from matchgate.audit.disclosures import join
@@ -127,8 +127,8 @@ def list_withdrawal_notices(
 def _subjects_of(config: AuditConfig, sequence: int) -> tuple[str, ...]:
     """The subject keys of the withdrawal entry a notice follows (the person, keyed)."""
     with audit_store.transaction(config.url, write=False) as s:
-        rows = audit_store.entries_at(s, [sequence])
-        return entry_of(rows[0]).subject_list() if rows else ()
+        found = audit_store.entries_at(s, [sequence])
+        return found[0].subject_list() if found else ()
 
 
 def acknowledge_withdrawal_notice(

@@ -34,6 +34,7 @@ from matchgate.domain.errors import InputError
 from matchgate.domain.events import SubmissionConsulted
 from matchgate.domain.lifecycle import SubmissionStatus
 from matchgate.domain.progress import NO_PROGRESS, Progress
+from matchgate.domain.submissions import StoredSubmission
 from matchgate.intake.submission_codes import SubmissionCode
 from matchgate.services.administration import (
     agreement_parties,
@@ -81,12 +82,10 @@ def _record_text(text: str, what: str) -> str:
 
 def _held(
     app: App, job_id: str, caller: Principal, audit: AuditSink
-) -> tuple[store.Submission, Principal]:
+) -> tuple[StoredSubmission, Principal]:
     """The held submission, if the caller may decide it (another agency's: not found)."""
     with app.unit_of_work() as s:
-        row = store.get_submission(s, job_id)
-        if row is not None:
-            s.expunge(row)
+        row = store.stored_submission(s, job_id)
     parties = None if row is None else agreement_parties(app, row.agreement_id)
     fresh = require_object(
         app.settings,
@@ -109,7 +108,7 @@ def _held(
 
 def _record(
     app: App,
-    row: store.Submission,
+    row: StoredSubmission,
     fresh: Principal,
     audit: AuditSink,
     *,
@@ -129,20 +128,23 @@ def _record(
             record_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         ).audit_event()
     )
+    consultation: store.SubmissionChanges = {
+        "consultation_outcome": outcome,
+        "consulted_by": fresh.user_id,
+        "consulted_at": now(),
+        "consultation_record": text,
+        "consultation_version": version,
+    }
+    updated_at = now()
+    if outcome == REFUSED:
+        consultation["code"] = SubmissionCode.HELD_REFUSED.value
+        consultation["status"] = SubmissionStatus.REJECTED.value
+        consultation["message"] = (
+            "refused by the disclosing agency's privacy officer after consultation"
+        )
+        consultation["active_digest"] = None
     with app.unit_of_work() as s:
-        stored = store.get_submission(s, row.job_id)
-        assert stored is not None
-        stored.consultation_outcome = outcome
-        stored.consulted_by = fresh.user_id
-        stored.consulted_at = now()
-        stored.consultation_record = text
-        stored.consultation_version = version
-        stored.updated_at = now()
-        if outcome == REFUSED:
-            stored.code = SubmissionCode.HELD_REFUSED.value
-            stored.status = SubmissionStatus.REJECTED.value
-            stored.message = "refused by the disclosing agency's privacy officer after consultation"
-            stored.active_digest = None
+        store.change_submission(s, row.job_id, updated_at=updated_at, **consultation)
 
 
 def refuse_held(app: App, job_id: str, reason: str, *, caller: Principal) -> None:

@@ -10,13 +10,14 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from matchgate.app.core import App
 from matchgate.domain import events
 from matchgate.domain.audit import AuditEvent
 from matchgate.domain.errors import InputError
 from matchgate.domain.lifecycle import SubmissionStatus
+from matchgate.domain.submissions import StoredSubmission
 from matchgate.governance import Agreement
 from matchgate.intake.submission import MAX_LINE_BYTES, MAX_SUBMISSION_BYTES
 from matchgate.intake.submission_codes import SubmissionCode
@@ -156,36 +157,37 @@ class Run:
     def insert(self, size: int) -> None:
         now = _now()
         agreement = self.agreement
-        row = store.Submission(
+        received = StoredSubmission(
             job_id=self.job_id,
             agreement_id=self.agreement_id,
             agreement_version=None if agreement is None else agreement.version,
             purpose=self.purpose,
             dry_run=self.options.dry_run,
             status=SubmissionStatus.RECEIVED.value,
+            code=None,
+            message=None,
             received_at=now,
             updated_at=now,
-            month=self.day.strftime("%Y-%m"),
             source_name=self.path.name[:255],
             size_bytes=size,
             sha256=self.sha256,
-            stored_path=None if self.stored is None else str(self.stored),
-            master_snapshot_id=None if self.host is None else self.host.master.snapshot_id,
-            recipient_key_id=None if self.host is None else self.host.keys.recipient_key_id,
+            format=None,
+            records=None,
+            duplicate_of=None,
+            package_id=None,
             counts={},
             report={},
+            master_snapshot_id=None if self.host is None else self.host.master.snapshot_id,
+            recipient_key_id=None if self.host is None else self.host.keys.recipient_key_id,
+            stored_path=None if self.stored is None else str(self.stored),
         )
         with self.app.unit_of_work() as s:
-            store.add_submission(s, row)
+            store.add_submission(s, received, month=self.day.strftime("%Y-%m"))
 
-    def update(self, **values: Any) -> None:
+    def update(self, **values: Unpack[store.SubmissionChanges]) -> None:
+        """Change the stored submission (in one unit of work, committed on return)."""
         with self.app.unit_of_work() as s:
-            row = store.get_submission(s, self.job_id)
-            if row is None:  # pragma: no cover - the row is inserted first
-                raise RuntimeError("submission row vanished")
-            for key, value in values.items():
-                setattr(row, key, value)
-            row.updated_at = _now()
+            store.change_submission(s, self.job_id, updated_at=_now(), **values)
 
     def claim(self) -> None:
         """Hold the file's digest for this submission, or refuse it as a duplicate."""
