@@ -104,7 +104,7 @@ class AlreadyExists(Exception):
     """A row with that key (or a second host agency) is already stored."""
 
 
-def add(s: Session, row: Agency | User | ApiToken | AgreementSuspension) -> None:
+def _add(s: Session, row: Agency | User | ApiToken | AgreementSuspension) -> None:
     s.add(row)
     try:
         with s.begin_nested():
@@ -131,6 +131,42 @@ def _user(row: User) -> UserView:
 
 def _token(row: ApiToken) -> TokenView:
     return TokenView(row.id, row.user_id, row.label, row.created_at, row.expires_at, row.revoked_at)
+
+
+def add_agency(
+    s: Session, code: str, name: str, *, host: bool, when: datetime, by: str
+) -> AgencyView:
+    """Store an agency (AlreadyExists when the code is taken, or a second host is added)."""
+    row = Agency(
+        code=code, name=name, host_marker=1 if host else None, created_at=when, created_by=by
+    )
+    _add(s, row)
+    return _agency(row)
+
+
+def add_token(
+    s: Session,
+    token_id: str,
+    user_id: str,
+    *,
+    sha256: str,
+    label: str,
+    when: datetime,
+    expires: datetime,
+    by: str,
+) -> TokenView:
+    """Store a new token by its public id and the SHA-256 of the whole token."""
+    row = ApiToken(
+        id=token_id,
+        user_id=user_id,
+        sha256=sha256,
+        label=label,
+        created_at=when,
+        created_by=by,
+        expires_at=expires,
+    )
+    _add(s, row)
+    return _token(row)
 
 
 def get_agency(s: Session, code: str) -> AgencyView | None:
@@ -170,7 +206,7 @@ def add_user(
     row = User(
         id=user_id, agency=agency, roles=roles, status=ACTIVE, created_at=when, created_by=by
     )
-    add(s, row)
+    _add(s, row)
     return _user(row)
 
 
@@ -287,7 +323,7 @@ def add_suspension(s: Session, suspension: Suspension) -> Suspension:
         lifted_by=suspension.lifted_by,
         active=suspension.active,
     )
-    add(s, row)
+    _add(s, row)
     return _suspension(row)
 
 

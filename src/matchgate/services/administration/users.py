@@ -39,7 +39,7 @@ from matchgate.domain.audit import AuditEvent, AuditSink
 from matchgate.domain.errors import AccessDenied, InputError, NotFound
 from matchgate.domain.events import AgencyAdded, RoleChanged, TokenIssued, TokenRevoked, UserChanged
 from matchgate.storage import access as store
-from matchgate.storage.db import upgrade_schema
+from matchgate.storage.db import UnitOfWork, upgrade_schema
 
 E_USER = "E_USER"
 E_AGENCY = "E_AGENCY"
@@ -117,21 +117,22 @@ def _roles(names: list[str] | tuple[str, ...]) -> list[str]:
     return sorted(role.value for role in parse_roles(list(names)))
 
 
-def _token_row(
-    user_id: str, *, by: str, days: int, label: str, issued: IssuedToken
-) -> tuple[store.ApiToken, NewToken]:
+def _store_token(
+    s: UnitOfWork, user_id: str, *, by: str, days: int, label: str, issued: IssuedToken
+) -> NewToken:
     made = now()
     expires = made + dt.timedelta(days=days)
-    row = store.ApiToken(
-        id=issued.token_id,
-        user_id=user_id,
+    store.add_token(
+        s,
+        issued.token_id,
+        user_id,
         sha256=issued.sha256,
         label=label,
-        created_at=made,
-        created_by=by,
-        expires_at=expires,
+        when=made,
+        expires=expires,
+        by=by,
     )
-    return row, NewToken(user_id, issued.token_id, issued.token, expires)
+    return NewToken(user_id, issued.token_id, issued.token, expires)
 
 
 def _check_days(days: int) -> int:
@@ -184,31 +185,9 @@ def bootstrap(
     made = now()
     try:
         with app.unit_of_work() as s:
-            store.add(
-                s,
-                store.Agency(
-                    code=agency,
-                    name=agency_name,
-                    host_marker=1,
-                    created_at=made,
-                    created_by=user_id,
-                ),
-            )
-            store.add(
-                s,
-                store.User(
-                    id=user_id,
-                    agency=agency,
-                    roles=roles,
-                    status=store.ACTIVE,
-                    created_at=made,
-                    created_by=user_id,
-                ),
-            )
-            token_row, new = _token_row(
-                user_id, by=user_id, days=days, label="bootstrap", issued=issued
-            )
-            store.add(s, token_row)
+            store.add_agency(s, agency, agency_name, host=True, when=made, by=user_id)
+            store.add_user(s, user_id, agency, roles, when=made, by=user_id)
+            new = _store_token(s, user_id, by=user_id, days=days, label="bootstrap", issued=issued)
             return new
     except store.AlreadyExists:
         count_token_less(app.settings, BOOTSTRAP, audit=audit)
@@ -237,10 +216,7 @@ def add_agency(app: App, code: str, name: str, *, caller: Principal) -> AgencyVi
     audit.append(AgencyAdded(actor=fresh.user_id, agency=code, code=code).audit_event())
     try:
         with app.unit_of_work() as s:
-            store.add(
-                s,
-                store.Agency(code=code, name=name, created_at=now(), created_by=fresh.user_id),
-            )
+            store.add_agency(s, code, name, host=False, when=now(), by=fresh.user_id)
     except store.AlreadyExists:
         raise InputError(
             f"agency {code} is already registered", field="agency", code=E_AGENCY
@@ -436,10 +412,8 @@ def issue_token(
         agency = row.agency
     issued = new_token()
     audit.append(_token_event(TokenIssued, fresh.user_id, agency, target, issued.token_id))
-    token_row, new = _token_row(target, by=fresh.user_id, days=days, label=label, issued=issued)
     with app.unit_of_work() as s:
-        store.add(s, token_row)
-    return new
+        return _store_token(s, target, by=fresh.user_id, days=days, label=label, issued=issued)
 
 
 def list_tokens(app: App, *, caller: Principal, user_id: str | None = None) -> list[TokenView]:
