@@ -265,9 +265,12 @@ def run_locust(
     *,
     rate: float,
     until: Callable[[], bool] = lambda: False,
+    duration: int | None = None,
 ) -> dict[str, Any]:
-    """One headless locust run of ``args.seconds`` (ended early, by SIGTERM, when ``until()``
-    turns true); the aggregated and per-request figures from its JSON statistics."""
+    """One headless locust run of ``duration`` s (default ``args.seconds``; ended early, by SIGTERM,
+    when ``until()`` turns true); the aggregated and per-request figures from its JSON
+    statistics."""
+    length = duration or args.seconds
     env = dict(os.environ)
     env.update(
         LOAD_TOKENS=",".join(tokens),
@@ -277,7 +280,7 @@ def run_locust(
     stats = prefix.with_suffix(".json")  # --json-file PREFIX writes PREFIX.json
     command = [
         *_pinned(args.generator_cpus), sys.executable, "-m", "locust", "-f", str(LOCUSTFILE),
-        "--headless", "-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s",
+        "--headless", "-u", str(args.users), "-r", str(args.users), "-t", f"{length}s",
         "--host", url, "--json-file", str(prefix), "--only-summary", "--stop-timeout", "5",
         "--loglevel", "WARNING",
     ]  # fmt: skip
@@ -325,7 +328,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=1_000_000, help="master size")
     parser.add_argument("--requests", type=int, default=50_000, help="rows of the busy file")
     parser.add_argument("--small", type=int, default=200, help="rows of the polled file")
-    parser.add_argument("--seconds", type=int, default=20, help="length of each phase")
+    parser.add_argument("--seconds", type=int, default=10, help="length of each phase")
+    parser.add_argument(
+        "--warmup", type=int, default=3, help="seconds of load before the phases (0: none)"
+    )
     parser.add_argument("--users", type=int, default=40, help="locust users")
     parser.add_argument("--rate", type=float, default=550, help="requests/s offered (0: max)")
     parser.add_argument("--busy-rate", type=float, default=165, help="the busy phase's --rate")
@@ -390,6 +396,14 @@ def main(argv: list[str] | None = None) -> int:
             result["polled"] = {"rows": shown["records"], "package_bytes": size}
             print(f"polled job {job_id}: {shown['records']} rows, a package of {size:,} bytes")
 
+            if args.warmup:
+                # Each worker's first calls of a route import and build what it uses; a server
+                # serves for hours, so the phases measure it warm.
+                print(f"warm-up: {args.warmup} s at the idle rate, not measured")
+                run_locust(
+                    server.pid, url, job_id, tokens, root / "warmup", args,
+                    rate=args.rate, duration=args.warmup,
+                )  # fmt: skip
             print(f"phase idle: {args.seconds} s at {args.rate or 'max'} requests/s offered")
             idle = run_locust(server.pid, url, job_id, tokens, root / "idle", args, rate=args.rate)
             idle.update(phase="idle", offered_rps=args.rate, peak_rss_mib=peak_rss_mib(server.pid))
