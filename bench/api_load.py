@@ -347,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the workspace (and tokens)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
+    if args.seconds < 1 or args.warmup < 0:
+        parser.error("--seconds must be at least 1 and --warmup at least 0")
     if args.quick:
         args.people, args.requests, args.small, args.seconds = 2_000, 200, 50, 5
         args.users, args.rate = 10, 0
