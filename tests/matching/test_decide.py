@@ -134,6 +134,34 @@ def test_without_identifier_a_keyed_birthday_with_both_names_exact_matches() -> 
     assert decide(1, pairs([(0, 10, 25.0, nickname)])).decision == [Decision.POSSIBLE]
 
 
+def test_without_identifier_a_first_name_replaced_at_home_matches() -> None:
+    """Another first name typed, surname and whole birthday agreeing at the same address line:
+    a clerk's error. Elsewhere, or with the ZIP code alone, it stays refused; a twin in the
+    master, who agrees on the first name, outscores the pair."""
+    home = {"ssn": None, "first_name": "different", "address": "line_and_zip"}
+    assert decide(1, pairs([(0, 10, 25.0, home)])).decision == [Decision.MATCH]
+    for elsewhere in ("zip", "zip_differs", None):
+        row = {**home, "address": elsewhere}
+        assert decide(1, pairs([(0, 10, 25.0, row)])).decision == [Decision.NO_MATCH], elsewhere
+    twin = (0, 11, 24.0, {"ssn": None, "address": "line_and_zip"})
+    assert decide(1, pairs([(0, 10, 25.0, home), twin])).decision != [Decision.MATCH]
+    keyed = {**home, "dob": "year_off"}
+    assert decide(1, pairs([(0, 10, 25.0, keyed)])).decision != [Decision.MATCH]
+
+
+def test_without_identifier_a_birthday_keyed_at_home_matches_but_not_another_decade() -> None:
+    """Both names exactly at the same address line, the birthday differing in one part or one
+    digit: a keying error. A birthday that differs outright may be a Junior at his father's
+    address: review."""
+    for keyed in ("one_part", "one_digit", "year_digits_swapped"):
+        row = {"ssn": None, "dob": keyed, "address": "line_and_zip"}
+        assert decide(1, pairs([(0, 10, 25.0, row)])).decision == [Decision.MATCH], keyed
+    junior = {"ssn": None, "dob": "different", "address": "line_and_zip"}
+    assert decide(1, pairs([(0, 10, 25.0, junior)])).decision != [Decision.MATCH]
+    nickname = {"ssn": None, "dob": "one_part", "first_name": "nickname", "address": "line"}
+    assert decide(1, pairs([(0, 10, 25.0, nickname)])).decision != [Decision.MATCH]
+
+
 def test_without_identifier_nickname_is_reviewed_not_matched() -> None:
     out = decide(1, pairs([(0, 10, 25.0, {"ssn": None, "first_name": "nickname"})]))
     assert out.decision == [Decision.POSSIBLE]
