@@ -327,6 +327,14 @@ def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
     result: Mask = (
         no_identifier
         & calm
-        & (first_unknown | first_replaced | dob_replaced | dob_keyed | dob_keyed_middle | first_keyed | surname_keyed)
+        & (
+            first_unknown
+            | first_replaced
+            | dob_replaced
+            | dob_keyed
+            | dob_keyed_middle
+            | first_keyed
+            | surname_keyed
+        )
     )
     return result
