@@ -147,6 +147,14 @@ def test_without_identifier_a_first_name_replaced_at_home_matches() -> None:
     assert decide(1, pairs([(0, 10, 25.0, home), twin])).decision != [Decision.MATCH]
     keyed = {**home, "dob": "year_off"}
     assert decide(1, pairs([(0, 10, 25.0, keyed)])).decision != [Decision.MATCH]
+    # With the surname mistyped too, the address line must agree exactly.
+    typo = {**home, "surname": "close"}
+    assert decide(1, pairs([(0, 10, 25.0, typo)])).decision == [Decision.MATCH]
+    near = {**typo, "address": "line_close"}
+    assert decide(1, pairs([(0, 10, 25.0, near)])).decision != [Decision.MATCH]
+    # An SSN given (on nobody's record) with another first name: an absent twin's own number.
+    own_ssn = {**home, "ssn": "different"}
+    assert decide(1, pairs([(0, 10, 25.0, own_ssn)])).decision != [Decision.MATCH]
 
 
 def test_without_identifier_a_birthday_keyed_at_home_matches_but_not_another_decade() -> None:

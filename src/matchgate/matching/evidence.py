@@ -255,8 +255,8 @@ def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
       a look-alike, which fell on the names that are transliterated);
     * the first name exactly, the surname spelled closely (a typo), the birthday exactly, and
       the middle name or initial or the address line agreeing;
-    * no SSN given, another first name (a clerk typed another name), the surname without a
-      spelling difference, the birthday exactly and the address line (exactly or closely): a
+    * no SSN given, another first name (a clerk typed another name), the birthday exactly, and
+      the surname with the address line closely or the surname closely with the address line: a
       twin in the master agrees on the first name and makes a near tie; an SSN on nobody's
       record with another first name is an absent twin's own number, so not with one;
     * both names exactly, the address line (exactly or closely), and a birthday differing in
@@ -308,9 +308,11 @@ def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
     first_replaced = (
         pairs.missing("ssn")
         & level("first_name", ("different", "somewhat"))
-        & surname
         & level("dob", ("exact",))
-        & (line | level("address", ("line_close",)))
+        & (
+            (surname & level("address", ("line_close",)))
+            | ((surname | level("surname", ("close",))) & line)
+        )
     )
     dob_replaced = (
         level("first_name", ("exact",))
