@@ -1,7 +1,8 @@
 """The suite's datasets, their split, and how each is built.
 
 The split is fixed: rules and thresholds are chosen on the ``development`` sets
-(``matchgate synth`` seeds 1-3, FEBRL 1-3, and their *census-style views*) and confirmed on the
+(``matchgate synth`` seeds 1-3, FEBRL 1-3, their *census-style views*, and ``synth-households``:
+absent twins and Juniors at home, :mod:`evalsuite.households`) and confirmed on the
 ``confirmation`` sets (pseudopeople, FEBRL4), which are never used to choose them.
 
 A census-style view (``NAME-noid``) is a development set's requests with the SSN and A-number
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evalsuite.febrl import build_febrl
+from evalsuite.households import build_households
 from evalsuite.pseudo import NOISES, SOURCES, build_pseudopeople
 from matchgate.eval.metrics import NAME_ONLY
 
@@ -125,6 +127,10 @@ def _write_csv(path: Path, fields: list[str], rows: list[dict[str, str]]) -> Non
         writer.writerows(rows)
 
 
+def _households(out: Path, sizes: Sizes) -> dict[str, int]:
+    return build_households(out, sizes.people, sizes.requests)
+
+
 def _pseudo(source: str, noise: str) -> Callable[[Path, Sizes], dict[str, int]]:
     def build(out: Path, sizes: Sizes) -> dict[str, int]:
         return build_pseudopeople(source, noise, out, limit=sizes.cap, holdout=sizes.holdout)
@@ -139,6 +145,7 @@ _BASES = (
 DATASETS: tuple[Dataset, ...] = (
     *_BASES,
     *(Dataset(f"{base.name}-noid", DEVELOPMENT, _no_identifier(base)) for base in _BASES),
+    Dataset("synth-households", DEVELOPMENT, _households),
     *(
         Dataset(f"pp-{source}-{noise}", CONFIRMATION, _pseudo(source, noise))
         for source in SOURCES

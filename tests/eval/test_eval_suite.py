@@ -221,3 +221,53 @@ def test_suite_script_writes_table_and_json(
     (result,) = report["results"]
     assert result["split"] == "development"
     assert result["systems"]["matchgate"]["precision"] is not None
+
+
+def test_households_hide_absent_twins_and_juniors_at_home(tmp_path: Path) -> None:
+    """synth-households: each absent row shares the surname, birthday and address of a master
+    twin (another first name), or the names and address of a master father (another birthday);
+    present rows name a person in the master; matchgate finds them and matches no absent twin
+    or Junior born on another day."""
+    from evalsuite.households import build_households
+
+    (dataset,) = select("synth-households")
+    assert dataset.split == "development"
+    data = tmp_path / "households"
+    counts = build_households(data, 30_000, 400)
+    master, _ = check_well_formed(data)
+    requests = read(data / "requests.csv")
+    truth = {t["request_id"]: t for t in read(data / "truth.csv")}
+    kinds = {t["case"] for t in truth.values() if not t["person_id"]}
+    assert kinds == {"absent_twin", "absent_junior", "absent_junior_same_day"}
+    assert counts["present"] == sum(1 for t in truth.values() if t["person_id"])
+    held = {m["ssn"] for m in master}
+    for row in requests:
+        case = truth[row["request_id"]]["case"]
+        if not case.startswith("absent"):
+            continue
+        assert row["ssn"] == "" or row["ssn"] not in held
+        home = [
+            m
+            for m in master
+            if (m["last_name"], m["address_line"], m["zip"])
+            == (row["last_name"], row["address_line"], row["zip"])
+        ]
+        if case == "absent_twin":
+            assert any(
+                m["dob"] == row["dob"] and m["first_name"] != row["first_name"] for m in home
+            )
+        else:
+            assert any(
+                m["first_name"] == row["first_name"] and m["dob"] != row["dob"] for m in home
+            )
+    out = tmp_path / "out.csv"
+    match_files(
+        data / "master.csv", data / "requests.csv", out, settings=Settings(workspace=tmp_path)
+    )
+    decided = {r["request_id"]: r["decision"] for r in read(out)}
+    present = [rid for rid, t in truth.items() if t["person_id"]]
+    assert sum(decided[rid] == "match" for rid in present) >= 0.99 * len(present)
+    for kind in ("absent_twin", "absent_junior"):
+        asked = [rid for rid, t in truth.items() if t["case"] == kind]
+        assert asked
+        assert sum(decided[rid] == "match" for rid in asked) <= 0.05 * len(asked), kind

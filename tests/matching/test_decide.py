@@ -134,40 +134,13 @@ def test_without_identifier_a_keyed_birthday_with_both_names_exact_matches() -> 
     assert decide(1, pairs([(0, 10, 25.0, nickname)])).decision == [Decision.POSSIBLE]
 
 
-def test_without_identifier_a_first_name_replaced_at_home_matches() -> None:
-    """Another first name typed, surname and whole birthday agreeing at the same address line:
-    a clerk's error. Elsewhere, or with the ZIP code alone, it stays refused; a twin in the
-    master, who agrees on the first name, outscores the pair."""
-    home = {"ssn": None, "first_name": "different", "address": "line_and_zip"}
-    assert decide(1, pairs([(0, 10, 25.0, home)])).decision == [Decision.MATCH]
-    for elsewhere in ("zip", "zip_differs", None):
-        row = {**home, "address": elsewhere}
-        assert decide(1, pairs([(0, 10, 25.0, row)])).decision == [Decision.NO_MATCH], elsewhere
-    twin = (0, 11, 24.0, {"ssn": None, "address": "line_and_zip"})
-    assert decide(1, pairs([(0, 10, 25.0, home), twin])).decision != [Decision.MATCH]
-    keyed = {**home, "dob": "year_off"}
-    assert decide(1, pairs([(0, 10, 25.0, keyed)])).decision != [Decision.MATCH]
-    # With the surname mistyped too, the address line must agree exactly.
-    typo = {**home, "surname": "close"}
-    assert decide(1, pairs([(0, 10, 25.0, typo)])).decision == [Decision.MATCH]
-    near = {**typo, "address": "line_close"}
-    assert decide(1, pairs([(0, 10, 25.0, near)])).decision != [Decision.MATCH]
-    # An SSN given (on nobody's record) with another first name: an absent twin's own number.
-    own_ssn = {**home, "ssn": "different"}
-    assert decide(1, pairs([(0, 10, 25.0, own_ssn)])).decision != [Decision.MATCH]
-
-
-def test_without_identifier_a_birthday_keyed_at_home_matches_but_not_another_decade() -> None:
-    """Both names exactly at the same address line, the birthday differing in one part or one
-    digit: a keying error. A birthday that differs outright may be a Junior at his father's
-    address: review."""
-    for keyed in ("one_part", "one_digit", "year_digits_swapped"):
-        row = {"ssn": None, "dob": keyed, "address": "line_and_zip"}
-        assert decide(1, pairs([(0, 10, 25.0, row)])).decision == [Decision.MATCH], keyed
-    junior = {"ssn": None, "dob": "different", "address": "line_and_zip"}
-    assert decide(1, pairs([(0, 10, 25.0, junior)])).decision != [Decision.MATCH]
-    nickname = {"ssn": None, "dob": "one_part", "first_name": "nickname", "address": "line"}
-    assert decide(1, pairs([(0, 10, 25.0, nickname)])).decision != [Decision.MATCH]
+def test_without_identifier_another_first_name_at_home_is_not_matched() -> None:
+    """Surname, whole birthday and address line agree, the first name is another name, no SSN:
+    a clerk who typed another name, or a twin absent from the master. Matching it matched 64%
+    of the absent twins of the suite's synth-households set (docs/matching.md), so it is not."""
+    for first in ("different", "somewhat"):
+        home = {"ssn": None, "first_name": first, "address": "line_and_zip"}
+        assert decide(1, pairs([(0, 10, 25.0, home)])).decision != [Decision.MATCH], first
 
 
 def test_without_identifier_nickname_is_reviewed_not_matched() -> None:

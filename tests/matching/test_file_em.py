@@ -228,12 +228,8 @@ def _targets(world: list[Row]) -> list[Row]:
     rows = [_request(p, f"T{i}", ssn="") for i, p in enumerate(world[:TWINS])]
     for i, p in enumerate(world[TWINS:300], start=TWINS):
         kind = i % 6
-        if kind == 0:  # no SSN, another first name, another address (a look-alike)
-            rows.append(
-                _request(
-                    p, f"T{i}", ssn="", first_name="ZEBEDIAH", address_line="9 ELM ST", zip="99999"
-                )
-            )
+        if kind == 0:  # no SSN, another first name (a look-alike)
+            rows.append(_request(p, f"T{i}", ssn="", first_name="ZEBEDIAH"))
         elif kind == 1:  # no SSN, a close first name
             rows.append(_request(p, f"T{i}", ssn="", first_name=p["first_name"][:-1] + "Y"))
         elif kind == 2:  # no SSN, another birthday

@@ -254,14 +254,7 @@ def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
       a nickname at the same address line is corroborated already; one by sound was refused as
       a look-alike, which fell on the names that are transliterated);
     * the first name exactly, the surname spelled closely (a typo), the birthday exactly, and
-      the middle name or initial or the address line agreeing;
-    * no SSN given, another first name (a clerk typed another name), the birthday exactly, and
-      the surname with the address line closely or the surname closely with the address line: a
-      twin in the master agrees on the first name and makes a near tie; an SSN on nobody's
-      record with another first name is an absent twin's own number, so not with one;
-    * both names exactly, the address line (exactly or closely), and a birthday differing in
-      one part or one digit or with the year's digits swapped (a keying error; a birthday that
-      differs outright may be a Junior at his father's address).
+      the middle name or initial or the address line agreeing.
 
     Each also needs no conflicting middle name or address, and, like every ``match``, the
     probability and the lead over the runner-up: a twin or parent in the master who agrees on
@@ -301,25 +294,6 @@ def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
         & surname
         & level("dob", ("exact",))
     )
-    # A first name replaced on one record (a clerk's error: another name typed) with the surname,
-    # the whole birthday and the address line agreeing, and no SSN given. Twins share all three:
-    # a twin in the master agrees on the first name and outscores the pair (a near tie at
-    # worst); an SSN on nobody's record with another first name is an absent twin's own number.
-    first_replaced = (
-        pairs.missing("ssn")
-        & level("first_name", ("different", "somewhat"))
-        & level("dob", ("exact",))
-        & (
-            (surname & level("address", ("line_close",)))
-            | ((surname | level("surname", ("close",))) & line)
-        )
-    )
-    dob_replaced = (
-        level("first_name", ("exact",))
-        & level("surname", ("exact",))
-        & level("dob", ("one_part", "one_digit", "year_digits_swapped"))
-        & (line | level("address", ("line_close",)))
-    )
     surname_keyed = (
         level("first_name", ("exact",))
         & level("surname", ("close",))
@@ -329,14 +303,6 @@ def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
     result: Mask = (
         no_identifier
         & calm
-        & (
-            first_unknown
-            | first_replaced
-            | dob_replaced
-            | dob_keyed
-            | dob_keyed_middle
-            | first_keyed
-            | surname_keyed
-        )
+        & (first_unknown | dob_keyed | dob_keyed_middle | first_keyed | surname_keyed)
     )
     return result
