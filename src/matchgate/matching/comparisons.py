@@ -357,6 +357,14 @@ DOB = Comparison(
             "date of birth has the year off by one or ten (or two year digits swapped)",
         ),
         Level(
+            "generation",
+            "month(dob_l) = month(dob_r) AND day(dob_l) = day(dob_r) "
+            "AND abs(year(dob_l) - year(dob_r)) >= 13",
+            0.0005,
+            0.002,
+            "date of birth is the same day of the year a generation apart (a parent or a child)",
+        ),
+        Level(
             "year_digits_swapped",
             "month(dob_l) = month(dob_r) AND day(dob_l) = day(dob_r) "
             "AND year(dob_l) % 100 = (year(dob_r) % 10) * 10 + (year(dob_r) % 100) // 10",

@@ -88,6 +88,7 @@ import numpy.typing as npt
 from matchgate.domain.decision import Decision
 from matchgate.matching.evidence import (
     DOB_AGREES,
+    DOB_CONFLICTS,
     DOB_EXPLAINED,
     DOB_KEYING_ERRORS,
     FIRST_NAME_LOOSE,
@@ -378,7 +379,7 @@ def named_refusal_checks(
     level = pairs.has_level
     has_id = identified(pairs)
     first_bad = level("first_name", ("different", "somewhat"))
-    dob_bad = level("dob", ("different", "one_part"))
+    dob_bad = level("dob", DOB_CONFLICTS)
     borrowed = level("ssn", ("exact",)) & first_bad & (dob_bad | pairs.missing("dob")) & ~strong
     lookalike = ~has_id & (
         ~level("first_name", (*FIRST_NAME_STRICT, "nickname", "close"))

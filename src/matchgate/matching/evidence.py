@@ -45,6 +45,10 @@ DOB_EXPLAINED = (
     "one_digit",
 )
 DOB_AGREES = ("exact", "swapped")
+DOB_CONFLICTS = ("different", "one_part", "generation")
+"""Birthdays that describe another person: different, differing in two of day, month and year,
+or the same day of the year a generation apart (a father and a Junior born on his birthday:
+1962-05-03 and 1992-05-03 are one digit apart, but no keying error)."""
 
 
 def identified(pairs: ScoredPairs) -> Mask:
@@ -124,7 +128,7 @@ def conflicts(pairs: ScoredPairs) -> dict[str, Mask]:
         "ssn": level("ssn", SSN_CONFLICTS),
         "first_name": level("first_name", ("different", "somewhat")),
         "surname": level("surname", ("different", "somewhat")),
-        "dob": level("dob", ("different", "one_part")),
+        "dob": level("dob", DOB_CONFLICTS),
     }
 
 
@@ -206,6 +210,9 @@ def corroborated(
         # in common has an SSN of their own and lives elsewhere).
         & ~(any_conflict & level("address", ("zip_close", "zip_differs")))
         & ~(conflicting["ssn"] & ~address_agrees)
+        # Without an identifier, a middle name that differs is another person (a twin whose
+        # given name is spelled like her sister's), as it is for the census-style rules.
+        & ~(~identified(pairs) & level("middle_name", ("different",)))
     )
     if not result.any() or not household:
         return result
