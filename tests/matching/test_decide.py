@@ -214,6 +214,30 @@ def test_unexplained_dob_difference_blocks_a_match_without_corroboration() -> No
     assert "date of birth given does not agree" in out.reasons[0]
 
 
+def test_a_junior_born_on_his_fathers_birthday_is_not_his_father() -> None:
+    """The same names at the same address, the birthday the same day of the year a generation
+    later (1992-05-03 for 1962-05-03: one digit apart): without an identifier, a Junior, not a
+    keying error, so no match; with the SSN, a clerical error in the year that the SSN, names
+    and address outweigh."""
+    junior = {"ssn": None, "dob": "generation", "address": "line_and_zip"}
+    assert decide(1, pairs([(0, 10, 25.0, junior)])).decision == [Decision.NO_MATCH]
+    keyed = {**junior, "dob": "one_digit"}
+    assert decide(1, pairs([(0, 10, 25.0, keyed)])).decision == [Decision.MATCH]
+    with_ssn = {**junior, "ssn": "exact"}
+    assert decide(1, pairs([(0, 10, 25.0, with_ssn)])).decision == [Decision.MATCH]
+
+
+def test_without_identifier_a_middle_name_that_differs_takes_corroboration_away() -> None:
+    """A close spelling of the first name at the same address with the surname and birthday is
+    corroborated; with a middle name that differs it is a twin whose name is spelled like her
+    sister's. With the SSN the middle name is left to the model."""
+    home = {"ssn": None, "first_name": "close", "address": "line_and_zip"}
+    assert decide(1, pairs([(0, 10, 25.0, home)])).decision == [Decision.MATCH]
+    twin = {**home, "middle_name": "different"}
+    assert decide(1, pairs([(0, 10, 25.0, twin)])).decision != [Decision.MATCH]
+    assert decide(1, pairs([(0, 10, 25.0, {**twin, "ssn": "exact"})])).decision == [Decision.MATCH]
+
+
 def test_a_parent_in_the_master_who_agrees_on_the_dob_blocks_corroboration() -> None:
     out = decide(
         1,
