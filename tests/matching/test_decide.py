@@ -122,14 +122,14 @@ def test_without_identifier_transliterated_first_name_at_the_same_address_matche
 
 
 def test_without_identifier_a_keyed_birthday_with_both_names_exact_matches() -> None:
-    """Day and month swapped, January 1, a year off by one or ten: keying errors that cannot make
-    a parent of a child. One digit off can (1962 and 1992): that still needs confirming."""
-    for keyed in ("swapped", "january_first", "year_off"):
+    """Day and month swapped, January 1, a year off by one or ten, one digit mistyped: keying
+    errors that cannot make a parent of a child. The same day of the year a generation apart
+    (1962 and 1992, also one digit) is its own level, a Junior: no match."""
+    for keyed in ("swapped", "january_first", "year_off", "year_digits_swapped", "one_digit"):
         row = {"ssn": None, "dob": keyed}
         assert decide(1, pairs([(0, 10, 25.0, row)])).decision == [Decision.MATCH], keyed
-    for parent in ("one_digit", "year_digits_swapped"):
-        row = {"ssn": None, "dob": parent}
-        assert decide(1, pairs([(0, 10, 25.0, row)])).decision == [Decision.POSSIBLE], parent
+    junior = {"ssn": None, "dob": "generation"}
+    assert decide(1, pairs([(0, 10, 25.0, junior)])).decision == [Decision.NO_MATCH]
     nickname = {"ssn": None, "dob": "year_off", "first_name": "nickname"}
     assert decide(1, pairs([(0, 10, 25.0, nickname)])).decision == [Decision.POSSIBLE]
 

@@ -29,8 +29,13 @@ CASES: dict[str, tuple[list[Row], list[Decision], list[Decision]]] = {
         [POSSIBLE],
         [MATCH],
     ),
-    # A Junior: same names, no identifier, a birthday one digit off.
-    "unconfirmed": ([(0, 10, 25.0, {**NO_ID, "dob": "one_digit"})], [POSSIBLE], [MATCH]),
+    # No identifier, a birthday one digit off: forgiven with both names exactly, not with a
+    # surname that agrees only as a spelling variant.
+    "unconfirmed": (
+        [(0, 10, 25.0, {**NO_ID, "dob": "one_digit", "surname": "variant"})],
+        [POSSIBLE],
+        [MATCH],
+    ),
     # Names and birthday alike, no identifier, another ZIP code: a namesake elsewhere.
     "address_conflict": (
         [(0, 10, 25.0, {**NO_ID, "address": "zip_differs"})],

@@ -25,7 +25,8 @@ for someone else, so ``match`` needs all of:
   - *not identified*: no address that contradicts (another ZIP code: a namesake elsewhere,
     or a person who moved, for review), the date of birth agrees exactly (or with a keying error
     that cannot make a parent of a child, day and month swapped, January 1, a year off by one
-    or ten, when both names agree exactly), and the first name exactly (or as an
+    or ten, one digit mistyped, when both names agree exactly; the same day of the year a
+    generation apart is a Junior, not a keying error), and the first name exactly (or as an
     earlier first name, or swapped with the surname; a nickname goes to review: ROSA and ROSE are
     one name to a dictionary and two people to a family); with
     :attr:`Policy.confirm_names_and_birthday`, the address or the middle name must also agree

@@ -236,11 +236,12 @@ def corroborated(
     return result
 
 
-DOB_KEYING_ERRORS = ("swapped", "january_first", "year_off")
+DOB_KEYING_ERRORS = ("swapped", "january_first", "year_off", "year_digits_swapped", "one_digit")
 """Date-of-birth levels a keying error explains that cannot make a parent of a child: day and
-month swapped, January 1 of the same year, the year off by 1, 10 or 100. Not ``one_digit`` or
-``year_digits_swapped``: 1962-05-03 and 1992-05-03 are one digit apart, and so are a Senior and
-a Junior born on the same day of the year."""
+month swapped, January 1 of the same year, the year off by 1, 10 or 100, the year's last two
+digits swapped or one digit mistyped. A birthday on the same day of the year 13 or more years
+apart (1962-05-03 and 1992-05-03, one digit apart: a Senior and his Junior) is the level
+``generation``, checked before these two, so what they still hold is a slip of the keyboard."""
 
 
 def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
@@ -252,7 +253,7 @@ def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
       the middle name or initial;
     * both names exactly, the address line, and a birthday a keying error explains
       (:data:`DOB_KEYING_ERRORS`: day and month swapped, January 1 of the right year, the year
-      off by one or ten);
+      off by one or ten, the year's digits swapped, one digit mistyped);
     * both names exactly, the middle name or initial, and a birthday a keying error explains
       (no address needed: the middle name stands in for it);
     * the first name as a nickname, a close spelling or by sound (a transliteration: DIPAK and
