@@ -137,7 +137,8 @@ def test_without_identifier_a_keyed_birthday_with_both_names_exact_matches() -> 
 def test_without_identifier_another_first_name_at_home_is_not_matched() -> None:
     """Surname, whole birthday and address line agree, the first name is another name, no SSN:
     a clerk who typed another name, or a twin absent from the master. Matching it matched 64%
-    of the absent twins of the suite's synth-households set (docs/matching.md), so it is not."""
+    of the absent twins asked for without an SSN in the suite's synth-households set
+    (docs/matching.md), so it is not."""
     for first in ("different", "somewhat"):
         home = {"ssn": None, "first_name": first, "address": "line_and_zip"}
         assert decide(1, pairs([(0, 10, 25.0, home)])).decision != [Decision.MATCH], first
