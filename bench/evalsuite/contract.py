@@ -173,11 +173,13 @@ def write_dataset(
     requests: list[dict[str, str]],
     truth_person: Mapping[str, str],
     origin: Mapping[str, str],
+    cases: Mapping[str, str] | None = None,
 ) -> dict[str, int]:
     """Write master.csv, requests.csv and truth.csv; derive each request's case.
 
     ``truth_person`` maps request_id to the true person_id (missing or empty: absent);
-    ``origin`` maps request_id to a name origin (missing: ``unknown``).
+    ``origin`` maps request_id to a name origin (missing: ``unknown``); ``cases`` names the
+    case of rows the builder knows better than the fields say (an absent twin, not ``absent``).
     """
     out.mkdir(parents=True, exist_ok=True)
     by_id = {m["person_id"]: m for m in master}
@@ -194,7 +196,7 @@ def write_dataset(
             {
                 "request_id": rid,
                 "person_id": pid if person is not None else "",
-                "case": case_of(req, person, holders, never_sent),
+                "case": (cases or {}).get(rid) or case_of(req, person, holders, never_sent),
                 "origin": origin.get(rid) or UNKNOWN,
             }
         )

@@ -23,13 +23,12 @@ Requests are capped at ``sizes.requests`` (a quarter of each kind).
 
 from __future__ import annotations
 
-import csv
 import random
 import shutil
 from collections import defaultdict
 from pathlib import Path
 
-from evalsuite.contract import write_csv, write_dataset
+from evalsuite.contract import write_dataset
 
 SEED = 4
 JUNIOR_YEARS = 30
@@ -67,11 +66,21 @@ def build_households(out: Path, people: int, requests: int) -> dict[str, int]:
     ]
     fathers = rnd.sample(fathers, min(2 * quarter, len(fathers)))
 
+    fields = (
+        "first_name",
+        "middle_name",
+        "last_name",
+        "dob",
+        "address_line",
+        "city",
+        "state",
+        "zip",
+    )
+
     def ask(rid: str, person: dict[str, str], **changes: str) -> dict[str, str]:
-        fields = ("first_name", "middle_name", "last_name", "dob", "address_line", "city")
         return {
             "request_id": rid,
-            **{f: person[f] for f in (*fields, "state", "zip")},
+            **{f: person[f] for f in fields},
             "ssn": "",
             "a_number": "",
             **changes,
@@ -105,14 +114,7 @@ def build_households(out: Path, people: int, requests: int) -> dict[str, int]:
             truth[f"PF{k:05d}"] = father["person_id"]
 
     master = [r for i, r in enumerate(rows) if i not in taken]
-    counts = write_dataset(out, master, asked, truth, {})
     # The derived case of an absent row says only "absent": name what it is.
-    with (out / "truth.csv").open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        columns = list(reader.fieldnames or [])
-        written = list(reader)
-    for t in written:
-        t["case"] = absent_kind.get(t["request_id"], t["case"])
-    write_csv(out / "truth.csv", columns, written)
+    counts = write_dataset(out, master, asked, truth, {}, cases=absent_kind)
     shutil.rmtree(source)
     return counts

@@ -241,17 +241,15 @@ def test_households_hide_absent_twins_and_juniors_at_home(tmp_path: Path) -> Non
     assert kinds == {"absent_twin", "absent_junior", "absent_junior_same_day"}
     assert counts["present"] == sum(1 for t in truth.values() if t["person_id"])
     held = {m["ssn"] for m in master}
+    homes: dict[tuple[str, str, str], list[dict[str, str]]] = {}
+    for m in master:
+        homes.setdefault((m["last_name"], m["address_line"], m["zip"]), []).append(m)
     for row in requests:
         case = truth[row["request_id"]]["case"]
         if not case.startswith("absent"):
             continue
         assert row["ssn"] == "" or row["ssn"] not in held
-        home = [
-            m
-            for m in master
-            if (m["last_name"], m["address_line"], m["zip"])
-            == (row["last_name"], row["address_line"], row["zip"])
-        ]
+        home = homes.get((row["last_name"], row["address_line"], row["zip"]), [])
         if case == "absent_twin":
             assert any(
                 m["dob"] == row["dob"] and m["first_name"] != row["first_name"] for m in home

@@ -157,7 +157,8 @@ def corroborated(
     )
     names_or_swapped = names | level("surname", ("swapped",))
     dob_exact = level("dob", ("exact",))
-    anchor = identified(pairs) | (
+    has_id = identified(pairs)
+    anchor = has_id | (
         names_or_swapped
         & dob_ok
         & (
@@ -212,7 +213,7 @@ def corroborated(
         & ~(conflicting["ssn"] & ~address_agrees)
         # Without an identifier, a middle name that differs is another person (a twin whose
         # given name is spelled like her sister's), as it is for the census-style rules.
-        & ~(~identified(pairs) & level("middle_name", ("different",)))
+        & ~(~has_id & level("middle_name", ("different",)))
     )
     if not result.any() or not household:
         return result
