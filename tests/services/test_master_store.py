@@ -236,3 +236,19 @@ def test_snapshots_published_in_one_second_are_listed_in_publication_order(
         published.append(store.publish(tmp_path, building, {"people": 1}).id)
     assert published[0] > published[1]  # the ids alone would list the second one first
     assert [s.id for s in store.snapshots(tmp_path)] == published
+
+
+def test_a_snapshot_id_never_looks_like_an_a_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The id goes into audit events, which refuse text shaped like an SSN or A-number: a random
+    suffix such as ``a3017236`` is drawn again."""
+    import uuid
+
+    from matchgate.domain.personal import looks_personal
+
+    suffixes = iter(["a3017236", "b3017236"])
+    monkeypatch.setattr(store.uuid, "uuid4", lambda: uuid.UUID(next(suffixes) + "0" * 24))
+    building = store.begin(tmp_path)
+    assert building.id.endswith("-b3017236")
+    assert not looks_personal(building.id)

@@ -32,6 +32,7 @@ from typing import Any
 
 from matchgate.atomic import atomic_path
 from matchgate.domain.errors import ConfigurationError
+from matchgate.domain.personal import looks_personal
 
 DATABASE = "master.duckdb"
 INDEXES = "indexes"
@@ -81,6 +82,10 @@ def begin(workspace: Path, now: datetime | None = None) -> Building:
     """A new, empty building folder (owner-only) with a fresh snapshot id."""
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     snapshot_id = f"{stamp}-{uuid.uuid4().hex[:8]}"
+    # The id is written to audit events, which refuse text shaped like an SSN or A-number: a
+    # suffix such as ``a3017236`` (one in about 430) would make every event naming it fail.
+    while looks_personal(snapshot_id):
+        snapshot_id = f"{stamp}-{uuid.uuid4().hex[:8]}"
     path = root(workspace) / "building" / snapshot_id
     path.mkdir(parents=True, mode=0o700)
     return Building(snapshot_id, path)
