@@ -86,3 +86,33 @@ def test_a_twin_or_a_junior_is_not_matched(run: Run) -> None:
     )
     for rid, row in out.items():
         assert row["decision"] != "match", (rid, row["reasons"])
+
+
+def test_a_first_name_in_use_of_its_own_is_a_twin_not_a_typo(run: Run) -> None:
+    """At her address, with her surname and birthday and no middle name to tell: DOLLY, a name
+    five other people of the master hold, is her twin; MOLYL, a spelling nobody holds, is her."""
+    dollies = [
+        {
+            "person_id": f"P-DOLLY{i}",
+            "ssn": f"321-54-500{i}",
+            "first_name": "Dolly",
+            "last_name": surname,
+            "dob": f"19{50 + i}-02-1{i}",
+            "address_line": f"{i + 1} Elm St",
+            "zip": "60601",
+        }
+        for i, surname in enumerate(("Hart", "Quinn", "Vance", "Okafor", "Lindqvist"))
+    ]
+    home = {"middle_name": "", "address_line": "40 Quarry Ln", "zip": "05401"}
+    out = one_each(
+        run,
+        [MOLLY, *dollies],
+        [
+            census("twin", MOLLY, first_name="Dolly", **home),
+            census("typo", MOLLY, first_name="Molyl", **home),
+        ],
+    )
+    assert out["twin"]["decision"] != "match", out["twin"]["reasons"]
+    assert (out["typo"]["decision"], out["typo"]["person_id"]) == ("match", "P-MOLLY"), out["typo"][
+        "reasons"
+    ]

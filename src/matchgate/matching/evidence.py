@@ -51,6 +51,28 @@ or the same day of the year a generation apart (a father and a Junior born on hi
 1962-05-03 and 1992-05-03 are one digit apart, but no keying error)."""
 
 
+ESTABLISHED_NAME_COUNT = 5
+ESTABLISHED_NAME_SHARE = 1e-5
+"""A first name held by at least this many people of the master, and this share of it, is
+*established*: a name parents give, not a spelling a keying slip produces (one in 100,000 people
+of a national master; 5 of a small one, where a typo's spelling may be held by one or two)."""
+
+
+def distinct_first_name(pairs: ScoredPairs) -> Mask:
+    """First names that differ by a close spelling or by sound where the request's spelling is
+    itself an established first name of the master (:data:`ESTABLISHED_NAME_COUNT`): MARY and
+    MARK, DONG and LONG, YOUNG-HO and YOUNG-HEE. Two names, as a twin's is to her sister's; a
+    keying slip seldom lands on another name in use. Without an identifier such a pair is not
+    corroborated (``docs/matching.md``: what it costs, mostly spellings of one name in two
+    languages, TOMAS and THOMAS, sent to review)."""
+    counts = pairs.tf_counts.get("first_c")
+    if counts is None:
+        return np.zeros(len(pairs), dtype=np.bool_)
+    floor = max(ESTABLISHED_NAME_COUNT, ESTABLISHED_NAME_SHARE * pairs.people)
+    result: Mask = pairs.has_level("first_name", ("close", "phonetic")) & (counts >= floor)
+    return result
+
+
 def identified(pairs: ScoredPairs) -> Mask:
     level = pairs.has_level
     result: Mask = level("ssn", IDENTIFIER_AGREES) | level("a_number", IDENTIFIER_AGREES)
@@ -214,6 +236,8 @@ def corroborated(
         # Without an identifier, a middle name that differs is another person (a twin whose
         # given name is spelled like her sister's), as it is for the census-style rules.
         & ~(~has_id & level("middle_name", ("different",)))
+        # ... and so is a first name spelled like the person's that is a name in use of its own.
+        & ~(~has_id & distinct_first_name(pairs))
     )
     if not result.any() or not household:
         return result
@@ -261,7 +285,8 @@ def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
       DEEPAK, MUHAMMAD and MOHAMMED), the middle name or initial or the address line agreeing,
       the surname without a spelling difference and the birthday exactly (a close spelling or
       a nickname at the same address line is corroborated already; one by sound was refused as
-      a look-alike, which fell on the names that are transliterated);
+      a look-alike, which fell on the names that are transliterated), unless the request's
+      spelling is an established first name of its own (:func:`distinct_first_name`: a twin);
     * the first name exactly, the surname spelled closely (a typo), the birthday exactly, and
       the middle name or initial or the address line agreeing.
 
@@ -299,6 +324,7 @@ def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
     )
     first_keyed = (
         level("first_name", ("nickname", "close", "phonetic"))
+        & ~distinct_first_name(pairs)
         & (middle | line)
         & surname
         & level("dob", ("exact",))

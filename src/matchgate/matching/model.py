@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
@@ -173,6 +173,10 @@ class ScoredPairs:
     comparisons: tuple[Comparison, ...]
     parameters: ModelFile | None = None
     """The m and u the weights were computed with (None: a scorer that does not say)."""
+    tf_counts: dict[str, Floats] = field(default_factory=dict)
+    """Master counts of the request's value of each term-frequency column (as compared)."""
+    people: int = 0
+    """People in the master the counts are of."""
 
     def __len__(self) -> int:
         return len(self.rid)
@@ -189,6 +193,8 @@ class ScoredPairs:
             bits={k: v[indices] for k, v in self.bits.items()},
             comparisons=self.comparisons,
             parameters=self.parameters,
+            tf_counts={k: v[indices] for k, v in self.tf_counts.items()},
+            people=self.people,
         )
 
     @property
@@ -384,6 +390,8 @@ class FellegiSunterModel:
             bits=bits,
             comparisons=self.comparisons,
             parameters=model,
+            tf_counts=pairs.tf_counts,
+            people=master.people,
         )
 
     @staticmethod
