@@ -90,29 +90,30 @@ def test_a_twin_or_a_junior_is_not_matched(run: Run) -> None:
 
 def test_a_first_name_in_use_of_its_own_is_a_twin_not_a_typo(run: Run) -> None:
     """At her address, with her surname and birthday and no middle name to tell: DOLLY, a name
-    five other people of the master hold, is her twin; MOLYL, a spelling nobody holds, is her."""
-    dollies = [
+    five other people of the master hold as four others hold hers, is her twin; MOLYL, a
+    spelling nobody holds, is her."""
+    others = [
         {
-            "person_id": f"P-DOLLY{i}",
-            "ssn": f"321-54-500{i}",
-            "first_name": "Dolly",
+            "person_id": f"P-{first.upper()}{i}",
+            "ssn": f"321-54-5{i}{len(first)}0",
+            "first_name": first,
             "last_name": surname,
             "dob": f"19{50 + i}-02-1{i}",
             "address_line": f"{i + 1} Elm St",
             "zip": "60601",
         }
-        for i, surname in enumerate(("Hart", "Quinn", "Vance", "Okafor", "Lindqvist"))
+        for first, count in (("Dolly", 5), ("Molly", 4))
+        for i, surname in enumerate(("Hart", "Quinn", "Vance", "Okafor", "Lindqvist")[:count])
     ]
     home = {"middle_name": "", "address_line": "40 Quarry Ln", "zip": "05401"}
     out = one_each(
         run,
-        [MOLLY, *dollies],
+        [MOLLY, *others],
         [
             census("twin", MOLLY, first_name="Dolly", **home),
             census("typo", MOLLY, first_name="Molyl", **home),
         ],
     )
     assert out["twin"]["decision"] != "match", out["twin"]["reasons"]
-    assert (out["typo"]["decision"], out["typo"]["person_id"]) == ("match", "P-MOLLY"), out["typo"][
-        "reasons"
-    ]
+    typo = out["typo"]
+    assert (typo["decision"], typo["person_id"]) == ("match", "P-MOLLY"), typo["reasons"]

@@ -59,17 +59,20 @@ of a national master; 5 of a small one, where a typo's spelling may be held by o
 
 
 def distinct_first_name(pairs: ScoredPairs) -> Mask:
-    """First names that differ by a close spelling or by sound where the request's spelling is
-    itself an established first name of the master (:data:`ESTABLISHED_NAME_COUNT`): MARY and
-    MARK, DONG and LONG, YOUNG-HO and YOUNG-HEE. Two names, as a twin's is to her sister's; a
-    keying slip seldom lands on another name in use. Without an identifier such a pair is not
-    corroborated (``docs/matching.md``: what it costs, mostly spellings of one name in two
-    languages, TOMAS and THOMAS, sent to review)."""
-    counts = pairs.tf_counts.get("first_c")
-    if counts is None:
+    """First names that differ by a close spelling or by sound where both spellings are
+    established first names of the master (:data:`ESTABLISHED_NAME_COUNT`): MARY and MARK, DONG
+    and LONG, YOUNG-HO and YOUNG-HEE. Two names, as a twin's is to her sister's; a keying slip,
+    on either record, seldom lands on another name in use. Without an identifier such a pair is
+    not corroborated (``docs/matching.md``: what it costs, mostly one name spelled in two
+    languages, sent to review)."""
+    asked = pairs.tf_counts.get("first_c")
+    held = pairs.master_tf_counts.get("first_c")
+    if asked is None or held is None:
         return np.zeros(len(pairs), dtype=np.bool_)
     floor = max(ESTABLISHED_NAME_COUNT, ESTABLISHED_NAME_SHARE * pairs.people)
-    result: Mask = pairs.has_level("first_name", ("close", "phonetic")) & (counts >= floor)
+    result: Mask = (
+        pairs.has_level("first_name", ("close", "phonetic")) & (asked >= floor) & (held >= floor)
+    )
     return result
 
 

@@ -150,13 +150,15 @@ def prior_model(comparisons: tuple[Comparison, ...] = COMPARISONS) -> ModelFile:
 @dataclass(frozen=True)
 class ComparedPairs:
     """Candidate pairs with their comparison levels (-1: cannot compare), not yet weighed, and
-    the master count of the request's value of each term-frequency column."""
+    the master count of the request's value (and of the person's) of each term-frequency
+    column."""
 
     rid: Ints
     pid: Ints
     via: Ints
     levels: dict[str, Ints]
     tf_counts: dict[str, Floats]
+    master_tf_counts: dict[str, Floats] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,8 @@ class ScoredPairs:
     """The m and u the weights were computed with (None: a scorer that does not say)."""
     tf_counts: dict[str, Floats] = field(default_factory=dict)
     """Master counts of the request's value of each term-frequency column (as compared)."""
+    master_tf_counts: dict[str, Floats] = field(default_factory=dict)
+    """Master counts of the person's value of each term-frequency column."""
     people: int = 0
     """People in the master the counts are of."""
 
@@ -194,6 +198,7 @@ class ScoredPairs:
             comparisons=self.comparisons,
             parameters=self.parameters,
             tf_counts={k: v[indices] for k, v in self.tf_counts.items()},
+            master_tf_counts={k: v[indices] for k, v in self.master_tf_counts.items()},
             people=self.people,
         )
 
@@ -325,9 +330,14 @@ class FellegiSunterModel:
         )
         similarities = "".join(f", {call} AS {name}" for _, cols in hoisted for name, call in cols)
         tf_joins = " ".join(
-            f"LEFT JOIN tf_{col} ON tf_{col}.v = p.{col}_l" for col in self.tf_columns()
+            f"LEFT JOIN tf_{col} ON tf_{col}.v = p.{col}_l "
+            f"LEFT JOIN tf_{col} AS tfm_{col} ON tfm_{col}.v = p.{col}_r"
+            for col in self.tf_columns()
         )
-        tf_cols = "".join(f", coalesce(tf_{col}.n, 0) AS tf_{col}" for col in self.tf_columns())
+        tf_cols = "".join(
+            f", coalesce(tf_{col}.n, 0) AS tf_{col}, coalesce(tfm_{col}.n, 0) AS tfm_{col}"
+            for col in self.tf_columns()
+        )
         return f"""
             WITH pairs AS (
                 SELECT c.rid, c.pid, c.via, {pair_columns_sql()}
@@ -341,11 +351,14 @@ class FellegiSunterModel:
         return self.weigh(self.compare(engine, master), self.model, master)
 
     def compare(self, engine: Engine, master: MasterStats) -> ComparedPairs:
-        """Every candidate pair's comparison levels, and the master counts of its request's
-        names (term frequencies)."""
+        """Every candidate pair's comparison levels, and the master counts of both sides' names
+        (term frequencies)."""
         # Column names come from the model file's comparisons, checked against the code's.
         for col in self.tf_columns():
-            wanted = f"SELECT DISTINCT {col} AS v FROM req WHERE {col} IS NOT NULL"  # noqa: S608
+            wanted = (
+                f"SELECT DISTINCT {col} AS v FROM req WHERE {col} IS NOT NULL UNION "  # noqa: S608
+                f"SELECT DISTINCT {col} FROM {CANDIDATE_ROWS} WHERE {col} IS NOT NULL"
+            )
             if col in master.term_frequencies:  # stored with the master: no scan of ``m``
                 counts = (
                     f"SELECT v, n FROM {TERM_FREQUENCY_PREFIX}{col} SEMI JOIN ({wanted}) USING (v)"  # noqa: S608
@@ -367,6 +380,9 @@ class FellegiSunterModel:
             },
             tf_counts={
                 col: rows[f"tf_{col}"].to_numpy().astype(np.float64) for col in self.tf_columns()
+            },
+            master_tf_counts={
+                col: rows[f"tfm_{col}"].to_numpy().astype(np.float64) for col in self.tf_columns()
             },
         )
 
@@ -391,6 +407,7 @@ class FellegiSunterModel:
             comparisons=self.comparisons,
             parameters=model,
             tf_counts=pairs.tf_counts,
+            master_tf_counts=pairs.master_tf_counts,
             people=master.people,
         )
 
