@@ -4,6 +4,9 @@ with the rule switched off (``decide(..., off={rule})``) another. The evaluation
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 from test_decide import pairs
 
@@ -51,6 +54,13 @@ CASES: dict[str, tuple[list[Row], list[Decision], list[Decision]]] = {
         [POSSIBLE],
         [MATCH],
     ),
+    # At home, surname and birthday alike, no identifier: MARY asked, MARK held, both names in
+    # use (counts below): a twin as likely as a typo, for review.
+    "established_name": (
+        [(0, 10, 25.0, {**NO_ID, "first_name": "close", "address": "line_and_zip"})],
+        [POSSIBLE],
+        [MATCH],
+    ),
     "without_identifier": (
         [(0, 10, 25.0, {**NO_ID, "first_name": None, "address": "line_and_zip"})],
         [MATCH],
@@ -90,6 +100,8 @@ CASES: dict[str, tuple[list[Row], list[Decision], list[Decision]]] = {
     "one_per_person": ([(0, 10, 20.0, {}), (1, 10, 25.0, {})], [POSSIBLE, MATCH], [MATCH, MATCH]),
 }
 POLICIES = {"names_and_dob_only": Policy(confirm_names_and_birthday=True)}
+NAME_COUNTS = {"established_name": (40.0, 55.0)}
+"""Master counts of the request's first name and of the person's, where a case needs them."""
 CASES["names_and_dob_only"] = (
     [(0, 10, 25.0, {**NO_ID, "address": None, "middle_name": None})],
     [POSSIBLE],
@@ -105,6 +117,11 @@ def test_every_rule_has_a_case() -> None:
 def test_rule_decides_the_row_it_exists_for(rule: str) -> None:
     rows, with_rule, without = CASES[rule]
     scored = pairs(rows)
+    if rule in NAME_COUNTS:
+        asked, held = (np.full(len(rows), n) for n in NAME_COUNTS[rule])
+        scored = replace(
+            scored, tf_counts={"first_c": asked}, master_tf_counts={"first_c": held}, people=10_000
+        )
     count = max(r[0] for r in rows) + 1
     policy = POLICIES.get(rule, Policy())
     assert decide(count, scored, policy).decision == with_rule

@@ -173,6 +173,7 @@ RULES = (
     "name_only",
     "corroborated",
     "household",
+    "established_name",
     "without_identifier",
     "refuse_borrowed",
     "refuse_ssn_conflict",
@@ -185,7 +186,8 @@ RULES = (
 evaluation suite can measure what each buys (``bench/eval_suite.py --ablation``); it is not a
 setting: matching always runs them all. Off means: a ``match`` check passes every pair, a
 refusal refuses none, an override (``corroborated``, ``household``, ``without_identifier``)
-forgives none (``household``: a look-alike candidate no longer takes corroboration away),
+forgives none (``household``: a look-alike candidate no longer takes corroboration away;
+``established_name``: a first name in use of its own no longer does),
 ``unheld_ssn`` counts an SSN on nobody's record as a conflict like any other, and
 ``one_per_person`` lets several rows match one person."""
 
@@ -243,9 +245,14 @@ def decide(
     if len(chosen) and "unheld_ssn" not in off:
         unheld = unheld_ssn(chosen, among=pairs)
     if len(chosen) and "corroborated" not in off:
-        strong |= corroborated(chosen, among=pairs, household="household" not in off)
+        strong |= corroborated(
+            chosen,
+            among=pairs,
+            household="household" not in off,
+            established="established_name" not in off,
+        )
     if len(chosen) and "without_identifier" not in off:
-        strong |= without_identifier(chosen, unheld)
+        strong |= without_identifier(chosen, unheld, established="established_name" not in off)
     checks = [
         (note, ok)
         for rule, note, ok in named_match_checks(

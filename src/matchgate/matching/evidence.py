@@ -158,10 +158,15 @@ def conflicts(pairs: ScoredPairs) -> dict[str, Mask]:
 
 
 def corroborated(
-    pairs: ScoredPairs, among: ScoredPairs | None = None, *, household: bool = True
+    pairs: ScoredPairs,
+    among: ScoredPairs | None = None,
+    *,
+    household: bool = True,
+    established: bool = True,
 ) -> Mask:
     """Pairs whose agreeing fields outweigh their conflicting ones (see the module docstring);
-    ``among`` holds every candidate of their requests (default: ``pairs`` themselves).
+    ``among`` holds every candidate of their requests (default: ``pairs`` themselves);
+    ``established=False`` lets a first name in use of its own corroborate (measurement only).
 
     Needed: at most one conflicting field of SSN, first name, surname and date of birth; an
     *anchor* (SSN or A-number equal or one keystroke off; both names agreeing, exactly, closely,
@@ -240,7 +245,7 @@ def corroborated(
         # given name is spelled like her sister's), as it is for the census-style rules.
         & ~(~has_id & level("middle_name", ("different",)))
         # ... and so is a first name spelled like the person's that is a name in use of its own.
-        & ~(~has_id & distinct_first_name(pairs))
+        & ~(~has_id & established & distinct_first_name(pairs))
     )
     if not result.any() or not household:
         return result
@@ -272,7 +277,9 @@ apart (1962-05-03 and 1992-05-03, one digit apart: a Senior and his Junior) is t
 ``generation``, checked before these two, so what they still hold is a slip of the keyboard."""
 
 
-def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
+def without_identifier(
+    pairs: ScoredPairs, unheld: Mask | None = None, *, established: bool = True
+) -> Mask:
     """Rows with no SSN or A-number to compare (census-style: names, birthday, address) where one
     field is unknown or carries a keying error and the rest pins the person down:
 
@@ -297,7 +304,8 @@ def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
     probability and the lead over the runner-up: a twin or parent in the master who agrees on
     the uncertain field outscores the pair and makes it a near tie.
 
-    ``unheld``: pairs whose SSN is on nobody's record (:func:`unheld_ssn`), compared as unknown."""
+    ``unheld``: pairs whose SSN is on nobody's record (:func:`unheld_ssn`), compared as unknown;
+    ``established=False`` lets a first name in use of its own through (measurement only)."""
     level = pairs.has_level
     no_ssn = pairs.missing("ssn") if unheld is None else pairs.missing("ssn") | unheld
     no_identifier = no_ssn & (pairs.missing("a_number") | level("a_number", ("exact",)))
@@ -327,7 +335,7 @@ def without_identifier(pairs: ScoredPairs, unheld: Mask | None = None) -> Mask:
     )
     first_keyed = (
         level("first_name", ("nickname", "close", "phonetic"))
-        & ~distinct_first_name(pairs)
+        & ~(established & distinct_first_name(pairs))
         & (middle | line)
         & surname
         & level("dob", ("exact",))
