@@ -88,27 +88,30 @@ def test_a_twin_or_a_junior_is_not_matched(run: Run) -> None:
         assert row["decision"] != "match", (rid, row["reasons"])
 
 
+NAMESAKES = [
+    {
+        "person_id": f"P-{first.upper()}{i}",
+        "ssn": f"321-54-5{i}{len(first)}0",
+        "first_name": first,
+        "last_name": surname,
+        "dob": f"19{50 + i}-02-1{i}",
+        "address_line": f"{i + 1} Elm St",
+        "zip": "60601",
+    }
+    for first, count in (("Dolly", 5), ("Molly", 4))
+    for i, surname in enumerate(("Hart", "Quinn", "Vance", "Okafor", "Lindqvist")[:count])
+]
+"""Five people named DOLLY and four more named MOLLY, elsewhere: both names are in use."""
+
+
 def test_a_first_name_in_use_of_its_own_is_a_twin_not_a_typo(run: Run) -> None:
     """At her address, with her surname and birthday and no middle name to tell: DOLLY, a name
     five other people of the master hold as four others hold hers, is her twin; MOLYL, a
     spelling nobody holds, is her."""
-    others = [
-        {
-            "person_id": f"P-{first.upper()}{i}",
-            "ssn": f"321-54-5{i}{len(first)}0",
-            "first_name": first,
-            "last_name": surname,
-            "dob": f"19{50 + i}-02-1{i}",
-            "address_line": f"{i + 1} Elm St",
-            "zip": "60601",
-        }
-        for first, count in (("Dolly", 5), ("Molly", 4))
-        for i, surname in enumerate(("Hart", "Quinn", "Vance", "Okafor", "Lindqvist")[:count])
-    ]
     home = {"middle_name": "", "address_line": "40 Quarry Ln", "zip": "05401"}
     out = one_each(
         run,
-        [MOLLY, *others],
+        [MOLLY, *NAMESAKES],
         [
             census("twin", MOLLY, first_name="Dolly", **home),
             census("typo", MOLLY, first_name="Molyl", **home),
@@ -117,3 +120,20 @@ def test_a_first_name_in_use_of_its_own_is_a_twin_not_a_typo(run: Run) -> None:
     assert out["twin"]["decision"] != "match", out["twin"]["reasons"]
     typo = out["typo"]
     assert (typo["decision"], typo["person_id"]) == ("match", "P-MOLLY"), typo["reasons"]
+
+
+def test_a_misspelt_first_name_in_her_zip_code_is_her(run: Run) -> None:
+    """Another address line in her ZIP code (a house number keyed wrong, a move down the road):
+    MOLYL, which nobody holds, is MOLLY mistyped; DOLLY is someone else."""
+    nearby = {"middle_name": "", "address_line": "12 Pine Rd", "zip": "05401"}
+    out = one_each(
+        run,
+        [MOLLY, *NAMESAKES],
+        [
+            census("typo", MOLLY, first_name="Molyl", **nearby),
+            census("other", MOLLY, first_name="Dolly", **nearby),
+        ],
+    )
+    typo = out["typo"]
+    assert (typo["decision"], typo["person_id"]) == ("match", "P-MOLLY"), typo["reasons"]
+    assert out["other"]["decision"] != "match", out["other"]["reasons"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from matchgate.matching.model import ScoredPairs
+from matchgate.matching.model import Floats, ScoredPairs
 
 Mask = npt.NDArray[np.bool_]
 
@@ -69,9 +69,36 @@ def distinct_first_name(pairs: ScoredPairs) -> Mask:
     held = pairs.master_tf_counts.get("first_c")
     if asked is None or held is None:
         return np.zeros(len(pairs), dtype=np.bool_)
-    floor = max(ESTABLISHED_NAME_COUNT, ESTABLISHED_NAME_SHARE * pairs.people)
     result: Mask = (
-        pairs.has_level("first_name", ("close", "phonetic")) & (asked >= floor) & (held >= floor)
+        pairs.has_level("first_name", ("close", "phonetic"))
+        & _established(asked, pairs.people)
+        & _established(held, pairs.people)
+    )
+    return result
+
+
+def _established(counts: Floats, people: int) -> Mask:
+    result: Mask = counts >= max(ESTABLISHED_NAME_COUNT, ESTABLISHED_NAME_SHARE * people)
+    return result
+
+
+UNHELD_NAME_SHARE = 1e-6
+"""A spelling held by fewer than this share of the master (and by no one in a master of under
+a million) is nobody's name: a keying slip."""
+
+
+def misspelt(pairs: ScoredPairs, comparison: str, column: str) -> Mask:
+    """Names that differ by a close spelling or by sound where the request's spelling is held by
+    (almost) no one in the master and the person's is an established name: BENJSMIN for
+    BENJAMIN. A twin or a look-alike has a name of their own; this is the person's, mistyped."""
+    asked = pairs.tf_counts.get(column)
+    held = pairs.master_tf_counts.get(column)
+    if asked is None or held is None:
+        return np.zeros(len(pairs), dtype=np.bool_)
+    result: Mask = (
+        pairs.has_level(comparison, ("close", "phonetic"))
+        & (asked < max(1.0, UNHELD_NAME_SHARE * pairs.people))
+        & _established(held, pairs.people)
     )
     return result
 
@@ -298,7 +325,11 @@ def without_identifier(
       a look-alike, which fell on the names that are transliterated), unless the request's
       spelling is an established first name of its own (:func:`distinct_first_name`: a twin);
     * the first name exactly, the surname spelled closely (a typo), the birthday exactly, and
-      the middle name or initial or the address line agreeing.
+      the middle name or initial or the address line agreeing;
+    * one name misspelt (:func:`misspelt`: a spelling nobody in the master holds, of an
+      established name), the other agreeing without a spelling difference, the birthday exactly
+      and the address near (the line closely or in part, or the ZIP code alone): a twin or a
+      look-alike in the same ZIP code has a name of their own, not a slip of the keyboard.
 
     Each also needs no conflicting middle name or address, and, like every ``match``, the
     probability and the lead over the runner-up: a twin or parent in the master who agrees on
@@ -346,9 +377,27 @@ def without_identifier(
         & level("dob", ("exact",))
         & (middle | line)
     )
+    nearby = level("address", ("line_and_zip", "line", "line_close", "line_part", "zip"))
+    first_misspelt = (
+        misspelt(pairs, "first_name", "first_c") & surname & level("dob", ("exact",)) & nearby
+    )
+    surname_misspelt = (
+        misspelt(pairs, "surname", "last_c")
+        & level("first_name", ("exact",))
+        & level("dob", ("exact",))
+        & nearby
+    )
     result: Mask = (
         no_identifier
         & calm
-        & (first_unknown | dob_keyed | dob_keyed_middle | first_keyed | surname_keyed)
+        & (
+            first_unknown
+            | dob_keyed
+            | dob_keyed_middle
+            | first_keyed
+            | surname_keyed
+            | first_misspelt
+            | surname_misspelt
+        )
     )
     return result
