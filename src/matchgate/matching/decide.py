@@ -36,7 +36,10 @@ for someone else, so ``match`` needs all of:
     line and ZIP, clearly ahead of anyone else;
   - *no SSN to compare, one field uncertain* (census-style rows, :func:`without_identifier`):
     one field unknown or keyed wrong while the rest pins the person down; every check passes
-    but the probability and the lead.
+    but the probability and the lead. A first name spelled like the person's that is itself a
+    name in use in the master (:func:`~matchgate.matching.evidence.distinct_first_name`: MARY
+    for MARK) is not "keyed wrong": it is a twin's name, and neither this nor corroboration
+    forgives it (``established_name``).
 
 The rest (a surname spelled another way, a middle name or address that differs, an SSN one
 keystroke off without a birthday) the model weighs: the probability and the lead decide. Rules
