@@ -24,6 +24,7 @@ from evalsuite.febrl import build_febrl
 from evalsuite.households import build_households
 from evalsuite.pseudo import NOISES, SOURCES, build_pseudopeople
 from matchgate.eval.metrics import NAME_ONLY
+from matchgate.master.details import DETAIL_TABLES
 
 DEVELOPMENT = "development"
 CONFIRMATION = "confirmation"
@@ -53,7 +54,8 @@ def _synth(seed: int) -> Callable[[Path, Sizes], dict[str, int]]:
     def build(out: Path, sizes: Sizes) -> dict[str, int]:
         from matchgate.services.master.synth import synthesize
 
-        synthesize(sizes.people, sizes.requests, seed, out, details=False)
+        synthesize(sizes.people, sizes.requests, seed, out)
+        keep_only_addresses(out)
         with (out / "truth.csv").open(encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
         present = sum(1 for r in rows if r["person_id"])
@@ -67,6 +69,14 @@ def _febrl(name: str) -> Callable[[Path, Sizes], dict[str, int]]:
         return build_febrl(name, out, limit=sizes.cap, holdout=sizes.holdout)
 
     return build
+
+
+def keep_only_addresses(folder: Path) -> None:
+    """Of the detail tables ``matchgate synth`` wrote in ``folder``, keep the one matching reads
+    (``addresses``: earlier addresses; the same master and requests as without details)."""
+    for path in folder.glob("*.parquet"):
+        if path.stem in DETAIL_TABLES and path.stem != "addresses":
+            path.unlink()
 
 
 def master_file(data: Path) -> Path:
@@ -93,8 +103,9 @@ def _no_identifier(base: Dataset) -> Callable[[Path, Sizes], dict[str, int]]:
         source = out.parent / base.name
         counts = materialize(base, source, sizes, reuse=True)
         out.mkdir(parents=True)
-        master = master_file(source)
-        shutil.copyfile(master, out / master.name)
+        for kept in (master_file(source), source / "addresses.parquet"):
+            if kept.is_file():
+                shutil.copyfile(kept, out / kept.name)
         blank_dob: set[str] = set()
         with (source / "requests.csv").open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)

@@ -40,7 +40,7 @@ def build_households(out: Path, people: int, requests: int) -> dict[str, int]:
     from matchgate.services.master.synth import synthesize
 
     source = out / "source"
-    synthesize(people, 100, SEED, source, details=False)
+    synthesize(people, 100, SEED, source)
     rows: list[dict[str, str]] = pq.read_table(source / "master.parquet").to_pylist()
     rnd = random.Random(SEED)
     quarter = max(1, requests // 4)
@@ -116,5 +116,7 @@ def build_households(out: Path, people: int, requests: int) -> dict[str, int]:
     master = [r for i, r in enumerate(rows) if i not in taken]
     # The derived case of an absent row says only "absent": name what it is.
     counts = write_dataset(out, master, asked, truth, {}, cases=absent_kind)
+    # Earlier addresses, as matching reads them (a taken twin's rows name nobody in the master).
+    shutil.copyfile(source / "addresses.parquet", out / "addresses.parquet")
     shutil.rmtree(source)
     return counts

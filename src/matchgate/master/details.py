@@ -8,7 +8,7 @@ disclosed, so nothing else is ever read into memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyarrow as pa
@@ -44,6 +44,17 @@ def detail_file(folder: Path, table: str) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def detail_reader(
+    engine: Engine, folder: Path, table: str
+) -> Callable[[Iterable[str]], pa.Table] | None:
+    """A function giving :func:`detail_rows` of ``table`` beside a master in ``folder`` for the
+    person_ids it is passed, or None when there is no such table."""
+    path = detail_file(folder, table)
+    if path is None:
+        return None
+    return lambda person_ids: detail_rows(engine, path, table, person_ids)
 
 
 def detail_rows(engine: Engine, path: Path, table: str, person_ids: Iterable[str]) -> pa.Table:

@@ -424,6 +424,13 @@ ADDRESS = Comparison(
             5e-4,
             "address line agrees in part (house number or street)",
         ),
+        Level(
+            "earlier",
+            "list_contains(other_addrs_r, zip_l || ' ' || replace(addr_l, ' ', ''))",
+            0.03,
+            1e-5,
+            "address line and ZIP code agree with an earlier address",
+        ),
         Level("zip", "zip_l = zip_r", 0.15, 0.002, "ZIP code agrees"),
         Level(
             "zip_close",
@@ -508,6 +515,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "last_tokens",
     "other_lasts",
     "other_firsts",
+    "other_addrs",
     "first_vk",
     "first_dk",
     "last_vk",
@@ -520,7 +528,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
 )
 """The columns the comparisons read, on both sides."""
 
-MASTER_ONLY_COLUMNS: tuple[str, ...] = ("other_lasts", "other_firsts")
+MASTER_ONLY_COLUMNS: tuple[str, ...] = ("other_lasts", "other_firsts", "other_addrs")
 """Columns only a master record has; a request's are empty lists."""
 
 

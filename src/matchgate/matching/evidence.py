@@ -166,7 +166,7 @@ def corroboration(pairs: ScoredPairs) -> npt.NDArray[np.int64]:
         (level("dob", ("exact",)), 2),
         (level("dob", DOB_EXPLAINED[1:]), 1),
         (level("address", ("line_and_zip", "line")), 2),
-        (level("address", ("line_close", "line_part", "zip")), 1),
+        (level("address", ("line_close", "line_part", "earlier", "zip")), 1),
         (level("first_name", ("exact", "nickname", "close", "swapped", "earlier")), 1),
         (level("surname", (*SURNAME_STRICT, "close")), 1),
     ):
@@ -377,7 +377,7 @@ def without_identifier(
         & level("dob", ("exact",))
         & (middle | line)
     )
-    nearby = level("address", ("line_and_zip", "line", "line_close", "line_part", "zip"))
+    nearby = level("address", ("line_and_zip", "line", "line_close", "line_part", "earlier", "zip"))
     first_misspelt = (
         misspelt(pairs, "first_name", "first_c") & surname & level("dob", ("exact",)) & nearby
     )

@@ -31,7 +31,7 @@ and JSON columns keep their types, so each is cast to text before the ``mg_*`` m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +67,9 @@ class MasterStats:
     """Folder of the sorted key indexes (:mod:`matchgate.matching.key_index`); None: blocks are
     joins inside the engine."""
     term_frequencies: tuple[str, ...] = ()
+    earlier_addresses: Callable[[Iterable[str]], pa.Table] | None = None
+    """The rows of the master's ``addresses`` detail table (person_id, address_line, zip, ...)
+    for the person_ids given; None when the master has none."""
     deferred: bool = False
     """Indexed for one request file (:func:`build_master_for`): the candidates are standardized
     by :func:`finish_master` once found."""
@@ -74,6 +77,8 @@ class MasterStats:
 
 TERM_FREQUENCY_PREFIX = "mtf_"
 CANDIDATE_ROWS = "mcand"
+EARLIER_ADDRESSES = "mearlier"
+"""The candidates' earlier addresses (``pid``, ``other_addrs``: :mod:`.address_history`)."""
 """The standardized rows of the candidates found (``m``'s columns): what scoring reads, so that
 the whole master is read once per file, not once per use."""
 
@@ -357,7 +362,7 @@ def _standardize(engine: Engine, table: str, people: str, *, temporary: bool = F
                replace(n.middle, ' ', '') AS middle_c,
                replace(n.last, ' ', '') AS last_c,
                string_split(n.last, ' ') AS last_tokens,
-               n.other_lasts, n.other_firsts,
+               n.other_lasts, n.other_firsts, CAST([] AS VARCHAR[]) AS other_addrs,
                vf.vk AS first_vk, vf.dk AS first_dk, vl.vk AS last_vk, vl.dk AS last_dk
         FROM (
             SELECT r.pid, r.person_id, r.ssn, r.a_number, r.dob,

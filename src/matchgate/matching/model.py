@@ -40,7 +40,12 @@ from matchgate.matching.comparisons import (
     Comparison,
     hoist_repeated_calls,
 )
-from matchgate.matching.master_index import CANDIDATE_ROWS, TERM_FREQUENCY_PREFIX, MasterStats
+from matchgate.matching.master_index import (
+    CANDIDATE_ROWS,
+    EARLIER_ADDRESSES,
+    TERM_FREQUENCY_PREFIX,
+    MasterStats,
+)
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -286,11 +291,14 @@ class PairScorer(Protocol):
         ...
 
 
-def pair_columns_sql() -> str:
-    """Both sides' comparison columns, suffixed ``_l`` (request) and ``_r`` (master)."""
+def pair_columns_sql(earlier: str | None = None) -> str:
+    """Both sides' comparison columns, suffixed ``_l`` (request) and ``_r`` (master); with
+    ``earlier``, the alias of :data:`EARLIER_ADDRESSES` joined on the pair, a person's earlier
+    addresses come from it."""
+    master = {"other_addrs": f"coalesce({earlier}.other_addrs, r.other_addrs)"} if earlier else {}
     return ", ".join(
         f"{'CAST([] AS VARCHAR[])' if c in MASTER_ONLY_COLUMNS else 'l.' + c} AS {c}_l, "
-        f"r.{c} AS {c}_r"
+        f"{master.get(c, 'r.' + c)} AS {c}_r"
         for c in RECORD_COLUMNS
     )
 
@@ -340,8 +348,9 @@ class FellegiSunterModel:
         )
         return f"""
             WITH pairs AS (
-                SELECT c.rid, c.pid, c.via, {pair_columns_sql()}
+                SELECT c.rid, c.pid, c.via, {pair_columns_sql(earlier="e")}
                 FROM cand c JOIN req l ON l.row = c.rid JOIN {CANDIDATE_ROWS} r ON r.pid = c.pid
+                LEFT JOIN {EARLIER_ADDRESSES} e ON e.pid = c.pid
             ), p AS (SELECT *{similarities} FROM pairs)
             SELECT p.rid, p.pid, p.via, {gammas} {tf_cols}
             FROM p {tf_joins}

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.engines.base import Engine
+from matchgate.matching.address_history import attach_earlier_addresses
 from matchgate.matching.candidates import (
     build_indexes,
     drop_wanted_keys,
@@ -177,6 +178,7 @@ def match_requests(
             master = replace(master, deferred=False, term_frequencies=tf_columns)
         else:
             fetch_candidate_rows(engine)
+        attach_earlier_addresses(engine, master.earlier_addresses)
         progress("score", 0, candidates)
         pairs = model.score(engine, master)
         progress("score", candidates, candidates)
