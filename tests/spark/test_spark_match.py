@@ -20,7 +20,7 @@ SCORE_TOLERANCE = 1e-9
 
 def _match_both(tmp_path: Path, people: int, requests: int, seed: int) -> tuple[pa.Table, pa.Table]:
     data = tmp_path / "data"
-    synthesize(people, requests, seed, data, details=False)
+    synthesize(people, requests, seed, data)  # with its addresses table: earlier addresses
     outputs = {}
     for engine in ("duckdb", "spark"):
         settings = Settings(workspace=tmp_path / f"ws-{engine}", engine=engine)
@@ -43,6 +43,7 @@ def test_spark_decides_every_request_as_duckdb_does(spark: Any, tmp_path: Path) 
     duck, spark_out = _match_both(tmp_path, people=2_000, requests=300, seed=21)
     decisions = set(duck["decision"].to_pylist())
     assert {"match", "no_match"} <= decisions  # the comparison covers both outcomes
+    assert any('"earlier"' in levels for levels in duck["levels"].to_pylist() if levels)
     assert_same_decisions(duck, spark_out)
 
 
