@@ -40,7 +40,7 @@ from accuracy import febrl_world
 
 from matchgate.engines.duckdb_engine import DuckDBEngine
 from matchgate.intake import inspect_master, read_requests
-from matchgate.master.details import detail_reader
+from matchgate.master.details import detail_source
 from matchgate.matching import FellegiSunterModel, index_master, match_requests
 from matchgate.matching.master_index import MasterStats
 from matchgate.matching.model import ScoredPairs
@@ -75,7 +75,7 @@ def analyse(data: Path, workspace: Path) -> dict[str, Any]:
         source = inspect_master(engine, master_path)
         stats = index_master(engine, source.relation, source.columns, None, lambda *_: None)
         # Earlier addresses beside the master, as `matchgate match` reads them.
-        stats = replace(stats, earlier_addresses=detail_reader(engine, data, "addresses"))
+        stats = replace(stats, earlier_addresses=detail_source(engine, data, "addresses"))
         scorer = KeepingScorer()
         result = match_requests(engine, stats, batch.table, scorer=scorer)
         ids = engine.query("SELECT pid, person_id FROM m")

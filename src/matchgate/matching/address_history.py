@@ -3,61 +3,66 @@
 A request that gives the address a person lived at before (a requester's file is often older
 than the master) contradicts the current address, and without an identifier such a row went to
 review with the namesakes who live elsewhere. The disclosing agency knows its people's earlier
-addresses: the detail table beside the master (data contract, section 1). Only the candidates'
-rows are read, after the blocks, and only to compare: the scorer's ``other_addrs`` of a person
-is the list of their addresses (ZIP code and address line, standardized as the master's own),
-and the address level ``earlier`` asks whether the request's is among them.
+addresses: the detail table beside the master (data contract, section 1). Once the candidates
+are known the engine joins their rows of it (nothing is read into Python) and keys them as the
+master's own address is standardized; the address level ``earlier`` asks whether the request's
+address line and ZIP code are among a person's keys (``other_addrs``).
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable, Iterable
-
-import pyarrow as pa
 
 from matchgate.engines.base import Engine
 from matchgate.matching.master_index import CANDIDATE_ROWS, EARLIER_ADDRESSES
 from matchgate.standardize.sql import macro_statements
 
 _ROWS = "mearlier_rows"
+_NEARBY = "mearlier_nearby"
 
 
-def address_key(zip_sql: str, line_sql: str) -> str:
-    """SQL of the key the level ``earlier`` compares: ZIP code, a space, the line unspaced."""
-    return f"{zip_sql} || ' ' || replace({line_sql}, ' ', '')"
-
-
-def attach_earlier_addresses(
-    engine: Engine, addresses: Callable[[Iterable[str]], pa.Table] | None
-) -> None:
-    """Create :data:`EARLIER_ADDRESSES` for the candidates of :data:`CANDIDATE_ROWS` from the
-    ``addresses`` rows of the people asked for (empty when the master has no such table)."""
-    empty = (
-        f"CREATE OR REPLACE TEMP TABLE {EARLIER_ADDRESSES} AS "
-        "SELECT CAST(NULL AS BIGINT) AS pid, CAST([] AS VARCHAR[]) AS other_addrs WHERE FALSE"
-    )
+def attach_earlier_addresses(engine: Engine, addresses: str | None) -> None:
+    """Create :data:`EARLIER_ADDRESSES` (``pid``, ``other_addrs``) for the candidates of
+    :data:`CANDIDATE_ROWS` from ``addresses``, SQL selecting person_id, address_line and zip as
+    text (empty when the master has no such table)."""
     if addresses is None:
-        engine.execute(empty)
-        return
-    ids = engine.query(f"SELECT DISTINCT person_id FROM {CANDIDATE_ROWS}")  # noqa: S608
-    rows = addresses(ids["person_id"].to_pylist())
-    if not rows.num_rows:
-        engine.execute(empty)
+        engine.execute(
+            f"CREATE OR REPLACE TEMP TABLE {EARLIER_ADDRESSES} AS "
+            "SELECT CAST(NULL AS BIGINT) AS pid, CAST([] AS VARCHAR[]) AS other_addrs WHERE FALSE"
+        )
         return
     for statement in macro_statements():
         engine.execute(statement)
-    key = address_key("mg_zip(d.zip)", "mg_address(d.address_line)")
-    engine.register(_ROWS, rows.select(["person_id", "address_line", "zip"]))
-    try:
-        engine.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE {EARLIER_ADDRESSES} AS
-            SELECT c.pid, array_agg(DISTINCT k.key) AS other_addrs
-            FROM (SELECT d.person_id, {key} AS key FROM {_ROWS} d) k
-            JOIN {CANDIDATE_ROWS} c ON c.person_id = k.person_id
-            WHERE k.key IS NOT NULL
-            GROUP BY c.pid
-            """  # noqa: S608
-        )
-    finally:
-        engine.unregister(_ROWS)
+    # The candidates' rows, then only those in a ZIP code a request paired with the person
+    # gives (no other row can be the request's address), then their keys: in one statement the
+    # engine standardized every row of the table before joining (10 s, not 1, at 2M rows).
+    engine.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {_ROWS} AS
+        SELECT c.pid, a.zip, a.address_line FROM ({addresses}) a
+        JOIN (SELECT DISTINCT pid, person_id FROM {CANDIDATE_ROWS}) c ON c.person_id = a.person_id
+        """  # noqa: S608
+    )
+    engine.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {_NEARBY} AS
+        SELECT DISTINCT r.pid, r.zip, r.address_line
+        FROM (SELECT pid, mg_zip(zip) AS zip, address_line FROM {_ROWS}) r
+        JOIN (
+            SELECT DISTINCT k.pid, l.zip FROM cand k JOIN req l ON l.row = k.rid
+            WHERE l.zip IS NOT NULL AND l.addr IS NOT NULL
+        ) w ON w.pid = r.pid AND w.zip = r.zip
+        """  # noqa: S608
+    )
+    # The key the level compares: ZIP code, a space, the address line without its spaces.
+    engine.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {EARLIER_ADDRESSES} AS
+        SELECT pid, array_agg(DISTINCT key) AS other_addrs FROM (
+            SELECT pid, zip || ' ' || replace(mg_address(address_line), ' ', '') AS key
+            FROM {_NEARBY}
+        ) k
+        WHERE key IS NOT NULL
+        GROUP BY pid
+        """  # noqa: S608
+    )
+    engine.execute(f"DROP TABLE {_ROWS}")
+    engine.execute(f"DROP TABLE {_NEARBY}")

@@ -31,7 +31,7 @@ and JSON columns keep their types, so each is cast to text before the ``mg_*`` m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,9 +67,9 @@ class MasterStats:
     """Folder of the sorted key indexes (:mod:`matchgate.matching.key_index`); None: blocks are
     joins inside the engine."""
     term_frequencies: tuple[str, ...] = ()
-    earlier_addresses: Callable[[Iterable[str]], pa.Table] | None = None
-    """The rows of the master's ``addresses`` detail table (person_id, address_line, zip, ...)
-    for the person_ids given; None when the master has none."""
+    earlier_addresses: str | None = None
+    """SQL selecting the master's ``addresses`` detail table (person_id, address_line, zip, as
+    text); None when the master has none."""
     deferred: bool = False
     """Indexed for one request file (:func:`build_master_for`): the candidates are standardized
     by :func:`finish_master` once found."""

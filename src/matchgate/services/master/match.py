@@ -28,7 +28,7 @@ from matchgate.domain.errors import InputError
 from matchgate.domain.progress import NO_PROGRESS, Progress
 from matchgate.engines.base import EngineError
 from matchgate.intake import Code, RequestBatch, inspect_master, master_input_error, read_requests
-from matchgate.master.details import detail_reader
+from matchgate.master.details import detail_source
 from matchgate.matching import (
     FellegiSunterModel,
     MatchResult,
@@ -187,7 +187,7 @@ def _index_and_match(
                 stats = index_master(engine, source.relation, source.columns, None, progress)
         except EngineError as exc:
             raise master_input_error(master, exc) from None
-        stats = replace(stats, earlier_addresses=detail_reader(engine, master.parent, "addresses"))
+        stats = replace(stats, earlier_addresses=detail_source(engine, master.parent, "addresses"))
         return match_requests(engine, stats, requests, scorer=model, progress=progress)
 
 

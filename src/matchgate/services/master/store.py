@@ -21,13 +21,11 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import pyarrow as pa
 
 from matchgate.app.core import App
 from matchgate.app.jobs import file_digest, tracked_job
@@ -37,7 +35,7 @@ from matchgate.engines.capabilities import EngineCapabilities, SnapshotFormat
 from matchgate.engines.factory import DEFAULT_ENGINE, EngineFactory
 from matchgate.intake import inspect_master, master_input_error
 from matchgate.master import store
-from matchgate.master.details import DETAIL_TABLES, detail_file, detail_reader
+from matchgate.master.details import DETAIL_TABLES, detail_file, detail_source
 from matchgate.master.source_copy import write_updated_source
 from matchgate.master.store import NoSnapshot, Snapshot
 from matchgate.matching import FellegiSunterModel, store_master, update_stored_master
@@ -316,15 +314,13 @@ def open_snapshot(app: App, snapshot: Snapshot) -> Iterator[tuple[Engine, Master
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
-def _kept_addresses(
-    engine: Engine, snapshot: Snapshot
-) -> Callable[[Iterable[str]], pa.Table] | None:
-    """A reader of the ``addresses`` table kept in the snapshot's ``source/`` copy (earlier
+def _kept_addresses(engine: Engine, snapshot: Snapshot) -> str | None:
+    """SQL selecting the ``addresses`` table kept in the snapshot's ``source/`` copy (earlier
     addresses), if it keeps one."""
     name = snapshot.manifest.get(SOURCE_KEY)
     if not isinstance(name, str):
         return None
-    return detail_reader(engine, (snapshot.path / SOURCE / name).parent, "addresses")
+    return detail_source(engine, (snapshot.path / SOURCE / name).parent, "addresses")
 
 
 def snapshot_engine(snapshot: Snapshot) -> str:
