@@ -12,6 +12,7 @@ address line and ZIP code are among a person's keys (``other_addrs``).
 from __future__ import annotations
 
 from matchgate.engines.base import Engine
+from matchgate.matching.comparisons import address_key
 from matchgate.matching.master_index import CANDIDATE_ROWS, EARLIER_ADDRESSES
 from matchgate.standardize.sql import macro_statements
 
@@ -52,12 +53,12 @@ def attach_earlier_addresses(engine: Engine, addresses: str | None) -> None:
         ) w ON w.pid = r.pid AND w.zip = r.zip
         """  # noqa: S608
     )
-    # The key the level compares: ZIP code, a space, the address line without its spaces.
+    key = address_key("zip", "mg_address(address_line)")
     engine.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {EARLIER_ADDRESSES} AS
         SELECT pid, array_agg(DISTINCT key) AS other_addrs FROM (
-            SELECT pid, zip || ' ' || replace(mg_address(address_line), ' ', '') AS key
+            SELECT pid, {key} AS key
             FROM {_NEARBY}
         ) k
         WHERE key IS NOT NULL

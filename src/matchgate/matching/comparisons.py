@@ -116,6 +116,13 @@ def _close(a: str, b: str) -> str:
     )
 
 
+def address_key(zip_sql: str, line_sql: str) -> str:
+    """SQL of the key the address level ``earlier`` compares (a request's address with a
+    person's earlier ones, :mod:`matchgate.matching.address_history`): the ZIP code, a space,
+    the standardized address line without its spaces."""
+    return f"{zip_sql} || ' ' || replace({line_sql}, ' ', '')"
+
+
 def _somewhat(a: str, b: str) -> str:
     return f"jaro_winkler_similarity({a}, {b}) >= {SOMEWHAT}"
 
@@ -426,7 +433,7 @@ ADDRESS = Comparison(
         ),
         Level(
             "earlier",
-            "list_contains(other_addrs_r, zip_l || ' ' || replace(addr_l, ' ', ''))",
+            f"list_contains(other_addrs_r, {address_key('zip_l', 'addr_l')})",
             0.03,
             1e-5,
             "address line and ZIP code agree with an earlier address",

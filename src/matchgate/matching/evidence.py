@@ -65,16 +65,20 @@ def distinct_first_name(pairs: ScoredPairs) -> Mask:
     on either record, seldom lands on another name in use. Without an identifier such a pair is
     not corroborated (``docs/matching.md``: what it costs, mostly one name spelled in two
     languages, sent to review)."""
-    asked = pairs.tf_counts.get("first_c")
-    held = pairs.master_tf_counts.get("first_c")
-    if asked is None or held is None:
-        return np.zeros(len(pairs), dtype=np.bool_)
+    asked, held = _name_counts(pairs, "first_c")
     result: Mask = (
         pairs.has_level("first_name", ("close", "phonetic"))
         & _established(asked, pairs.people)
         & _established(held, pairs.people)
     )
     return result
+
+
+def _name_counts(pairs: ScoredPairs, column: str) -> tuple[Floats, Floats]:
+    """Master counts of the request's and of the person's value of ``column`` (0 where the
+    scorer counted none: a scorer that does not say makes neither rule apply)."""
+    none = np.zeros(len(pairs))
+    return pairs.tf_counts.get(column, none), pairs.master_tf_counts.get(column, none)
 
 
 def _established(counts: Floats, people: int) -> Mask:
@@ -91,10 +95,7 @@ def misspelt(pairs: ScoredPairs, comparison: str, column: str) -> Mask:
     """Names that differ by a close spelling or by sound where the request's spelling is held by
     (almost) no one in the master and the person's is an established name: BENJSMIN for
     BENJAMIN. A twin or a look-alike has a name of their own; this is the person's, mistyped."""
-    asked = pairs.tf_counts.get(column)
-    held = pairs.master_tf_counts.get(column)
-    if asked is None or held is None:
-        return np.zeros(len(pairs), dtype=np.bool_)
+    asked, held = _name_counts(pairs, column)
     result: Mask = (
         pairs.has_level(comparison, ("close", "phonetic"))
         & (asked < max(1.0, UNHELD_NAME_SHARE * pairs.people))

@@ -201,8 +201,7 @@ def disclosure_master(app: App) -> DisclosureMaster:
             "`matchgate master load FILE`"
         )
     snapshot = current_snapshot(app)
-    name = snapshot.manifest.get(SOURCE_KEY)
-    master = None if not isinstance(name, str) else snapshot.path / SOURCE / name
+    master = _source_copy(snapshot)
     if master is None or not master.exists():
         raise NoSnapshot(
             f"the current master snapshot {snapshot.id} keeps no copy of the master file to "
@@ -245,8 +244,7 @@ def _updated_source(
     """The parent's ``source/`` copy with the change file applied, for the new snapshot (the
     manifest key naming it); nothing when the parent keeps none (it was refused for disclosure
     and its child is too, until the whole master is loaded again)."""
-    name = parent.manifest.get(SOURCE_KEY)
-    master = None if not isinstance(name, str) else parent.path / SOURCE / name
+    master = _source_copy(parent)
     if master is None or not master.exists():
         return {}
     folder = building.path / SOURCE
@@ -317,10 +315,15 @@ def open_snapshot(app: App, snapshot: Snapshot) -> Iterator[tuple[Engine, Master
 def _kept_addresses(engine: Engine, snapshot: Snapshot) -> str | None:
     """SQL selecting the ``addresses`` table kept in the snapshot's ``source/`` copy (earlier
     addresses), if it keeps one."""
+    master = _source_copy(snapshot)
+    return None if master is None else detail_source(engine, master.parent, "addresses")
+
+
+def _source_copy(snapshot: Snapshot) -> Path | None:
+    """The path the manifest names for the snapshot's ``source/`` copy of its master file
+    (None when it names none; the copy may still be missing)."""
     name = snapshot.manifest.get(SOURCE_KEY)
-    if not isinstance(name, str):
-        return None
-    return detail_source(engine, (snapshot.path / SOURCE / name).parent, "addresses")
+    return snapshot.path / SOURCE / name if isinstance(name, str) else None
 
 
 def snapshot_engine(snapshot: Snapshot) -> str:
